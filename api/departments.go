@@ -1,0 +1,92 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+)
+
+// listDepartments: GET /api/v1/departments.
+func (s *Server) listDepartments(c *gin.Context) {
+	depts, err := s.store.ListDepartments(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": depts})
+}
+
+// createDepartment: POST /api/v1/departments.
+func (s *Server) createDepartment(c *gin.Context) {
+	var d slip.Department
+	if err := decodeJSON(c, &d, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Normalize()
+	if err := d.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	created, err := s.store.CreateDepartment(c.Request.Context(), d)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, created)
+}
+
+type closureRowJSON struct {
+	Key          string   `json:"key"`
+	Label        string   `json:"label,omitempty"`
+	Assigned     int64    `json:"assigned"`
+	Closed       int64    `json:"closed"`
+	Cancelled    int64    `json:"cancelled"`
+	Open         int64    `json:"open"`
+	OverdueOpen  int64    `json:"overdue_open"`
+	ClosedOnTime int64    `json:"closed_on_time"`
+	ClosureRate  *float64 `json:"closure_rate"`
+	OnTimeRate   *float64 `json:"on_time_rate"`
+}
+
+// closureStats: GET /api/v1/stats/closure?group_by=&from=&to=.
+func (s *Server) closureStats(c *gin.Context) {
+	if err := allowQuery(c, "group_by", "from", "to"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := store.StatsQuery{GroupBy: store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment))),
+		From: c.Query("from"), To: c.Query("to"), Today: s.today()}
+	if !q.GroupBy.Valid() {
+		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch 或 category"))
+		return
+	}
+	for _, p := range []struct{ name, value string }{{"from", q.From}, {"to", q.To}} {
+		if p.value == "" {
+			continue
+		}
+		if _, err := slip.ParseDate(p.value); err != nil {
+			s.fail(c, slip.Invalid(p.name, "日期格式应为 YYYY-MM-DD，收到 %q", p.value))
+			return
+		}
+	}
+	if q.From != "" && q.To != "" && q.From > q.To {
+		s.fail(c, slip.Invalid("from", "起始日期 %s 晚于截止日期 %s", q.From, q.To))
+		return
+	}
+	rows, err := s.store.ClosureStats(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]closureRowJSON, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
+			Cancelled: r.Cancelled, Open: r.Open, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
+			ClosureRate: r.ClosureRate(), OnTimeRate: r.OnTimeRate()})
+	}
+	c.JSON(http.StatusOK, gin.H{"group_by": q.GroupBy, "from": q.From, "to": q.To, "items": out})
+}

@@ -1,0 +1,72 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// errorBody is the shape of every error answer:
+// {"error":{"code":"invalid_transition","message":"…"}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+var kindStatus = map[slip.Kind]int{
+	slip.KindInvalid:       http.StatusBadRequest,
+	slip.KindUnprocessable: http.StatusUnprocessableEntity,
+	slip.KindNotFound:      http.StatusNotFound,
+	slip.KindConflict:      http.StatusConflict,
+	slip.KindUnavailable:   http.StatusServiceUnavailable,
+}
+
+// fail answers err as JSON: a domain error with its own status and message,
+// anything else as a 500 whose detail goes to the log, not to the client.
+// This is the one place errors become HTTP.
+func (s *Server) fail(c *gin.Context, err error) {
+	var httpErr *httpError
+	switch {
+	case errors.As(err, &httpErr):
+		s.abort(c, httpErr.status, errorDetail{Code: httpErr.code, Message: httpErr.message})
+	case slip.AsError(err) != nil:
+		de := slip.AsError(err)
+		status, ok := kindStatus[de.Kind]
+		if !ok {
+			status = http.StatusInternalServerError
+		}
+		if status >= 500 {
+			s.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "request_id", requestID(c))
+		}
+		s.abort(c, status, errorDetail{Code: de.Code, Message: de.Message, Field: de.Field})
+	default:
+		s.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "request_id", requestID(c))
+		s.abort(c, http.StatusInternalServerError, errorDetail{Code: "internal", Message: "服务器内部错误，请联系管理员并提供请求编号 " + requestID(c)})
+	}
+}
+
+func (s *Server) abort(c *gin.Context, status int, d errorDetail) {
+	c.AbortWithStatusJSON(status, errorBody{Error: d})
+}
+
+// httpError is an error that only makes sense at the HTTP layer: a body that
+// is not JSON, a missing header.
+type httpError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *httpError) Error() string { return e.message }
+
+func badRequest(code, message string) error {
+	return &httpError{status: http.StatusBadRequest, code: code, message: message}
+}

@@ -1,0 +1,128 @@
+// Package api is duban's HTTP API (Gin, JSON under /api/v1). Handlers are
+// thin: decode strictly, call the service or the store once, encode. Errors
+// become HTTP in one place (errors.go).
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/store"
+)
+
+// MaxBodyBytes caps a request body; a slip with long content and evidence
+// fits well inside.
+const MaxBodyBytes = 1 << 20
+
+// Deps are what the API needs.
+type Deps struct {
+	Store *store.Store
+	Slips *service.Slips
+	// Ready reports whether every dependency answers (for /readyz).
+	Ready func(ctx context.Context) error
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	store *store.Store
+	slips *service.Slips
+	ready func(ctx context.Context) error
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// NewRouter builds the HTTP handler of the API.
+func NewRouter(d Deps) http.Handler {
+	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(s.requestID, s.accessLog, s.recover, limitBody)
+	r.NoRoute(func(c *gin.Context) {
+		s.abort(c, http.StatusNotFound, errorDetail{Code: "not_found", Message: "没有这个接口：" + c.Request.URL.Path})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.abort(c, http.StatusMethodNotAllowed, errorDetail{Code: "method_not_allowed", Message: "该接口不支持 " + c.Request.Method})
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/slips", s.listSlips)
+	v1.GET("/slips/:id", s.getSlip)
+	v1.GET("/slips/:id/timeline", s.getTimeline)
+	v1.GET("/departments", s.listDepartments)
+	v1.GET("/stats/closure", s.closureStats)
+
+	w := v1.Group("", requireActor)
+	w.POST("/slips", s.issueSlip)
+	w.POST("/slips/:id/acknowledge", s.acknowledge)
+	w.POST("/slips/:id/progress", s.progress)
+	w.POST("/slips/:id/resolution", s.resolution)
+	w.POST("/slips/:id/review", s.review)
+	w.POST("/slips/:id/signoff", s.signoff)
+	w.POST("/slips/:id/cancel", s.cancel)
+	w.POST("/departments", s.createDepartment)
+	return r
+}
+
+const requestIDKey = "request_id"
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID tags every request with an id (the caller's X-Request-ID when it
+// is sane), echoed in the answer and in every log line.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !requestIDPattern.MatchString(id) {
+		id = uuid.NewString()
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.InfoContext(c.Request.Context(), "http",
+		"method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
+		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", requestID(c))
+}
+
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.ErrorContext(c.Request.Context(), "panic in handler", "panic", v, "request_id", requestID(c))
+			s.abort(c, http.StatusInternalServerError, errorDetail{Code: "internal", Message: "服务器内部错误，请求编号 " + requestID(c)})
+		}
+	}()
+	c.Next()
+}
+
+func limitBody(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+	c.Next()
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.ready(ctx); err != nil {
+		s.log.WarnContext(ctx, "not ready", "error", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": err.Error()})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

@@ -1,0 +1,302 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+)
+
+// slipJSON is a slip as the API shows it: the record plus what a reader needs
+// beside it (labels, overdue, the actions allowed next).
+type slipJSON struct {
+	ID             string        `json:"id"`
+	Number         string        `json:"number"`
+	Title          string        `json:"title"`
+	Content        string        `json:"content"`
+	Source         string        `json:"source"`
+	Batch          string        `json:"batch"`
+	Category       string        `json:"category"`
+	Priority       slip.Priority `json:"priority"`
+	PriorityLabel  string        `json:"priority_label"`
+	LeadDepartment string        `json:"lead_department"`
+	CoDepartments  []string      `json:"co_departments"`
+	Leader         string        `json:"leader"`
+	Deadline       string        `json:"deadline"`
+	IssuedAt       time.Time     `json:"issued_at"`
+	IssuedBy       string        `json:"issued_by"`
+	Status         slip.Status   `json:"status"`
+	StatusLabel    string        `json:"status_label"`
+	Overdue        bool          `json:"overdue"`
+	ReworkCount    int           `json:"rework_count"`
+	LatestProgress string        `json:"latest_progress"`
+	AcknowledgedAt *time.Time    `json:"acknowledged_at"`
+	ResolvedAt     *time.Time    `json:"resolved_at"`
+	ClosedAt       *time.Time    `json:"closed_at"`
+	CancelledAt    *time.Time    `json:"cancelled_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
+	Seq            int64         `json:"seq"`
+	AllowedActions []slip.Action `json:"allowed_actions"`
+	Timeline       []eventJSON   `json:"timeline,omitempty"`
+}
+
+type eventJSON struct {
+	Seq        int64          `json:"seq"`
+	Type       slip.Action    `json:"type"`
+	TypeLabel  string         `json:"type_label"`
+	Actor      string         `json:"actor"`
+	At         time.Time      `json:"at"`
+	FromStatus slip.Status    `json:"from_status,omitempty"`
+	ToStatus   slip.Status    `json:"to_status"`
+	Payload    map[string]any `json:"payload,omitempty"`
+}
+
+func (s *Server) today() string { return slip.DateOf(s.now()) }
+
+func toSlipJSON(sl slip.Slip, today string) slipJSON {
+	allowed := slip.Allowed(sl.Status)
+	if allowed == nil {
+		allowed = []slip.Action{}
+	}
+	co := sl.Draft.CoDepartments
+	if co == nil {
+		co = []string{}
+	}
+	return slipJSON{
+		ID: sl.ID, Number: sl.Number,
+		Title: sl.Draft.Title, Content: sl.Draft.Content, Source: sl.Draft.Source, Batch: sl.Draft.Batch,
+		Category: sl.Draft.Category, Priority: sl.Draft.Priority, PriorityLabel: sl.Draft.Priority.Label(),
+		LeadDepartment: sl.Draft.LeadDepartment, CoDepartments: co, Leader: sl.Draft.Leader,
+		Deadline: sl.Draft.Deadline, IssuedAt: sl.IssuedAt, IssuedBy: sl.IssuedBy,
+		Status: sl.Status, StatusLabel: sl.Status.Label(), Overdue: sl.Overdue(today),
+		ReworkCount: sl.ReworkCount, LatestProgress: sl.LatestProgress,
+		AcknowledgedAt: sl.AcknowledgedAt, ResolvedAt: sl.ResolvedAt, ClosedAt: sl.ClosedAt, CancelledAt: sl.CancelledAt,
+		UpdatedAt: sl.UpdatedAt, Seq: sl.Seq, AllowedActions: allowed,
+	}
+}
+
+func toEventsJSON(events []slip.Event) []eventJSON {
+	out := make([]eventJSON, 0, len(events))
+	for _, e := range events {
+		out = append(out, eventJSON{Seq: e.Seq, Type: e.Type, TypeLabel: e.Type.Label(), Actor: e.Actor, At: e.At,
+			FromStatus: e.From, ToStatus: e.To, Payload: e.Payload})
+	}
+	return out
+}
+
+// issueSlip: POST /api/v1/slips.
+func (s *Server) issueSlip(c *gin.Context) {
+	var d slip.Draft
+	if err := decodeJSON(c, &d, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 {
+		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
+		return
+	}
+	issued, err := s.slips.Issue(c.Request.Context(), actor(c), d, key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if issued.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.Header("Location", "/api/v1/slips/"+issued.Slip.ID)
+	c.JSON(http.StatusCreated, toSlipJSON(issued.Slip, s.today()))
+}
+
+// getSlip: GET /api/v1/slips/{id}, with the timeline.
+func (s *Server) getSlip(c *gin.Context) {
+	ctx := c.Request.Context()
+	sl, err := s.store.GetSlip(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	events, err := s.store.Timeline(ctx, sl.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := toSlipJSON(sl, s.today())
+	out.Timeline = toEventsJSON(events)
+	c.JSON(http.StatusOK, out)
+}
+
+// getTimeline: GET /api/v1/slips/{id}/timeline.
+func (s *Server) getTimeline(c *gin.Context) {
+	ctx := c.Request.Context()
+	if _, err := s.store.GetSlip(ctx, c.Param("id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	events, err := s.store.Timeline(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": toEventsJSON(events)})
+}
+
+// listSlips: GET /api/v1/slips, the ledger.
+func (s *Server) listSlips(c *gin.Context) {
+	f, err := s.ledgerFilter(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page, err := s.store.ListSlips(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	today := s.today()
+	items := make([]slipJSON, 0, len(page.Items))
+	for _, sl := range page.Items {
+		items = append(items, toSlipJSON(sl, today))
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor, "total": page.Total})
+}
+
+func (s *Server) ledgerFilter(c *gin.Context) (store.Filter, error) {
+	if err := allowQuery(c, "status", "department", "batch", "category", "overdue", "q", "page_size", "cursor"); err != nil {
+		return store.Filter{}, err
+	}
+	f := store.Filter{
+		Department: strings.TrimSpace(c.Query("department")),
+		Batch:      strings.TrimSpace(c.Query("batch")),
+		Category:   strings.TrimSpace(c.Query("category")),
+		Query:      strings.TrimSpace(c.Query("q")),
+		Cursor:     c.Query("cursor"),
+	}
+	if v := c.Query("status"); v != "" {
+		for _, part := range strings.Split(v, ",") {
+			st := slip.Status(strings.TrimSpace(part))
+			if !st.Valid() {
+				return f, slip.Invalid("status", "未知的状态 %q", part)
+			}
+			f.Statuses = append(f.Statuses, st)
+		}
+	}
+	switch c.Query("overdue") {
+	case "", "false":
+	case "true":
+		f.OverdueOn = s.today()
+	default:
+		return f, slip.Invalid("overdue", "overdue 只能是 true 或 false")
+	}
+	if utf8.RuneCountInString(f.Query) > slip.MaxShortText {
+		return f, slip.Invalid("q", "关键词不能超过 %d 字", slip.MaxShortText)
+	}
+	if v := c.Query("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.MaxPageSize {
+			return f, slip.Invalid("page_size", "page_size 须为 1 到 %d 的整数", store.MaxPageSize)
+		}
+		f.PageSize = n
+	}
+	if f.Cursor != "" {
+		if _, err := store.DecodeCursor(f.Cursor); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// Action request bodies. Each carries only what its action needs.
+type (
+	commentRequest struct {
+		Comment string `json:"comment"`
+	}
+	progressRequest struct {
+		Text string `json:"text"`
+	}
+	resolutionRequest struct {
+		Summary  string   `json:"summary"`
+		Evidence []string `json:"evidence"`
+	}
+	reviewRequest struct {
+		Passed  *bool  `json:"passed"`
+		Comment string `json:"comment"`
+	}
+	cancelRequest struct {
+		Reason string `json:"reason"`
+	}
+)
+
+// act decodes body into req, builds the command with build and applies it.
+func act[T any](s *Server, c *gin.Context, emptyOK bool, build func(T) (slip.Command, error)) {
+	var req T
+	if err := decodeJSON(c, &req, emptyOK); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cmd, err := build(req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cmd.Actor = actor(c)
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 {
+		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
+		return
+	}
+	sl, err := s.slips.Act(c.Request.Context(), c.Param("id"), cmd, key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toSlipJSON(sl, s.today()))
+}
+
+func (s *Server) acknowledge(c *gin.Context) {
+	act(s, c, true, func(r commentRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionAcknowledge, Comment: r.Comment}, nil
+	})
+}
+
+func (s *Server) progress(c *gin.Context) {
+	act(s, c, false, func(r progressRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionProgress, Text: r.Text}, nil
+	})
+}
+
+func (s *Server) resolution(c *gin.Context) {
+	act(s, c, false, func(r resolutionRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionResolve, Summary: r.Summary, Evidence: r.Evidence}, nil
+	})
+}
+
+func (s *Server) review(c *gin.Context) {
+	act(s, c, false, func(r reviewRequest) (slip.Command, error) {
+		if r.Passed == nil {
+			return slip.Command{}, slip.Invalid("passed", "请注明复核是否通过（passed: true/false）")
+		}
+		if *r.Passed {
+			return slip.Command{Action: slip.ActionPassReview, Comment: r.Comment}, nil
+		}
+		return slip.Command{Action: slip.ActionSendBack, Comment: r.Comment}, nil
+	})
+}
+
+func (s *Server) signoff(c *gin.Context) {
+	act(s, c, true, func(r commentRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionSignOff, Comment: r.Comment}, nil
+	})
+}
+
+func (s *Server) cancel(c *gin.Context) {
+	act(s, c, false, func(r cancelRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionCancel, Reason: r.Reason}, nil
+	})
+}

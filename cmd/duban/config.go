@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/duban-gov/duban/workflows"
+)
+
+// config is the production configuration, read once from the environment.
+type config struct {
+	DatabaseURL     string // DUBAN_DATABASE_URL: postgres://… (or sqlite:PATH)
+	TemporalAddress string // DUBAN_TEMPORAL_ADDRESS: host:port of the Temporal frontend
+	Namespace       string // DUBAN_TEMPORAL_NAMESPACE
+	TaskQueue       string // DUBAN_TASK_QUEUE
+	Addr            string // DUBAN_ADDR: where `serve` listens
+	NumberPrefix    string // DUBAN_NUMBER_PREFIX: 督 gives 督〔2026〕17号
+	LogLevel        string // DUBAN_LOG_LEVEL: debug, info, warn, error
+}
+
+func getenv(name, fallback string) string {
+	if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return fallback
+}
+
+// configFromEnv reads the configuration; needDB says the command uses the store.
+func configFromEnv(needDB bool) (config, error) {
+	c := config{
+		DatabaseURL:     getenv("DUBAN_DATABASE_URL", ""),
+		TemporalAddress: getenv("DUBAN_TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		Namespace:       getenv("DUBAN_TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:       getenv("DUBAN_TASK_QUEUE", workflows.TaskQueue),
+		Addr:            getenv("DUBAN_ADDR", ":8080"),
+		NumberPrefix:    getenv("DUBAN_NUMBER_PREFIX", "督"),
+		LogLevel:        getenv("DUBAN_LOG_LEVEL", "info"),
+	}
+	if needDB && c.DatabaseURL == "" {
+		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
+	}
+	return c, nil
+}
+
+// newLogger builds the process logger: JSON for machines, text for a person at a terminal.
+func newLogger(level string, json bool) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	if json {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

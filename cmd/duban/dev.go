@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/duban-gov/duban/internal/devserver"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// demoDepartments are created on the first dev start so that a newcomer can
+// issue a slip straight away.
+var demoDepartments = []slip.Department{
+	{Code: "fgw", Name: "市发展和改革委员会"},
+	{Code: "zjj", Name: "市住房和城乡建设局"},
+	{Code: "jtj", Name: "市交通运输局"},
+}
+
+func devCommand() *cobra.Command {
+	var (
+		dataDir      string
+		addr         string
+		temporalPort int
+		demo         bool
+	)
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run everything in one process: Temporal (SQLite file), worker, ledger (SQLite) and API",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDev(cmd.Context(), dataDir, addr, temporalPort, demo)
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", "data", "directory for temporal.db and duban.db")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address of the HTTP API")
+	cmd.Flags().IntVar(&temporalPort, "temporal-port", 7233, "port of the in-process Temporal frontend (0: any free port)")
+	cmd.Flags().BoolVar(&demo, "demo", true, "create demo departments when there are none")
+	return cmd
+}
+
+func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bool) error {
+	began := time.Now()
+	log := newLogger("info", false)
+	absData, err := filepath.Abs(dataDir)
+	if err != nil {
+		return fmt.Errorf("data dir %s: %w", dataDir, err)
+	}
+	// Bind the API port first: fail fast if it is taken, before the slower start of Temporal.
+	l, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+
+	temporalDB := filepath.Join(absData, "temporal.db")
+	ts, err := devserver.Start(ctx, devserver.Options{DBFile: temporalDB, Port: temporalPort})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := ts.Stop(); err != nil {
+			log.Warn("stop temporal dev server", "error", err)
+		}
+	}()
+
+	ledgerDB := filepath.Join(absData, "duban.db")
+	st, err := store.Open(ctx, "sqlite:"+ledgerDB, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if demo {
+		if err := seedDemo(ctx, st); err != nil {
+			return err
+		}
+	}
+
+	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w, err := startWorker(c, st, workflows.TaskQueue)
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+
+	fmt.Printf(`
+duban dev is up (%.1fs)
+  API       http://%s/api/v1/slips   health: http://%s/readyz
+  Temporal  %s   namespace %s   task queue %s
+  Data      %s (Temporal)
+            %s (ledger)
+Stop with Ctrl-C; slips and their timers are kept in the data directory.
+
+`, time.Since(began).Seconds(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB)
+
+	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, log))
+}
+
+func seedDemo(ctx context.Context, st *store.Store) error {
+	existing, err := st.ListDepartments(ctx)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	for _, d := range demoDepartments {
+		if _, err := st.CreateDepartment(ctx, d); err != nil {
+			return fmt.Errorf("create demo department %s: %w", d.Code, err)
+		}
+	}
+	return nil
+}

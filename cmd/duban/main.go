@@ -1,0 +1,38 @@
+// Command duban is the supervision engine in one binary:
+//
+//	duban dev      everything in one process on SQLite (a newcomer's start)
+//	duban serve    the HTTP API           (production: scale out behind a proxy)
+//	duban worker   the Temporal worker    (production: scale out)
+//	duban migrate  bring the ledger schema up to date
+//
+// Production processes are configured by environment variables; see config.go.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gin-gonic/gin"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	gin.SetMode(gin.ReleaseMode)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	root := &cobra.Command{
+		Use:           "duban",
+		Short:         "督办: assignment slips from hand-off to sign-off, on Temporal",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(devCommand(), serveCommand(), workerCommand(), migrateCommand())
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "duban:", err)
+		os.Exit(1)
+	}
+}

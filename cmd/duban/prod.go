@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/duban-gov/duban/store"
+)
+
+func serveCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP API (stateless; run as many as you like)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := configFromEnv(true)
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg.LogLevel, true).With("process", "api")
+			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			l, err := listen(cfg.Addr)
+			if err != nil {
+				return err
+			}
+			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
+			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, log))
+		},
+	}
+}
+
+func workerCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "Run the Temporal worker for slip workflows (stateless; run as many as you like)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := configFromEnv(true)
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg.LogLevel, true).With("process", "worker")
+			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			w, err := startWorker(c, st, cfg.TaskQueue)
+			if err != nil {
+				return err
+			}
+			log.Info("worker running", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
+			<-ctx.Done()
+			w.Stop()
+			return nil
+		},
+	}
+}
+
+func migrateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Bring the ledger schema up to date (safe to run repeatedly and concurrently)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := configFromEnv(true)
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.Migrate(ctx); err != nil {
+				return err
+			}
+			fmt.Println("schema up to date")
+			return nil
+		},
+	}
+}

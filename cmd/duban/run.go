@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// dialTemporal connects to the Temporal frontend.
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  hostPort,
+		Namespace: namespace,
+		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-client")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dial temporal at %s (namespace %s): %w", hostPort, namespace, err)
+	}
+	return c, nil
+}
+
+// startWorker starts a worker for slip workflows; stop it with Stop.
+func startWorker(c client.Client, st *store.Store, taskQueue string) (worker.Worker, error) {
+	w := worker.New(c, taskQueue, worker.Options{})
+	workflows.Register(w, &activities.Activities{Store: st})
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker on %s: %w", taskQueue, err)
+	}
+	return w, nil
+}
+
+// newAPI wires the HTTP handler.
+func newAPI(st *store.Store, c client.Client, taskQueue string, log *slog.Logger) http.Handler {
+	return api.NewRouter(api.Deps{
+		Store: st,
+		Slips: service.New(st, c, taskQueue, time.Now, log),
+		Ready: func(ctx context.Context) error {
+			if err := st.Ping(ctx); err != nil {
+				return err
+			}
+			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+				return fmt.Errorf("temporal: %w", err)
+			}
+			return nil
+		},
+		Now: time.Now,
+		Log: log,
+	})
+}
+
+// listen opens addr for the API.
+func listen(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return l, nil
+}
+
+// serveHTTP serves h on l until ctx ends, then drains for up to 15 seconds.
+func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

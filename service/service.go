@@ -1,0 +1,219 @@
+// Package service is what the API calls to change a slip: it checks input
+// against the store, then hands the change to the slip's Temporal workflow
+// and returns the ledger's view once the workflow has recorded it.
+//
+// Reads go straight to the store; the API calls it directly for those.
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// Slips issues slips and applies actions to them.
+type Slips struct {
+	store     *store.Store
+	temporal  client.Client
+	taskQueue string
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+// New builds the service. now is the clock (time.Now in production).
+func New(st *store.Store, tc client.Client, taskQueue string, now func() time.Time, log *slog.Logger) *Slips {
+	return &Slips{store: st, temporal: tc, taskQueue: taskQueue, now: now, log: log}
+}
+
+// Issued is the outcome of Issue.
+type Issued struct {
+	Slip slip.Slip
+	// Replayed is true when the Idempotency-Key named a slip issued before.
+	Replayed bool
+}
+
+// Issue hands a new slip to its lead department. With an idempotency key, a
+// repeat of the same request returns the slip the first one made and creates
+// nothing; the same key with a different request is refused.
+func (s *Slips) Issue(ctx context.Context, actor string, d slip.Draft, idempotencyKey string) (Issued, error) {
+	d.Normalize()
+	if err := d.Validate(); err != nil {
+		return Issued{}, err
+	}
+	now := s.now()
+	if today := slip.DateOf(now); d.Deadline < today {
+		return Issued{}, slip.Unprocessable(slip.CodeDeadlinePassed, "deadline", "办结时限 %s 早于今天（%s）", d.Deadline, today)
+	}
+	missing, err := s.store.MissingDepartments(ctx, d.Departments())
+	if err != nil {
+		return Issued{}, err
+	}
+	if len(missing) > 0 {
+		return Issued{}, slip.Unprocessable(slip.CodeUnknownDepartment, "lead_department", "单位不存在：%s", strings.Join(missing, "、"))
+	}
+
+	id, err := newSlipID()
+	if err != nil {
+		return Issued{}, err
+	}
+	if idempotencyKey != "" {
+		hash, err := requestHash(actor, d)
+		if err != nil {
+			return Issued{}, err
+		}
+		heldID, heldHash, err := s.store.ClaimIdempotencyKey(ctx, idempotencyKey, id, hash)
+		if err != nil {
+			return Issued{}, err
+		}
+		if heldHash != hash {
+			return Issued{}, slip.Unprocessable(slip.CodeIdempotencyReused, "Idempotency-Key", "该 Idempotency-Key 已用于另一份不同的交办单")
+		}
+		if heldID != id {
+			existing, err := s.store.GetSlip(ctx, heldID)
+			if err == nil {
+				return Issued{Slip: existing, Replayed: true}, nil
+			}
+			if slip.AsError(err) == nil {
+				return Issued{}, err
+			}
+			// The first request claimed the key but did not get the slip
+			// onto the ledger: finish what it started, under its id.
+			id = heldID
+		}
+	}
+
+	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor}
+	registered, err := s.start(ctx, sl)
+	if err != nil {
+		return Issued{}, err
+	}
+	s.log.InfoContext(ctx, "slip issued", "slip_id", id, "number", registered.Number, "workflow_id", workflows.WorkflowID(id))
+	got, err := s.store.GetSlip(ctx, id)
+	if err != nil {
+		return Issued{}, fmt.Errorf("read issued slip %s: %w", id, err)
+	}
+	return Issued{Slip: got}, nil
+}
+
+// start starts the slip's workflow (or joins it, if a first attempt already
+// did) and waits until the ledger holds the slip.
+func (s *Slips) start(ctx context.Context, sl slip.Slip) (slip.Slip, error) {
+	wid := workflows.WorkflowID(sl.ID)
+	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       wid,
+		TaskQueue:                s.taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.WorkflowName, workflows.Input{Slip: sl})
+	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			WorkflowID:   wid,
+			UpdateName:   workflows.UpdateRegistered,
+			UpdateID:     workflows.UpdateRegistered,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) {
+			// The workflow ran to its end already: the ledger has the slip.
+			return s.store.GetSlip(ctx, sl.ID)
+		}
+		return slip.Slip{}, unavailable(fmt.Errorf("start workflow %s: %w", wid, err))
+	}
+	var registered slip.Slip
+	if err := handle.Get(ctx, &registered); err != nil {
+		return slip.Slip{}, unavailable(fmt.Errorf("wait for workflow %s to register: %w", wid, err))
+	}
+	return registered, nil
+}
+
+// Act applies one action to a slip and returns the slip as the ledger shows
+// it afterwards. requestID, when set, makes retries of the same request apply
+// the action once.
+func (s *Slips) Act(ctx context.Context, id string, cmd slip.Command, requestID string) (slip.Slip, error) {
+	if err := cmd.Validate(); err != nil {
+		return slip.Slip{}, err
+	}
+	current, err := s.store.GetSlip(ctx, id)
+	if err != nil {
+		return slip.Slip{}, err
+	}
+	if current.Status.Terminal() {
+		// The workflow has ended; the table has the answer.
+		_, err := slip.Next(current.Status, cmd.Action)
+		return slip.Slip{}, slip.AsError(err)
+	}
+	if requestID == "" {
+		requestID = uuid.NewString()
+	}
+	wid := workflows.WorkflowID(id)
+	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   wid,
+		UpdateID:     string(cmd.Action) + ":" + requestID,
+		UpdateName:   workflows.UpdateName(cmd.Action),
+		Args:         []any{cmd},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var after slip.Slip
+		err = handle.Get(ctx, &after)
+	}
+	if err != nil {
+		if de := workflows.DecodeError(err); de != nil {
+			return slip.Slip{}, de
+		}
+		var nf *serviceerror.NotFound
+		if errors.As(err, &nf) {
+			// The workflow ended between our read and the update.
+			if latest, gerr := s.store.GetSlip(ctx, id); gerr == nil && latest.Status.Terminal() {
+				_, terr := slip.Next(latest.Status, cmd.Action)
+				return slip.Slip{}, slip.AsError(terr)
+			}
+		}
+		return slip.Slip{}, unavailable(fmt.Errorf("%s slip %s: %w", cmd.Action, id, err))
+	}
+	s.log.InfoContext(ctx, "slip action", "slip_id", id, "action", cmd.Action, "workflow_id", wid)
+	return s.store.GetSlip(ctx, id)
+}
+
+// unavailable marks err as a failure of a dependency, not of the request.
+func unavailable(err error) error {
+	return fmt.Errorf("%w: %w", &slip.Error{Kind: slip.KindUnavailable, Code: slip.CodeUnavailable, Message: "督办引擎暂时不可用，请稍后用同一 Idempotency-Key 重试"}, err)
+}
+
+func newSlipID() (string, error) {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new slip id: %w", err)
+	}
+	return u.String(), nil
+}
+
+func requestHash(actor string, d slip.Draft) (string, error) {
+	b, err := json.Marshal(struct {
+		Actor string     `json:"actor"`
+		Draft slip.Draft `json:"draft"`
+	}{actor, d})
+	if err != nil {
+		return "", fmt.Errorf("hash request: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}

@@ -1,0 +1,331 @@
+package slip
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // the binary must know Asia/Shanghai on minimal images
+	"unicode/utf8"
+)
+
+// Zone is the time zone every date of a slip is read in: a deadline of
+// 2026-12-01 means the end of that day in Beijing time.
+var Zone = mustLoadZone("Asia/Shanghai")
+
+func mustLoadZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("load time zone %s: %v", name, err))
+	}
+	return loc
+}
+
+// DateLayout is how calendar dates travel and are stored: 2026-12-01.
+const DateLayout = "2006-01-02"
+
+// DateOf is the calendar date (in Zone) of instant t.
+func DateOf(t time.Time) string { return t.In(Zone).Format(DateLayout) }
+
+// ParseDate parses a YYYY-MM-DD date in Zone.
+func ParseDate(s string) (time.Time, error) { return time.ParseInLocation(DateLayout, s, Zone) }
+
+// Priority is how urgent a slip is.
+type Priority string
+
+// The priorities, as the office marks them on paper.
+const (
+	PriorityNormal      Priority = "normal"       // 一般
+	PriorityUrgent      Priority = "urgent"       // 急办
+	PriorityExtraUrgent Priority = "extra_urgent" // 特急
+)
+
+var priorityLabels = map[Priority]string{
+	PriorityNormal:      "一般",
+	PriorityUrgent:      "急办",
+	PriorityExtraUrgent: "特急",
+}
+
+// Label is the priority as printed on the slip.
+func (p Priority) Label() string {
+	if l, ok := priorityLabels[p]; ok {
+		return l
+	}
+	return string(p)
+}
+
+// Field length limits, in characters (runes), for text a clerk types.
+const (
+	MaxTitle        = 200
+	MaxShortText    = 100 // source, batch, category, leader, actor
+	MaxLongText     = 20000
+	MaxCoDepartment = 50
+	MaxEvidence     = 50
+	MaxEvidenceItem = 2000
+)
+
+// Draft is what the office fills in to issue a slip.
+type Draft struct {
+	Title          string   `json:"title"`
+	Content        string   `json:"content"`
+	Source         string   `json:"source"`
+	Batch          string   `json:"batch"`
+	Category       string   `json:"category"`
+	Priority       Priority `json:"priority"`
+	LeadDepartment string   `json:"lead_department"`
+	CoDepartments  []string `json:"co_departments"`
+	Leader         string   `json:"leader"`
+	// Deadline is the date (YYYY-MM-DD, Beijing time) the work is due by.
+	// Working-day deadlines will be computed into this same field.
+	Deadline string `json:"deadline"`
+}
+
+// Normalize trims surrounding white space and fills defaults.
+func (d *Draft) Normalize() {
+	for _, p := range []*string{&d.Title, &d.Content, &d.Source, &d.Batch, &d.Category, &d.LeadDepartment, &d.Leader, &d.Deadline} {
+		*p = strings.TrimSpace(*p)
+	}
+	for i := range d.CoDepartments {
+		d.CoDepartments[i] = strings.TrimSpace(d.CoDepartments[i])
+	}
+	if d.Priority == "" {
+		d.Priority = PriorityNormal
+	}
+}
+
+// Validate checks the draft's shape. Whether the departments exist and the
+// deadline lies ahead are checked by the service, which knows the store and
+// the clock.
+func (d Draft) Validate() error {
+	if d.Title == "" {
+		return Invalid("title", "请填写交办事项标题")
+	}
+	checks := []struct {
+		field, value string
+		max          int
+	}{
+		{"title", d.Title, MaxTitle},
+		{"content", d.Content, MaxLongText},
+		{"source", d.Source, MaxShortText},
+		{"batch", d.Batch, MaxShortText},
+		{"category", d.Category, MaxShortText},
+		{"leader", d.Leader, MaxShortText},
+		{"lead_department", d.LeadDepartment, MaxShortText},
+	}
+	for _, c := range checks {
+		if err := checkText(c.field, c.value, c.max); err != nil {
+			return err
+		}
+	}
+	if _, ok := priorityLabels[d.Priority]; !ok {
+		return Invalid("priority", "紧急程度只能是 normal（一般）、urgent（急办）或 extra_urgent（特急）")
+	}
+	if d.LeadDepartment == "" {
+		return Invalid("lead_department", "请指定牵头单位")
+	}
+	if len(d.CoDepartments) > MaxCoDepartment {
+		return Invalid("co_departments", "配合单位最多 %d 个", MaxCoDepartment)
+	}
+	seen := map[string]bool{d.LeadDepartment: true}
+	for _, c := range d.CoDepartments {
+		if c == "" {
+			return Invalid("co_departments", "配合单位编码不能为空")
+		}
+		if seen[c] {
+			return Invalid("co_departments", "单位 %s 重复出现（牵头单位不能同时是配合单位）", c)
+		}
+		seen[c] = true
+	}
+	if d.Deadline == "" {
+		return Invalid("deadline", "请填写办结时限（YYYY-MM-DD）")
+	}
+	if _, err := ParseDate(d.Deadline); err != nil {
+		return Invalid("deadline", "办结时限格式应为 YYYY-MM-DD，收到 %q", d.Deadline)
+	}
+	return nil
+}
+
+// Departments lists the lead department first, then the co-departments.
+func (d Draft) Departments() []string {
+	return append([]string{d.LeadDepartment}, d.CoDepartments...)
+}
+
+func checkText(field, value string, max int) error {
+	if !utf8.ValidString(value) {
+		return Invalid(field, "内容不是有效的 UTF-8 文本")
+	}
+	if n := utf8.RuneCountInString(value); n > max {
+		return Invalid(field, "长度 %d 字，超过上限 %d 字", n, max)
+	}
+	if strings.ContainsRune(value, 0) {
+		return Invalid(field, "内容含有非法的空字符")
+	}
+	return nil
+}
+
+// Command is one action on a slip with what the actor said. Only the fields
+// the action needs are set.
+type Command struct {
+	Action   Action   `json:"action"`
+	Actor    string   `json:"actor"`
+	Text     string   `json:"text,omitempty"`     // progress report
+	Summary  string   `json:"summary,omitempty"`  // resolution summary
+	Evidence []string `json:"evidence,omitempty"` // resolution evidence: links, file names, descriptions
+	Comment  string   `json:"comment,omitempty"`  // review or sign-off comment; the reason when sending back
+	Reason   string   `json:"reason,omitempty"`   // cancellation reason
+}
+
+// Validate checks that the command carries what its action needs.
+func (c Command) Validate() error {
+	if _, ok := actionLabels[c.Action]; !ok || c.Action == ActionIssue {
+		return Invalid("action", "未知的操作 %q", c.Action)
+	}
+	if err := checkText("actor", c.Actor, MaxShortText); err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		field, value string
+	}{{"text", c.Text}, {"summary", c.Summary}, {"comment", c.Comment}, {"reason", c.Reason}} {
+		if err := checkText(t.field, t.value, MaxLongText); err != nil {
+			return err
+		}
+	}
+	if len(c.Evidence) > MaxEvidence {
+		return Invalid("evidence", "佐证材料最多 %d 项", MaxEvidence)
+	}
+	for _, e := range c.Evidence {
+		if strings.TrimSpace(e) == "" {
+			return Invalid("evidence", "佐证材料不能为空白")
+		}
+		if err := checkText("evidence", e, MaxEvidenceItem); err != nil {
+			return err
+		}
+	}
+	switch c.Action {
+	case ActionProgress:
+		if strings.TrimSpace(c.Text) == "" {
+			return Invalid("text", "请填写进展情况")
+		}
+	case ActionResolve:
+		if strings.TrimSpace(c.Summary) == "" {
+			return Invalid("summary", "请填写办结情况")
+		}
+		if len(c.Evidence) == 0 {
+			return Invalid("evidence", "申请办结须附佐证材料")
+		}
+	case ActionSendBack:
+		if strings.TrimSpace(c.Comment) == "" {
+			return Invalid("comment", "退回重办须说明理由")
+		}
+	case ActionCancel:
+		if strings.TrimSpace(c.Reason) == "" {
+			return Invalid("reason", "撤销须说明理由")
+		}
+	}
+	return nil
+}
+
+// Slip is the record of one assignment slip as the workflow keeps it and the
+// ledger shows it.
+type Slip struct {
+	ID       string    `json:"id"`
+	Number   string    `json:"number"` // 督〔2026〕17号, allocated when the ledger first records the slip
+	Draft    Draft     `json:"draft"`
+	IssuedAt time.Time `json:"issued_at"`
+	IssuedBy string    `json:"issued_by"`
+
+	Status         Status     `json:"status"`
+	Seq            int64      `json:"seq"` // sequence number of the latest timeline event
+	ReworkCount    int        `json:"rework_count"`
+	LatestProgress string     `json:"latest_progress"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+	ResolvedAt     *time.Time `json:"resolved_at,omitempty"` // latest resolution report
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	CancelledAt    *time.Time `json:"cancelled_at,omitempty"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// Event is one entry of a slip's append-only timeline. (SlipID, Seq) is
+// unique; Seq runs 1, 2, 3 … without gaps.
+type Event struct {
+	SlipID string    `json:"slip_id"`
+	Seq    int64     `json:"seq"`
+	Type   Action    `json:"type"`
+	Actor  string    `json:"actor"`
+	At     time.Time `json:"at"`
+	From   Status    `json:"from_status,omitempty"`
+	To     Status    `json:"to_status"`
+	// Payload is what the actor said: the command without action and actor,
+	// or the draft for the issue event.
+	Payload map[string]any `json:"payload,omitempty"`
+}
+
+// Apply moves s through cmd at instant at and returns the event that records
+// it. s is changed only when the lifecycle table allows the action.
+func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
+	to, err := Next(s.Status, cmd.Action)
+	if err != nil {
+		return Event{}, err
+	}
+	from := s.Status
+	s.Status = to
+	s.Seq++
+	s.UpdatedAt = at
+	switch cmd.Action {
+	case ActionAcknowledge:
+		s.AcknowledgedAt = &at
+	case ActionProgress:
+		s.LatestProgress = cmd.Text
+	case ActionResolve:
+		s.ResolvedAt = &at
+	case ActionSendBack:
+		s.ReworkCount++
+	case ActionSignOff:
+		s.ClosedAt = &at
+	case ActionCancel:
+		s.CancelledAt = &at
+	}
+	return Event{
+		SlipID:  s.ID,
+		Seq:     s.Seq,
+		Type:    cmd.Action,
+		Actor:   cmd.Actor,
+		At:      at,
+		From:    from,
+		To:      to,
+		Payload: cmd.payload(),
+	}, nil
+}
+
+func (c Command) payload() map[string]any {
+	p := map[string]any{}
+	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if len(c.Evidence) > 0 {
+		p["evidence"] = c.Evidence
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return p
+}
+
+// IssuedEvent is the first timeline event of a slip.
+func (s *Slip) IssuedEvent() Event {
+	return Event{
+		SlipID: s.ID,
+		Seq:    1,
+		Type:   ActionIssue,
+		Actor:  s.IssuedBy,
+		At:     s.IssuedAt,
+		To:     StatusIssued,
+	}
+}
+
+// Overdue reports whether an open slip is past its deadline on date today
+// (YYYY-MM-DD in Zone).
+func (s *Slip) Overdue(today string) bool {
+	return s.Status.Open() && s.Draft.Deadline < today
+}

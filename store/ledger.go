@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// Page sizes of the ledger.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 200
+)
+
+// Filter selects slips from the ledger. Zero fields do not filter.
+type Filter struct {
+	Statuses   []slip.Status
+	Department string // lead or co-unit
+	Batch      string
+	Category   string
+	// OverdueOn, when set (YYYY-MM-DD), keeps only open slips whose
+	// deadline is before that day.
+	OverdueOn string
+	Query     string // substring of title or content
+	PageSize  int
+	Cursor    string // from Page.NextCursor
+}
+
+// Page is one page of the ledger, newest first.
+type Page struct {
+	Items      []slip.Slip
+	NextCursor string // empty on the last page
+	Total      int64  // slips matching the filter, over all pages
+}
+
+// GetSlip returns one slip, or a not-found domain error.
+func (s *Store) GetSlip(ctx context.Context, id string) (slip.Slip, error) {
+	var row slipRow
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return slip.Slip{}, slip.NotFound("交办单", id)
+	}
+	if err != nil {
+		return slip.Slip{}, fmt.Errorf("get slip %s: %w", id, err)
+	}
+	slips, err := s.withDepartments(ctx, []slipRow{row})
+	if err != nil {
+		return slip.Slip{}, err
+	}
+	return slips[0], nil
+}
+
+// Timeline returns a slip's events in sequence order.
+func (s *Store) Timeline(ctx context.Context, id string) ([]slip.Event, error) {
+	var rows []eventRow
+	if err := s.db.WithContext(ctx).Where("slip_id = ?", id).Order("seq").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("timeline of slip %s: %w", id, err)
+	}
+	events := make([]slip.Event, 0, len(rows))
+	for _, r := range rows {
+		e, err := r.toEvent()
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	return events, nil
+}
+
+// DecodeCursor checks a cursor from a client; it returns a domain error for
+// one this package did not make.
+func DecodeCursor(cursor string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) == 0 || len(b) > 64 {
+		return "", slip.Invalid("cursor", "分页游标无效")
+	}
+	return string(b), nil
+}
+
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+// escapeLike makes s match literally inside a LIKE pattern with ESCAPE '!'.
+func escapeLike(s string) string {
+	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+	return r.Replace(s)
+}
+
+func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
+	q := s.db.WithContext(ctx).Model(&slipRow{})
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", statusStrings(f.Statuses))
+	}
+	if f.Department != "" {
+		q = q.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", f.Department)
+	}
+	if f.Batch != "" {
+		q = q.Where("batch = ?", f.Batch)
+	}
+	if f.Category != "" {
+		q = q.Where("category = ?", f.Category)
+	}
+	if f.OverdueOn != "" {
+		q = q.Where("status IN ? AND deadline < ?", statusStrings(slip.OpenStatuses()), f.OverdueOn)
+	}
+	if f.Query != "" {
+		pattern := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
+		q = q.Where("(LOWER(title) LIKE ? ESCAPE '!' OR LOWER(content) LIKE ? ESCAPE '!')", pattern, pattern)
+	}
+	return q
+}
+
+// ListSlips returns one page of the ledger matching f, newest first, with
+// keyset pagination: a page does not shift when slips are issued meanwhile.
+func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
+	if f.PageSize <= 0 {
+		f.PageSize = DefaultPageSize
+	}
+	if f.PageSize > MaxPageSize {
+		f.PageSize = MaxPageSize
+	}
+	var page Page
+	if err := s.filtered(ctx, f).Count(&page.Total).Error; err != nil {
+		return Page{}, fmt.Errorf("count ledger: %w", err)
+	}
+	q := s.filtered(ctx, f)
+	if f.Cursor != "" {
+		after, err := DecodeCursor(f.Cursor)
+		if err != nil {
+			return Page{}, err
+		}
+		q = q.Where("id < ?", after)
+	}
+	var rows []slipRow
+	if err := q.Order("id DESC").Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
+		return Page{}, fmt.Errorf("list ledger: %w", err)
+	}
+	if len(rows) > f.PageSize {
+		rows = rows[:f.PageSize]
+		page.NextCursor = encodeCursor(rows[len(rows)-1].ID)
+	}
+	items, err := s.withDepartments(ctx, rows)
+	if err != nil {
+		return Page{}, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+// withDepartments loads the departments of rows in one query.
+func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Slip, error) {
+	out := make([]slip.Slip, 0, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var depts []slipDepartmentRow
+	if err := s.db.WithContext(ctx).Where("slip_id IN ?", ids).Order("slip_id, position").Find(&depts).Error; err != nil {
+		return nil, fmt.Errorf("load slip departments: %w", err)
+	}
+	bySlip := map[string][]slipDepartmentRow{}
+	for _, d := range depts {
+		bySlip[d.SlipID] = append(bySlip[d.SlipID], d)
+	}
+	for _, r := range rows {
+		out = append(out, r.toSlip(bySlip[r.ID]))
+	}
+	return out, nil
+}
+
+func statusStrings(ss []slip.Status) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}

@@ -1,0 +1,237 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// slipRow is a row of the slips table.
+type slipRow struct {
+	ID             string `gorm:"primaryKey"`
+	Year           int
+	Serial         int
+	Number         string
+	Title          string
+	Content        string
+	Source         string
+	Batch          string
+	Category       string
+	Priority       string
+	LeadDepartment string
+	Leader         string
+	Deadline       string
+	IssuedAt       time.Time
+	IssuedOn       string
+	IssuedBy       string
+	Status         string
+	LastSeq        int64
+	ReworkCount    int
+	LatestProgress string
+	AcknowledgedAt *time.Time
+	ResolvedAt     *time.Time
+	ResolvedOn     *string
+	ClosedAt       *time.Time
+	ClosedOn       *string
+	CancelledAt    *time.Time
+	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
+}
+
+func (slipRow) TableName() string { return "slips" }
+
+// slipDepartmentRow assigns a slip to a department as lead or co-unit.
+type slipDepartmentRow struct {
+	SlipID         string `gorm:"primaryKey"`
+	DepartmentCode string `gorm:"primaryKey"`
+	Role           string
+	Position       int
+}
+
+func (slipDepartmentRow) TableName() string { return "slip_departments" }
+
+// eventRow is a row of the append-only timeline.
+type eventRow struct {
+	SlipID     string `gorm:"primaryKey"`
+	Seq        int64  `gorm:"primaryKey"`
+	Type       string
+	Actor      string
+	OccurredAt time.Time
+	FromStatus string
+	ToStatus   string
+	Payload    string
+}
+
+func (eventRow) TableName() string { return "events" }
+
+// departmentRow is a responsible department (责任单位).
+type departmentRow struct {
+	Code       string `gorm:"primaryKey"`
+	Name       string
+	ParentCode *string
+	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (departmentRow) TableName() string { return "departments" }
+
+// idempotencyRow remembers which slip an Idempotency-Key created.
+type idempotencyRow struct {
+	IdemKey     string `gorm:"primaryKey"`
+	SlipID      string
+	RequestHash string
+	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (idempotencyRow) TableName() string { return "idempotency_keys" }
+
+func dateOfPtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	d := slip.DateOf(*t)
+	return &d
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// newSlipRow builds the row for a slip as the workflow sees it.
+func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
+	return slipRow{
+		ID:             s.ID,
+		Year:           year,
+		Serial:         serial,
+		Number:         number,
+		Title:          s.Draft.Title,
+		Content:        s.Draft.Content,
+		Source:         s.Draft.Source,
+		Batch:          s.Draft.Batch,
+		Category:       s.Draft.Category,
+		Priority:       string(s.Draft.Priority),
+		LeadDepartment: s.Draft.LeadDepartment,
+		Leader:         s.Draft.Leader,
+		Deadline:       s.Draft.Deadline,
+		IssuedAt:       s.IssuedAt.UTC(),
+		IssuedOn:       slip.DateOf(s.IssuedAt),
+		IssuedBy:       s.IssuedBy,
+		Status:         string(s.Status),
+		LastSeq:        s.Seq,
+		ReworkCount:    s.ReworkCount,
+		LatestProgress: s.LatestProgress,
+		AcknowledgedAt: utcPtr(s.AcknowledgedAt),
+		ResolvedAt:     utcPtr(s.ResolvedAt),
+		ResolvedOn:     dateOfPtr(s.ResolvedAt),
+		ClosedAt:       utcPtr(s.ClosedAt),
+		ClosedOn:       dateOfPtr(s.ClosedAt),
+		CancelledAt:    utcPtr(s.CancelledAt),
+		UpdatedAt:      s.UpdatedAt.UTC(),
+	}
+}
+
+// progressColumns are the columns an action may change, as Project writes them.
+func (r slipRow) progressColumns() map[string]any {
+	return map[string]any{
+		"status":          r.Status,
+		"last_seq":        r.LastSeq,
+		"rework_count":    r.ReworkCount,
+		"latest_progress": r.LatestProgress,
+		"acknowledged_at": r.AcknowledgedAt,
+		"resolved_at":     r.ResolvedAt,
+		"resolved_on":     r.ResolvedOn,
+		"closed_at":       r.ClosedAt,
+		"closed_on":       r.ClosedOn,
+		"cancelled_at":    r.CancelledAt,
+		"updated_at":      r.UpdatedAt,
+	}
+}
+
+func inZone(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	z := t.In(slip.Zone)
+	return &z
+}
+
+// toSlip converts a row and its departments (lead first) to the domain record.
+func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
+	co := []string{}
+	for _, d := range depts {
+		if d.Role == "co" {
+			co = append(co, d.DepartmentCode)
+		}
+	}
+	return slip.Slip{
+		ID:     r.ID,
+		Number: r.Number,
+		Draft: slip.Draft{
+			Title:          r.Title,
+			Content:        r.Content,
+			Source:         r.Source,
+			Batch:          r.Batch,
+			Category:       r.Category,
+			Priority:       slip.Priority(r.Priority),
+			LeadDepartment: r.LeadDepartment,
+			CoDepartments:  co,
+			Leader:         r.Leader,
+			Deadline:       r.Deadline,
+		},
+		IssuedAt:       r.IssuedAt.In(slip.Zone),
+		IssuedBy:       r.IssuedBy,
+		Status:         slip.Status(r.Status),
+		Seq:            r.LastSeq,
+		ReworkCount:    r.ReworkCount,
+		LatestProgress: r.LatestProgress,
+		AcknowledgedAt: inZone(r.AcknowledgedAt),
+		ResolvedAt:     inZone(r.ResolvedAt),
+		ClosedAt:       inZone(r.ClosedAt),
+		CancelledAt:    inZone(r.CancelledAt),
+		UpdatedAt:      r.UpdatedAt.In(slip.Zone),
+	}
+}
+
+func newEventRow(e slip.Event) (eventRow, error) {
+	payload := []byte("{}")
+	if len(e.Payload) > 0 {
+		var err error
+		if payload, err = json.Marshal(e.Payload); err != nil {
+			return eventRow{}, fmt.Errorf("encode payload of event %d: %w", e.Seq, err)
+		}
+	}
+	return eventRow{
+		SlipID:     e.SlipID,
+		Seq:        e.Seq,
+		Type:       string(e.Type),
+		Actor:      e.Actor,
+		OccurredAt: e.At.UTC(),
+		FromStatus: string(e.From),
+		ToStatus:   string(e.To),
+		Payload:    string(payload),
+	}, nil
+}
+
+func (r eventRow) toEvent() (slip.Event, error) {
+	var payload map[string]any
+	if err := json.Unmarshal([]byte(r.Payload), &payload); err != nil {
+		return slip.Event{}, fmt.Errorf("decode payload of event %s/%d: %w", r.SlipID, r.Seq, err)
+	}
+	if len(payload) == 0 {
+		payload = nil
+	}
+	return slip.Event{
+		SlipID:  r.SlipID,
+		Seq:     r.Seq,
+		Type:    slip.Action(r.Type),
+		Actor:   r.Actor,
+		At:      r.OccurredAt.In(slip.Zone),
+		From:    slip.Status(r.FromStatus),
+		To:      slip.Status(r.ToStatus),
+		Payload: payload,
+	}, nil
+}

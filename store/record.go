@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// RecordIssued puts a newly issued slip on the ledger: it allocates the next
+// number of the issue year, inserts the slip, its departments and its first
+// event, all in one transaction. Calling it again for the same slip changes
+// nothing and returns the number given the first time, so numbers have no
+// gaps and no duplicates however often the activity is retried.
+func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) {
+	var number string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var existing slipRow
+		err := tx.Select("number").Where("id = ?", sl.ID).Take(&existing).Error
+		if err == nil {
+			number = existing.Number
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		year := sl.IssuedAt.In(slip.Zone).Year()
+		var serial int
+		if err := tx.Raw(`INSERT INTO slip_counters (year, last_serial) VALUES (?, 1)
+			ON CONFLICT (year) DO UPDATE SET last_serial = slip_counters.last_serial + 1
+			RETURNING last_serial`, year).Scan(&serial).Error; err != nil {
+			return fmt.Errorf("allocate serial for %d: %w", year, err)
+		}
+		number = fmt.Sprintf("%s〔%d〕%d号", s.opts.NumberPrefix, year, serial)
+		row := newSlipRow(sl, year, serial, number)
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("insert slip: %w", err)
+		}
+		for i, code := range sl.Draft.Departments() {
+			role := "co"
+			if i == 0 {
+				role = "lead"
+			}
+			if err := tx.Create(&slipDepartmentRow{SlipID: sl.ID, DepartmentCode: code, Role: role, Position: i}).Error; err != nil {
+				return fmt.Errorf("assign department %s: %w", code, err)
+			}
+		}
+		ev, err := newEventRow(sl.IssuedEvent())
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("insert issued event: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("record issued slip %s: %w", sl.ID, err)
+	}
+	return number, nil
+}
+
+// Project writes one accepted action: it appends the event unless an event
+// with that sequence number is already there, and updates the slip row only
+// if the row is older than the action. A repeated or late projection therefore
+// neither duplicates an event nor moves the slip's status backwards.
+func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
+	if e.SlipID != sl.ID || e.Seq != sl.Seq {
+		return fmt.Errorf("project slip %s: event %s/%d does not match slip seq %d", sl.ID, e.SlipID, e.Seq, sl.Seq)
+	}
+	ev, err := newEventRow(e)
+	if err != nil {
+		return err
+	}
+	row := newSlipRow(sl, 0, 0, "")
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
+			return fmt.Errorf("append event: %w", err)
+		}
+		res := tx.Model(&slipRow{}).Where("id = ? AND last_seq < ?", sl.ID, sl.Seq).Updates(row.progressColumns())
+		if res.Error != nil {
+			return fmt.Errorf("update slip row: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			// Either a newer projection got there first (fine) or the slip
+			// was never recorded (a bug: refuse, so the retry shows it).
+			var n int64
+			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("slip is not on the ledger")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("project event %d of slip %s: %w", e.Seq, sl.ID, err)
+	}
+	return nil
+}

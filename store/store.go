@@ -1,0 +1,177 @@
+// Package store is the ledger (台账): the read model of every slip, its
+// departments and its timeline, in PostgreSQL in production and SQLite in the
+// embedded default, through the same GORM code.
+//
+// The slip workflows are the source of truth; they write here through the
+// idempotent projections in record.go. Everything else in this package reads.
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Options tune a Store.
+type Options struct {
+	// NumberPrefix starts every slip number: 督 gives 督〔2026〕17号.
+	NumberPrefix string
+}
+
+// Store is the ledger. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	opts    Options
+}
+
+// Open connects to the database named by url: postgres://… (or
+// postgresql://…) for PostgreSQL, sqlite:PATH or a plain file path for SQLite.
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	if opts.NumberPrefix == "" {
+		opts.NumberPrefix = "督"
+	}
+	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	var (
+		dialector gorm.Dialector
+		dialect   Dialect
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		dialector, dialect = postgres.Open(url), Postgres
+	default:
+		path := strings.TrimPrefix(url, "sqlite:")
+		if path == "" {
+			return nil, errors.New("open store: empty database url")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("open store: create directory for %s: %w", path, err)
+		}
+		// WAL lets readers run beside the writer; an immediate transaction
+		// takes the write lock up front so concurrent writers queue on
+		// busy_timeout instead of failing on lock upgrade.
+		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		dialector, dialect = sqlite.Open(dsn), SQLite
+	}
+	db, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s store: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s store: %w", dialect, err)
+	}
+	if dialect == Postgres {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	s := &Store{db: db, dialect: dialect, opts: opts}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect says which database the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("ping %s store: %w", s.dialect, err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s store: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// Close releases the database connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate brings the schema up to date by applying, in order and each in its
+// own transaction, the embedded migrations for this dialect that have not run
+// yet. Migrations only move forward; they are never edited once released.
+func (s *Store) Migrate(ctx context.Context) error {
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`).Error; err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	dir := "migrations/" + string(s.dialect)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return fmt.Errorf("migrate: read %s: %w", dir, err)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(name, ".sql")
+		body, err := migrations.ReadFile(dir + "/" + name)
+		if err != nil {
+			return fmt.Errorf("migrate: read %s: %w", name, err)
+		}
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if s.dialect == Postgres {
+				// Serialise concurrent migrators (two replicas starting at once).
+				if err := tx.Exec(`LOCK TABLE schema_migrations IN EXCLUSIVE MODE`).Error; err != nil {
+					return err
+				}
+			}
+			var n int64
+			if err := tx.Table("schema_migrations").Where("version = ?", version).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := tx.Exec(string(body)).Error; err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+				version, time.Now().UTC().Format(time.RFC3339)).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s %s: %w", s.dialect, name, err)
+		}
+	}
+	return nil
+}

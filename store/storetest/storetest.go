@@ -1,0 +1,110 @@
+// Package storetest gives tests a migrated, empty ledger on each database
+// duban supports: SQLite in a temp dir, and PostgreSQL in a fresh database
+// on the server named by DUBAN_TEST_DATABASE_URL.
+//
+// Without DUBAN_TEST_DATABASE_URL the PostgreSQL cases are skipped with a
+// message, unless DUBAN_REQUIRE_POSTGRES=1 (set by .ci/run), which turns the
+// skip into a failure so CI can never pass without having run them.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/duban-gov/duban/store"
+)
+
+// PostgresURLEnv names the admin URL of the test PostgreSQL server.
+const PostgresURLEnv = "DUBAN_TEST_DATABASE_URL"
+
+// Dialects lists the dialects tests run against.
+var Dialects = []store.Dialect{store.SQLite, store.Postgres}
+
+// Open returns a migrated, empty store of the given dialect, removed when the
+// test ends.
+func Open(t testing.TB, d store.Dialect) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	var url string
+	switch d {
+	case store.SQLite:
+		url = "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
+	case store.Postgres:
+		url = PostgresDatabase(t)
+	default:
+		t.Fatalf("unknown dialect %q", d)
+	}
+	st, err := store.Open(ctx, url, store.Options{})
+	if err != nil {
+		t.Fatalf("open %s store: %v", d, err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s store: %v", d, err)
+	}
+	return st
+}
+
+// Each runs fn as a subtest once per dialect.
+func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(string(d), func(t *testing.T) { fn(t, Open(t, d)) })
+	}
+}
+
+// PostgresDatabase creates an empty database on the test server and returns
+// its URL; the database is dropped when the test ends.
+func PostgresDatabase(t testing.TB) string {
+	t.Helper()
+	admin := os.Getenv(PostgresURLEnv)
+	if admin == "" {
+		if os.Getenv("DUBAN_REQUIRE_POSTGRES") == "1" {
+			t.Fatalf("%s is not set but DUBAN_REQUIRE_POSTGRES=1", PostgresURLEnv)
+		}
+		t.Skipf("PostgreSQL tests skipped: set %s=postgres://user@host:port/db (bash .ci/run does)", PostgresURLEnv)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "duban_test_" + hex.EncodeToString(b)
+	adminDB, err := gorm.Open(postgres.Open(admin), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("connect to test postgres: %v", err)
+	}
+	sqlDB, _ := adminDB.DB()
+	if err := adminDB.Exec("CREATE DATABASE " + name).Error; err != nil {
+		_ = sqlDB.Close()
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = adminDB.WithContext(ctx).Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").Error
+		_ = sqlDB.Close()
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresURLEnv, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Must fails the test on err; it keeps setup code short.
+func Must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(fmt.Errorf("setup: %w", err))
+	}
+}

@@ -1,0 +1,17 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/duban-gov/duban/activities"
+)
+
+// TaskQueue is the default task queue of slip workflows and their activities.
+const TaskQueue = "duban-slips"
+
+// Register puts the slip workflow and its activities on a worker.
+func Register(r worker.Registry, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(SlipWorkflow, workflow.RegisterOptions{Name: WorkflowName})
+	r.RegisterActivity(acts)
+}

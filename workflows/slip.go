@@ -1,0 +1,158 @@
+// Package workflows holds the slip workflow: one Temporal workflow per
+// assignment slip, from hand-off (交办) to sign-off (销号) or cancellation.
+//
+// The workflow is the source of truth for a slip. Department and office
+// actions arrive as Temporal updates whose validators consult the lifecycle
+// table in package slip, so a refused action changes nothing and is answered
+// at once. Every accepted action is written to the ledger by an idempotent
+// projection activity before the update returns, so a caller that reads the
+// ledger after an action sees it.
+//
+// Only deterministic code lives here: time comes from workflow.Now, side
+// effects from activities.
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/slip"
+)
+
+// Names under which the workflow exposes itself to clients.
+const (
+	// WorkflowName is the registered name of SlipWorkflow.
+	WorkflowName = "SlipWorkflow"
+	// UpdateRegistered waits until the ledger holds the slip and returns it
+	// with its number. The API sends it together with the workflow start.
+	UpdateRegistered = "registered"
+	// QueryState returns the workflow's current view of the slip.
+	QueryState = "state"
+)
+
+// WorkflowID is the workflow id of the slip with the given id.
+func WorkflowID(slipID string) string { return "slip-" + slipID }
+
+// UpdateName is the update that carries action a.
+func UpdateName(a slip.Action) string { return string(a) }
+
+// actionUpdates are the actions the workflow takes as updates.
+var actionUpdates = []slip.Action{
+	slip.ActionAcknowledge,
+	slip.ActionProgress,
+	slip.ActionResolve,
+	slip.ActionPassReview,
+	slip.ActionSendBack,
+	slip.ActionSignOff,
+	slip.ActionCancel,
+}
+
+// Input starts a slip workflow. On the first run Slip carries the draft, id,
+// issue time and issuer; a run continued-as-new carries the whole state.
+type Input struct {
+	Slip slip.Slip `json:"slip"`
+}
+
+// projectionOptions make ledger writes durable: a projection is retried until
+// the store takes it, because the ledger must never silently miss an action.
+var projectionOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+		MaximumAttempts:    0, // unlimited
+	},
+}
+
+// SlipWorkflow runs one slip from issue to a terminal status and returns the
+// final record.
+func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
+	s := in.Slip
+	logger := workflow.GetLogger(ctx)
+	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
+	var acts *activities.Activities
+
+	registered := func() bool { return s.Number != "" }
+
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (slip.Slip, error) { return s, nil }); err != nil {
+		return s, fmt.Errorf("register query %s: %w", QueryState, err)
+	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateRegistered, func(ctx workflow.Context) (slip.Slip, error) {
+		if err := workflow.Await(ctx, registered); err != nil {
+			return slip.Slip{}, err
+		}
+		return s, nil
+	}); err != nil {
+		return s, fmt.Errorf("register update %s: %w", UpdateRegistered, err)
+	}
+
+	for _, action := range actionUpdates {
+		handler := func(ctx workflow.Context, cmd slip.Command) (slip.Slip, error) {
+			cmd.Action = action
+			if err := workflow.Await(ctx, registered); err != nil {
+				return slip.Slip{}, err
+			}
+			// Re-check: another update accepted in the same task may have
+			// moved the slip since this one was validated.
+			ev, err := s.Apply(cmd, workflow.Now(ctx))
+			if err != nil {
+				return slip.Slip{}, EncodeError(err)
+			}
+			snapshot := s
+			if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: snapshot, Event: ev}).Get(ctx, nil); err != nil {
+				return slip.Slip{}, fmt.Errorf("project %s of slip %s: %w", action, s.ID, err)
+			}
+			logger.Info("slip action applied", "SlipID", s.ID, "Action", action, "Status", s.Status, "Seq", ev.Seq)
+			return snapshot, nil
+		}
+		validator := func(ctx workflow.Context, cmd slip.Command) error {
+			cmd.Action = action
+			if err := cmd.Validate(); err != nil {
+				return EncodeError(err)
+			}
+			if _, err := slip.Next(s.Status, action); err != nil {
+				return EncodeError(err)
+			}
+			return nil
+		}
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateName(action), handler,
+			workflow.UpdateHandlerOptions{Validator: validator}); err != nil {
+			return s, fmt.Errorf("register update %s: %w", action, err)
+		}
+	}
+
+	if !registered() {
+		s.Status = slip.StatusIssued
+		s.Seq = 1
+		s.UpdatedAt = s.IssuedAt
+		var number string
+		if err := workflow.ExecuteActivity(ctx, acts.RecordIssued, s).Get(ctx, &number); err != nil {
+			return s, fmt.Errorf("record issued slip %s: %w", s.ID, err)
+		}
+		s.Number = number
+		logger.Info("slip issued", "SlipID", s.ID, "Number", number)
+	}
+
+	// Sleep until the slip is done or the history grows long enough that
+	// Temporal suggests starting afresh.
+	if err := workflow.Await(ctx, func() bool {
+		return s.Status.Terminal() || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+	}); err != nil {
+		return s, err
+	}
+	// Let running handlers finish their projections before leaving this run.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return s, err
+	}
+	if s.Status.Terminal() {
+		logger.Info("slip finished", "SlipID", s.ID, "Status", s.Status)
+		return s, nil
+	}
+	logger.Info("slip continues as new", "SlipID", s.ID, "Seq", s.Seq)
+	return s, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Slip: s})
+}
