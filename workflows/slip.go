@@ -104,6 +104,7 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 				return slip.Slip{}, EncodeError(err)
 			}
 			snapshot := s
+			ctx = workflow.WithActivityOptions(ctx, projectionOptions)
 			if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: snapshot, Event: ev}).Get(ctx, nil); err != nil {
 				return slip.Slip{}, fmt.Errorf("project %s of slip %s: %w", action, s.ID, err)
 			}

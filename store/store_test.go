@@ -1,0 +1,341 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+)
+
+var ctx = context.Background()
+
+func seedDepartments(t *testing.T, st *store.Store, codes ...string) {
+	t.Helper()
+	for _, c := range codes {
+		_, err := st.CreateDepartment(ctx, slip.Department{Code: c, Name: "单位" + c})
+		require.NoError(t, err)
+	}
+}
+
+func newSlip(id string, issued time.Time, lead string, co ...string) slip.Slip {
+	return slip.Slip{
+		ID: id,
+		Draft: slip.Draft{
+			Title: "整治" + id, Content: "内容" + id, Source: "新春第一会", Batch: "2026新春第一会",
+			Category: "营商环境", Priority: slip.PriorityUrgent, LeadDepartment: lead, CoDepartments: co,
+			Leader: "张副市长", Deadline: "2026-12-31",
+		},
+		IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued,
+	}
+}
+
+// apply moves sl through cmd and projects it, as the workflow does.
+func apply(t *testing.T, st *store.Store, sl *slip.Slip, cmd slip.Command, at time.Time) slip.Event {
+	t.Helper()
+	ev, err := sl.Apply(cmd, at)
+	require.NoError(t, err)
+	require.NoError(t, st.Project(ctx, *sl, ev))
+	return ev
+}
+
+func TestRecordIssuedNumbersPerYearAndIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw", "zjj", "jtj")
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, slip.Zone)
+		a := newSlip("a", day, "fgw", "zjj", "jtj")
+		n1, err := st.RecordIssued(ctx, a)
+		require.NoError(t, err)
+		assert.Equal(t, "督〔2026〕1号", n1)
+
+		again, err := st.RecordIssued(ctx, a)
+		require.NoError(t, err)
+		assert.Equal(t, n1, again, "a retried activity must get the same number")
+
+		n2, err := st.RecordIssued(ctx, newSlip("b", day, "zjj"))
+		require.NoError(t, err)
+		assert.Equal(t, "督〔2026〕2号", n2)
+
+		// 2026-12-31 23:30 in Beijing is still 2026; 2027-01-01 00:10 starts a new sequence.
+		n3, err := st.RecordIssued(ctx, newSlip("c", time.Date(2026, 12, 31, 23, 30, 0, 0, slip.Zone), "fgw"))
+		require.NoError(t, err)
+		assert.Equal(t, "督〔2026〕3号", n3)
+		n4, err := st.RecordIssued(ctx, newSlip("d", time.Date(2027, 1, 1, 0, 10, 0, 0, slip.Zone), "fgw"))
+		require.NoError(t, err)
+		assert.Equal(t, "督〔2027〕1号", n4)
+
+		got, err := st.GetSlip(ctx, "a")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"zjj", "jtj"}, got.Draft.CoDepartments, "co-departments keep their order")
+		assert.Equal(t, slip.StatusIssued, got.Status)
+		assert.True(t, got.IssuedAt.Equal(day))
+		events, err := st.Timeline(ctx, "a")
+		require.NoError(t, err)
+		require.Len(t, events, 1)
+		assert.Equal(t, slip.ActionIssue, events[0].Type)
+	})
+}
+
+func TestConcurrentIssuesGetDistinctGaplessNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw")
+		day := time.Date(2026, 5, 6, 9, 0, 0, 0, slip.Zone)
+		const n = 20
+		numbers := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var err error
+				numbers[i], err = st.RecordIssued(ctx, newSlip(fmt.Sprintf("s%02d", i), day, "fgw"))
+				assert.NoError(t, err)
+			}()
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for _, num := range numbers {
+			assert.False(t, seen[num], "number %s given twice", num)
+			seen[num] = true
+		}
+		for i := 1; i <= n; i++ {
+			assert.True(t, seen[fmt.Sprintf("督〔2026〕%d号", i)], "number %d missing", i)
+		}
+	})
+}
+
+func TestProjectIsIdempotentAndNeverRegresses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw")
+		t0 := time.Date(2026, 6, 1, 9, 0, 0, 0, slip.Zone)
+		sl := newSlip("p", t0, "fgw")
+		_, err := st.RecordIssued(ctx, sl)
+		require.NoError(t, err)
+
+		ack := apply(t, st, &sl, slip.Command{Action: slip.ActionAcknowledge, Actor: "发改委"}, t0.Add(time.Hour))
+		afterAck := sl
+		apply(t, st, &sl, slip.Command{Action: slip.ActionProgress, Actor: "发改委", Text: "已完成一半"}, t0.Add(2*time.Hour))
+
+		// A late retry of the acknowledgement must neither duplicate the event
+		// nor move the slip back from seq 3 to seq 2.
+		require.NoError(t, st.Project(ctx, afterAck, ack))
+
+		got, err := st.GetSlip(ctx, "p")
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), got.Seq)
+		assert.Equal(t, "已完成一半", got.LatestProgress)
+		assert.Equal(t, slip.StatusInProgress, got.Status)
+		events, err := st.Timeline(ctx, "p")
+		require.NoError(t, err)
+		require.Len(t, events, 3)
+		for i, e := range events {
+			assert.Equal(t, int64(i+1), e.Seq)
+		}
+		assert.Equal(t, "已完成一半", events[2].Payload["text"])
+	})
+}
+
+func TestProjectRefusesUnknownSlip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sl := newSlip("ghost", time.Now(), "fgw")
+		ev, err := sl.Apply(slip.Command{Action: slip.ActionAcknowledge, Actor: "x"}, time.Now())
+		require.NoError(t, err)
+		assert.Error(t, st.Project(ctx, sl, ev))
+	})
+}
+
+func TestLedgerFiltersAndPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw", "zjj", "jtj")
+		base := time.Date(2026, 4, 1, 9, 0, 0, 0, slip.Zone)
+		for i := range 7 {
+			lead, co := "fgw", []string{"zjj"}
+			if i%2 == 1 {
+				lead, co = "jtj", nil
+			}
+			sl := newSlip(fmt.Sprintf("id%02d", i), base.Add(time.Duration(i)*time.Hour), lead, co...)
+			if i == 3 {
+				sl.Draft.Title = "100%_完成率 O'Brien"
+				sl.Draft.Batch = "擂台"
+			}
+			if i == 5 {
+				sl.Draft.Deadline = "2026-04-10"
+			}
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+			if i == 6 {
+				apply(t, st, &sl, slip.Command{Action: slip.ActionCancel, Actor: "督查室", Reason: "重复交办"}, base.Add(24*time.Hour))
+			}
+		}
+		ids := func(p store.Page) []string {
+			var out []string
+			for _, s := range p.Items {
+				out = append(out, s.ID)
+			}
+			return out
+		}
+
+		p, err := st.ListSlips(ctx, store.Filter{PageSize: 3})
+		require.NoError(t, err)
+		assert.Equal(t, int64(7), p.Total)
+		assert.Equal(t, []string{"id06", "id05", "id04"}, ids(p))
+		require.NotEmpty(t, p.NextCursor)
+		p2, err := st.ListSlips(ctx, store.Filter{PageSize: 3, Cursor: p.NextCursor})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id03", "id02", "id01"}, ids(p2))
+		p3, err := st.ListSlips(ctx, store.Filter{PageSize: 3, Cursor: p2.NextCursor})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id00"}, ids(p3))
+		assert.Empty(t, p3.NextCursor)
+
+		p, err = st.ListSlips(ctx, store.Filter{Department: "zjj"})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id06", "id04", "id02", "id00"}, ids(p), "co-department sees its slips")
+
+		p, err = st.ListSlips(ctx, store.Filter{Statuses: []slip.Status{slip.StatusCancelled}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id06"}, ids(p))
+
+		p, err = st.ListSlips(ctx, store.Filter{OverdueOn: "2026-04-11"})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id05"}, ids(p))
+
+		// LIKE metacharacters match literally.
+		p, err = st.ListSlips(ctx, store.Filter{Query: "100%_"})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id03"}, ids(p))
+		p, err = st.ListSlips(ctx, store.Filter{Query: "%"})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id03"}, ids(p))
+		p, err = st.ListSlips(ctx, store.Filter{Query: "o'brien"})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"id03"}, ids(p))
+
+		p, err = st.ListSlips(ctx, store.Filter{Batch: "擂台"})
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), p.Total)
+
+		_, err = st.ListSlips(ctx, store.Filter{Cursor: "!!!"})
+		assert.Equal(t, slip.KindInvalid, slip.AsError(err).Kind)
+	})
+}
+
+func TestClosureStats(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw", "zjj")
+		issued := time.Date(2026, 7, 1, 9, 0, 0, 0, slip.Zone)
+		run := func(id, lead string, steps ...slip.Command) {
+			sl := newSlip(id, issued, lead)
+			sl.Draft.Deadline = "2026-07-10"
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+			at := issued
+			for _, c := range steps {
+				at = at.Add(48 * time.Hour)
+				c.Actor = "someone"
+				apply(t, st, &sl, c, at)
+			}
+		}
+		ack := slip.Command{Action: slip.ActionAcknowledge}
+		resolve := slip.Command{Action: slip.ActionResolve, Summary: "done", Evidence: []string{"photo.jpg"}}
+		pass := slip.Command{Action: slip.ActionPassReview}
+		sign := slip.Command{Action: slip.ActionSignOff}
+		prog := slip.Command{Action: slip.ActionProgress, Text: "x"}
+		// fgw: one closed on time (resolved 07-05), one closed late (resolved 07-11), one cancelled, one open overdue.
+		run("f1", "fgw", ack, resolve, pass, sign)
+		run("f2", "fgw", ack, prog, prog, prog, prog, resolve, pass, sign)
+		run("f3", "fgw", slip.Command{Action: slip.ActionCancel, Reason: "撤销"})
+		run("f4", "fgw", ack)
+		// zjj: nothing closed.
+		run("z1", "zjj")
+
+		rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByDepartment, Today: "2026-07-20"})
+		require.NoError(t, err)
+		require.Len(t, rows, 2)
+		f := rows[0]
+		assert.Equal(t, "fgw", f.Key)
+		assert.Equal(t, "单位fgw", f.Label)
+		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, OverdueOpen: 1, ClosedOnTime: 1}, f)
+		assert.Equal(t, 66.7, *f.ClosureRate())
+		assert.Equal(t, 50.0, *f.OnTimeRate())
+		z := rows[1]
+		assert.Equal(t, 0.0, *z.ClosureRate())
+		assert.Nil(t, z.OnTimeRate(), "no closed slips: no on-time rate")
+
+		rows, err = st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByBatch, From: "2026-08-01", Today: "2026-07-20"})
+		require.NoError(t, err)
+		assert.Empty(t, rows)
+	})
+}
+
+func TestPercent(t *testing.T) {
+	cases := []struct {
+		n, d int64
+		want *float64
+	}{
+		{305, 313, ptr(97.4)},
+		{1, 3, ptr(33.3)},
+		{2, 3, ptr(66.7)},
+		{1, 8, ptr(12.5)},   // 12.5 exactly
+		{1, 16, ptr(6.3)},   // 6.25 rounds half-up
+		{1, 40, ptr(2.5)},   // 2.5
+		{1, 400, ptr(0.3)},  // 0.25 rounds half-up
+		{5, 5, ptr(100.0)},
+		{0, 7, ptr(0.0)},
+		{1, 0, nil},
+	}
+	for _, c := range cases {
+		got := store.Percent(c.n, c.d)
+		if c.want == nil {
+			assert.Nil(t, got, "%d/%d", c.n, c.d)
+			continue
+		}
+		require.NotNil(t, got, "%d/%d", c.n, c.d)
+		assert.Equal(t, *c.want, *got, "%d/%d", c.n, c.d)
+	}
+}
+
+func ptr(f float64) *float64 { return &f }
+
+func TestDepartments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := st.CreateDepartment(ctx, slip.Department{Code: "fgw", Name: "发改委"})
+		require.NoError(t, err)
+		_, err = st.CreateDepartment(ctx, slip.Department{Code: "fgw", Name: "again"})
+		assert.Equal(t, slip.KindConflict, slip.AsError(err).Kind)
+		_, err = st.CreateDepartment(ctx, slip.Department{Code: "x", Name: "x", ParentCode: "nope"})
+		assert.Equal(t, slip.KindUnprocessable, slip.AsError(err).Kind)
+		_, err = st.CreateDepartment(ctx, slip.Department{Code: "fgw-1", Name: "发改委一处", ParentCode: "fgw"})
+		require.NoError(t, err)
+		all, err := st.ListDepartments(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []slip.Department{{Code: "fgw", Name: "发改委"}, {Code: "fgw-1", Name: "发改委一处", ParentCode: "fgw"}}, all)
+		missing, err := st.MissingDepartments(ctx, []string{"fgw", "nope", "fgw-1"})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"nope"}, missing)
+	})
+}
+
+func TestIdempotencyKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		id, hash, err := st.ClaimIdempotencyKey(ctx, "k1", "slip-a", "h1")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"slip-a", "h1"}, []string{id, hash})
+		id, hash, err = st.ClaimIdempotencyKey(ctx, "k1", "slip-b", "h2")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"slip-a", "h1"}, []string{id, hash}, "first claim holds")
+	})
+}
+
+func TestMigrateTwiceIsANoop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		require.NoError(t, st.Migrate(ctx))
+	})
+}
