@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -73,7 +72,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		// takes the write lock up front so concurrent writers queue on
 		// busy_timeout instead of failing on lock upgrade.
 		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		dialector, dialect = sqlite.Open(dsn), SQLite
+		dialector, dialect = sqliteDialector{dsn: dsn}, SQLite
 	}
 	db, err := gorm.Open(dialector, cfg)
 	if err != nil {
