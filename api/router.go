@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
 	"time"
 
@@ -43,6 +44,10 @@ type Server struct {
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log}
+	if os.Getenv(gin.EnvGinMode) == "" {
+		// Gin's debug mode prints every route on start; our access log says enough.
+		gin.SetMode(gin.ReleaseMode)
+	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.Use(s.requestID, s.accessLog, s.recover, limitBody)

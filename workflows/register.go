@@ -12,6 +12,11 @@ const TaskQueue = "duban-slips"
 
 // Register puts the slip workflow and its activities on a worker.
 func Register(r worker.Registry, acts *activities.Activities) {
-	r.RegisterWorkflowWithOptions(SlipWorkflow, workflow.RegisterOptions{Name: WorkflowName})
+	r.RegisterWorkflowWithOptions(SlipWorkflow, workflowRegisterOptions())
 	r.RegisterActivity(acts)
+}
+
+// workflowRegisterOptions registers SlipWorkflow under its stable name.
+func workflowRegisterOptions() workflow.RegisterOptions {
+	return workflow.RegisterOptions{Name: WorkflowName}
 }

@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// TestBadInputChangesNothing sends malformed, unknown and semantically wrong
+// requests and checks each answer's status and code, and that the ledger and
+// the slip's timeline are unchanged afterwards.
+func TestBadInputChangesNothing(t *testing.T) {
+	s := start(t)
+	s.seedDepartments(t)
+	office := actorHeader("督查室张敏")
+	var sl slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("既有交办单"), office...).json(t, &sl)
+
+	with := func(change func(d map[string]any)) map[string]any {
+		d := draft("坏请求")
+		change(d)
+		return d
+	}
+	yesterday := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
+	cases := []struct {
+		name    string
+		method  string
+		path    string
+		body    any
+		headers []string
+		status  int
+		code    string
+	}{
+		{"malformed JSON", "POST", "/api/v1/slips", `{"title":`, office, 400, "invalid_json"},
+		{"unknown field", "POST", "/api/v1/slips", with(func(d map[string]any) { d["owner"] = "x" }), office, 400, "invalid_json"},
+		{"no actor", "POST", "/api/v1/slips", draft("无人交办"), nil, 400, "missing_actor"},
+		{"empty title", "POST", "/api/v1/slips", with(func(d map[string]any) { d["title"] = "  " }), office, 400, slip.CodeInvalidField},
+		{"bad date", "POST", "/api/v1/slips", with(func(d map[string]any) { d["deadline"] = "2026-13-01" }), office, 400, slip.CodeInvalidField},
+		{"bad priority", "POST", "/api/v1/slips", with(func(d map[string]any) { d["priority"] = "whenever" }), office, 400, slip.CodeInvalidField},
+		{"lead also co", "POST", "/api/v1/slips", with(func(d map[string]any) { d["co_departments"] = []string{"zjj"} }), office, 400, slip.CodeInvalidField},
+		{"huge title", "POST", "/api/v1/slips", with(func(d map[string]any) { d["title"] = strings.Repeat("督", 1000) }), office, 400, slip.CodeInvalidField},
+		{"unknown department", "POST", "/api/v1/slips", with(func(d map[string]any) { d["lead_department"] = "nobody" }), office, 422, slip.CodeUnknownDepartment},
+		{"unknown co-department", "POST", "/api/v1/slips", with(func(d map[string]any) { d["co_departments"] = []string{"ghost"} }), office, 422, slip.CodeUnknownDepartment},
+		{"deadline in the past", "POST", "/api/v1/slips", with(func(d map[string]any) { d["deadline"] = yesterday }), office, 422, slip.CodeDeadlinePassed},
+		{"unknown slip", "GET", "/api/v1/slips/0190a0a0-0000-7000-8000-000000000000", nil, nil, 404, slip.CodeNotFound},
+		{"action on unknown slip", "POST", "/api/v1/slips/0190a0a0-0000-7000-8000-000000000000/acknowledge", nil, office, 404, slip.CodeNotFound},
+		{"review without verdict", "POST", "/api/v1/slips/" + sl.ID + "/review", map[string]any{"comment": "?"}, office, 400, slip.CodeInvalidField},
+		{"empty progress", "POST", "/api/v1/slips/" + sl.ID + "/progress", map[string]any{"text": ""}, office, 400, slip.CodeInvalidField},
+		{"cancel without reason", "POST", "/api/v1/slips/" + sl.ID + "/cancel", map[string]any{}, office, 400, slip.CodeInvalidField},
+		{"unknown ledger filter", "GET", "/api/v1/slips?colour=red", nil, nil, 400, "unknown_parameter"},
+		{"bad status filter", "GET", "/api/v1/slips?status=done", nil, nil, 400, slip.CodeInvalidField},
+		{"bad page size", "GET", "/api/v1/slips?page_size=100000", nil, nil, 400, slip.CodeInvalidField},
+		{"bad cursor", "GET", "/api/v1/slips?cursor=!!", nil, nil, 400, slip.CodeInvalidField},
+		{"bad group_by", "GET", "/api/v1/stats/closure?group_by=weather", nil, nil, 400, slip.CodeInvalidField},
+		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not_found"},
+		{"duplicate department", "POST", "/api/v1/departments", map[string]string{"code": "zjj", "name": "重复"}, office, 409, slip.CodeDuplicate},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var before ledgerPage
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil).json(t, &before)
+			var beforeSlip slipView
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil).json(t, &beforeSlip)
+
+			r := s.do(t, c.method, c.path, c.body, c.headers...)
+			if r.status != c.status {
+				t.Fatalf("status %d, want %d: %s", r.status, c.status, r.body)
+			}
+			if code := r.errorCode(t); code != c.code {
+				t.Fatalf("code %q, want %q: %s", code, c.code, r.body)
+			}
+
+			var after ledgerPage
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil).json(t, &after)
+			var afterSlip slipView
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil).json(t, &afterSlip)
+			if after.Total != before.Total || afterSlip.Seq != beforeSlip.Seq || afterSlip.Status != beforeSlip.Status {
+				t.Fatalf("refused request changed the ledger: total %d→%d, seq %d→%d", before.Total, after.Total, beforeSlip.Seq, afterSlip.Seq)
+			}
+		})
+	}
+	var depts struct {
+		Items []struct {
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/departments", nil).json(t, &depts)
+	if len(depts.Items) != 3 {
+		t.Fatalf("departments after refusals: %+v", depts.Items)
+	}
+}

@@ -1,0 +1,216 @@
+// Package e2e drives duban end to end: an in-process Temporal server
+// (temporaltest), the real worker, the ledger on PostgreSQL and the Gin
+// router over real HTTP.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// system is one running duban: Temporal, worker, store and API.
+type system struct {
+	temporal client.Client
+	store    *store.Store
+	url      string
+	http     *http.Client
+}
+
+// start brings up a whole system on a fresh PostgreSQL database.
+func start(tb testing.TB) *system {
+	tb.Helper()
+	st := storetest.Open(tb, store.Postgres)
+	t, ok := tb.(*testing.T)
+	var opts []temporaltest.TestServerOption
+	if ok {
+		opts = append(opts, temporaltest.WithT(t))
+	} else {
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts = append(opts, temporaltest.WithBaseClientOptions(client.Options{Logger: sdklog.NewStructuredLogger(quiet)}))
+	}
+	ts := temporaltest.NewServer(opts...)
+	tb.Cleanup(ts.Stop)
+	tc := ts.GetDefaultClient()
+
+	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, &activities.Activities{Store: st})
+	if err := w.Start(); err != nil {
+		tb.Fatalf("start worker: %v", err)
+	}
+	tb.Cleanup(w.Stop)
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := api.NewRouter(api.Deps{
+		Store: st,
+		Slips: service.New(st, tc, workflows.TaskQueue, time.Now, log),
+		Ready: func(ctx context.Context) error { return st.Ping(ctx) },
+		Now:   time.Now,
+		Log:   log,
+	})
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return &system{temporal: tc, store: st, url: srv.URL, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// reply is an HTTP answer with its JSON body decoded loosely.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into v, failing the test on error.
+func (r reply) json(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		tb.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// errorCode returns error.code of an error answer.
+func (r reply) errorCode(tb testing.TB) string {
+	tb.Helper()
+	var e struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	r.json(tb, &e)
+	if e.Error.Message == "" {
+		tb.Errorf("error answer without message: %s", r.body)
+	}
+	return e.Error.Code
+}
+
+// do sends a request; body may be a string (sent raw), nil, or a value
+// encoded as JSON. headers come in name, value pairs.
+func (s *system) do(tb testing.TB, method, path string, body any, headers ...string) reply {
+	tb.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatalf("encode body: %v", err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.url+path, rd)
+	if err != nil {
+		tb.Fatalf("new request: %v", err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("read %s %s: %v", method, path, err)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+// must sends a request and fails the test unless it answers want.
+func (s *system) must(tb testing.TB, want int, method, path string, body any, headers ...string) reply {
+	tb.Helper()
+	r := s.do(tb, method, path, body, headers...)
+	if r.status != want {
+		tb.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body)
+	}
+	return r
+}
+
+// slipView is the part of the slip JSON the tests look at.
+type slipView struct {
+	ID             string   `json:"id"`
+	Number         string   `json:"number"`
+	Title          string   `json:"title"`
+	Status         string   `json:"status"`
+	LeadDepartment string   `json:"lead_department"`
+	CoDepartments  []string `json:"co_departments"`
+	Deadline       string   `json:"deadline"`
+	ReworkCount    int      `json:"rework_count"`
+	LatestProgress string   `json:"latest_progress"`
+	Seq            int64    `json:"seq"`
+	AllowedActions []string `json:"allowed_actions"`
+	ClosedAt       *string  `json:"closed_at"`
+	Timeline       []struct {
+		Seq        int64          `json:"seq"`
+		Type       string         `json:"type"`
+		Actor      string         `json:"actor"`
+		FromStatus string         `json:"from_status"`
+		ToStatus   string         `json:"to_status"`
+		Payload    map[string]any `json:"payload"`
+	} `json:"timeline"`
+}
+
+// ledgerPage is GET /api/v1/slips.
+type ledgerPage struct {
+	Items      []slipView `json:"items"`
+	NextCursor string     `json:"next_cursor"`
+	Total      int64      `json:"total"`
+}
+
+// seedDepartments creates the departments the tests use.
+func (s *system) seedDepartments(tb testing.TB) {
+	tb.Helper()
+	for _, d := range []map[string]string{
+		{"code": "zjj", "name": "市住房和城乡建设局"},
+		{"code": "fgw", "name": "市发展和改革委员会"},
+		{"code": "jtj", "name": "市交通运输局"},
+	} {
+		s.must(tb, http.StatusCreated, "POST", "/api/v1/departments", d, "X-Actor", "管理员")
+	}
+}
+
+// draft is a valid slip request, due in 30 days.
+func draft(title string) map[string]any {
+	return map[string]any{
+		"title":           title,
+		"content":         "年底前完成 120 个老旧小区改造，逐月报送进度。",
+		"source":          "2026年新春第一会",
+		"batch":           "2026新春第一会",
+		"category":        "城市建设",
+		"priority":        "urgent",
+		"lead_department": "zjj",
+		"co_departments":  []string{"fgw"},
+		"leader":          "王副市长",
+		"deadline":        time.Now().AddDate(0, 0, 30).Format(time.DateOnly),
+	}
+}
+
+// actorHeader is the stand-in identity until the identity issue lands.
+func actorHeader(name string) []string { return []string{"X-Actor", name} }
+
+func path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
