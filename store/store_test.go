@@ -283,10 +283,10 @@ func TestPercent(t *testing.T) {
 		{305, 313, ptr(97.4)},
 		{1, 3, ptr(33.3)},
 		{2, 3, ptr(66.7)},
-		{1, 8, ptr(12.5)},   // 12.5 exactly
-		{1, 16, ptr(6.3)},   // 6.25 rounds half-up
-		{1, 40, ptr(2.5)},   // 2.5
-		{1, 400, ptr(0.3)},  // 0.25 rounds half-up
+		{1, 8, ptr(12.5)},  // 12.5 exactly
+		{1, 16, ptr(6.3)},  // 6.25 rounds half-up
+		{1, 40, ptr(2.5)},  // 2.5
+		{1, 400, ptr(0.3)}, // 0.25 rounds half-up
 		{5, 5, ptr(100.0)},
 		{0, 7, ptr(0.0)},
 		{1, 0, nil},
