@@ -255,7 +255,7 @@ type Event struct {
 	From   Status    `json:"from_status,omitempty"`
 	To     Status    `json:"to_status"`
 	// Payload is what the actor said: the command without action and actor,
-	// or the draft for the issue event.
+	// empty for the issue event (the slip row holds the draft).
 	Payload map[string]any `json:"payload,omitempty"`
 }
 

@@ -122,14 +122,16 @@ func (s *Store) Close() error {
 //go:embed migrations
 var migrations embed.FS
 
+// migrationLockKey names the PostgreSQL advisory lock that serialises
+// concurrent migrators (two replicas running `duban migrate` at once).
+const migrationLockKey = 7_240_311_026
+
 // Migrate brings the schema up to date by applying, in order and each in its
 // own transaction, the embedded migrations for this dialect that have not run
 // yet. Migrations only move forward; they are never edited once released.
+// Concurrent calls are safe: on PostgreSQL each transaction first takes an
+// advisory lock; SQLite transactions are already exclusive (_txlock=immediate).
 func (s *Store) Migrate(ctx context.Context) error {
-	db := s.db.WithContext(ctx)
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`).Error; err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
-	}
 	dir := "migrations/" + string(s.dialect)
 	entries, err := fs.ReadDir(migrations, dir)
 	if err != nil {
@@ -148,12 +150,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: read %s: %w", name, err)
 		}
-		err = db.Transaction(func(tx *gorm.DB) error {
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if s.dialect == Postgres {
-				// Serialise concurrent migrators (two replicas starting at once).
-				if err := tx.Exec(`LOCK TABLE schema_migrations IN EXCLUSIVE MODE`).Error; err != nil {
-					return err
+				if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, migrationLockKey).Error; err != nil {
+					return fmt.Errorf("take migration lock: %w", err)
 				}
+			}
+			if err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`).Error; err != nil {
+				return fmt.Errorf("create schema_migrations: %w", err)
 			}
 			var n int64
 			if err := tx.Table("schema_migrations").Where("version = ?", version).Count(&n).Error; err != nil {

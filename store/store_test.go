@@ -339,3 +339,33 @@ func TestMigrateTwiceIsANoop(t *testing.T) {
 		require.NoError(t, st.Migrate(ctx))
 	})
 }
+
+// TestConcurrentMigratorsOnAFreshDatabase starts four migrators at once on
+// an empty PostgreSQL database, as replicas rolling out together would.
+func TestConcurrentMigratorsOnAFreshDatabase(t *testing.T) {
+	url := storetest.PostgresDatabase(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := store.Open(ctx, url, store.Options{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer st.Close()
+			errs <- st.Migrate(ctx)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	st, err := store.Open(ctx, url, store.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	seedDepartments(t, st, "zjj")
+}

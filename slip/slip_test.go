@@ -1,0 +1,143 @@
+package slip
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTransitionTableIsComplete checks the table against every (status,
+// action) pair: allowed pairs lead where the table says, the rest are refused
+// with a TransitionError whose message names both in Chinese, and terminal
+// statuses allow nothing.
+func TestTransitionTableIsComplete(t *testing.T) {
+	actions := []Action{ActionAcknowledge, ActionProgress, ActionResolve, ActionPassReview, ActionSendBack, ActionSignOff, ActionCancel}
+	want := map[Status]map[Action]Status{
+		StatusIssued:         {ActionAcknowledge: StatusInProgress, ActionCancel: StatusCancelled},
+		StatusInProgress:     {ActionProgress: StatusInProgress, ActionResolve: StatusPendingReview, ActionCancel: StatusCancelled},
+		StatusPendingReview:  {ActionPassReview: StatusPendingSignoff, ActionSendBack: StatusInProgress, ActionCancel: StatusCancelled},
+		StatusPendingSignoff: {ActionSignOff: StatusClosed, ActionCancel: StatusCancelled},
+		StatusClosed:         {},
+		StatusCancelled:      {},
+	}
+	for _, from := range Statuses {
+		for _, a := range actions {
+			to, err := Next(from, a)
+			if wantTo, ok := want[from][a]; ok {
+				if err != nil || to != wantTo {
+					t.Errorf("%s --%s--> %s, %v; want %s", from, a, to, err, wantTo)
+				}
+				continue
+			}
+			var te *TransitionError
+			if !errors.As(err, &te) {
+				t.Errorf("%s --%s--> %s allowed, want refused", from, a, to)
+				continue
+			}
+			if !strings.Contains(te.Error(), from.Label()) || !strings.Contains(te.Error(), a.Label()) {
+				t.Errorf("message %q does not name %s and %s", te.Error(), from.Label(), a.Label())
+			}
+		}
+		if from.Terminal() && len(Allowed(from)) != 0 {
+			t.Errorf("terminal %s allows %v", from, Allowed(from))
+		}
+	}
+}
+
+func validDraft() Draft {
+	return Draft{Title: "推进老旧小区改造", LeadDepartment: "zjj", CoDepartments: []string{"fgw"}, Deadline: "2026-12-31"}
+}
+
+func TestDraftValidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(*Draft)
+		field  string // "" means valid
+	}{
+		{"valid", func(*Draft) {}, ""},
+		{"blank title", func(d *Draft) { d.Title = "   " }, "title"},
+		{"title at the limit", func(d *Draft) { d.Title = strings.Repeat("督", MaxTitle) }, ""},
+		{"title over the limit", func(d *Draft) { d.Title = strings.Repeat("督", MaxTitle+1) }, "title"},
+		{"invalid UTF-8", func(d *Draft) { d.Content = "\xff" }, "content"},
+		{"NUL byte", func(d *Draft) { d.Content = "a\x00b" }, "content"},
+		{"unknown priority", func(d *Draft) { d.Priority = "soon" }, "priority"},
+		{"no lead", func(d *Draft) { d.LeadDepartment = "" }, "lead_department"},
+		{"lead repeated as co", func(d *Draft) { d.CoDepartments = []string{"zjj"} }, "co_departments"},
+		{"co twice", func(d *Draft) { d.CoDepartments = []string{"fgw", "fgw"} }, "co_departments"},
+		{"no deadline", func(d *Draft) { d.Deadline = "" }, "deadline"},
+		{"impossible date", func(d *Draft) { d.Deadline = "2026-02-30" }, "deadline"},
+		{"date with time", func(d *Draft) { d.Deadline = "2026-12-31T00:00:00Z" }, "deadline"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := validDraft()
+			c.change(&d)
+			d.Normalize()
+			err := d.Validate()
+			if c.field == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			e := AsError(err)
+			if e == nil || e.Kind != KindInvalid || e.Field != c.field || e.Message == "" {
+				t.Fatalf("want invalid %s, got %#v", c.field, err)
+			}
+		})
+	}
+}
+
+// TestApplyRecordsEachStep walks a slip through a rework loop and checks
+// the record and the events Apply returns.
+func TestApplyRecordsEachStep(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, Zone)
+	s := Slip{ID: "s1", Draft: validDraft(), Status: StatusIssued, Seq: 1}
+	steps := []Command{
+		{Action: ActionAcknowledge, Actor: "住建局"},
+		{Action: ActionProgress, Actor: "住建局", Text: "过半"},
+		{Action: ActionResolve, Actor: "住建局", Summary: "完成", Evidence: []string{"照片"}},
+		{Action: ActionSendBack, Actor: "督查室", Comment: "未完工"},
+		{Action: ActionResolve, Actor: "住建局", Summary: "完成"},
+		{Action: ActionPassReview, Actor: "督查室"},
+		{Action: ActionSignOff, Actor: "督查室"},
+	}
+	for i, cmd := range steps {
+		from := s.Status
+		ev, err := s.Apply(cmd, at.Add(time.Duration(i)*time.Hour))
+		if err != nil {
+			t.Fatalf("step %d %s: %v", i, cmd.Action, err)
+		}
+		if ev.Seq != int64(i+2) || ev.From != from || ev.To != s.Status || ev.Actor != cmd.Actor || ev.SlipID != "s1" {
+			t.Fatalf("step %d event %+v", i, ev)
+		}
+	}
+	if s.Status != StatusClosed || s.ReworkCount != 1 || s.LatestProgress != "过半" || s.ClosedAt == nil || s.Seq != 8 {
+		t.Fatalf("final slip %+v", s)
+	}
+	before := s
+	if _, err := s.Apply(Command{Action: ActionCancel, Reason: "x"}, at); err == nil {
+		t.Fatal("cancel after sign-off was allowed")
+	}
+	if s.Seq != before.Seq || s.Status != before.Status {
+		t.Fatal("a refused action changed the slip")
+	}
+}
+
+func TestOverdue(t *testing.T) {
+	s := Slip{Draft: Draft{Deadline: "2026-11-20"}, Status: StatusInProgress}
+	if s.Overdue("2026-11-20") {
+		t.Error("due today is not overdue")
+	}
+	if !s.Overdue("2026-11-21") {
+		t.Error("a day past the deadline is overdue")
+	}
+	s.Status = StatusClosed
+	if s.Overdue("2026-12-01") {
+		t.Error("a closed slip is never overdue")
+	}
+	if got := DateOf(time.Date(2026, 11, 22, 16, 30, 0, 0, time.UTC)); got != "2026-11-23" {
+		t.Errorf("DateOf 16:30 UTC = %s, want the Beijing date 2026-11-23", got)
+	}
+}
