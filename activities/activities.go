@@ -1,6 +1,7 @@
-// Package activities holds every side effect of the slip workflow. Today that
-// is the ledger projection: writing what the workflow decided into the store
-// that serves reads.
+// Package activities holds every side effect of the slip workflow: the
+// ledger projection (writing what the workflow decided into the store that
+// serves reads), reminder planning on the working-day calendar, the in-app
+// inbox and webhook deliveries.
 //
 // Projections are idempotent. Temporal may run an activity more than once
 // (a retry after a timeout, a worker that died after writing); each write is
@@ -11,7 +12,10 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
@@ -19,7 +23,30 @@ import (
 // Activities are the slip workflow's activities. Register a pointer with a
 // worker; the workflow refers to its methods by name.
 type Activities struct {
-	Store *store.Store
+	Store   *store.Store
+	Planner *reminder.Planner
+	Sender  *notify.Sender
+	// Now is the wall clock of side effects (delivery bookkeeping); tests
+	// may pin it.
+	Now func() time.Time
+	// PublicURL, when set, is where clerks open duban; webhook messages
+	// link to the slip there.
+	PublicURL string
+}
+
+// PlanRequest asks for the reminders of a slip after an instant.
+type PlanRequest struct {
+	Slip  slip.Slip `json:"slip"`
+	After time.Time `json:"after"`
+}
+
+// PlanReminders returns the slip's reminders after req.After, in time order.
+func (a *Activities) PlanReminders(ctx context.Context, req PlanRequest) ([]slip.Reminder, error) {
+	plan, err := a.Planner.Plan(req.Slip, req.After)
+	if err != nil {
+		return nil, fmt.Errorf("plan reminders of slip %s: %w", req.Slip.ID, err)
+	}
+	return plan, nil
 }
 
 // Projection is one accepted action: the slip as it stands after the action,

@@ -48,6 +48,10 @@ type closureRowJSON struct {
 	Open         int64    `json:"open"`
 	OverdueOpen  int64    `json:"overdue_open"`
 	ClosedOnTime int64    `json:"closed_on_time"`
+	Extensions   int64    `json:"extensions"`
+	Red          int64    `json:"red"`
+	Yellow       int64    `json:"yellow"`
+	Green        int64    `json:"green"`
 	ClosureRate  *float64 `json:"closure_rate"`
 	OnTimeRate   *float64 `json:"on_time_rate"`
 }
@@ -58,8 +62,13 @@ func (s *Server) closureStats(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	now, err := s.clock()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	q := store.StatsQuery{GroupBy: store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment))),
-		From: c.Query("from"), To: c.Query("to"), Today: s.today()}
+		From: c.Query("from"), To: c.Query("to"), Today: now.today, YellowBy: now.yellowBy}
 	if !q.GroupBy.Valid() {
 		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch 或 category"))
 		return
@@ -86,6 +95,7 @@ func (s *Server) closureStats(c *gin.Context) {
 	for _, r := range rows {
 		out = append(out, closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
 			Cancelled: r.Cancelled, Open: r.Open, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
+			Extensions: r.Extensions, Red: r.Red, Yellow: r.Yellow, Green: r.Green,
 			ClosureRate: r.ClosureRate(), OnTimeRate: r.OnTimeRate()})
 	}
 	c.JSON(http.StatusOK, gin.H{"group_by": q.GroupBy, "from": q.From, "to": q.To, "items": out})

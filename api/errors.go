@@ -1,7 +1,10 @@
 package api
 
 import (
+	"fmt"
+
 	"errors"
+	"github.com/duban-gov/duban/calendar"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -34,9 +37,13 @@ var kindStatus = map[slip.Kind]int{
 // This is the one place errors become HTTP.
 func (s *Server) fail(c *gin.Context, err error) {
 	var httpErr *httpError
+	var noData *calendar.NoDataError
 	switch {
 	case errors.As(err, &httpErr):
 		s.abort(c, httpErr.status, errorDetail{Code: httpErr.code, Message: httpErr.message})
+	case slip.AsError(err) == nil && errors.As(err, &noData):
+		s.abort(c, http.StatusUnprocessableEntity, errorDetail{Code: slip.CodeNoCalendarData,
+			Message: fmt.Sprintf("%d年节假日安排尚未载入，无法按工作日计算；请管理员载入该年安排", noData.Year)})
 	case slip.AsError(err) != nil:
 		de := slip.AsError(err)
 		status, ok := kindStatus[de.Kind]

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/store"
 )
@@ -30,6 +31,10 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	Now   func() time.Time
 	Log   *slog.Logger
+	// Calendar answers GET /calendar (strict: a missing year is an error).
+	Calendar *calendar.Calendar
+	// Colours is the calendar 三色 is computed on (weekends-only fallback).
+	Colours *calendar.Calendar
 }
 
 // Server holds the handlers' dependencies.
@@ -39,11 +44,14 @@ type Server struct {
 	ready func(ctx context.Context) error
 	now   func() time.Time
 	log   *slog.Logger
+
+	calendar *calendar.Calendar
+	colours  *calendar.Calendar
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
-	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log}
+	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours}
 	if os.Getenv(gin.EnvGinMode) == "" {
 		// Gin's debug mode prints every route on start; our access log says enough.
 		gin.SetMode(gin.ReleaseMode)
@@ -67,6 +75,10 @@ func NewRouter(d Deps) http.Handler {
 	v1.GET("/slips/:id/timeline", s.getTimeline)
 	v1.GET("/departments", s.listDepartments)
 	v1.GET("/stats/closure", s.closureStats)
+	v1.GET("/calendar", s.listCalendar)
+	v1.GET("/notifications", s.listNotifications)
+	v1.GET("/departments/:code/webhooks", s.listWebhooks)
+	v1.GET("/departments/:code/deliveries", s.listDeliveries)
 
 	w := v1.Group("", requireActor)
 	w.POST("/slips", s.issueSlip)
@@ -76,6 +88,11 @@ func NewRouter(d Deps) http.Handler {
 	w.POST("/slips/:id/review", s.review)
 	w.POST("/slips/:id/signoff", s.signoff)
 	w.POST("/slips/:id/cancel", s.cancel)
+	w.POST("/slips/:id/extension", s.requestExtension)
+	w.POST("/slips/:id/extension/decision", s.decideExtension)
+	w.POST("/notifications/:nid/read", s.markNotificationRead)
+	w.POST("/departments/:code/webhooks", s.createWebhook)
+	w.DELETE("/departments/:code/webhooks/:wid", s.disableWebhook)
 	w.POST("/departments", s.createDepartment)
 	return r
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
@@ -28,22 +29,34 @@ type slipJSON struct {
 	LeadDepartment string        `json:"lead_department"`
 	CoDepartments  []string      `json:"co_departments"`
 	Leader         string        `json:"leader"`
-	Deadline       string        `json:"deadline"`
-	IssuedAt       time.Time     `json:"issued_at"`
-	IssuedBy       string        `json:"issued_by"`
-	Status         slip.Status   `json:"status"`
-	StatusLabel    string        `json:"status_label"`
-	Overdue        bool          `json:"overdue"`
-	ReworkCount    int           `json:"rework_count"`
-	LatestProgress string        `json:"latest_progress"`
-	AcknowledgedAt *time.Time    `json:"acknowledged_at"`
-	ResolvedAt     *time.Time    `json:"resolved_at"`
-	ClosedAt       *time.Time    `json:"closed_at"`
-	CancelledAt    *time.Time    `json:"cancelled_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
-	Seq            int64         `json:"seq"`
-	AllowedActions []slip.Action `json:"allowed_actions"`
-	Timeline       []eventJSON   `json:"timeline,omitempty"`
+	// Deadline is the effective deadline; OriginalDeadline the one issued.
+	Deadline            string                 `json:"deadline"`
+	OriginalDeadline    string                 `json:"original_deadline"`
+	DeadlineWorkingDays int                    `json:"deadline_working_days,omitempty"`
+	Extensions          int                    `json:"extensions"`
+	PendingExtension    *slip.ExtensionRequest `json:"pending_extension"`
+	Colour              reminder.Colour        `json:"color"`
+	ColourLabel         string                 `json:"color_label,omitempty"`
+	EscalationLevel     int                    `json:"escalation_level"`
+	EscalationLabel     string                 `json:"escalation_label,omitempty"`
+	AckReminded         bool                   `json:"ack_reminded"`
+	LastReminderAt      *time.Time             `json:"last_reminder_at"`
+	ReminderPolicy      slip.ReminderPolicy    `json:"reminder_policy"`
+	IssuedAt            time.Time              `json:"issued_at"`
+	IssuedBy            string                 `json:"issued_by"`
+	Status              slip.Status            `json:"status"`
+	StatusLabel         string                 `json:"status_label"`
+	Overdue             bool                   `json:"overdue"`
+	ReworkCount         int                    `json:"rework_count"`
+	LatestProgress      string                 `json:"latest_progress"`
+	AcknowledgedAt      *time.Time             `json:"acknowledged_at"`
+	ResolvedAt          *time.Time             `json:"resolved_at"`
+	ClosedAt            *time.Time             `json:"closed_at"`
+	CancelledAt         *time.Time             `json:"cancelled_at"`
+	UpdatedAt           time.Time              `json:"updated_at"`
+	Seq                 int64                  `json:"seq"`
+	AllowedActions      []slip.Action          `json:"allowed_actions"`
+	Timeline            []eventJSON            `json:"timeline,omitempty"`
 }
 
 type eventJSON struct {
@@ -59,10 +72,36 @@ type eventJSON struct {
 
 func (s *Server) today() string { return slip.DateOf(s.now()) }
 
-func toSlipJSON(sl slip.Slip, today string) slipJSON {
-	allowed := slip.Allowed(sl.Status)
-	if allowed == nil {
-		allowed = []slip.Action{}
+// clock is the date a response is computed for and the colour threshold.
+type clock struct {
+	today    string
+	yellowBy string // the last deadline that makes an open slip yellow
+}
+
+// clock returns today's date and colour threshold. The threshold comes from
+// the lenient (weekends-only for missing years) calendar: a colour must
+// always be shown, and near a year without data it is marked in the logs.
+func (s *Server) clock() (clock, error) {
+	today := s.today()
+	by, err := reminder.YellowBy(s.colours, today)
+	if err != nil {
+		return clock{}, err
+	}
+	return clock{today: today, yellowBy: by}, nil
+}
+
+var colourLabels = map[reminder.Colour]string{reminder.Red: "红", reminder.Yellow: "黄", reminder.Green: "绿"}
+
+func toSlipJSON(sl slip.Slip, now clock) slipJSON {
+	today := now.today
+	allowed := []slip.Action{}
+	for _, a := range slip.Allowed(sl.Status) {
+		switch {
+		case a == slip.ActionDecideExtension && sl.PendingExtension == nil:
+		case a == slip.ActionRequestExtension && (sl.PendingExtension != nil || today > sl.EffectiveDeadline()):
+		default:
+			allowed = append(allowed, a)
+		}
 	}
 	co := sl.Draft.CoDepartments
 	if co == nil {
@@ -73,11 +112,16 @@ func toSlipJSON(sl slip.Slip, today string) slipJSON {
 		Title: sl.Draft.Title, Content: sl.Draft.Content, Source: sl.Draft.Source, Batch: sl.Draft.Batch,
 		Category: sl.Draft.Category, Priority: sl.Draft.Priority, PriorityLabel: sl.Draft.Priority.Label(),
 		LeadDepartment: sl.Draft.LeadDepartment, CoDepartments: co, Leader: sl.Draft.Leader,
-		Deadline: sl.Draft.Deadline, IssuedAt: sl.IssuedAt, IssuedBy: sl.IssuedBy,
+		Deadline: sl.EffectiveDeadline(), OriginalDeadline: sl.Draft.Deadline, DeadlineWorkingDays: sl.Draft.DeadlineWorkingDays,
+		Extensions: sl.Extensions, PendingExtension: sl.PendingExtension,
+		EscalationLevel: sl.EscalationLevel, EscalationLabel: slip.LevelLabel(sl.EscalationLevel),
+		AckReminded: sl.AckReminded, LastReminderAt: sl.LastReminderAt, ReminderPolicy: sl.Policy,
+		IssuedAt: sl.IssuedAt, IssuedBy: sl.IssuedBy,
 		Status: sl.Status, StatusLabel: sl.Status.Label(), Overdue: sl.Overdue(today),
 		ReworkCount: sl.ReworkCount, LatestProgress: sl.LatestProgress,
 		AcknowledgedAt: sl.AcknowledgedAt, ResolvedAt: sl.ResolvedAt, ClosedAt: sl.ClosedAt, CancelledAt: sl.CancelledAt,
 		UpdatedAt: sl.UpdatedAt, Seq: sl.Seq, AllowedActions: allowed,
+		Colour: reminder.ColourOf(sl, today, now.yellowBy), ColourLabel: colourLabels[reminder.ColourOf(sl, today, now.yellowBy)],
 	}
 }
 
@@ -111,7 +155,12 @@ func (s *Server) issueSlip(c *gin.Context) {
 		c.Header("Idempotent-Replayed", "true")
 	}
 	c.Header("Location", "/api/v1/slips/"+issued.Slip.ID)
-	c.JSON(http.StatusCreated, toSlipJSON(issued.Slip, s.today()))
+	now, err := s.clock()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toSlipJSON(issued.Slip, now))
 }
 
 // getSlip: GET /api/v1/slips/{id}, with the timeline.
@@ -127,7 +176,12 @@ func (s *Server) getSlip(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := toSlipJSON(sl, s.today())
+	now, err := s.clock()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := toSlipJSON(sl, now)
 	out.Timeline = toEventsJSON(events)
 	c.JSON(http.StatusOK, out)
 }
@@ -149,7 +203,12 @@ func (s *Server) getTimeline(c *gin.Context) {
 
 // listSlips: GET /api/v1/slips, the ledger.
 func (s *Server) listSlips(c *gin.Context) {
-	f, err := s.ledgerFilter(c)
+	now, err := s.clock()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := s.ledgerFilter(c, now)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -159,19 +218,20 @@ func (s *Server) listSlips(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	today := s.today()
 	items := make([]slipJSON, 0, len(page.Items))
 	for _, sl := range page.Items {
-		items = append(items, toSlipJSON(sl, today))
+		items = append(items, toSlipJSON(sl, now))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor, "total": page.Total})
 }
 
-func (s *Server) ledgerFilter(c *gin.Context) (store.Filter, error) {
-	if err := allowQuery(c, "status", "department", "batch", "category", "overdue", "q", "page_size", "cursor"); err != nil {
+func (s *Server) ledgerFilter(c *gin.Context, now clock) (store.Filter, error) {
+	if err := allowQuery(c, "status", "department", "batch", "category", "overdue", "color", "escalation", "q", "page_size", "cursor"); err != nil {
 		return store.Filter{}, err
 	}
 	f := store.Filter{
+		Today:      now.today,
+		YellowBy:   now.yellowBy,
 		Department: strings.TrimSpace(c.Query("department")),
 		Batch:      strings.TrimSpace(c.Query("batch")),
 		Category:   strings.TrimSpace(c.Query("category")),
@@ -193,6 +253,20 @@ func (s *Server) ledgerFilter(c *gin.Context) (store.Filter, error) {
 		f.OverdueOn = s.today()
 	default:
 		return f, slip.Invalid("overdue", "overdue 只能是 true 或 false")
+	}
+	switch colour := reminder.Colour(c.Query("color")); colour {
+	case reminder.None:
+	case reminder.Red, reminder.Yellow, reminder.Green:
+		f.Colour = string(colour)
+	default:
+		return f, slip.Invalid("color", "三色只能是 red、yellow 或 green")
+	}
+	if v := c.Query("escalation"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < slip.LevelUrge || n > slip.LevelPublicNotice {
+			return f, slip.Invalid("escalation", "督办等级须为 1（催办）、2（督办）或 3（通报）")
+		}
+		f.MinEscalation = n
 	}
 	if utf8.RuneCountInString(f.Query) > slip.MaxShortText {
 		return f, slip.Invalid("q", "关键词不能超过 %d 字", slip.MaxShortText)
@@ -227,6 +301,17 @@ type (
 	reviewRequest struct {
 		Passed  *bool  `json:"passed"`
 		Comment string `json:"comment"`
+		// Deadline, on a send-back, grants a new deadline with it.
+		Deadline string `json:"deadline"`
+	}
+	extensionRequest struct {
+		Reason   string `json:"reason"`
+		Deadline string `json:"deadline"`
+	}
+	extensionDecision struct {
+		Approved *bool  `json:"approved"`
+		Deadline string `json:"deadline"`
+		Comment  string `json:"comment"`
 	}
 	cancelRequest struct {
 		Reason string `json:"reason"`
@@ -256,7 +341,12 @@ func act[T any](s *Server, c *gin.Context, emptyOK bool, build func(T) (slip.Com
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toSlipJSON(sl, s.today()))
+	now, err := s.clock()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toSlipJSON(sl, now))
 }
 
 func (s *Server) acknowledge(c *gin.Context) {
@@ -283,9 +373,24 @@ func (s *Server) review(c *gin.Context) {
 			return slip.Command{}, slip.Invalid("passed", "请注明复核是否通过（passed: true/false）")
 		}
 		if *r.Passed {
+			if r.Deadline != "" {
+				return slip.Command{}, slip.Invalid("deadline", "复核通过时不能修改办结时限")
+			}
 			return slip.Command{Action: slip.ActionPassReview, Comment: r.Comment}, nil
 		}
-		return slip.Command{Action: slip.ActionSendBack, Comment: r.Comment}, nil
+		return slip.Command{Action: slip.ActionSendBack, Comment: r.Comment, Deadline: r.Deadline}, nil
+	})
+}
+
+func (s *Server) requestExtension(c *gin.Context) {
+	act(s, c, false, func(r extensionRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionRequestExtension, Reason: r.Reason, Deadline: r.Deadline}, nil
+	})
+}
+
+func (s *Server) decideExtension(c *gin.Context) {
+	act(s, c, false, func(r extensionDecision) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionDecideExtension, Approved: r.Approved, Deadline: r.Deadline, Comment: r.Comment}, nil
 	})
 }
 

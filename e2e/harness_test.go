@@ -22,6 +22,9 @@ import (
 
 	"github.com/duban-gov/duban/activities"
 	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -52,8 +55,17 @@ func start(tb testing.TB) *system {
 	tb.Cleanup(ts.Stop)
 	tc := ts.GetDefaultClient()
 
+	strict, err := calendar.New(calendar.Options{})
+	if err != nil {
+		tb.Fatalf("calendar: %v", err)
+	}
+	lenient, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly})
+	if err != nil {
+		tb.Fatalf("calendar: %v", err)
+	}
 	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st})
+	workflows.Register(w, &activities.Activities{Store: st, Planner: &reminder.Planner{Calendar: lenient},
+		Sender: &notify.Sender{}, Now: time.Now})
 	if err := w.Start(); err != nil {
 		tb.Fatalf("start worker: %v", err)
 	}
@@ -62,10 +74,13 @@ func start(tb testing.TB) *system {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := api.NewRouter(api.Deps{
 		Store: st,
-		Slips: service.New(st, tc, workflows.TaskQueue, time.Now, log),
-		Ready: func(ctx context.Context) error { return st.Ping(ctx) },
-		Now:   time.Now,
-		Log:   log,
+		Slips: service.New(service.Config{Store: st, Temporal: tc, TaskQueue: workflows.TaskQueue,
+			Calendar: strict, Policies: reminder.DefaultPolicies(), Now: time.Now, Log: log}),
+		Ready:    func(ctx context.Context) error { return st.Ping(ctx) },
+		Now:      time.Now,
+		Log:      log,
+		Calendar: strict,
+		Colours:  lenient,
 	})
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
@@ -160,6 +175,10 @@ type slipView struct {
 	LeadDepartment string   `json:"lead_department"`
 	CoDepartments  []string `json:"co_departments"`
 	Deadline       string   `json:"deadline"`
+	Original       string   `json:"original_deadline"`
+	WorkingDays    int      `json:"deadline_working_days"`
+	Extensions     int      `json:"extensions"`
+	Color          string   `json:"color"`
 	ReworkCount    int      `json:"rework_count"`
 	LatestProgress string   `json:"latest_progress"`
 	Seq            int64    `json:"seq"`

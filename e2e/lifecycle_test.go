@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/workflows"
@@ -72,8 +73,18 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	refuse("review", map[string]any{"passed": true}, office)
 	refuse("progress", map[string]any{"text": "已完成一半"}, dept)
 
-	if v := act("acknowledge", nil, dept); v.Status != "in_progress" {
-		t.Fatalf("after acknowledge: %s", v.Status)
+	if v := act("acknowledge", nil, dept); v.Status != "in_progress" || v.Color != "green" {
+		t.Fatalf("after acknowledge: %s %s", v.Status, v.Color)
+	}
+
+	// An extension asked for and granted moves the deadline; the original stays.
+	later := time.Now().AddDate(0, 0, 45).Format(time.DateOnly)
+	act("extension", map[string]any{"reason": "需等待汛期结束施工", "deadline": later}, dept)
+	if r := s.do(t, "POST", path("/api/v1/slips/%s/extension", id), map[string]any{"reason": "再延", "deadline": later}, dept...); r.status != http.StatusConflict || r.errorCode(t) != slip.CodeExtensionPending {
+		t.Fatalf("second extension request: %d %s", r.status, r.body)
+	}
+	if v := act("extension/decision", map[string]any{"approved": true, "comment": "同意延期"}, office); v.Deadline != later || v.Original != d["deadline"] || v.Extensions != 1 {
+		t.Fatalf("after approval: deadline %s original %s extensions %d", v.Deadline, v.Original, v.Extensions)
 	}
 	refuse("acknowledge", nil, dept)
 
@@ -107,7 +118,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	// Timeline: every accepted action once, in order, with no gap.
 	var got slipView
 	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil).json(t, &got)
-	wantTypes := []string{"issue", "acknowledge", "progress", "resolve", "send_back", "progress", "resolve", "pass_review", "sign_off"}
+	wantTypes := []string{"issue", "acknowledge", "request_extension", "decide_extension", "progress", "resolve", "send_back", "progress", "resolve", "pass_review", "sign_off"}
 	if len(got.Timeline) != len(wantTypes) {
 		t.Fatalf("timeline has %d events, want %d: %+v", len(got.Timeline), len(wantTypes), got.Timeline)
 	}
@@ -122,8 +133,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if got.Seq != int64(len(wantTypes)) {
 		t.Errorf("slip seq %d, want %d", got.Seq, len(wantTypes))
 	}
-	if got.Timeline[4].Payload["comment"] != "回头看发现 3 个小区未完工" {
-		t.Errorf("send-back reason not kept: %+v", got.Timeline[4].Payload)
+	if got.Timeline[6].Payload["comment"] != "回头看发现 3 个小区未完工" {
+		t.Errorf("send-back reason not kept: %+v", got.Timeline[6].Payload)
 	}
 
 	// The workflow has finished, and it agrees with the ledger.
@@ -138,6 +149,28 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 
 	recordHistory(t, s, id)
+
+	// The office heard of the extension request, the department of the
+	// decision and of the send-back.
+	inbox := func(q string) []string {
+		var got struct {
+			Items []struct {
+				Kind string `json:"kind"`
+			} `json:"items"`
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/notifications?"+q, nil).json(t, &got)
+		var kinds []string
+		for _, n := range got.Items {
+			kinds = append(kinds, n.Kind)
+		}
+		return kinds
+	}
+	if got := inbox("recipient_kind=office"); len(got) != 1 || got[0] != "request_extension" {
+		t.Errorf("office inbox: %v", got)
+	}
+	if got := inbox("recipient=zjj"); len(got) != 2 || got[0] != "send_back" || got[1] != "decide_extension" {
+		t.Errorf("department inbox, newest first: %v", got)
+	}
 
 	// Ledger filters find it by status and by the co-department.
 	for _, q := range []string{"status=closed", "department=fgw", "department=zjj", "batch=2026新春第一会", "q=老旧小区"} {

@@ -19,6 +19,10 @@ import (
 // workflow needs a new recording:
 //
 //	go test ./e2e -run TestLifecycleOverHTTP -record
+//
+// recording is the file the current workflow version's history goes to.
+const recording = "lifecycle_v1.json"
+
 var record = flag.Bool("record", false, "write the lifecycle workflow history to workflows/testdata")
 
 // recordHistory writes the full history of the slip's workflow as JSON (the
@@ -42,7 +46,7 @@ func recordHistory(t *testing.T, s *system, slipID string) {
 	if err != nil {
 		t.Fatalf("encode history: %v", err)
 	}
-	out := filepath.Join("..", "workflows", "testdata", "lifecycle_history.json")
+	out := filepath.Join("..", "workflows", "testdata", recording)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -31,13 +33,29 @@ type Slips struct {
 	store     *store.Store
 	temporal  client.Client
 	taskQueue string
+	calendar  *calendar.Calendar
+	policies  reminder.Policies
 	now       func() time.Time
 	log       *slog.Logger
 }
 
-// New builds the service. now is the clock (time.Now in production).
-func New(st *store.Store, tc client.Client, taskQueue string, now func() time.Time, log *slog.Logger) *Slips {
-	return &Slips{store: st, temporal: tc, taskQueue: taskQueue, now: now, log: log}
+// Config is what the service needs.
+type Config struct {
+	Store     *store.Store
+	Temporal  client.Client
+	TaskQueue string
+	// Calendar computes working-day deadlines. Give it the Strict policy: a
+	// deadline is a commitment and must not be guessed.
+	Calendar *calendar.Calendar
+	Policies reminder.Policies
+	Now      func() time.Time // time.Now in production
+	Log      *slog.Logger
+}
+
+// New builds the service.
+func New(c Config) *Slips {
+	return &Slips{store: c.Store, temporal: c.Temporal, taskQueue: c.TaskQueue, calendar: c.Calendar,
+		policies: c.Policies, now: c.Now, log: c.Log}
 }
 
 // Issued is the outcome of Issue.
@@ -56,7 +74,8 @@ func (s *Slips) Issue(ctx context.Context, actor string, d slip.Draft, idempoten
 		return Issued{}, err
 	}
 	now := s.now()
-	if today := slip.DateOf(now); d.Deadline < today {
+	today := slip.DateOf(now)
+	if d.Deadline != "" && d.Deadline < today {
 		return Issued{}, slip.Unprocessable(slip.CodeDeadlinePassed, "deadline", "办结时限 %s 早于今天（%s）", d.Deadline, today)
 	}
 	missing, err := s.store.MissingDepartments(ctx, d.Departments())
@@ -97,7 +116,12 @@ func (s *Slips) Issue(ctx context.Context, actor string, d slip.Draft, idempoten
 		}
 	}
 
-	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor}
+	if d.DeadlineWorkingDays > 0 {
+		if d.Deadline, err = s.workingDayDeadline(today, d.DeadlineWorkingDays); err != nil {
+			return Issued{}, err
+		}
+	}
+	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, Deadline: d.Deadline, Policy: s.policies.For(d)}
 	registered, err := s.start(ctx, sl)
 	if err != nil {
 		return Issued{}, err
@@ -191,6 +215,24 @@ func (s *Slips) Act(ctx context.Context, id string, cmd slip.Command, requestID 
 	}
 	s.log.InfoContext(ctx, "slip action", "slip_id", id, "action", cmd.Action, "workflow_id", wid)
 	return s.store.GetSlip(ctx, id)
+}
+
+// workingDayDeadline is the date n working days after today.
+func (s *Slips) workingDayDeadline(today string, n int) (string, error) {
+	from, err := calendar.ParseDate(today)
+	if err != nil {
+		return "", fmt.Errorf("working-day deadline: %w", err)
+	}
+	due, err := s.calendar.AddWorkingDays(from, n)
+	var missing *calendar.NoDataError
+	if errors.As(err, &missing) {
+		return "", slip.Unprocessable(slip.CodeNoCalendarData, "deadline_working_days",
+			"%d年节假日安排尚未载入，无法按工作日计算办结时限；请直接填写日期，或由管理员载入该年安排", missing.Year)
+	}
+	if err != nil {
+		return "", fmt.Errorf("working-day deadline: %w", err)
+	}
+	return due.String(), nil
 }
 
 // unavailable marks err as a failure of a dependency, not of the request.

@@ -28,6 +28,12 @@ const (
 	CodeIdempotencyReused = "idempotency_key_reused"
 	CodeDuplicate         = "duplicate"
 	CodeUnavailable       = "unavailable"
+
+	CodeExtensionPending   = "extension_pending"      // a request is already waiting
+	CodeExtensionTooLate   = "extension_too_late"     // asked after the deadline
+	CodeExtensionDate      = "extension_date_invalid" // not later than the current deadline
+	CodeNoPendingExtension = "no_pending_extension"   // a decision with nothing to decide
+	CodeNoCalendarData     = "no_calendar_data"       // a working-day count reaches a year without holiday data
 )
 
 // Error is a domain error with a machine-readable code and a message a clerk

@@ -80,6 +80,19 @@ const (
 	ActionSendBack    Action = "send_back"   // 复核不通过，退回重办
 	ActionSignOff     Action = "sign_off"    // 销号
 	ActionCancel      Action = "cancel"      // 撤销
+
+	ActionRequestExtension Action = "request_extension" // 申请延期
+	ActionDecideExtension  Action = "decide_extension"  // 审批延期（批准或不批准）
+)
+
+// System events: reminders and escalations the workflow's timers raise.
+// They are recorded on the timeline like actions but no person sends them.
+const (
+	EventAckReminder  Action = "ack_reminder"  // 未签收提醒
+	EventDueReminder  Action = "due_reminder"  // 到期提醒（叮）
+	EventUrge         Action = "urge"          // 催办（盯）
+	EventSupervise    Action = "supervise"     // 督办（钉），报责任领导
+	EventPublicNotice Action = "public_notice" // 通报
 )
 
 var actionLabels = map[Action]string{
@@ -91,6 +104,25 @@ var actionLabels = map[Action]string{
 	ActionSendBack:    "退回重办",
 	ActionSignOff:     "销号",
 	ActionCancel:      "撤销",
+
+	ActionRequestExtension: "申请延期",
+	ActionDecideExtension:  "审批延期",
+
+	EventAckReminder:  "未签收提醒",
+	EventDueReminder:  "到期提醒",
+	EventUrge:         "催办",
+	EventSupervise:    "督办",
+	EventPublicNotice: "通报",
+}
+
+// System reports whether a is raised by the workflow's timers rather than
+// sent by a person.
+func (a Action) System() bool {
+	switch a {
+	case EventAckReminder, EventDueReminder, EventUrge, EventSupervise, EventPublicNotice:
+		return true
+	}
+	return false
 }
 
 // Label is the action as a clerk reads it.
@@ -132,6 +164,15 @@ var Transitions = []Transition{
 	{StatusInProgress, ActionCancel, StatusCancelled, RoleOffice},
 	{StatusPendingReview, ActionCancel, StatusCancelled, RoleOffice},
 	{StatusPendingSignoff, ActionCancel, StatusCancelled, RoleOffice},
+	// Extensions leave the status where it is. The lead department asks while
+	// the work is open; the office decides whenever a request is pending
+	// (Slip.Apply checks the deadline and the pending request).
+	{StatusIssued, ActionRequestExtension, StatusIssued, RoleDepartment},
+	{StatusInProgress, ActionRequestExtension, StatusInProgress, RoleDepartment},
+	{StatusIssued, ActionDecideExtension, StatusIssued, RoleOffice},
+	{StatusInProgress, ActionDecideExtension, StatusInProgress, RoleOffice},
+	{StatusPendingReview, ActionDecideExtension, StatusPendingReview, RoleOffice},
+	{StatusPendingSignoff, ActionDecideExtension, StatusPendingSignoff, RoleOffice},
 }
 
 // Next returns the status that action leads to from status from, or a

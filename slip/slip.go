@@ -75,9 +75,16 @@ type Draft struct {
 	CoDepartments  []string `json:"co_departments"`
 	Leader         string   `json:"leader"`
 	// Deadline is the date (YYYY-MM-DD, Beijing time) the work is due by.
-	// Working-day deadlines will be computed into this same field.
-	Deadline string `json:"deadline"`
+	// Give either Deadline or DeadlineWorkingDays; for the latter the service
+	// computes Deadline from the issue date and keeps both.
+	Deadline            string `json:"deadline"`
+	DeadlineWorkingDays int    `json:"deadline_working_days,omitempty"`
+	// ReminderPolicy overrides the category's reminder policy for this slip.
+	ReminderPolicy *ReminderPolicy `json:"reminder_policy,omitempty"`
 }
+
+// MaxDeadlineWorkingDays bounds deadline_working_days (about a year).
+const MaxDeadlineWorkingDays = 250
 
 // Normalize trims surrounding white space and fills defaults.
 func (d *Draft) Normalize() {
@@ -135,11 +142,22 @@ func (d Draft) Validate() error {
 		}
 		seen[c] = true
 	}
-	if d.Deadline == "" {
-		return Invalid("deadline", "请填写办结时限（YYYY-MM-DD）")
+	switch {
+	case d.DeadlineWorkingDays < 0 || d.DeadlineWorkingDays > MaxDeadlineWorkingDays:
+		return Invalid("deadline_working_days", "办结时限工作日数须在 1 到 %d 之间", MaxDeadlineWorkingDays)
+	case d.DeadlineWorkingDays > 0 && d.Deadline != "":
+		return Invalid("deadline", "办结时限请填写日期或工作日数，二选一")
+	case d.DeadlineWorkingDays == 0 && d.Deadline == "":
+		return Invalid("deadline", "请填写办结时限（日期 YYYY-MM-DD，或工作日数 deadline_working_days）")
+	case d.Deadline != "":
+		if _, err := ParseDate(d.Deadline); err != nil {
+			return Invalid("deadline", "办结时限格式应为 YYYY-MM-DD，收到 %q", d.Deadline)
+		}
 	}
-	if _, err := ParseDate(d.Deadline); err != nil {
-		return Invalid("deadline", "办结时限格式应为 YYYY-MM-DD，收到 %q", d.Deadline)
+	if d.ReminderPolicy != nil {
+		if err := d.ReminderPolicy.Validate(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -171,12 +189,17 @@ type Command struct {
 	Summary  string   `json:"summary,omitempty"`  // resolution summary
 	Evidence []string `json:"evidence,omitempty"` // resolution evidence: links, file names, descriptions
 	Comment  string   `json:"comment,omitempty"`  // review or sign-off comment; the reason when sending back
-	Reason   string   `json:"reason,omitempty"`   // cancellation reason
+	Reason   string   `json:"reason,omitempty"`   // cancellation or extension reason
+	// Deadline: the date asked for by an extension request, the date granted
+	// by an approval (empty: as asked), or a new deadline granted together
+	// with a send-back (empty: unchanged).
+	Deadline string `json:"deadline,omitempty"`
+	Approved *bool  `json:"approved,omitempty"` // the office's decision on an extension
 }
 
 // Validate checks that the command carries what its action needs.
 func (c Command) Validate() error {
-	if _, ok := actionLabels[c.Action]; !ok || c.Action == ActionIssue {
+	if _, ok := actionLabels[c.Action]; !ok || c.Action == ActionIssue || c.Action.System() {
 		return Invalid("action", "未知的操作 %q", c.Action)
 	}
 	if err := checkText("actor", c.Actor, MaxShortText); err != nil {
@@ -220,6 +243,30 @@ func (c Command) Validate() error {
 		if strings.TrimSpace(c.Reason) == "" {
 			return Invalid("reason", "撤销须说明理由")
 		}
+	case ActionRequestExtension:
+		if strings.TrimSpace(c.Reason) == "" {
+			return Invalid("reason", "申请延期须说明理由")
+		}
+		if c.Deadline == "" {
+			return Invalid("deadline", "请填写申请延期至的日期")
+		}
+	case ActionDecideExtension:
+		if c.Approved == nil {
+			return Invalid("approved", "请注明是否批准延期（approved: true/false）")
+		}
+		if !*c.Approved && c.Deadline != "" {
+			return Invalid("deadline", "不批准延期时不能指定新时限")
+		}
+	}
+	if c.Deadline != "" {
+		if _, err := ParseDate(c.Deadline); err != nil {
+			return Invalid("deadline", "日期格式应为 YYYY-MM-DD，收到 %q", c.Deadline)
+		}
+		switch c.Action {
+		case ActionRequestExtension, ActionDecideExtension, ActionSendBack:
+		default:
+			return Invalid("deadline", "该操作不能修改办结时限")
+		}
 	}
 	return nil
 }
@@ -242,6 +289,37 @@ type Slip struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 	CancelledAt    *time.Time `json:"cancelled_at,omitempty"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+
+	// Deadline is the effective deadline: Draft.Deadline moved by approved
+	// extensions. Draft.Deadline stays the original.
+	Deadline         string            `json:"deadline"`
+	Extensions       int               `json:"extensions"`
+	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
+	// Policy is the reminder policy in force, fixed when the slip is issued.
+	Policy ReminderPolicy `json:"policy"`
+	// EscalationLevel is the highest escalation reached since the deadline
+	// last moved (LevelNone … LevelPublicNotice).
+	EscalationLevel int `json:"escalation_level"`
+	// AckReminded is set when the acknowledgement reminder went out and the
+	// slip is still not acknowledged.
+	AckReminded    bool       `json:"ack_reminded"`
+	LastReminderAt *time.Time `json:"last_reminder_at,omitempty"`
+}
+
+// ExtensionRequest is a pending request to move the deadline (延期申请).
+type ExtensionRequest struct {
+	RequestedBy      string    `json:"requested_by"`
+	RequestedAt      time.Time `json:"requested_at"`
+	Reason           string    `json:"reason"`
+	ProposedDeadline string    `json:"proposed_deadline"`
+}
+
+// EffectiveDeadline is the deadline in force.
+func (s *Slip) EffectiveDeadline() string {
+	if s.Deadline != "" {
+		return s.Deadline
+	}
+	return s.Draft.Deadline
 }
 
 // Event is one entry of a slip's append-only timeline. (SlipID, Seq) is
@@ -266,6 +344,9 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
+	if err := s.checkDeadlineChange(cmd, DateOf(at)); err != nil {
+		return Event{}, err
+	}
 	from := s.Status
 	s.Status = to
 	s.Seq++
@@ -273,12 +354,27 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 	switch cmd.Action {
 	case ActionAcknowledge:
 		s.AcknowledgedAt = &at
+		s.AckReminded = false
+	case ActionRequestExtension:
+		s.PendingExtension = &ExtensionRequest{RequestedBy: cmd.Actor, RequestedAt: at, Reason: cmd.Reason, ProposedDeadline: cmd.Deadline}
+	case ActionDecideExtension:
+		if *cmd.Approved {
+			granted := cmd.Deadline
+			if granted == "" {
+				granted = s.PendingExtension.ProposedDeadline
+			}
+			s.moveDeadline(granted)
+		}
+		s.PendingExtension = nil
 	case ActionProgress:
 		s.LatestProgress = cmd.Text
 	case ActionResolve:
 		s.ResolvedAt = &at
 	case ActionSendBack:
 		s.ReworkCount++
+		if cmd.Deadline != "" {
+			s.moveDeadline(cmd.Deadline)
+		}
 	case ActionSignOff:
 		s.ClosedAt = &at
 	case ActionCancel:
@@ -296,12 +392,102 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 	}, nil
 }
 
+// checkDeadlineChange applies the rules on extensions that the lifecycle
+// table cannot express: one pending request at a time, asked before the
+// deadline for a later date, granted for a date not in the past.
+func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
+	deadline := s.EffectiveDeadline()
+	switch cmd.Action {
+	case ActionRequestExtension:
+		if s.PendingExtension != nil {
+			return &Error{Kind: KindConflict, Code: CodeExtensionPending, Message: fmt.Sprintf("已有一份待审批的延期申请（申请延期至 %s）", s.PendingExtension.ProposedDeadline)}
+		}
+		if today > deadline {
+			return &Error{Kind: KindConflict, Code: CodeExtensionTooLate, Message: fmt.Sprintf("已超过办结时限 %s，不能再申请延期", deadline)}
+		}
+		if cmd.Deadline <= deadline {
+			return Unprocessable(CodeExtensionDate, "deadline", "延期后的时限须晚于当前办结时限 %s", deadline)
+		}
+	case ActionDecideExtension:
+		if cmd.Approved == nil {
+			return Invalid("approved", "请注明是否批准延期（approved: true/false）")
+		}
+		if s.PendingExtension == nil {
+			return &Error{Kind: KindConflict, Code: CodeNoPendingExtension, Message: "没有待审批的延期申请"}
+		}
+		if *cmd.Approved {
+			granted := cmd.Deadline
+			if granted == "" {
+				granted = s.PendingExtension.ProposedDeadline
+			}
+			if granted < today {
+				return Unprocessable(CodeDeadlinePassed, "deadline", "批准的时限 %s 早于今天（%s）", granted, today)
+			}
+		}
+	case ActionSendBack:
+		if cmd.Deadline != "" && cmd.Deadline < today {
+			return Unprocessable(CodeDeadlinePassed, "deadline", "新的办结时限 %s 早于今天（%s）", cmd.Deadline, today)
+		}
+	}
+	return nil
+}
+
+// moveDeadline sets a new effective deadline; escalation starts afresh.
+func (s *Slip) moveDeadline(to string) {
+	s.Deadline = to
+	s.Extensions++
+	s.EscalationLevel = LevelNone
+}
+
+// Remind records a reminder or escalation fired at instant at. It returns
+// false, changing nothing, when the reminder no longer applies: the slip was
+// acknowledged (for the acknowledgement reminder), or its department has
+// reported resolution or the slip has ended (for all others).
+func (s *Slip) Remind(r Reminder, at time.Time) (Event, bool) {
+	switch r.Kind {
+	case EventAckReminder:
+		if s.Status != StatusIssued {
+			return Event{}, false
+		}
+		s.AckReminded = true
+	case EventDueReminder, EventUrge, EventSupervise, EventPublicNotice:
+		if s.Status != StatusIssued && s.Status != StatusInProgress {
+			return Event{}, false
+		}
+		if r.Level > s.EscalationLevel {
+			s.EscalationLevel = r.Level
+		}
+	default:
+		return Event{}, false
+	}
+	s.Seq++
+	s.UpdatedAt = at
+	s.LastReminderAt = &at
+	payload := map[string]any{"deadline": s.EffectiveDeadline(), "days_offset": r.DaysOffset}
+	if r.Level > 0 {
+		payload["level"] = r.Level
+	}
+	if r.Estimated {
+		payload["estimated"] = true
+	}
+	return Event{
+		SlipID: s.ID, Seq: s.Seq, Type: r.Kind, Actor: SystemActor, At: at,
+		From: s.Status, To: s.Status, Payload: payload,
+	}, true
+}
+
+// SystemActor is the actor of events raised by the workflow's timers.
+const SystemActor = "督办系统"
+
 func (c Command) payload() map[string]any {
 	p := map[string]any{}
-	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason} {
+	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason, "deadline": c.Deadline} {
 		if v != "" {
 			p[k] = v
 		}
+	}
+	if c.Approved != nil {
+		p["approved"] = *c.Approved
 	}
 	if len(c.Evidence) > 0 {
 		p["evidence"] = c.Evidence
@@ -327,5 +513,5 @@ func (s *Slip) IssuedEvent() Event {
 // Overdue reports whether an open slip is past its deadline on date today
 // (YYYY-MM-DD in Zone).
 func (s *Slip) Overdue(today string) bool {
-	return s.Status.Open() && s.Draft.Deadline < today
+	return s.Status.Open() && s.EffectiveDeadline() < today
 }

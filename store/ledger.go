@@ -27,9 +27,16 @@ type Filter struct {
 	// OverdueOn, when set (YYYY-MM-DD), keeps only open slips whose
 	// deadline is before that day.
 	OverdueOn string
-	Query     string // substring of title or content
-	PageSize  int
-	Cursor    string // from Page.NextCursor
+	// Colour keeps open slips of one 三色 colour ("red", "yellow", "green")
+	// as of Today, with YellowBy the last deadline that counts as due soon.
+	Colour   string
+	Today    string
+	YellowBy string
+	// MinEscalation keeps slips whose escalation level is at least this.
+	MinEscalation int
+	Query         string // substring of title or content
+	PageSize      int
+	Cursor        string // from Page.NextCursor
 }
 
 // Page is one page of the ledger, newest first.
@@ -105,8 +112,23 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)
 	}
+	open := statusStrings(slip.OpenStatuses())
 	if f.OverdueOn != "" {
-		q = q.Where("status IN ? AND deadline < ?", statusStrings(slip.OpenStatuses()), f.OverdueOn)
+		q = q.Where("status IN ? AND effective_deadline < ?", open, f.OverdueOn)
+	}
+	// The colour rules of reminder.ColourOf, in SQL.
+	switch f.Colour {
+	case "red":
+		q = q.Where("status IN ? AND effective_deadline < ?", open, f.Today)
+	case "yellow":
+		q = q.Where("status IN ? AND effective_deadline >= ? AND (effective_deadline <= ? OR (status = ? AND ack_reminded))",
+			open, f.Today, f.YellowBy, slip.StatusIssued)
+	case "green":
+		q = q.Where("status IN ? AND effective_deadline >= ? AND effective_deadline > ? AND NOT (status = ? AND ack_reminded)",
+			open, f.Today, f.YellowBy, slip.StatusIssued)
+	}
+	if f.MinEscalation > 0 {
+		q = q.Where("escalation_level >= ?", f.MinEscalation)
 	}
 	if f.Query != "" {
 		pattern := "%" + escapeLike(strings.ToLower(f.Query)) + "%"

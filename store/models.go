@@ -37,6 +37,15 @@ type slipRow struct {
 	ClosedOn       *string
 	CancelledAt    *time.Time
 	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
+
+	EffectiveDeadline   string
+	DeadlineWorkingDays int
+	Extensions          int
+	PendingExtension    *string // JSON of slip.ExtensionRequest
+	EscalationLevel     int
+	AckReminded         bool
+	LastReminderAt      *time.Time
+	Policy              string // JSON of slip.ReminderPolicy
 }
 
 func (slipRow) TableName() string { return "slips" }
@@ -131,7 +140,35 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		ClosedOn:       dateOfPtr(s.ClosedAt),
 		CancelledAt:    utcPtr(s.CancelledAt),
 		UpdatedAt:      s.UpdatedAt.UTC(),
+
+		EffectiveDeadline:   s.EffectiveDeadline(),
+		DeadlineWorkingDays: s.Draft.DeadlineWorkingDays,
+		Extensions:          s.Extensions,
+		PendingExtension:    jsonPtr(s.PendingExtension),
+		EscalationLevel:     s.EscalationLevel,
+		AckReminded:         s.AckReminded,
+		LastReminderAt:      utcPtr(s.LastReminderAt),
+		Policy:              jsonText(s.Policy),
 	}
+}
+
+// jsonPtr encodes v, or gives nil for a nil pointer.
+func jsonPtr[T any](v *T) *string {
+	if v == nil {
+		return nil
+	}
+	s := jsonText(v)
+	return &s
+}
+
+// jsonText encodes a value that always encodes (plain structs of strings,
+// numbers and times).
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err)) // unreachable for the types used here
+	}
+	return string(b)
 }
 
 // progressColumns are the columns an action may change, as Project writes them.
@@ -148,6 +185,13 @@ func (r slipRow) progressColumns() map[string]any {
 		"closed_on":       r.ClosedOn,
 		"cancelled_at":    r.CancelledAt,
 		"updated_at":      r.UpdatedAt,
+
+		"effective_deadline": r.EffectiveDeadline,
+		"extensions":         r.Extensions,
+		"pending_extension":  r.PendingExtension,
+		"escalation_level":   r.EscalationLevel,
+		"ack_reminded":       r.AckReminded,
+		"last_reminder_at":   r.LastReminderAt,
 	}
 }
 
@@ -181,6 +225,8 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 			CoDepartments:  co,
 			Leader:         r.Leader,
 			Deadline:       r.Deadline,
+
+			DeadlineWorkingDays: r.DeadlineWorkingDays,
 		},
 		IssuedAt:       r.IssuedAt.In(slip.Zone),
 		IssuedBy:       r.IssuedBy,
@@ -193,7 +239,32 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 		ClosedAt:       inZone(r.ClosedAt),
 		CancelledAt:    inZone(r.CancelledAt),
 		UpdatedAt:      r.UpdatedAt.In(slip.Zone),
+
+		Deadline:         r.EffectiveDeadline,
+		Extensions:       r.Extensions,
+		PendingExtension: r.pendingExtension(),
+		Policy:           r.policy(),
+		EscalationLevel:  r.EscalationLevel,
+		AckReminded:      r.AckReminded,
+		LastReminderAt:   inZone(r.LastReminderAt),
 	}
+}
+
+func (r slipRow) pendingExtension() *slip.ExtensionRequest {
+	if r.PendingExtension == nil {
+		return nil
+	}
+	var e slip.ExtensionRequest
+	if err := json.Unmarshal([]byte(*r.PendingExtension), &e); err != nil {
+		return nil
+	}
+	return &e
+}
+
+func (r slipRow) policy() slip.ReminderPolicy {
+	var p slip.ReminderPolicy
+	_ = json.Unmarshal([]byte(r.Policy), &p) // a row written before policies has '{}'
+	return p
 }
 
 func newEventRow(e slip.Event) (eventRow, error) {

@@ -28,12 +28,14 @@ var groupColumns = map[GroupBy]string{
 func (g GroupBy) Valid() bool { _, ok := groupColumns[g]; return ok }
 
 // StatsQuery selects slips issued between From and To (inclusive dates,
-// YYYY-MM-DD; empty means unbounded) and counts overdue as of Today.
+// YYYY-MM-DD; empty means unbounded) and counts overdue and colours as of
+// Today (YellowBy: the last deadline that counts as due soon).
 type StatsQuery struct {
-	GroupBy GroupBy
-	From    string
-	To      string
-	Today   string
+	GroupBy  GroupBy
+	From     string
+	To       string
+	Today    string
+	YellowBy string
 }
 
 // ClosureRow holds the counts of one group.
@@ -45,7 +47,11 @@ type ClosureRow struct {
 	Cancelled    int64  `gorm:"column:cancelled_count"`
 	Open         int64  `gorm:"column:open_count"`
 	OverdueOpen  int64  `gorm:"column:overdue_open_count"`
-	ClosedOnTime int64  `gorm:"column:closed_on_time_count"` // closed, with the accepted resolution reported by the deadline
+	ClosedOnTime int64  `gorm:"column:closed_on_time_count"` // closed, with the accepted resolution reported by the effective deadline
+	Extensions   int64  `gorm:"column:extension_count"`      // approved extensions (延期次数)
+	Red          int64  `gorm:"column:red_count"`            // open and overdue
+	Yellow       int64  `gorm:"column:yellow_count"`         // open, due soon or a reminder unanswered
+	Green        int64  `gorm:"column:green_count"`          // open and on track
 }
 
 // ClosureRate is 销号率: closed ÷ (assigned − cancelled), in percent.
@@ -80,9 +86,16 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS closed_count,
 		SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS cancelled_count,
 		SUM(CASE WHEN status IN ? THEN 1 ELSE 0 END) AS open_count,
-		SUM(CASE WHEN status IN ? AND deadline < ? THEN 1 ELSE 0 END) AS overdue_open_count,
-		SUM(CASE WHEN status = ? AND resolved_on <= deadline THEN 1 ELSE 0 END) AS closed_on_time_count`,
-		slip.StatusClosed, slip.StatusCancelled, open, open, q.Today, slip.StatusClosed)
+		SUM(CASE WHEN status IN ? AND effective_deadline < ? THEN 1 ELSE 0 END) AS overdue_open_count,
+		SUM(CASE WHEN status = ? AND resolved_on <= effective_deadline THEN 1 ELSE 0 END) AS closed_on_time_count,
+		SUM(extensions) AS extension_count,
+		SUM(CASE WHEN status IN ? AND effective_deadline < ? THEN 1 ELSE 0 END) AS red_count,
+		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND (effective_deadline <= ? OR (status = ? AND ack_reminded)) THEN 1 ELSE 0 END) AS yellow_count,
+		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND effective_deadline > ? AND NOT (status = ? AND ack_reminded) THEN 1 ELSE 0 END) AS green_count`,
+		slip.StatusClosed, slip.StatusCancelled, open, open, q.Today, slip.StatusClosed,
+		open, q.Today,
+		open, q.Today, q.YellowBy, slip.StatusIssued,
+		open, q.Today, q.YellowBy, slip.StatusIssued)
 	if q.From != "" {
 		db = db.Where("issued_on >= ?", q.From)
 	}

@@ -231,9 +231,9 @@ func TestClosureStats(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw", "zjj")
 		issued := time.Date(2026, 7, 1, 9, 0, 0, 0, slip.Zone)
-		run := func(id, lead string, steps ...slip.Command) {
+		runDue := func(id, lead, deadline string, steps ...slip.Command) {
 			sl := newSlip(id, issued, lead)
-			sl.Draft.Deadline = "2026-07-10"
+			sl.Draft.Deadline = deadline
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
 			at := issued
@@ -243,6 +243,7 @@ func TestClosureStats(t *testing.T) {
 				apply(t, st, &sl, c, at)
 			}
 		}
+		run := func(id, lead string, steps ...slip.Command) { runDue(id, lead, "2026-07-10", steps...) }
 		ack := slip.Command{Action: slip.ActionAcknowledge}
 		resolve := slip.Command{Action: slip.ActionResolve, Summary: "done", Evidence: []string{"photo.jpg"}}
 		pass := slip.Command{Action: slip.ActionPassReview}
@@ -252,22 +253,48 @@ func TestClosureStats(t *testing.T) {
 		run("f1", "fgw", ack, resolve, pass, sign)
 		run("f2", "fgw", ack, prog, prog, prog, prog, resolve, pass, sign)
 		run("f3", "fgw", slip.Command{Action: slip.ActionCancel, Reason: "撤销"})
-		run("f4", "fgw", ack)
-		// zjj: nothing closed.
+		// f4: open, but its deadline was extended to 07-31 before it passed.
+		yes := true
+		run("f4", "fgw", ack,
+			slip.Command{Action: slip.ActionRequestExtension, Reason: "汛期停工", Deadline: "2026-07-31"},
+			slip.Command{Action: slip.ActionDecideExtension, Approved: &yes})
+		// zjj: nothing closed; one overdue (red), one due within 3 working
+		// days of 07-20 (yellow), one due later (green).
 		run("z1", "zjj")
+		runDue("z2", "zjj", "2026-07-22")
+		runDue("z3", "zjj", "2026-08-30")
 
-		rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByDepartment, Today: "2026-07-20"})
+		rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByDepartment, Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		require.Len(t, rows, 2)
 		f := rows[0]
 		assert.Equal(t, "fgw", f.Key)
 		assert.Equal(t, "单位fgw", f.Label)
-		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, OverdueOpen: 1, ClosedOnTime: 1}, f)
+		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, OverdueOpen: 0,
+			ClosedOnTime: 1, Extensions: 1, Green: 1}, f)
 		assert.Equal(t, 66.7, *f.ClosureRate())
 		assert.Equal(t, 50.0, *f.OnTimeRate())
 		z := rows[1]
+		assert.Equal(t, store.ClosureRow{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
 		assert.Equal(t, 0.0, *z.ClosureRate())
 		assert.Nil(t, z.OnTimeRate(), "no closed slips: no on-time rate")
+
+		// The ledger's colour filter agrees with the counts.
+		for colour, want := range map[string][]string{"red": {"z1"}, "yellow": {"z2"}, "green": {"z3", "f4"}} {
+			p, err := st.ListSlips(ctx, store.Filter{Colour: colour, Today: "2026-07-20", YellowBy: "2026-07-23"})
+			require.NoError(t, err)
+			var got []string
+			for _, it := range p.Items {
+				got = append(got, it.ID)
+			}
+			assert.ElementsMatch(t, want, got, colour)
+		}
+		extended, err := st.GetSlip(ctx, "f4")
+		require.NoError(t, err)
+		assert.Equal(t, "2026-07-10", extended.Draft.Deadline, "the original deadline is kept")
+		assert.Equal(t, "2026-07-31", extended.Deadline)
+		assert.Equal(t, 1, extended.Extensions)
+		assert.Nil(t, extended.PendingExtension)
 
 		rows, err = st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByBatch, From: "2026-08-01", Today: "2026-07-20"})
 		require.NoError(t, err)

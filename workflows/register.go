@@ -13,6 +13,7 @@ const TaskQueue = "duban-slips"
 // Register puts the slip workflow and its activities on a worker.
 func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(SlipWorkflow, workflowRegisterOptions())
+	r.RegisterWorkflowWithOptions(DeliveryWorkflow, workflow.RegisterOptions{Name: DeliveryWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -7,17 +7,33 @@ import (
 	"go.temporal.io/sdk/worker"
 )
 
-// TestReplayRecordedLifecycle replays a full lifecycle's history, recorded
-// from the end-to-end test (issue, acknowledge, progress, resolution, send
-// back, progress, resolution, review, sign-off), against the workflow code as
-// it is now. A change that would make running slips non-deterministic fails
-// here; such a change needs workflow.GetVersion and a new recording
+// TestReplayRecordedLifecycles replays recorded histories of full
+// lifecycles against the workflow code as it is now. Each file was recorded
+// by the end-to-end test from the code of its time:
+//
+//   - lifecycle_v0.json: before reminders (issue, acknowledge, progress,
+//     resolution, send back, progress, resolution, review, sign-off);
+//   - lifecycle_v1.json: the same walk with reminders planned, an extension
+//     requested and approved, and notifications.
+//
+// A change that would make running slips non-deterministic fails here; such
+// a change needs workflow.GetVersion and a new recording
 // (go test ./e2e -run TestLifecycleOverHTTP -record).
-func TestReplayRecordedLifecycle(t *testing.T) {
-	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(SlipWorkflow, workflowRegisterOptions())
-	file := filepath.Join("testdata", "lifecycle_history.json")
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
-		t.Fatalf("replay %s: %v", file, err)
+func TestReplayRecordedLifecycles(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "lifecycle_v*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 2 {
+		t.Fatalf("want at least two recorded histories in testdata, found %v", files)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			r := worker.NewWorkflowReplayer()
+			r.RegisterWorkflowWithOptions(SlipWorkflow, workflowRegisterOptions())
+			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
+				t.Fatalf("replay %s: %v", file, err)
+			}
+		})
 	}
 }

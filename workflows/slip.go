@@ -32,6 +32,8 @@ const (
 	UpdateRegistered = "registered"
 	// QueryState returns the workflow's current view of the slip.
 	QueryState = "state"
+	// QueryPlan returns the reminders still to fire, in time order.
+	QueryPlan = "plan"
 )
 
 // WorkflowID is the workflow id of the slip with the given id.
@@ -49,6 +51,8 @@ var actionUpdates = []slip.Action{
 	slip.ActionSendBack,
 	slip.ActionSignOff,
 	slip.ActionCancel,
+	slip.ActionRequestExtension,
+	slip.ActionDecideExtension,
 }
 
 // Input starts a slip workflow. On the first run Slip carries the draft, id,
@@ -70,7 +74,8 @@ var projectionOptions = workflow.ActivityOptions{
 }
 
 // SlipWorkflow runs one slip from issue to a terminal status and returns the
-// final record.
+// final record. Between actions it sleeps on durable timers until the next
+// planned reminder or escalation; a moved deadline replans them.
 func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 	s := in.Slip
 	logger := workflow.GetLogger(ctx)
@@ -78,9 +83,16 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 	var acts *activities.Activities
 
 	registered := func() bool { return s.Number != "" }
+	// plan holds the reminders still to fire, in time order; replan asks the
+	// main loop to compute it afresh (first run, moved deadline, exhausted).
+	var plan []slip.Reminder
+	replan := true
 
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (slip.Slip, error) { return s, nil }); err != nil {
 		return s, fmt.Errorf("register query %s: %w", QueryState, err)
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() ([]slip.Reminder, error) { return plan, nil }); err != nil {
+		return s, fmt.Errorf("register query %s: %w", QueryPlan, err)
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateRegistered, func(ctx workflow.Context) (slip.Slip, error) {
 		if err := workflow.Await(ctx, registered); err != nil {
@@ -99,9 +111,13 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 			}
 			// Re-check: another update accepted in the same task may have
 			// moved the slip since this one was validated.
+			deadline := s.EffectiveDeadline()
 			ev, err := s.Apply(cmd, workflow.Now(ctx))
 			if err != nil {
 				return slip.Slip{}, EncodeError(err)
+			}
+			if s.EffectiveDeadline() != deadline {
+				replan = true
 			}
 			snapshot := s
 			ctx = workflow.WithActivityOptions(ctx, projectionOptions)
@@ -109,6 +125,11 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 				return slip.Slip{}, fmt.Errorf("project %s of slip %s: %w", action, s.ID, err)
 			}
 			logger.Info("slip action applied", "SlipID", s.ID, "Action", action, "Status", s.Status, "Seq", ev.Seq)
+			if notifies(action) && workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) > workflow.DefaultVersion {
+				if err := notifyEvent(ctx, snapshot, ev); err != nil {
+					return slip.Slip{}, err
+				}
+			}
 			return snapshot, nil
 		}
 		validator := func(ctx workflow.Context, cmd slip.Command) error {
@@ -116,7 +137,10 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 			if err := cmd.Validate(); err != nil {
 				return EncodeError(err)
 			}
-			if _, err := slip.Next(s.Status, action); err != nil {
+			// Dry run on a copy: Apply replaces fields, it never writes
+			// through the pointers it shares with s.
+			probe := s
+			if _, err := probe.Apply(cmd, workflow.Now(ctx)); err != nil {
 				return EncodeError(err)
 			}
 			return nil
@@ -131,6 +155,9 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 		s.Status = slip.StatusIssued
 		s.Seq = 1
 		s.UpdatedAt = s.IssuedAt
+		if s.Deadline == "" {
+			s.Deadline = s.Draft.Deadline
+		}
 		var number string
 		if err := workflow.ExecuteActivity(ctx, acts.RecordIssued, s).Get(ctx, &number); err != nil {
 			return s, fmt.Errorf("record issued slip %s: %w", s.ID, err)
@@ -139,12 +166,56 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 		logger.Info("slip issued", "SlipID", s.ID, "Number", number)
 	}
 
-	// Sleep until the slip is done or the history grows long enough that
-	// Temporal suggests starting afresh.
-	if err := workflow.Await(ctx, func() bool {
+	// Sleep until the next reminder, the end of the slip, a replan, or the
+	// point where Temporal suggests starting afresh with a short history.
+	leave := func() bool {
 		return s.Status.Terminal() || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
-	}); err != nil {
-		return s, err
+	}
+	if workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		// Slips started before reminders existed keep running without them.
+		replan = false
+		if err := workflow.Await(ctx, leave); err != nil {
+			return s, err
+		}
+	}
+	for !leave() {
+		if replan {
+			replan = false
+			var err error
+			if plan, err = planReminders(ctx, s, workflow.Now(ctx)); err != nil {
+				return s, err
+			}
+			if len(plan) == 0 {
+				logger.Info("no reminders planned", "SlipID", s.ID)
+			}
+		}
+		if len(plan) == 0 {
+			if err := workflow.Await(ctx, func() bool { return leave() || replan }); err != nil {
+				return s, err
+			}
+			continue
+		}
+		next := plan[0]
+		if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
+			woken, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return leave() || replan })
+			if err != nil {
+				return s, err
+			}
+			if woken {
+				continue
+			}
+		}
+		plan = plan[1:]
+		if err := fireReminder(ctx, &s, next); err != nil {
+			return s, err
+		}
+		if len(plan) == 0 && !leave() {
+			// The plan ends with the last repeat it covered: plan further.
+			var err error
+			if plan, err = planReminders(ctx, s, next.At); err != nil {
+				return s, err
+			}
+		}
 	}
 	// Let running handlers finish their projections before leaving this run.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -156,4 +227,52 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 	}
 	logger.Info("slip continues as new", "SlipID", s.ID, "Seq", s.Seq)
 	return s, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Slip: s})
+}
+
+// versionReminders marks the change that added reminders and escalations.
+const versionReminders = "reminders"
+
+// planReminders asks the calendar (in an activity, so replay reads the
+// recorded answer) for the reminders of s that fall after instant after.
+func planReminders(ctx workflow.Context, s slip.Slip, after time.Time) ([]slip.Reminder, error) {
+	var acts *activities.Activities
+	var plan []slip.Reminder
+	req := activities.PlanRequest{Slip: s, After: after}
+	if err := workflow.ExecuteActivity(ctx, acts.PlanReminders, req).Get(ctx, &plan); err != nil {
+		return nil, fmt.Errorf("plan reminders of slip %s: %w", s.ID, err)
+	}
+	return plan, nil
+}
+
+// fireReminder records reminder r on the timeline and notifies whom it
+// concerns, unless the slip has moved past it.
+func fireReminder(ctx workflow.Context, s *slip.Slip, r slip.Reminder) error {
+	var acts *activities.Activities
+	ev, ok := s.Remind(r, workflow.Now(ctx))
+	if !ok {
+		return nil
+	}
+	snapshot := *s
+	if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: snapshot, Event: ev}).Get(ctx, nil); err != nil {
+		return fmt.Errorf("project %s of slip %s: %w", r.Kind, s.ID, err)
+	}
+	workflow.GetLogger(ctx).Info("reminder fired", "SlipID", s.ID, "Kind", r.Kind, "Level", r.Level, "Seq", ev.Seq)
+	return notifyEvent(ctx, snapshot, ev)
+}
+
+// notifies reports whether a person's action is announced to others.
+func notifies(a slip.Action) bool {
+	return a == slip.ActionRequestExtension || a == slip.ActionDecideExtension || a == slip.ActionSendBack
+}
+
+// notifyEvent writes the event's inbox notifications and starts its webhook
+// deliveries, without waiting for them.
+func notifyEvent(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
+	var acts *activities.Activities
+	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
+	var deliveries []activities.Delivery
+	if err := workflow.ExecuteActivity(ctx, acts.Notify, activities.Notice{Slip: s, Event: ev}).Get(ctx, &deliveries); err != nil {
+		return fmt.Errorf("notify %s of slip %s: %w", ev.Type, s.ID, err)
+	}
+	return startDeliveries(ctx, deliveries)
 }

@@ -12,6 +12,9 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -28,19 +31,30 @@ type harness struct {
 	env   *testsuite.TestWorkflowEnvironment
 	store *store.Store
 	next  time.Duration
+	start time.Time
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessAt(t, issuedAt) }
+
+// newHarnessAt starts the test clock at start.
+func newHarnessAt(t *testing.T, start time.Time) *harness {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(issuedAt)
+	env.SetStartTime(start)
 	st := storetest.Open(t, store.SQLite)
 	for _, code := range []string{"fgw", "zjj"} {
 		_, err := st.CreateDepartment(context.Background(), slip.Department{Code: code, Name: code})
 		require.NoError(t, err)
 	}
-	workflows.Register(env, &activities.Activities{Store: st})
-	return &harness{t: t, env: env, store: st}
+	workflows.Register(env, newActivities(t, st))
+	return &harness{t: t, env: env, store: st, start: start}
+}
+
+// newActivities builds the real activities on st with the shipped calendar.
+func newActivities(t *testing.T, st *store.Store) *activities.Activities {
+	cal, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly})
+	require.NoError(t, err)
+	return &activities.Activities{Store: st, Planner: &reminder.Planner{Calendar: cal}, Sender: &notify.Sender{}, Now: time.Now}
 }
 
 func draft() slip.Draft {
@@ -63,6 +77,15 @@ type outcome struct {
 // its outcome will be recorded.
 func (h *harness) send(action slip.Action, cmd slip.Command) *outcome {
 	h.next += time.Hour
+	return h.sendAfter(h.next, action, cmd)
+}
+
+// sendAt schedules an update at instant at of the test clock.
+func (h *harness) sendAt(at time.Time, action slip.Action, cmd slip.Command) *outcome {
+	return h.sendAfter(at.Sub(h.start), action, cmd)
+}
+
+func (h *harness) sendAfter(delay time.Duration, action slip.Action, cmd slip.Command) *outcome {
 	o := &outcome{}
 	if cmd.Actor == "" {
 		cmd.Actor = "测试员"
@@ -80,14 +103,17 @@ func (h *harness) send(action slip.Action, cmd slip.Command) *outcome {
 				o.result = v.(slip.Slip)
 			},
 		}, cmd)
-	}, h.next)
+	}, delay)
 	return o
 }
 
 func (h *harness) run() slip.Slip {
-	h.env.ExecuteWorkflow(workflows.WorkflowName, workflows.Input{Slip: slip.Slip{
-		ID: "s1", Draft: draft(), IssuedAt: issuedAt, IssuedBy: "督查室",
-	}})
+	return h.runSlip(slip.Slip{ID: "s1", Draft: draft(), IssuedAt: issuedAt, IssuedBy: "督查室"})
+}
+
+// runSlip runs the workflow of sl to its end.
+func (h *harness) runSlip(sl slip.Slip) slip.Slip {
+	h.env.ExecuteWorkflow(workflows.WorkflowName, workflows.Input{Slip: sl})
 	require.True(h.t, h.env.IsWorkflowCompleted())
 	var final slip.Slip
 	if err := h.env.GetWorkflowError(); err == nil {
@@ -264,7 +290,7 @@ func TestContinueAsNewCarriesState(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(issuedAt.Add(24 * time.Hour))
-	workflows.Register(env, &activities.Activities{Store: h.store})
+	workflows.Register(env, newActivities(t, h.store))
 	h2 := &harness{t: t, env: env, store: h.store}
 	res := h2.send(slip.ActionResolve, slip.Command{Summary: "完成", Evidence: []string{"e"}})
 	h2.send(slip.ActionPassReview, slip.Command{})

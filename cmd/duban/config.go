@@ -18,6 +18,15 @@ type config struct {
 	Addr            string // DUBAN_ADDR: where `serve` listens
 	NumberPrefix    string // DUBAN_NUMBER_PREFIX: 督 gives 督〔2026〕17号
 	LogLevel        string // DUBAN_LOG_LEVEL: debug, info, warn, error
+	// CalendarFiles: DUBAN_CALENDAR_FILES, comma-separated holiday files
+	// (a new year's arrangement, local closures) loaded over the shipped data.
+	CalendarFiles string
+	// ReminderPolicies: DUBAN_REMINDER_POLICIES, a JSON file of reminder
+	// policies per category (see reminder.LoadPolicies).
+	ReminderPolicies string
+	// PublicURL: DUBAN_PUBLIC_URL, the address clerks open duban at, used
+	// for links in webhook messages.
+	PublicURL string
 }
 
 func getenv(name, fallback string) string {
@@ -37,6 +46,10 @@ func configFromEnv(needDB bool) (config, error) {
 		Addr:            getenv("DUBAN_ADDR", ":8080"),
 		NumberPrefix:    getenv("DUBAN_NUMBER_PREFIX", "督"),
 		LogLevel:        getenv("DUBAN_LOG_LEVEL", "info"),
+
+		CalendarFiles:    getenv("DUBAN_CALENDAR_FILES", ""),
+		ReminderPolicies: getenv("DUBAN_REMINDER_POLICIES", ""),
+		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
 	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")

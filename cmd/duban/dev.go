@@ -50,6 +50,14 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 	if err != nil {
 		return fmt.Errorf("data dir %s: %w", dataDir, err)
 	}
+	cfg, err := configFromEnv(false)
+	if err != nil {
+		return err
+	}
+	r, err := loadRules(cfg, log)
+	if err != nil {
+		return err
+	}
 	// Bind the API port first: fail fast if it is taken, before the slower start of Temporal.
 	l, err := listen(addr)
 	if err != nil {
@@ -88,7 +96,7 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 		return err
 	}
 	defer c.Close()
-	w, err := startWorker(c, st, workflows.TaskQueue)
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String())
 	if err != nil {
 		return err
 	}
@@ -104,7 +112,7 @@ Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
 `, time.Since(began).Seconds(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB)
 
-	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, log))
+	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, log))
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {

@@ -19,6 +19,10 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log := newLogger(cfg.LogLevel, true).With("process", "api")
+			r, err := loadRules(cfg, log)
+			if err != nil {
+				return err
+			}
 			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
 			if err != nil {
 				return err
@@ -34,7 +38,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, log))
+			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, log))
 		},
 	}
 }
@@ -50,6 +54,10 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			log := newLogger(cfg.LogLevel, true).With("process", "worker")
+			r, err := loadRules(cfg, log)
+			if err != nil {
+				return err
+			}
 			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
 			if err != nil {
 				return err
@@ -60,7 +68,7 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			w, err := startWorker(c, st, cfg.TaskQueue)
+			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL)
 			if err != nil {
 				return err
 			}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/duban-gov/duban/activities"
 	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -34,9 +36,16 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 }
 
 // startWorker starts a worker for slip workflows; stop it with Stop.
-func startWorker(c client.Client, st *store.Store, taskQueue string) (worker.Worker, error) {
+func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string) (worker.Worker, error) {
 	w := worker.New(c, taskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st})
+	workflows.Register(w, &activities.Activities{
+		Store:   st,
+		Planner: &reminder.Planner{Calendar: r.lenient},
+		Sender:  &notify.Sender{UserAgent: "duban"},
+		Now:     time.Now,
+
+		PublicURL: publicURL,
+	})
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", taskQueue, err)
 	}
@@ -44,10 +53,13 @@ func startWorker(c client.Client, st *store.Store, taskQueue string) (worker.Wor
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, log *slog.Logger) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, log *slog.Logger) http.Handler {
 	return api.NewRouter(api.Deps{
 		Store: st,
-		Slips: service.New(st, c, taskQueue, time.Now, log),
+		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
+			Policies: r.policies, Now: time.Now, Log: log}),
+		Calendar: r.strict,
+		Colours:  r.lenient,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,192 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+)
+
+// ErrTypePermanentDelivery is the application error type of a webhook
+// failure that retrying cannot fix (a revoked robot token, a 404).
+const ErrTypePermanentDelivery = "duban.PermanentDelivery"
+
+// Notice asks to tell everyone an event concerns.
+type Notice struct {
+	Slip  slip.Slip  `json:"slip"`
+	Event slip.Event `json:"event"`
+}
+
+// Delivery names one webhook delivery to start.
+type Delivery struct {
+	ID int64 `json:"id"`
+}
+
+// DeliveryFailure records that a delivery was given up.
+type DeliveryFailure struct {
+	ID    int64  `json:"id"`
+	Error string `json:"error"`
+}
+
+// Notify writes the inbox notifications of an event (idempotently: keyed by
+// slip, sequence and recipient) and returns the webhook deliveries to start.
+func (a *Activities) Notify(ctx context.Context, n Notice) ([]Delivery, error) {
+	ids, err := a.Store.Notify(ctx, Compose(n.Slip, n.Event))
+	if err != nil {
+		return nil, fmt.Errorf("notify event %d of slip %s: %w", n.Event.Seq, n.Slip.ID, err)
+	}
+	out := make([]Delivery, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Delivery{ID: id})
+	}
+	return out, nil
+}
+
+// Compose writes the notifications of an event: who hears of it, and what
+// they read. Reminders go to the lead department (and the co-departments
+// once the deadline is near); 督办 and 通报 also go to the responsible leader
+// and the office.
+func Compose(s slip.Slip, e slip.Event) []store.Notification {
+	type to struct{ kind, who string }
+	lead := to{store.RecipientDepartment, s.Draft.LeadDepartment}
+	var rcpt []to
+	switch e.Type {
+	case slip.EventAckReminder:
+		rcpt = []to{lead}
+	case slip.EventDueReminder, slip.EventUrge:
+		rcpt = []to{lead}
+		for _, c := range s.Draft.CoDepartments {
+			rcpt = append(rcpt, to{store.RecipientDepartment, c})
+		}
+	case slip.EventSupervise, slip.EventPublicNotice:
+		rcpt = []to{lead, {store.RecipientOffice, "office"}}
+		if s.Draft.Leader != "" {
+			rcpt = append(rcpt, to{store.RecipientLeader, s.Draft.Leader})
+		}
+	case slip.ActionRequestExtension:
+		rcpt = []to{{store.RecipientOffice, "office"}}
+	case slip.ActionDecideExtension, slip.ActionSendBack:
+		rcpt = []to{lead}
+	default:
+		return nil
+	}
+	title, body := wording(s, e)
+	level := intOf(e.Payload["level"])
+	slipID := s.ID
+	out := make([]store.Notification, 0, len(rcpt))
+	for _, r := range rcpt {
+		out = append(out, store.Notification{
+			DedupeKey:     fmt.Sprintf("slip/%s/%d/%s/%s", s.ID, e.Seq, r.kind, r.who),
+			RecipientKind: r.kind, Recipient: r.who, SlipID: &slipID,
+			Kind: string(e.Type), Level: level, Title: title, Body: body, CreatedAt: e.At,
+		})
+	}
+	return out
+}
+
+// wording is the title and body a clerk reads.
+func wording(s slip.Slip, e slip.Event) (title, body string) {
+	deadline := s.EffectiveDeadline()
+	title = fmt.Sprintf("【%s】%s %s", e.Type.Label(), s.Number, s.Draft.Title)
+	var b strings.Builder
+	switch e.Type {
+	case slip.EventAckReminder:
+		fmt.Fprintf(&b, "交办单 %s 已交办贵单位，至今尚未签收，请尽快签收办理。", s.Number)
+	case slip.EventDueReminder:
+		if deadline == slip.DateOf(e.At) {
+			fmt.Fprintf(&b, "交办单 %s 今天（%s）到期，请抓紧办结并申请销号。", s.Number, deadline)
+		} else {
+			fmt.Fprintf(&b, "交办单 %s 将于 %s 到期，请抓紧办理。", s.Number, deadline)
+		}
+	case slip.EventUrge:
+		fmt.Fprintf(&b, "交办单 %s 已超过办结时限 %s，现予催办，请立即办理并报送进展。", s.Number, deadline)
+	case slip.EventSupervise:
+		fmt.Fprintf(&b, "交办单 %s 逾期未办结（时限 %s），现予督办，并报责任领导 %s。", s.Number, deadline, s.Draft.Leader)
+	case slip.EventPublicNotice:
+		fmt.Fprintf(&b, "交办单 %s 逾期未办结（时限 %s），予以通报，列入逾期事项清单。", s.Number, deadline)
+	case slip.ActionRequestExtension:
+		fmt.Fprintf(&b, "%s 申请将交办单 %s 的办结时限由 %s 延至 %v，理由：%v", e.Actor, s.Number, deadline, e.Payload["deadline"], e.Payload["reason"])
+	case slip.ActionDecideExtension:
+		if approved, _ := e.Payload["approved"].(bool); approved {
+			fmt.Fprintf(&b, "延期申请已批准，交办单 %s 的办结时限调整为 %s。", s.Number, deadline)
+		} else {
+			fmt.Fprintf(&b, "延期申请未获批准，交办单 %s 的办结时限仍为 %s。", s.Number, deadline)
+		}
+	case slip.ActionSendBack:
+		fmt.Fprintf(&b, "交办单 %s 复核未通过，退回重办。理由：%v。办结时限：%s。", s.Number, e.Payload["comment"], deadline)
+	}
+	if c, ok := e.Payload["comment"].(string); ok && c != "" && e.Type == slip.ActionDecideExtension {
+		fmt.Fprintf(&b, "意见：%s", c)
+	}
+	return title, b.String()
+}
+
+// intOf reads a number from a decoded payload (an int before the event
+// crossed a JSON boundary, a float64 after).
+func intOf(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case int64:
+		return int(n)
+	case float64:
+		return int(n)
+	}
+	return 0
+}
+
+// SendWebhook sends one delivery. A failure worth retrying is returned as
+// is (Temporal retries with backoff); a permanent one as a non-retryable
+// application error. Every attempt is counted on the delivery row.
+func (a *Activities) SendWebhook(ctx context.Context, deliveryID int64) error {
+	job, err := a.Store.DeliveryJob(ctx, deliveryID)
+	if err != nil {
+		return fmt.Errorf("send delivery %d: %w", deliveryID, err)
+	}
+	if job.Delivery.Status == store.DeliverySent {
+		return nil
+	}
+	n := job.Notification
+	msg := notify.Message{
+		ID: fmt.Sprintf("duban-delivery-%d", job.Delivery.ID), Kind: n.Kind, Title: n.Title, Text: n.Body,
+		Department: n.Recipient, Level: n.Level, At: n.CreatedAt,
+	}
+	if n.SlipID != nil {
+		msg.SlipID = *n.SlipID
+		if a.PublicURL != "" {
+			msg.Link = strings.TrimRight(a.PublicURL, "/") + "/api/v1/slips/" + *n.SlipID
+		}
+	}
+	endpoint := notify.Endpoint{Channel: notify.Channel(job.Webhook.Channel), URL: job.Webhook.URL, Secret: job.Webhook.Secret}
+	sendErr := a.Sender.Send(ctx, endpoint, msg)
+	status, lastErr := store.DeliverySent, ""
+	if sendErr != nil {
+		status, lastErr = store.DeliveryPending, sendErr.Error()
+	}
+	if err := a.Store.RecordDeliveryAttempt(ctx, deliveryID, status, lastErr); err != nil {
+		return err
+	}
+	if sendErr == nil {
+		return nil
+	}
+	if !notify.IsRetryable(sendErr) {
+		return temporal.NewNonRetryableApplicationError(sendErr.Error(), ErrTypePermanentDelivery, sendErr)
+	}
+	var de *notify.DeliveryError
+	if errors.As(sendErr, &de) && de.RetryAfter > 0 {
+		return temporal.NewApplicationErrorWithOptions(sendErr.Error(), "duban.RetryableDelivery",
+			temporal.ApplicationErrorOptions{NextRetryDelay: de.RetryAfter, Cause: sendErr})
+	}
+	return fmt.Errorf("send delivery %d: %w", deliveryID, sendErr)
+}
+
+// MarkDeliveryFailed records that a delivery was given up for good.
+func (a *Activities) MarkDeliveryFailed(ctx context.Context, f DeliveryFailure) error {
+	return a.Store.FailDelivery(ctx, f.ID, f.Error)
+}

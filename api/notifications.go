@@ -1,0 +1,207 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+)
+
+// inbox reads the inbox a request names. Until identities land, the caller
+// names it: recipient_kind (department, leader, office) and recipient.
+func inbox(c *gin.Context) (kind, who string, err error) {
+	kind = c.DefaultQuery("recipient_kind", store.RecipientDepartment)
+	who = strings.TrimSpace(c.Query("recipient"))
+	switch kind {
+	case store.RecipientDepartment, store.RecipientLeader:
+		if who == "" {
+			return "", "", slip.Invalid("recipient", "请指明收件单位或领导（recipient）")
+		}
+	case store.RecipientOffice:
+		who = "office"
+	default:
+		return "", "", slip.Invalid("recipient_kind", "收件人类型只能是 department、leader 或 office")
+	}
+	return kind, who, nil
+}
+
+// listNotifications: GET /api/v1/notifications?recipient_kind=&recipient=&unread=true.
+func (s *Server) listNotifications(c *gin.Context) {
+	if err := allowQuery(c, "recipient_kind", "recipient", "unread", "slip_id", "limit"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	kind, who, err := inbox(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := store.NotificationFilter{RecipientKind: kind, Recipient: who, SlipID: c.Query("slip_id")}
+	switch c.Query("unread") {
+	case "", "false":
+	case "true":
+		f.UnreadOnly = true
+	default:
+		s.fail(c, slip.Invalid("unread", "unread 只能是 true 或 false"))
+		return
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			s.fail(c, slip.Invalid("limit", "limit 须为 1 到 200 的整数"))
+			return
+		}
+		f.Limit = n
+	}
+	items, err := s.store.ListNotifications(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if items == nil {
+		items = []store.Notification{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// markNotificationRead: POST /api/v1/notifications/{id}/read?recipient_kind=&recipient=.
+func (s *Server) markNotificationRead(c *gin.Context) {
+	if err := allowQuery(c, "recipient_kind", "recipient"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("nid"), 10, 64)
+	if err != nil || id < 1 {
+		s.fail(c, slip.NotFound("通知", c.Param("nid")))
+		return
+	}
+	kind, who, err := inbox(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.MarkNotificationRead(c.Request.Context(), id, kind, who, s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "read": true})
+}
+
+type webhookRequest struct {
+	Channel string `json:"channel"`
+	URL     string `json:"url"`
+	Secret  string `json:"secret"`
+}
+
+// createWebhook: POST /api/v1/departments/{code}/webhooks {channel, url, secret}.
+func (s *Server) createWebhook(c *gin.Context) {
+	var req webhookRequest
+	if err := decodeJSON(c, &req, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e := notify.Endpoint{Channel: notify.Channel(strings.TrimSpace(req.Channel)), URL: strings.TrimSpace(req.URL), Secret: strings.TrimSpace(req.Secret)}
+	if err := e.Validate(); err != nil {
+		field := "url"
+		if ve, ok := err.(*notify.ValidationError); ok {
+			field = ve.Field
+		}
+		s.fail(c, slip.Invalid(field, "%s", validationMessage(err)))
+		return
+	}
+	h, err := s.store.CreateWebhook(c.Request.Context(), store.Webhook{DepartmentCode: c.Param("code"),
+		Channel: string(e.Channel), URL: e.URL, Secret: e.Secret})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, h)
+}
+
+func validationMessage(err error) string {
+	if ve, ok := err.(*notify.ValidationError); ok {
+		return ve.Message
+	}
+	return err.Error()
+}
+
+// listWebhooks: GET /api/v1/departments/{code}/webhooks.
+func (s *Server) listWebhooks(c *gin.Context) {
+	hooks, err := s.store.ListWebhooks(c.Request.Context(), c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if hooks == nil {
+		hooks = []store.Webhook{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": hooks})
+}
+
+// disableWebhook: DELETE /api/v1/departments/{code}/webhooks/{id}.
+func (s *Server) disableWebhook(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("wid"), 10, 64)
+	if err != nil || id < 1 {
+		s.fail(c, slip.NotFound("Webhook", c.Param("wid")))
+		return
+	}
+	if err := s.store.DisableWebhook(c.Request.Context(), c.Param("code"), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// listDeliveries: GET /api/v1/departments/{code}/deliveries, newest first.
+func (s *Server) listDeliveries(c *gin.Context) {
+	items, err := s.store.ListDeliveries(c.Request.Context(), c.Param("code"), 100)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if items == nil {
+		items = []store.Delivery{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// listCalendar: GET /api/v1/calendar?from=&to= (at most a year), each day
+// with whether it is a working day and why.
+func (s *Server) listCalendar(c *gin.Context) {
+	if err := allowQuery(c, "from", "to"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	from, err := calendar.ParseDate(c.Query("from"))
+	if err != nil {
+		s.fail(c, slip.Invalid("from", "起始日期格式应为 YYYY-MM-DD，收到 %q", c.Query("from")))
+		return
+	}
+	to, err := calendar.ParseDate(c.Query("to"))
+	if err != nil {
+		s.fail(c, slip.Invalid("to", "截止日期格式应为 YYYY-MM-DD，收到 %q", c.Query("to")))
+		return
+	}
+	if to.Before(from) || to.Compare(from.AddDays(calendar.MaxRangeDays-1)) > 0 {
+		s.fail(c, slip.Invalid("to", "日期范围须在 1 到 %d 天之间", calendar.MaxRangeDays))
+		return
+	}
+	days, err := s.calendar.Range(from, to)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	working := 0
+	for _, d := range days {
+		if d.Working {
+			working++
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"from": from, "to": to, "working_days": working, "items": days})
+}

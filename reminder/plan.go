@@ -1,0 +1,167 @@
+// Package reminder turns a slip's reminder policy into concrete instants on
+// the working-day calendar: 未签收提醒, 到期提醒 (叮) before the deadline, and
+// after it 催办, 督办 and 通报, the last repeated until the department reports
+// resolution (盯 → 钉).
+//
+// Planning runs in an activity, never in workflow code: the calendar is data
+// that can change (a new year's notice, a local closure), and the workflow
+// must replay the plan it acted on, not recompute it.
+package reminder
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/slip"
+)
+
+// Repeats is how many 通报 repeats one plan covers; the workflow asks for a
+// new plan when it has fired them all.
+const Repeats = 10
+
+// Planner plans reminders on a calendar. Give it a calendar with the
+// weekends-only policy for missing years: a reminder counted on weekends is
+// better than none, and such reminders are marked Estimated.
+type Planner struct {
+	Calendar *calendar.Calendar
+}
+
+// Plan returns the reminders of s that fall strictly after instant after, in
+// time order. Reminders that no longer apply to the slip's status are still
+// planned (a slip sent back at review is chased again); the workflow skips
+// them when they fire.
+func (p *Planner) Plan(s slip.Slip, after time.Time) ([]slip.Reminder, error) {
+	policy := s.Policy
+	if policy.IsZero() {
+		policy = slip.DefaultReminderPolicy()
+	}
+	hour, minute, err := policy.FireTime()
+	if err != nil {
+		return nil, err
+	}
+	deadline, err := calendar.ParseDate(s.EffectiveDeadline())
+	if err != nil {
+		return nil, fmt.Errorf("plan reminders of slip %s: deadline: %w", s.ID, err)
+	}
+	issued := calendar.DateOf(s.IssuedAt)
+
+	var out []slip.Reminder
+	add := func(base calendar.Date, days int, kind slip.Action, level, offset int) (calendar.Date, error) {
+		d, err := p.Calendar.AddWorkingDays(base, days)
+		if err != nil {
+			return calendar.Date{}, fmt.Errorf("plan %s of slip %s: %w", kind, s.ID, err)
+		}
+		at := d.At(hour, minute)
+		if at.After(after) {
+			out = append(out, slip.Reminder{At: at, Kind: kind, Level: level, DaysOffset: offset,
+				Estimated: !p.known(base) || !p.known(d)})
+		}
+		return d, nil
+	}
+
+	if policy.AckAfter > 0 && s.Status == slip.StatusIssued {
+		if _, err := add(issued, policy.AckAfter, slip.EventAckReminder, 0, policy.AckAfter); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range policy.BeforeDue {
+		if _, err := add(deadline, -n, slip.EventDueReminder, 0, n); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range []struct {
+		days  int
+		kind  slip.Action
+		level int
+	}{
+		{policy.Urge, slip.EventUrge, slip.LevelUrge},
+		{policy.Supervise, slip.EventSupervise, slip.LevelSupervise},
+	} {
+		if _, err := add(deadline, e.days, e.kind, e.level, e.days); err != nil {
+			return nil, err
+		}
+	}
+	notice, err := add(deadline, policy.PublicNotice, slip.EventPublicNotice, slip.LevelPublicNotice, policy.PublicNotice)
+	if err != nil {
+		return nil, err
+	}
+	// Repeat 通报 every RepeatEvery working days: walk forward until the plan
+	// holds Repeats of them after `after` (a long-overdue slip walks past
+	// the ones already behind it).
+	offset := policy.PublicNotice
+	for planned := 0; planned < Repeats; {
+		offset += policy.RepeatEvery
+		before := len(out)
+		if notice, err = add(notice, policy.RepeatEvery, slip.EventPublicNotice, slip.LevelPublicNotice, offset); err != nil {
+			return nil, err
+		}
+		planned += len(out) - before
+	}
+
+	slices.SortStableFunc(out, func(a, b slip.Reminder) int { return a.At.Compare(b.At) })
+	return dedupe(out), nil
+}
+
+// known reports whether the calendar has holiday data for d's year.
+func (p *Planner) known(d calendar.Date) bool {
+	return slices.Contains(p.Calendar.Years(), d.Year)
+}
+
+// dedupe drops a reminder that repeats the kind and instant of the one
+// before it (two before-due offsets landing on the same day).
+func dedupe(rs []slip.Reminder) []slip.Reminder {
+	out := rs[:0]
+	for i, r := range rs {
+		if i > 0 && r.Kind == rs[i-1].Kind && r.At.Equal(rs[i-1].At) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Colour is the 三色 status of an open slip.
+type Colour string
+
+// The three colours; closed and cancelled slips have none.
+const (
+	Green  Colour = "green"  // on track
+	Yellow Colour = "yellow" // due within YellowWithin working days, or a reminder unanswered
+	Red    Colour = "red"    // overdue
+	None   Colour = ""
+)
+
+// YellowWithin is how many working days before the deadline a slip turns yellow.
+const YellowWithin = 3
+
+// ColourOf returns the colour of s on date today, given yellowFrom, the last
+// date that counts as "due soon" (YellowFrom of today).
+func ColourOf(s slip.Slip, today, yellowBy string) Colour {
+	if !s.Status.Open() {
+		return None
+	}
+	deadline := s.EffectiveDeadline()
+	switch {
+	case deadline < today:
+		return Red
+	case deadline <= yellowBy || (s.AckReminded && s.Status == slip.StatusIssued):
+		return Yellow
+	}
+	return Green
+}
+
+// YellowBy returns the last deadline that makes an open slip yellow on date
+// today: YellowWithin working days ahead.
+func YellowBy(cal *calendar.Calendar, today string) (string, error) {
+	d, err := calendar.ParseDate(today)
+	if err != nil {
+		return "", err
+	}
+	by, err := cal.AddWorkingDays(d, YellowWithin)
+	if err != nil {
+		return "", fmt.Errorf("yellow threshold for %s: %w", today, err)
+	}
+	return by.String(), nil
+}
