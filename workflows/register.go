@@ -14,6 +14,7 @@ const TaskQueue = "duban-slips"
 func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(SlipWorkflow, workflowRegisterOptions())
 	r.RegisterWorkflowWithOptions(DeliveryWorkflow, workflow.RegisterOptions{Name: DeliveryWorkflowName})
+	r.RegisterWorkflowWithOptions(DigestWorkflow, workflow.RegisterOptions{Name: DigestWorkflowName})
 	r.RegisterActivity(acts)
 }
 

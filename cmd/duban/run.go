@@ -49,6 +49,12 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", taskQueue, err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := workflows.EnsureDigestSchedule(ctx, c, taskQueue); err != nil {
+		w.Stop()
+		return nil, err
+	}
 	return w, nil
 }
 
