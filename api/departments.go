@@ -68,7 +68,7 @@ func (s *Server) closureStats(c *gin.Context) {
 		return
 	}
 	q := store.StatsQuery{GroupBy: store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment))),
-		From: c.Query("from"), To: c.Query("to"), Today: now.today, YellowBy: now.yellowBy}
+		From: c.Query("from"), To: c.Query("to"), Today: now.today, YellowBy: now.yellowBy, VisibleTo: visibleTo(c)}
 	if !q.GroupBy.Valid() {
 		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch 或 category"))
 		return

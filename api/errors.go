@@ -30,6 +30,8 @@ var kindStatus = map[slip.Kind]int{
 	slip.KindNotFound:      http.StatusNotFound,
 	slip.KindConflict:      http.StatusConflict,
 	slip.KindUnavailable:   http.StatusServiceUnavailable,
+	slip.KindUnauthorized:  http.StatusUnauthorized,
+	slip.KindForbidden:     http.StatusForbidden,
 }
 
 // fail answers err as JSON: a domain error with its own status and message,

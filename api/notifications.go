@@ -13,27 +13,35 @@ import (
 	"github.com/duban-gov/duban/store"
 )
 
-// inbox reads the inbox a request names. Until identities land, the caller
-// names it: recipient_kind (department, leader, office) and recipient.
+// inbox is the caller's own inbox: their department's, their own as a
+// leader (by name), or the office's. Nobody reads another's inbox.
 func inbox(c *gin.Context) (kind, who string, err error) {
-	kind = c.DefaultQuery("recipient_kind", store.RecipientDepartment)
-	who = strings.TrimSpace(c.Query("recipient"))
-	switch kind {
-	case store.RecipientDepartment, store.RecipientLeader:
-		if who == "" {
-			return "", "", slip.Invalid("recipient", "请指明收件单位或领导（recipient）")
-		}
-	case store.RecipientOffice:
-		who = "office"
-	default:
-		return "", "", slip.Invalid("recipient_kind", "收件人类型只能是 department、leader 或 office")
+	u := principal(c)
+	switch u.Role {
+	case slip.RoleDepartment:
+		return store.RecipientDepartment, u.Department, nil
+	case slip.RoleLeader:
+		return store.RecipientLeader, u.Name, nil
+	case slip.RoleOffice:
+		return store.RecipientOffice, "office", nil
 	}
-	return kind, who, nil
+	return "", "", slip.Forbidden("%s没有收件箱", u.Role.Label())
+}
+
+// ownDepartment keeps a department user to the department of the path: any
+// other department's webhooks are not found.
+func (s *Server) ownDepartment(c *gin.Context) {
+	u := principal(c)
+	if u.Role == slip.RoleDepartment && c.Param("code") != u.Department {
+		s.fail(c, slip.NotFound("单位", c.Param("code")))
+		return
+	}
+	c.Next()
 }
 
 // listNotifications: GET /api/v1/notifications?recipient_kind=&recipient=&unread=true.
 func (s *Server) listNotifications(c *gin.Context) {
-	if err := allowQuery(c, "recipient_kind", "recipient", "unread", "slip_id", "limit"); err != nil {
+	if err := allowQuery(c, "unread", "slip_id", "limit"); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -70,9 +78,10 @@ func (s *Server) listNotifications(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
-// markNotificationRead: POST /api/v1/notifications/{id}/read?recipient_kind=&recipient=.
+// markNotificationRead: POST /api/v1/notifications/{id}/read; another
+// inbox's notification is not found.
 func (s *Server) markNotificationRead(c *gin.Context) {
-	if err := allowQuery(c, "recipient_kind", "recipient"); err != nil {
+	if err := allowQuery(c); err != nil {
 		s.fail(c, err)
 		return
 	}

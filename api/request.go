@@ -7,33 +7,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/duban-gov/duban/slip"
 )
-
-const actorKey = "actor"
-
-// requireActor records who acts. Until identities arrive it trusts the
-// X-Actor header; handlers only ever read actor(c), so an authenticated
-// identity replaces this one function.
-func requireActor(c *gin.Context) {
-	a := strings.TrimSpace(c.GetHeader("X-Actor"))
-	switch {
-	case a == "":
-		c.AbortWithStatusJSON(http.StatusBadRequest, errorBody{Error: errorDetail{Code: "missing_actor", Message: "请在 X-Actor 请求头中注明操作人"}})
-		return
-	case !utf8.ValidString(a) || utf8.RuneCountInString(a) > slip.MaxShortText:
-		c.AbortWithStatusJSON(http.StatusBadRequest, errorBody{Error: errorDetail{Code: "invalid_actor", Message: "X-Actor 须为不超过 100 字的 UTF-8 文本"}})
-		return
-	}
-	c.Set(actorKey, a)
-	c.Next()
-}
-
-func actor(c *gin.Context) string { return c.GetString(actorKey) }
 
 // decodeJSON reads exactly one JSON value into dst, refusing unknown fields
 // and trailing data. An empty body is allowed when emptyOK, leaving dst as is.

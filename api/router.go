@@ -16,6 +16,7 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -35,6 +36,13 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	// Colours is the calendar 三色 is computed on (weekends-only fallback).
 	Colours *calendar.Calendar
+	// WritesPerSecond and WriteBurst limit each credential's writes;
+	// 0 means the defaults (5 per second, bursts of 20).
+	WritesPerSecond float64
+	WriteBurst      int
+	// SecureCookies marks the session cookie Secure even when TLS ends at a
+	// proxy in front of duban.
+	SecureCookies bool
 }
 
 // Server holds the handlers' dependencies.
@@ -47,11 +55,23 @@ type Server struct {
 
 	calendar *calendar.Calendar
 	colours  *calendar.Calendar
+
+	limiter       *rateLimiter
+	secureCookies bool
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
-	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours}
+	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
+		secureCookies: d.SecureCookies}
+	perSecond, burst := d.WritesPerSecond, d.WriteBurst
+	if perSecond <= 0 {
+		perSecond = 5
+	}
+	if burst <= 0 {
+		burst = 20
+	}
+	s.limiter = newRateLimiter(perSecond, burst)
 	if os.Getenv(gin.EnvGinMode) == "" {
 		// Gin's debug mode prints every route on start; our access log says enough.
 		gin.SetMode(gin.ReleaseMode)
@@ -70,30 +90,50 @@ func NewRouter(d Deps) http.Handler {
 	r.GET("/readyz", s.readyz)
 
 	v1 := r.Group("/api/v1")
-	v1.GET("/slips", s.listSlips)
-	v1.GET("/slips/:id", s.getSlip)
-	v1.GET("/slips/:id/timeline", s.getTimeline)
-	v1.GET("/departments", s.listDepartments)
-	v1.GET("/stats/closure", s.closureStats)
-	v1.GET("/calendar", s.listCalendar)
-	v1.GET("/notifications", s.listNotifications)
-	v1.GET("/departments/:code/webhooks", s.listWebhooks)
-	v1.GET("/departments/:code/deliveries", s.listDeliveries)
+	v1.POST("/login", s.login)
 
-	w := v1.Group("", requireActor)
-	w.POST("/slips", s.issueSlip)
-	w.POST("/slips/:id/acknowledge", s.acknowledge)
-	w.POST("/slips/:id/progress", s.progress)
-	w.POST("/slips/:id/resolution", s.resolution)
-	w.POST("/slips/:id/review", s.review)
-	w.POST("/slips/:id/signoff", s.signoff)
-	w.POST("/slips/:id/cancel", s.cancel)
-	w.POST("/slips/:id/extension", s.requestExtension)
-	w.POST("/slips/:id/extension/decision", s.decideExtension)
-	w.POST("/notifications/:nid/read", s.markNotificationRead)
-	w.POST("/departments/:code/webhooks", s.createWebhook)
-	w.DELETE("/departments/:code/webhooks/:wid", s.disableWebhook)
-	w.POST("/departments", s.createDepartment)
+	// Everything else needs an identity; writes are rate-limited per credential.
+	a := v1.Group("", s.authenticate, s.limitWrites)
+	a.GET("/me", s.me)
+	a.POST("/logout", s.logout)
+	a.GET("/departments", s.listDepartments)
+	a.GET("/calendar", s.listCalendar)
+	a.GET("/notifications", s.listNotifications)
+	a.POST("/notifications/:nid/read", s.markNotificationRead)
+
+	// Slips: office and leaders see all, a department its own (others are
+	// not found), an admin none.
+	slips := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment))
+	slips.GET("/slips", s.listSlips)
+	slips.GET("/slips/:id", s.getSlip)
+	slips.GET("/slips/:id/timeline", s.getTimeline)
+	slips.GET("/stats/closure", s.closureStats)
+	slips.POST("/slips", s.issueSlip)
+	slips.POST("/slips/:id/acknowledge", s.acknowledge)
+	slips.POST("/slips/:id/progress", s.progress)
+	slips.POST("/slips/:id/resolution", s.resolution)
+	slips.POST("/slips/:id/review", s.review)
+	slips.POST("/slips/:id/signoff", s.signoff)
+	slips.POST("/slips/:id/cancel", s.cancel)
+	slips.POST("/slips/:id/extension", s.requestExtension)
+	slips.POST("/slips/:id/extension/decision", s.decideExtension)
+	slips.POST("/slips/:id/instruction", s.instruct)
+
+	// Webhooks: an admin for any department, a department for its own.
+	hooks := a.Group("", s.requireRole(slip.RoleAdmin, slip.RoleDepartment), s.ownDepartment)
+	hooks.GET("/departments/:code/webhooks", s.listWebhooks)
+	hooks.GET("/departments/:code/deliveries", s.listDeliveries)
+	hooks.POST("/departments/:code/webhooks", s.createWebhook)
+	hooks.DELETE("/departments/:code/webhooks/:wid", s.disableWebhook)
+
+	admin := a.Group("", s.requireRole(slip.RoleAdmin))
+	admin.POST("/departments", s.createDepartment)
+	admin.GET("/users", s.listUsers)
+	admin.POST("/users", s.createUser)
+	admin.POST("/users/:login/tokens", s.createUserToken)
+	admin.POST("/users/:login/disable", s.disableUser)
+	admin.DELETE("/tokens/:tid", s.revokeToken)
+	admin.GET("/audit", s.audit)
 	return r
 }
 

@@ -60,10 +60,14 @@ type slipJSON struct {
 }
 
 type eventJSON struct {
+	SlipID     string         `json:"slip_id"`
 	Seq        int64          `json:"seq"`
 	Type       slip.Action    `json:"type"`
 	TypeLabel  string         `json:"type_label"`
 	Actor      string         `json:"actor"`
+	ActorID    int64          `json:"actor_id,omitempty"`
+	ActorRole  slip.Role      `json:"actor_role,omitempty"`
+	RequestID  string         `json:"request_id,omitempty"`
 	At         time.Time      `json:"at"`
 	FromStatus slip.Status    `json:"from_status,omitempty"`
 	ToStatus   slip.Status    `json:"to_status"`
@@ -128,7 +132,8 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 func toEventsJSON(events []slip.Event) []eventJSON {
 	out := make([]eventJSON, 0, len(events))
 	for _, e := range events {
-		out = append(out, eventJSON{Seq: e.Seq, Type: e.Type, TypeLabel: e.Type.Label(), Actor: e.Actor, At: e.At,
+		out = append(out, eventJSON{SlipID: e.SlipID, Seq: e.Seq, Type: e.Type, TypeLabel: e.Type.Label(), Actor: e.Actor,
+			ActorID: e.ActorID, ActorRole: e.ActorRole, RequestID: e.RequestID, At: e.At,
 			FromStatus: e.From, ToStatus: e.To, Payload: e.Payload})
 	}
 	return out
@@ -146,7 +151,7 @@ func (s *Server) issueSlip(c *gin.Context) {
 		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
 		return
 	}
-	issued, err := s.slips.Issue(c.Request.Context(), actor(c), d, key)
+	issued, err := s.slips.Issue(c.Request.Context(), principal(c), d, key, requestID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -166,7 +171,7 @@ func (s *Server) issueSlip(c *gin.Context) {
 // getSlip: GET /api/v1/slips/{id}, with the timeline.
 func (s *Server) getSlip(c *gin.Context) {
 	ctx := c.Request.Context()
-	sl, err := s.store.GetSlip(ctx, c.Param("id"))
+	sl, err := s.visibleSlip(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -189,7 +194,7 @@ func (s *Server) getSlip(c *gin.Context) {
 // getTimeline: GET /api/v1/slips/{id}/timeline.
 func (s *Server) getTimeline(c *gin.Context) {
 	ctx := c.Request.Context()
-	if _, err := s.store.GetSlip(ctx, c.Param("id")); err != nil {
+	if _, err := s.visibleSlip(c); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -199,6 +204,20 @@ func (s *Server) getTimeline(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": toEventsJSON(events)})
+}
+
+// visibleSlip loads the slip of the path if the caller may see it; a slip
+// of another department is not found, exactly like one that does not exist.
+func (s *Server) visibleSlip(c *gin.Context) (slip.Slip, error) {
+	id := c.Param("id")
+	sl, err := s.store.GetSlip(c.Request.Context(), id)
+	if err != nil {
+		return slip.Slip{}, err
+	}
+	if !principal(c).CanSee(sl) {
+		return slip.Slip{}, slip.NotFound("交办单", id)
+	}
+	return sl, nil
 }
 
 // listSlips: GET /api/v1/slips, the ledger.
@@ -230,6 +249,7 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock) (store.Filter, error) {
 		return store.Filter{}, err
 	}
 	f := store.Filter{
+		VisibleTo:  visibleTo(c),
 		Today:      now.today,
 		YellowBy:   now.yellowBy,
 		Department: strings.TrimSpace(c.Query("department")),
@@ -330,13 +350,12 @@ func act[T any](s *Server, c *gin.Context, emptyOK bool, build func(T) (slip.Com
 		s.fail(c, err)
 		return
 	}
-	cmd.Actor = actor(c)
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
 	if len(key) > 200 {
 		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
 		return
 	}
-	sl, err := s.slips.Act(c.Request.Context(), c.Param("id"), cmd, key)
+	sl, err := s.slips.Act(c.Request.Context(), principal(c), c.Param("id"), cmd, key, requestID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -398,6 +417,21 @@ func (s *Server) signoff(c *gin.Context) {
 	act(s, c, true, func(r commentRequest) (slip.Command, error) {
 		return slip.Command{Action: slip.ActionSignOff, Comment: r.Comment}, nil
 	})
+}
+
+func (s *Server) instruct(c *gin.Context) {
+	act(s, c, false, func(r progressRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionInstruct, Text: r.Text}, nil
+	})
+}
+
+// visibleTo is the department a department user is confined to; "" for
+// roles that see every slip.
+func visibleTo(c *gin.Context) string {
+	if u := principal(c); !u.SeesAllSlips() {
+		return u.Department
+	}
+	return ""
 }
 
 func (s *Server) cancel(c *gin.Context) {

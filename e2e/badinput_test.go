@@ -15,7 +15,7 @@ import (
 func TestBadInputChangesNothing(t *testing.T) {
 	s := start(t)
 	s.seedDepartments(t)
-	office := actorHeader("督查室张敏")
+	office, admin, dept := s.as("office"), s.as("admin"), s.as("zjj")
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("既有交办单"), office...).json(t, &sl)
 
@@ -36,7 +36,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}{
 		{"malformed JSON", "POST", "/api/v1/slips", `{"title":`, office, 400, "invalid_json"},
 		{"unknown field", "POST", "/api/v1/slips", with(func(d map[string]any) { d["owner"] = "x" }), office, 400, "invalid_json"},
-		{"no actor", "POST", "/api/v1/slips", draft("无人交办"), nil, 400, "missing_actor"},
+		{"no token", "POST", "/api/v1/slips", draft("无人交办"), nil, 401, slip.CodeUnauthenticated},
+		{"bad token", "POST", "/api/v1/slips", draft("冒名交办"), []string{"Authorization", "Bearer dbn_forged"}, 401, slip.CodeUnauthenticated},
 		{"empty title", "POST", "/api/v1/slips", with(func(d map[string]any) { d["title"] = "  " }), office, 400, slip.CodeInvalidField},
 		{"bad date", "POST", "/api/v1/slips", with(func(d map[string]any) { d["deadline"] = "2026-13-01" }), office, 400, slip.CodeInvalidField},
 		{"bad priority", "POST", "/api/v1/slips", with(func(d map[string]any) { d["priority"] = "whenever" }), office, 400, slip.CodeInvalidField},
@@ -47,37 +48,37 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad reminder policy", "POST", "/api/v1/slips", with(func(d map[string]any) {
 			d["reminder_policy"] = map[string]any{"urge": 5, "supervise": 3, "public_notice": 9, "repeat_every": 5, "fire_at": "09:00"}
 		}), office, 400, slip.CodeInvalidField},
-		{"extension without reason", "POST", "/api/v1/slips/" + sl.ID + "/extension", map[string]any{"deadline": "2026-12-31"}, office, 400, slip.CodeInvalidField},
-		{"extension before acknowledging, to an earlier date", "POST", "/api/v1/slips/" + sl.ID + "/extension", map[string]any{"reason": "x", "deadline": yesterday}, office, 422, slip.CodeExtensionDate},
+		{"extension without reason", "POST", "/api/v1/slips/" + sl.ID + "/extension", map[string]any{"deadline": "2026-12-31"}, dept, 400, slip.CodeInvalidField},
+		{"extension before acknowledging, to an earlier date", "POST", "/api/v1/slips/" + sl.ID + "/extension", map[string]any{"reason": "x", "deadline": yesterday}, dept, 422, slip.CodeExtensionDate},
 		{"decision with nothing pending", "POST", "/api/v1/slips/" + sl.ID + "/extension/decision", map[string]any{"approved": true}, office, 409, slip.CodeNoPendingExtension},
-		{"bad colour", "GET", "/api/v1/slips?color=purple", nil, nil, 400, slip.CodeInvalidField},
-		{"calendar range reversed", "GET", "/api/v1/calendar?from=2026-10-01&to=2026-09-01", nil, nil, 400, slip.CodeInvalidField},
-		{"calendar without data", "GET", "/api/v1/calendar?from=2027-01-01&to=2027-01-31", nil, nil, 422, slip.CodeNoCalendarData},
-		{"inbox without recipient", "GET", "/api/v1/notifications", nil, nil, 400, slip.CodeInvalidField},
-		{"webhook with a bad URL", "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "dingtalk", "url": "javascript:alert(1)"}, office, 400, slip.CodeInvalidField},
-		{"webhook of an unknown department", "POST", "/api/v1/departments/ghost/webhooks", map[string]any{"channel": "generic", "url": "https://example.org/hook"}, office, 404, slip.CodeNotFound},
+		{"bad colour", "GET", "/api/v1/slips?color=purple", nil, office, 400, slip.CodeInvalidField},
+		{"calendar range reversed", "GET", "/api/v1/calendar?from=2026-10-01&to=2026-09-01", nil, office, 400, slip.CodeInvalidField},
+		{"calendar without data", "GET", "/api/v1/calendar?from=2027-01-01&to=2027-01-31", nil, office, 422, slip.CodeNoCalendarData},
+		{"inbox of an admin", "GET", "/api/v1/notifications", nil, admin, 403, slip.CodeForbidden},
+		{"webhook with a bad URL", "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "dingtalk", "url": "javascript:alert(1)"}, admin, 400, slip.CodeInvalidField},
+		{"webhook of an unknown department", "POST", "/api/v1/departments/ghost/webhooks", map[string]any{"channel": "generic", "url": "https://example.org/hook"}, admin, 404, slip.CodeNotFound},
 		{"unknown department", "POST", "/api/v1/slips", with(func(d map[string]any) { d["lead_department"] = "nobody" }), office, 422, slip.CodeUnknownDepartment},
 		{"unknown co-department", "POST", "/api/v1/slips", with(func(d map[string]any) { d["co_departments"] = []string{"ghost"} }), office, 422, slip.CodeUnknownDepartment},
 		{"deadline in the past", "POST", "/api/v1/slips", with(func(d map[string]any) { d["deadline"] = yesterday }), office, 422, slip.CodeDeadlinePassed},
-		{"unknown slip", "GET", "/api/v1/slips/0190a0a0-0000-7000-8000-000000000000", nil, nil, 404, slip.CodeNotFound},
+		{"unknown slip", "GET", "/api/v1/slips/0190a0a0-0000-7000-8000-000000000000", nil, office, 404, slip.CodeNotFound},
 		{"action on unknown slip", "POST", "/api/v1/slips/0190a0a0-0000-7000-8000-000000000000/acknowledge", nil, office, 404, slip.CodeNotFound},
 		{"review without verdict", "POST", "/api/v1/slips/" + sl.ID + "/review", map[string]any{"comment": "?"}, office, 400, slip.CodeInvalidField},
-		{"empty progress", "POST", "/api/v1/slips/" + sl.ID + "/progress", map[string]any{"text": ""}, office, 400, slip.CodeInvalidField},
+		{"empty progress", "POST", "/api/v1/slips/" + sl.ID + "/progress", map[string]any{"text": ""}, dept, 400, slip.CodeInvalidField},
 		{"cancel without reason", "POST", "/api/v1/slips/" + sl.ID + "/cancel", map[string]any{}, office, 400, slip.CodeInvalidField},
-		{"unknown ledger filter", "GET", "/api/v1/slips?colour=red", nil, nil, 400, "unknown_parameter"},
-		{"bad status filter", "GET", "/api/v1/slips?status=done", nil, nil, 400, slip.CodeInvalidField},
-		{"bad page size", "GET", "/api/v1/slips?page_size=100000", nil, nil, 400, slip.CodeInvalidField},
-		{"bad cursor", "GET", "/api/v1/slips?cursor=!!", nil, nil, 400, slip.CodeInvalidField},
-		{"bad group_by", "GET", "/api/v1/stats/closure?group_by=weather", nil, nil, 400, slip.CodeInvalidField},
+		{"unknown ledger filter", "GET", "/api/v1/slips?colour=red", nil, office, 400, "unknown_parameter"},
+		{"bad status filter", "GET", "/api/v1/slips?status=done", nil, office, 400, slip.CodeInvalidField},
+		{"bad page size", "GET", "/api/v1/slips?page_size=100000", nil, office, 400, slip.CodeInvalidField},
+		{"bad cursor", "GET", "/api/v1/slips?cursor=!!", nil, office, 400, slip.CodeInvalidField},
+		{"bad group_by", "GET", "/api/v1/stats/closure?group_by=weather", nil, office, 400, slip.CodeInvalidField},
 		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not_found"},
-		{"duplicate department", "POST", "/api/v1/departments", map[string]string{"code": "zjj", "name": "重复"}, office, 409, slip.CodeDuplicate},
+		{"duplicate department", "POST", "/api/v1/departments", map[string]string{"code": "zjj", "name": "重复"}, admin, 409, slip.CodeDuplicate},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var before ledgerPage
-			s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil).json(t, &before)
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil, office...).json(t, &before)
 			var beforeSlip slipView
-			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil).json(t, &beforeSlip)
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil, office...).json(t, &beforeSlip)
 
 			r := s.do(t, c.method, c.path, c.body, c.headers...)
 			if r.status != c.status {
@@ -88,9 +89,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 			}
 
 			var after ledgerPage
-			s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil).json(t, &after)
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil, office...).json(t, &after)
 			var afterSlip slipView
-			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil).json(t, &afterSlip)
+			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil, office...).json(t, &afterSlip)
 			if after.Total != before.Total || afterSlip.Seq != beforeSlip.Seq || afterSlip.Status != beforeSlip.Status {
 				t.Fatalf("refused request changed the ledger: total %d→%d, seq %d→%d", before.Total, after.Total, beforeSlip.Seq, afterSlip.Seq)
 			}
@@ -102,7 +103,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			Name string `json:"name"`
 		} `json:"items"`
 	}
-	s.must(t, http.StatusOK, "GET", "/api/v1/departments", nil).json(t, &depts)
+	s.must(t, http.StatusOK, "GET", "/api/v1/departments", nil, office...).json(t, &depts)
 	if len(depts.Items) != 3 {
 		t.Fatalf("departments after refusals: %+v", depts.Items)
 	}

@@ -18,7 +18,7 @@ import (
 func BenchmarkLifecycleOverHTTP(b *testing.B) {
 	s := start(b)
 	s.seedDepartments(b)
-	office, dept := actorHeader("督查室"), actorHeader("住建局")
+	office, dept := s.as("office"), s.as("zjj")
 	var n atomic.Int64
 	b.SetParallelism(8) // 16 concurrent clients on 2 cores
 	b.ResetTimer()
@@ -48,7 +48,7 @@ func BenchmarkLifecycleOverHTTP(b *testing.B) {
 func BenchmarkIssueOverHTTP(b *testing.B) {
 	s := start(b)
 	s.seedDepartments(b)
-	office := actorHeader("督查室")
+	office := s.as("office")
 	var n atomic.Int64
 	b.SetParallelism(8)
 	b.ResetTimer()

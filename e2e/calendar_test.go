@@ -15,7 +15,7 @@ func TestWorkingDayDeadlineAndCalendar(t *testing.T) {
 	delete(d, "deadline")
 	d["deadline_working_days"] = 3
 	var sl slipView
-	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", d, actorHeader("督查室")...).json(t, &sl)
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", d, s.as("office")...).json(t, &sl)
 	if sl.WorkingDays != 3 || sl.Deadline == "" || sl.Deadline != sl.Original {
 		t.Fatalf("slip: working days %d, deadline %q, original %q", sl.WorkingDays, sl.Deadline, sl.Original)
 	}
@@ -30,13 +30,13 @@ func TestWorkingDayDeadlineAndCalendar(t *testing.T) {
 	}
 	// (today, deadline] holds exactly 3 working days, the last on the deadline.
 	from, _ := time.Parse(time.DateOnly, today)
-	s.must(t, http.StatusOK, "GET", "/api/v1/calendar?from="+from.AddDate(0, 0, 1).Format(time.DateOnly)+"&to="+sl.Deadline, nil).json(t, &cal)
+	s.must(t, http.StatusOK, "GET", "/api/v1/calendar?from="+from.AddDate(0, 0, 1).Format(time.DateOnly)+"&to="+sl.Deadline, nil, s.as("office")...).json(t, &cal)
 	if cal.WorkingDays != 3 || !cal.Items[len(cal.Items)-1].Working {
 		t.Fatalf("calendar from tomorrow to %s: %d working days: %+v", sl.Deadline, cal.WorkingDays, cal.Items)
 	}
 
 	// National Day 2026 as the API tells it.
-	s.must(t, http.StatusOK, "GET", "/api/v1/calendar?from=2026-10-01&to=2026-10-11", nil).json(t, &cal)
+	s.must(t, http.StatusOK, "GET", "/api/v1/calendar?from=2026-10-01&to=2026-10-11", nil, s.as("office")...).json(t, &cal)
 	if cal.WorkingDays != 3 || cal.Items[0].Reason != "国庆节" || !cal.Items[9].Working {
 		t.Fatalf("National Day 2026: %+v", cal)
 	}

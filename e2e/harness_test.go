@@ -23,9 +23,11 @@ import (
 	"github.com/duban-gov/duban/activities"
 	"github.com/duban-gov/duban/api"
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 	"github.com/duban-gov/duban/workflows"
@@ -37,6 +39,9 @@ type system struct {
 	store    *store.Store
 	url      string
 	http     *http.Client
+	// tokens are the API tokens of the test users, by login.
+	tokens map[string]string
+	users  map[string]identity.User
 }
 
 // start brings up a whole system on a fresh PostgreSQL database.
@@ -84,7 +89,31 @@ func start(tb testing.TB) *system {
 	})
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
-	return &system{temporal: tc, store: st, url: srv.URL, http: &http.Client{Timeout: 30 * time.Second}}
+	s := &system{temporal: tc, store: st, url: srv.URL, http: &http.Client{Timeout: 30 * time.Second},
+		tokens: map[string]string{}, users: map[string]identity.User{}}
+	s.addUser(tb, identity.User{Login: "admin", Name: "系统管理员", Role: slip.RoleAdmin})
+	return s
+}
+
+// addUser creates a user straight in the store, with an API token.
+func (s *system) addUser(tb testing.TB, u identity.User) {
+	tb.Helper()
+	ctx := context.Background()
+	created, err := s.store.CreateUser(ctx, u, "")
+	if err != nil {
+		tb.Fatalf("create user %s: %v", u.Login, err)
+	}
+	token, _, err := s.store.CreateToken(ctx, created.ID, "e2e", 0)
+	if err != nil {
+		tb.Fatalf("token for %s: %v", u.Login, err)
+	}
+	s.tokens[u.Login] = token
+	s.users[u.Login] = created
+}
+
+// as returns the Authorization header of a test user.
+func (s *system) as(login string) []string {
+	return []string{"Authorization", "Bearer " + s.tokens[login]}
 }
 
 // reply is an HTTP answer with its JSON body decoded loosely.
@@ -209,7 +238,16 @@ func (s *system) seedDepartments(tb testing.TB) {
 		{"code": "fgw", "name": "市发展和改革委员会"},
 		{"code": "jtj", "name": "市交通运输局"},
 	} {
-		s.must(tb, http.StatusCreated, "POST", "/api/v1/departments", d, "X-Actor", "管理员")
+		s.must(tb, http.StatusCreated, "POST", "/api/v1/departments", d, s.as("admin")...)
+	}
+	for _, u := range []identity.User{
+		{Login: "office", Name: "督查室张敏", Role: slip.RoleOffice},
+		{Login: "zjj", Name: "住建局李强", Role: slip.RoleDepartment, Department: "zjj"},
+		{Login: "fgw", Name: "发改委王芳", Role: slip.RoleDepartment, Department: "fgw"},
+		{Login: "jtj", Name: "交通局赵刚", Role: slip.RoleDepartment, Department: "jtj"},
+		{Login: "leader", Name: "王副市长", Role: slip.RoleLeader},
+	} {
+		s.addUser(tb, u)
 	}
 }
 
@@ -228,8 +266,5 @@ func draft(title string) map[string]any {
 		"deadline":        time.Now().AddDate(0, 0, 30).Format(time.DateOnly),
 	}
 }
-
-// actorHeader is the stand-in identity until the identity issue lands.
-func actorHeader(name string) []string { return []string{"X-Actor", name} }
 
 func path(format string, args ...any) string { return fmt.Sprintf(format, args...) }

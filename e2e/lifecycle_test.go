@@ -16,8 +16,8 @@ import (
 func TestLifecycleOverHTTP(t *testing.T) {
 	s := start(t)
 	s.seedDepartments(t)
-	office := actorHeader("督查室张敏")
-	dept := actorHeader("住建局李强")
+	office := s.as("office")
+	dept := s.as("zjj")
 
 	// Issue, then repeat the same request with the same key: one slip.
 	d := draft("推进老旧小区改造")
@@ -39,7 +39,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		t.Fatalf("reused key with another body: code %s", code)
 	}
 	var ledger ledgerPage
-	s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil).json(t, &ledger)
+	s.must(t, http.StatusOK, "GET", "/api/v1/slips", nil, s.as("office")...).json(t, &ledger)
 	if ledger.Total != 1 || len(ledger.Items) != 1 {
 		t.Fatalf("ledger after duplicate issue: total %d, %d items", ledger.Total, len(ledger.Items))
 	}
@@ -54,13 +54,13 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	refuse := func(action string, body any, who []string) {
 		t.Helper()
 		var before slipView
-		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil).json(t, &before)
+		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &before)
 		r := s.must(t, http.StatusConflict, "POST", path("/api/v1/slips/%s/%s", id, action), body, who...)
 		if code := r.errorCode(t); code != slip.CodeInvalidTransition {
 			t.Fatalf("%s in %s: code %s, want %s", action, before.Status, code, slip.CodeInvalidTransition)
 		}
 		var after slipView
-		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil).json(t, &after)
+		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &after)
 		if after.Status != before.Status || after.Seq != before.Seq || len(after.Timeline) != len(before.Timeline) {
 			t.Fatalf("refused %s changed the slip: %s/%d → %s/%d", action, before.Status, before.Seq, after.Status, after.Seq)
 		}
@@ -117,7 +117,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 
 	// Timeline: every accepted action once, in order, with no gap.
 	var got slipView
-	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil).json(t, &got)
+	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &got)
 	wantTypes := []string{"issue", "acknowledge", "request_extension", "decide_extension", "progress", "resolve", "send_back", "progress", "resolve", "pass_review", "sign_off"}
 	if len(got.Timeline) != len(wantTypes) {
 		t.Fatalf("timeline has %d events, want %d: %+v", len(got.Timeline), len(wantTypes), got.Timeline)
@@ -152,37 +152,37 @@ func TestLifecycleOverHTTP(t *testing.T) {
 
 	// The office heard of the extension request, the department of the
 	// decision and of the send-back.
-	inbox := func(q string) []string {
+	inbox := func(who string) []string {
 		var got struct {
 			Items []struct {
 				Kind string `json:"kind"`
 			} `json:"items"`
 		}
-		s.must(t, http.StatusOK, "GET", "/api/v1/notifications?"+q, nil).json(t, &got)
+		s.must(t, http.StatusOK, "GET", "/api/v1/notifications", nil, s.as(who)...).json(t, &got)
 		var kinds []string
 		for _, n := range got.Items {
 			kinds = append(kinds, n.Kind)
 		}
 		return kinds
 	}
-	if got := inbox("recipient_kind=office"); len(got) != 1 || got[0] != "request_extension" {
+	if got := inbox("office"); len(got) != 1 || got[0] != "request_extension" {
 		t.Errorf("office inbox: %v", got)
 	}
-	if got := inbox("recipient=zjj"); len(got) != 2 || got[0] != "send_back" || got[1] != "decide_extension" {
+	if got := inbox("zjj"); len(got) != 2 || got[0] != "send_back" || got[1] != "decide_extension" {
 		t.Errorf("department inbox, newest first: %v", got)
 	}
 
 	// Ledger filters find it by status and by the co-department.
 	for _, q := range []string{"status=closed", "department=fgw", "department=zjj", "batch=2026新春第一会", "q=老旧小区"} {
 		var page ledgerPage
-		s.must(t, http.StatusOK, "GET", "/api/v1/slips?"+q, nil).json(t, &page)
+		s.must(t, http.StatusOK, "GET", "/api/v1/slips?"+q, nil, s.as("office")...).json(t, &page)
 		if page.Total != 1 || page.Items[0].ID != id {
 			t.Errorf("ledger ?%s: total %d", q, page.Total)
 		}
 	}
 	for _, q := range []string{"status=issued", "department=jtj", "overdue=true", "q=不存在的事"} {
 		var page ledgerPage
-		s.must(t, http.StatusOK, "GET", "/api/v1/slips?"+q, nil).json(t, &page)
+		s.must(t, http.StatusOK, "GET", "/api/v1/slips?"+q, nil, s.as("office")...).json(t, &page)
 		if page.Total != 0 {
 			t.Errorf("ledger ?%s: total %d, want 0", q, page.Total)
 		}
@@ -199,7 +199,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 			OnTimeRate  *float64 `json:"on_time_rate"`
 		} `json:"items"`
 	}
-	s.must(t, http.StatusOK, "GET", "/api/v1/stats/closure?group_by=department", nil).json(t, &stats)
+	s.must(t, http.StatusOK, "GET", "/api/v1/stats/closure?group_by=department", nil, s.as("office")...).json(t, &stats)
 	if len(stats.Items) != 1 {
 		t.Fatalf("stats rows: %+v", stats.Items)
 	}

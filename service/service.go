@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -68,7 +69,11 @@ type Issued struct {
 // Issue hands a new slip to its lead department. With an idempotency key, a
 // repeat of the same request returns the slip the first one made and creates
 // nothing; the same key with a different request is refused.
-func (s *Slips) Issue(ctx context.Context, actor string, d slip.Draft, idempotencyKey string) (Issued, error) {
+func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, idempotencyKey, requestID string) (Issued, error) {
+	if user.Role != slip.RoleOffice {
+		return Issued{}, slip.Forbidden("只有督查室可以交办")
+	}
+	actor := user.Name
 	d.Normalize()
 	if err := d.Validate(); err != nil {
 		return Issued{}, err
@@ -121,7 +126,8 @@ func (s *Slips) Issue(ctx context.Context, actor string, d slip.Draft, idempoten
 			return Issued{}, err
 		}
 	}
-	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, Deadline: d.Deadline, Policy: s.policies.For(d)}
+	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, IssuedByID: user.ID, IssueRequestID: requestID,
+		Deadline: d.Deadline, Policy: s.policies.For(d)}
 	registered, err := s.start(ctx, sl)
 	if err != nil {
 		return Issued{}, err
@@ -168,15 +174,24 @@ func (s *Slips) start(ctx context.Context, sl slip.Slip) (slip.Slip, error) {
 	return registered, nil
 }
 
-// Act applies one action to a slip and returns the slip as the ledger shows
-// it afterwards. requestID, when set, makes retries of the same request apply
-// the action once.
-func (s *Slips) Act(ctx context.Context, id string, cmd slip.Command, requestID string) (slip.Slip, error) {
-	if err := cmd.Validate(); err != nil {
-		return slip.Slip{}, err
-	}
+// Act applies one action of user to a slip and returns the slip as the
+// ledger shows it afterwards. A slip the user may not see is not found; an
+// action beyond the user's rights is forbidden; neither changes anything.
+// idempotencyKey, when set, makes retries of the same request apply the
+// action once; requestID goes on the timeline.
+func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip.Command, idempotencyKey, requestID string) (slip.Slip, error) {
 	current, err := s.store.GetSlip(ctx, id)
 	if err != nil {
+		return slip.Slip{}, err
+	}
+	if !user.CanSee(current) {
+		return slip.Slip{}, slip.NotFound("交办单", id)
+	}
+	if err := user.MayAct(current, cmd.Action); err != nil {
+		return slip.Slip{}, err
+	}
+	cmd.Actor, cmd.ActorID, cmd.ActorRole, cmd.RequestID = user.Name, user.ID, user.Role, requestID
+	if err := cmd.Validate(); err != nil {
 		return slip.Slip{}, err
 	}
 	if current.Status.Terminal() {
@@ -184,13 +199,14 @@ func (s *Slips) Act(ctx context.Context, id string, cmd slip.Command, requestID 
 		_, err := slip.Next(current.Status, cmd.Action)
 		return slip.Slip{}, slip.AsError(err)
 	}
-	if requestID == "" {
-		requestID = uuid.NewString()
+	updateID := idempotencyKey
+	if updateID == "" {
+		updateID = uuid.NewString()
 	}
 	wid := workflows.WorkflowID(id)
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   wid,
-		UpdateID:     string(cmd.Action) + ":" + requestID,
+		UpdateID:     fmt.Sprintf("%s:%d:%s", cmd.Action, user.ID, updateID),
 		UpdateName:   workflows.UpdateName(cmd.Action),
 		Args:         []any{cmd},
 		WaitForStage: client.WorkflowUpdateStageCompleted,

@@ -16,6 +16,8 @@ const (
 	KindNotFound      Kind = "not_found"     // HTTP 404
 	KindConflict      Kind = "conflict"      // not allowed in the current state: HTTP 409
 	KindUnavailable   Kind = "unavailable"   // a dependency is down: HTTP 503
+	KindUnauthorized  Kind = "unauthorized"  // no valid identity: HTTP 401
+	KindForbidden     Kind = "forbidden"     // the identity may not do this: HTTP 403
 )
 
 // Machine-readable error codes shared by the workflow, the service and the API.
@@ -34,7 +36,16 @@ const (
 	CodeExtensionDate      = "extension_date_invalid" // not later than the current deadline
 	CodeNoPendingExtension = "no_pending_extension"   // a decision with nothing to decide
 	CodeNoCalendarData     = "no_calendar_data"       // a working-day count reaches a year without holiday data
+	CodeUnauthenticated    = "unauthenticated"        // no, invalid, expired or revoked credentials
+	CodeForbidden          = "forbidden"              // the role or department may not do this
+	CodeCSRF               = "csrf_token_invalid"     // a cookie-authenticated write without the session's CSRF token
+	CodeRateLimited        = "rate_limited"           // too many writes: HTTP 429
 )
+
+// Forbidden reports an action beyond the caller's rights.
+func Forbidden(format string, args ...any) *Error {
+	return &Error{Kind: KindForbidden, Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+}
 
 // Error is a domain error with a machine-readable code and a message a clerk
 // can read.

@@ -83,6 +83,7 @@ const (
 
 	ActionRequestExtension Action = "request_extension" // 申请延期
 	ActionDecideExtension  Action = "decide_extension"  // 审批延期（批准或不批准）
+	ActionInstruct         Action = "instruct"          // 领导批示
 )
 
 // System events: reminders and escalations the workflow's timers raise.
@@ -107,6 +108,7 @@ var actionLabels = map[Action]string{
 
 	ActionRequestExtension: "申请延期",
 	ActionDecideExtension:  "审批延期",
+	ActionInstruct:         "领导批示",
 
 	EventAckReminder:  "未签收提醒",
 	EventDueReminder:  "到期提醒",
@@ -133,15 +135,51 @@ func (a Action) Label() string {
 	return string(a)
 }
 
-// Role says who performs an action. Enforcement arrives with identities; the
-// table records it now so the rule lives in one place.
+// Role says who performs an action; the API refuses an action to any other
+// role, reading the By column of the table below.
 type Role string
 
-// The roles that act on slips.
+// The roles of users, and the system role of timer events.
 const (
-	RoleOffice     Role = "office"     // 督查室
-	RoleDepartment Role = "department" // 责任单位
+	RoleOffice     Role = "office"     // 督查室: issues, reviews, signs off, decides extensions; sees everything
+	RoleDepartment Role = "department" // 责任单位: acts on its own slips only
+	RoleLeader     Role = "leader"     // 领导: sees everything, adds instructions (批示)
+	RoleAdmin      Role = "admin"      // 管理员: users and departments; no slips
+	RoleSystem     Role = "system"     // the workflow's timers
 )
+
+var roleLabels = map[Role]string{
+	RoleOffice: "督查室", RoleDepartment: "责任单位", RoleLeader: "领导", RoleAdmin: "管理员", RoleSystem: "系统",
+}
+
+// Label is the role as a clerk reads it.
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+
+// Valid reports whether r is a role a user may have.
+func (r Role) Valid() bool {
+	return r == RoleOffice || r == RoleDepartment || r == RoleLeader || r == RoleAdmin
+}
+
+// ActedBy returns the role that performs action a (from the table), or ""
+// for an action not in the table.
+func ActedBy(a Action) Role {
+	for _, t := range Transitions {
+		if t.Action == a {
+			return t.By
+		}
+	}
+	return ""
+}
+
+// CoDepartmentActions are what a co-department (配合单位) may do on a slip
+// it helps with: report progress. Everything else of the department role is
+// the lead department's.
+var CoDepartmentActions = []Action{ActionProgress}
 
 // Transition is one row of the lifecycle table.
 type Transition struct {
@@ -173,6 +211,11 @@ var Transitions = []Transition{
 	{StatusInProgress, ActionDecideExtension, StatusInProgress, RoleOffice},
 	{StatusPendingReview, ActionDecideExtension, StatusPendingReview, RoleOffice},
 	{StatusPendingSignoff, ActionDecideExtension, StatusPendingSignoff, RoleOffice},
+	// A leader's instruction (批示) goes on the timeline of any open slip.
+	{StatusIssued, ActionInstruct, StatusIssued, RoleLeader},
+	{StatusInProgress, ActionInstruct, StatusInProgress, RoleLeader},
+	{StatusPendingReview, ActionInstruct, StatusPendingReview, RoleLeader},
+	{StatusPendingSignoff, ActionInstruct, StatusPendingSignoff, RoleLeader},
 }
 
 // Next returns the status that action leads to from status from, or a

@@ -183,13 +183,18 @@ func checkText(field, value string, max int) error {
 // Command is one action on a slip with what the actor said. Only the fields
 // the action needs are set.
 type Command struct {
-	Action   Action   `json:"action"`
-	Actor    string   `json:"actor"`
-	Text     string   `json:"text,omitempty"`     // progress report
-	Summary  string   `json:"summary,omitempty"`  // resolution summary
-	Evidence []string `json:"evidence,omitempty"` // resolution evidence: links, file names, descriptions
-	Comment  string   `json:"comment,omitempty"`  // review or sign-off comment; the reason when sending back
-	Reason   string   `json:"reason,omitempty"`   // cancellation or extension reason
+	Action Action `json:"action"`
+	Actor  string `json:"actor"`
+	// ActorID, ActorRole and RequestID trace the action to a person and a
+	// request; they are recorded on the event.
+	ActorID   int64    `json:"actor_id,omitempty"`
+	ActorRole Role     `json:"actor_role,omitempty"`
+	RequestID string   `json:"request_id,omitempty"`
+	Text      string   `json:"text,omitempty"`     // progress report
+	Summary   string   `json:"summary,omitempty"`  // resolution summary
+	Evidence  []string `json:"evidence,omitempty"` // resolution evidence: links, file names, descriptions
+	Comment   string   `json:"comment,omitempty"`  // review or sign-off comment; the reason when sending back
+	Reason    string   `json:"reason,omitempty"`   // cancellation or extension reason
 	// Deadline: the date asked for by an extension request, the date granted
 	// by an approval (empty: as asked), or a new deadline granted together
 	// with a send-back (empty: unchanged).
@@ -227,6 +232,10 @@ func (c Command) Validate() error {
 	case ActionProgress:
 		if strings.TrimSpace(c.Text) == "" {
 			return Invalid("text", "请填写进展情况")
+		}
+	case ActionInstruct:
+		if strings.TrimSpace(c.Text) == "" {
+			return Invalid("text", "请填写批示内容")
 		}
 	case ActionResolve:
 		if strings.TrimSpace(c.Summary) == "" {
@@ -279,6 +288,9 @@ type Slip struct {
 	Draft    Draft     `json:"draft"`
 	IssuedAt time.Time `json:"issued_at"`
 	IssuedBy string    `json:"issued_by"`
+	// IssuedByID and IssueRequestID trace the issue to a user and a request.
+	IssuedByID     int64  `json:"issued_by_id,omitempty"`
+	IssueRequestID string `json:"issue_request_id,omitempty"`
 
 	Status         Status     `json:"status"`
 	Seq            int64      `json:"seq"` // sequence number of the latest timeline event
@@ -325,13 +337,18 @@ func (s *Slip) EffectiveDeadline() string {
 // Event is one entry of a slip's append-only timeline. (SlipID, Seq) is
 // unique; Seq runs 1, 2, 3 … without gaps.
 type Event struct {
-	SlipID string    `json:"slip_id"`
-	Seq    int64     `json:"seq"`
-	Type   Action    `json:"type"`
-	Actor  string    `json:"actor"`
-	At     time.Time `json:"at"`
-	From   Status    `json:"from_status,omitempty"`
-	To     Status    `json:"to_status"`
+	SlipID string `json:"slip_id"`
+	Seq    int64  `json:"seq"`
+	Type   Action `json:"type"`
+	Actor  string `json:"actor"`
+	// ActorID is the user's id (0 for the system), ActorRole their role,
+	// RequestID the API request that carried the action.
+	ActorID   int64     `json:"actor_id,omitempty"`
+	ActorRole Role      `json:"actor_role,omitempty"`
+	RequestID string    `json:"request_id,omitempty"`
+	At        time.Time `json:"at"`
+	From      Status    `json:"from_status,omitempty"`
+	To        Status    `json:"to_status"`
 	// Payload is what the actor said: the command without action and actor,
 	// empty for the issue event (the slip row holds the draft).
 	Payload map[string]any `json:"payload,omitempty"`
@@ -385,6 +402,7 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 		Seq:     s.Seq,
 		Type:    cmd.Action,
 		Actor:   cmd.Actor,
+		ActorID: cmd.ActorID, ActorRole: cmd.ActorRole, RequestID: cmd.RequestID,
 		At:      at,
 		From:    from,
 		To:      to,
@@ -471,7 +489,7 @@ func (s *Slip) Remind(r Reminder, at time.Time) (Event, bool) {
 		payload["estimated"] = true
 	}
 	return Event{
-		SlipID: s.ID, Seq: s.Seq, Type: r.Kind, Actor: SystemActor, At: at,
+		SlipID: s.ID, Seq: s.Seq, Type: r.Kind, Actor: SystemActor, ActorRole: RoleSystem, At: at,
 		From: s.Status, To: s.Status, Payload: payload,
 	}, true
 }
@@ -504,9 +522,9 @@ func (s *Slip) IssuedEvent() Event {
 		SlipID: s.ID,
 		Seq:    1,
 		Type:   ActionIssue,
-		Actor:  s.IssuedBy,
-		At:     s.IssuedAt,
-		To:     StatusIssued,
+		Actor:  s.IssuedBy, ActorID: s.IssuedByID, ActorRole: RoleOffice, RequestID: s.IssueRequestID,
+		At: s.IssuedAt,
+		To: StatusIssued,
 	}
 }
 

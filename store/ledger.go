@@ -22,8 +22,11 @@ const (
 type Filter struct {
 	Statuses   []slip.Status
 	Department string // lead or co-unit
-	Batch      string
-	Category   string
+	// VisibleTo, when set, restricts the ledger to the slips this
+	// department leads or helps with: what a department user may see.
+	VisibleTo string
+	Batch     string
+	Category  string
 	// OverdueOn, when set (YYYY-MM-DD), keeps only open slips whose
 	// deadline is before that day.
 	OverdueOn string
@@ -105,6 +108,9 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	}
 	if f.Department != "" {
 		q = q.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", f.Department)
+	}
+	if f.VisibleTo != "" {
+		q = q.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", f.VisibleTo)
 	}
 	if f.Batch != "" {
 		q = q.Where("batch = ?", f.Batch)

@@ -66,6 +66,9 @@ type eventRow struct {
 	Seq        int64  `gorm:"primaryKey"`
 	Type       string
 	Actor      string
+	ActorID    *int64
+	ActorRole  string
+	RequestID  string
 	OccurredAt time.Time
 	FromStatus string
 	ToStatus   string
@@ -280,6 +283,9 @@ func newEventRow(e slip.Event) (eventRow, error) {
 		Seq:        e.Seq,
 		Type:       string(e.Type),
 		Actor:      e.Actor,
+		ActorID:    idPtr(e.ActorID),
+		ActorRole:  string(e.ActorRole),
+		RequestID:  e.RequestID,
 		OccurredAt: e.At.UTC(),
 		FromStatus: string(e.From),
 		ToStatus:   string(e.To),
@@ -300,9 +306,24 @@ func (r eventRow) toEvent() (slip.Event, error) {
 		Seq:     r.Seq,
 		Type:    slip.Action(r.Type),
 		Actor:   r.Actor,
+		ActorID: derefID(r.ActorID), ActorRole: slip.Role(r.ActorRole), RequestID: r.RequestID,
 		At:      r.OccurredAt.In(slip.Zone),
 		From:    slip.Status(r.FromStatus),
 		To:      slip.Status(r.ToStatus),
 		Payload: payload,
 	}, nil
+}
+
+func idPtr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func derefID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }

@@ -36,6 +36,8 @@ type StatsQuery struct {
 	To       string
 	Today    string
 	YellowBy string
+	// VisibleTo restricts the counts to one department's slips (lead or co).
+	VisibleTo string
 }
 
 // ClosureRow holds the counts of one group.
@@ -96,6 +98,9 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		open, q.Today,
 		open, q.Today, q.YellowBy, slip.StatusIssued,
 		open, q.Today, q.YellowBy, slip.StatusIssued)
+	if q.VisibleTo != "" {
+		db = db.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", q.VisibleTo)
+	}
 	if q.From != "" {
 		db = db.Where("issued_on >= ?", q.From)
 	}

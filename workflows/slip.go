@@ -53,6 +53,7 @@ var actionUpdates = []slip.Action{
 	slip.ActionCancel,
 	slip.ActionRequestExtension,
 	slip.ActionDecideExtension,
+	slip.ActionInstruct,
 }
 
 // Input starts a slip workflow. On the first run Slip carries the draft, id,

@@ -89,6 +89,9 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 		if err := seedDemo(ctx, st); err != nil {
 			return err
 		}
+		if err := seedDemoUsers(ctx, st, absData); err != nil {
+			return err
+		}
 	}
 
 	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log)

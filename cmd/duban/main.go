@@ -4,6 +4,7 @@
 //	duban serve    the HTTP API           (production: scale out behind a proxy)
 //	duban worker   the Temporal worker    (production: scale out)
 //	duban migrate  bring the ledger schema up to date
+//	duban user     add users, issue and revoke their API tokens
 //
 // Production processes are configured by environment variables; see config.go.
 package main
@@ -30,7 +31,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), serveCommand(), workerCommand(), migrateCommand())
+	root.AddCommand(devCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "duban:", err)
 		os.Exit(1)

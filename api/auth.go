@@ -1,0 +1,198 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/slip"
+)
+
+// SessionCookie is the name of the web session cookie.
+const SessionCookie = "duban_session"
+
+// SessionTTL is how long a web session lasts.
+const SessionTTL = 12 * time.Hour
+
+const (
+	principalKey   = "principal"
+	credentialKey  = "credential" // what the rate limit is keyed on
+	csrfHeader     = "X-CSRF-Token"
+	bearerPrefix   = "Bearer "
+	maxTokenLength = 200
+)
+
+// authenticate finds the caller: an API token in "Authorization: Bearer",
+// or the session cookie, which on a write must come with the session's CSRF
+// token in X-CSRF-Token. No valid identity: 401, and nothing runs.
+func (s *Server) authenticate(c *gin.Context) {
+	ctx := c.Request.Context()
+	now := s.now()
+	if h := c.GetHeader("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, bearerPrefix)
+		if !ok || token == "" || len(token) > maxTokenLength {
+			s.fail(c, unauthenticated("请在 Authorization 请求头中提供 Bearer 令牌"))
+			return
+		}
+		u, err := s.store.Authenticate(ctx, token, now)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Set(principalKey, u)
+		c.Set(credentialKey, "token:"+identity.HashSecret(token))
+		c.Next()
+		return
+	}
+	if cookie, err := c.Cookie(SessionCookie); err == nil && cookie != "" && len(cookie) <= maxTokenLength {
+		u, csrf, err := s.store.SessionUser(ctx, cookie, now)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if isWrite(c.Request.Method) && c.GetHeader(csrfHeader) != csrf {
+			s.fail(c, &slip.Error{Kind: slip.KindForbidden, Code: slip.CodeCSRF, Message: "请求缺少有效的 CSRF 令牌，请刷新页面后重试"})
+			return
+		}
+		c.Set(principalKey, u)
+		c.Set(credentialKey, "session:"+identity.HashSecret(cookie))
+		c.Next()
+		return
+	}
+	s.fail(c, unauthenticated("请先登录，或在 Authorization 请求头中提供 Bearer 令牌"))
+}
+
+func unauthenticated(msg string) error {
+	return &slip.Error{Kind: slip.KindUnauthorized, Code: slip.CodeUnauthenticated, Message: msg}
+}
+
+func isWrite(method string) bool {
+	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
+}
+
+// principal is the authenticated caller.
+func principal(c *gin.Context) identity.User {
+	u, _ := c.Get(principalKey)
+	user, _ := u.(identity.User)
+	return user
+}
+
+// requireRole lets only the given roles through (403 otherwise).
+func (s *Server) requireRole(roles ...slip.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := principal(c)
+		for _, r := range roles {
+			if u.Role == r {
+				c.Next()
+				return
+			}
+		}
+		s.fail(c, slip.Forbidden("%s无权访问此功能", u.Role.Label()))
+	}
+}
+
+// rateLimiter is a token bucket per credential for write requests.
+type rateLimiter struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	buckets map[string]*rate.Limiter
+}
+
+func newRateLimiter(perSecond float64, burst int) *rateLimiter {
+	return &rateLimiter{every: rate.Limit(perSecond), burst: burst, buckets: map[string]*rate.Limiter{}}
+}
+
+// wait reports how long the credential must wait before another write; 0
+// means go ahead (and takes a token).
+func (l *rateLimiter) wait(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) > 100_000 { // bounded memory: forget idle callers
+			l.buckets = map[string]*rate.Limiter{}
+		}
+		b = rate.NewLimiter(l.every, l.burst)
+		l.buckets[key] = b
+	}
+	l.mu.Unlock()
+	r := b.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d
+	}
+	return 0
+}
+
+// limitWrites answers 429 with Retry-After when a caller writes too fast.
+func (s *Server) limitWrites(c *gin.Context) {
+	if s.limiter == nil || !isWrite(c.Request.Method) {
+		c.Next()
+		return
+	}
+	if d := s.limiter.wait(c.GetString(credentialKey), s.now()); d > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		s.abort(c, http.StatusTooManyRequests, errorDetail{Code: slip.CodeRateLimited, Message: "操作过于频繁，请稍后再试"})
+		return
+	}
+	c.Next()
+}
+
+type loginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// login: POST /api/v1/login {login, password} → session cookie (HttpOnly,
+// SameSite=Strict) and the CSRF token the page sends with every write.
+func (s *Server) login(c *gin.Context) {
+	var req loginRequest
+	if err := decodeJSON(c, &req, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	bad := unauthenticated("登录名或密码不正确")
+	if len(req.Password) > 200 || len(req.Login) > 64 {
+		s.fail(c, bad)
+		return
+	}
+	u, hash, err := s.store.UserByLogin(c.Request.Context(), req.Login)
+	if err != nil && slip.AsError(err) == nil {
+		s.fail(c, err)
+		return
+	}
+	if err != nil || u.Disabled || !identity.CheckPassword(hash, req.Password) {
+		s.fail(c, bad)
+		return
+	}
+	cookie, csrf, err := s.store.CreateSession(c.Request.Context(), u.ID, SessionTTL)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: cookie, Path: "/", HttpOnly: true,
+		Secure: c.Request.TLS != nil || s.secureCookies, SameSite: http.SameSiteStrictMode, MaxAge: int(SessionTTL.Seconds())})
+	c.JSON(http.StatusOK, gin.H{"user": u, "csrf_token": csrf})
+}
+
+// logout: POST /api/v1/logout ends the session of the cookie.
+func (s *Server) logout(c *gin.Context) {
+	if cookie, err := c.Cookie(SessionCookie); err == nil {
+		if err := s.store.DeleteSession(c.Request.Context(), cookie); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteStrictMode})
+	c.Status(http.StatusNoContent)
+}
+
+// me: GET /api/v1/me, the caller.
+func (s *Server) me(c *gin.Context) { c.JSON(http.StatusOK, principal(c)) }

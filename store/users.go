@@ -1,0 +1,310 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/slip"
+)
+
+type userRow struct {
+	ID             int64 `gorm:"primaryKey"`
+	Login          string
+	Name           string
+	Role           string
+	DepartmentCode *string
+	PasswordHash   string
+	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+	DisabledAt     *time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+func (r userRow) toUser() identity.User {
+	u := identity.User{ID: r.ID, Login: r.Login, Name: r.Name, Role: slip.Role(r.Role), Disabled: r.DisabledAt != nil}
+	if r.DepartmentCode != nil {
+		u.Department = *r.DepartmentCode
+	}
+	return u
+}
+
+type tokenRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	TokenHash  string
+	Label      string
+	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt  *time.Time
+	RevokedAt  *time.Time
+	LastUsedAt *time.Time
+}
+
+func (tokenRow) TableName() string { return "api_tokens" }
+
+type sessionRow struct {
+	TokenHash string `gorm:"primaryKey"`
+	UserID    int64
+	CsrfToken string
+	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt time.Time
+}
+
+func (sessionRow) TableName() string { return "sessions" }
+
+// CreateUser adds a user; passwordHash may be empty (token-only user).
+func (s *Store) CreateUser(ctx context.Context, u identity.User, passwordHash string) (identity.User, error) {
+	if err := u.Validate(); err != nil {
+		return identity.User{}, err
+	}
+	if u.Department != "" {
+		missing, err := s.MissingDepartments(ctx, []string{u.Department})
+		if err != nil {
+			return identity.User{}, err
+		}
+		if len(missing) > 0 {
+			return identity.User{}, slip.Unprocessable(slip.CodeUnknownDepartment, "department", "单位不存在：%s", u.Department)
+		}
+	}
+	row := userRow{Login: u.Login, Name: strings.TrimSpace(u.Name), Role: string(u.Role), PasswordHash: passwordHash, CreatedAt: time.Now().UTC()}
+	if u.Department != "" {
+		row.DepartmentCode = &u.Department
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&userRow{}).Where("login = ?", u.Login).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return &slip.Error{Kind: slip.KindConflict, Code: slip.CodeDuplicate, Field: "login", Message: fmt.Sprintf("登录名 %s 已存在", u.Login)}
+		}
+		return tx.Create(&row).Error
+	})
+	if err != nil {
+		if de := slip.AsError(err); de != nil {
+			return identity.User{}, de
+		}
+		return identity.User{}, fmt.Errorf("create user %s: %w", u.Login, err)
+	}
+	return row.toUser(), nil
+}
+
+// UserByLogin finds a user and their password hash.
+func (s *Store) UserByLogin(ctx context.Context, login string) (identity.User, string, error) {
+	var row userRow
+	err := s.db.WithContext(ctx).Where("login = ?", login).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return identity.User{}, "", slip.NotFound("用户", login)
+	}
+	if err != nil {
+		return identity.User{}, "", fmt.Errorf("find user %s: %w", login, err)
+	}
+	return row.toUser(), row.PasswordHash, nil
+}
+
+// ListUsers returns every user by login.
+func (s *Store) ListUsers(ctx context.Context) ([]identity.User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Order("login").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	out := make([]identity.User, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.toUser())
+	}
+	return out, nil
+}
+
+// DisableUser stops a user from signing in; their tokens stop working.
+func (s *Store) DisableUser(ctx context.Context, login string) error {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("login = ? AND disabled_at IS NULL", login).Update("disabled_at", time.Now().UTC())
+	if res.Error != nil {
+		return fmt.Errorf("disable user %s: %w", login, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		if _, _, err := s.UserByLogin(ctx, login); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Token describes an API token without its secret.
+type Token struct {
+	ID        int64      `json:"id"`
+	UserID    int64      `json:"user_id"`
+	Label     string     `json:"label"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	RevokedAt *time.Time `json:"revoked_at"`
+}
+
+// CreateToken issues an API token for a user and returns it in plain text:
+// the only time it is ever seen. ttl 0 means no expiry.
+func (s *Store) CreateToken(ctx context.Context, userID int64, label string, ttl time.Duration) (string, Token, error) {
+	plain, hash, err := identity.NewSecret(identity.TokenPrefix)
+	if err != nil {
+		return "", Token{}, err
+	}
+	now := time.Now().UTC()
+	row := tokenRow{UserID: userID, TokenHash: hash, Label: label, CreatedAt: now}
+	if ttl > 0 {
+		exp := now.Add(ttl)
+		row.ExpiresAt = &exp
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return "", Token{}, fmt.Errorf("create token for user %d: %w", userID, err)
+	}
+	return plain, Token{ID: row.ID, UserID: userID, Label: label, CreatedAt: now, ExpiresAt: row.ExpiresAt}, nil
+}
+
+// RevokeToken ends a token now.
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	res := s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now().UTC())
+	if res.Error != nil {
+		return fmt.Errorf("revoke token %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return slip.NotFound("令牌", fmt.Sprint(id))
+	}
+	return nil
+}
+
+// errBadCredentials is what every failed authentication looks like, so a
+// caller cannot tell a revoked token from an unknown one.
+var errBadCredentials = &slip.Error{Kind: slip.KindUnauthorized, Code: slip.CodeUnauthenticated, Message: "身份凭证无效、已过期或已撤销，请重新登录"}
+
+// Authenticate finds the enabled user of a live API token.
+func (s *Store) Authenticate(ctx context.Context, plainToken string, now time.Time) (identity.User, error) {
+	var tok tokenRow
+	err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(plainToken)).Take(&tok).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return identity.User{}, errBadCredentials
+	}
+	if err != nil {
+		return identity.User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
+		return identity.User{}, errBadCredentials
+	}
+	u, err := s.enabledUser(ctx, tok.UserID)
+	if err != nil {
+		return identity.User{}, err
+	}
+	// Record use at most once a minute per token: a write per request
+	// would cost more than it tells.
+	s.db.WithContext(ctx).Model(&tokenRow{}).
+		Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", tok.ID, now.Add(-time.Minute).UTC()).
+		Update("last_used_at", now.UTC())
+	return u, nil
+}
+
+func (s *Store) enabledUser(ctx context.Context, id int64) (identity.User, error) {
+	var row userRow
+	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return identity.User{}, errBadCredentials
+		}
+		return identity.User{}, fmt.Errorf("authenticate user %d: %w", id, err)
+	}
+	if row.DisabledAt != nil {
+		return identity.User{}, errBadCredentials
+	}
+	return row.toUser(), nil
+}
+
+// CreateSession starts a web session and returns its cookie value and CSRF
+// token.
+func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (cookie, csrf string, err error) {
+	cookie, hash, err := identity.NewSecret("")
+	if err != nil {
+		return "", "", err
+	}
+	csrf, _, err = identity.NewSecret("")
+	if err != nil {
+		return "", "", err
+	}
+	now := time.Now().UTC()
+	row := sessionRow{TokenHash: hash, UserID: userID, CsrfToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return "", "", fmt.Errorf("create session: %w", err)
+	}
+	return cookie, csrf, nil
+}
+
+// SessionUser finds the user of a live session and the session's CSRF token.
+func (s *Store) SessionUser(ctx context.Context, cookie string, now time.Time) (identity.User, string, error) {
+	var row sessionRow
+	err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(cookie)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return identity.User{}, "", errBadCredentials
+	}
+	if err != nil {
+		return identity.User{}, "", fmt.Errorf("find session: %w", err)
+	}
+	if !now.Before(row.ExpiresAt) {
+		return identity.User{}, "", errBadCredentials
+	}
+	u, err := s.enabledUser(ctx, row.UserID)
+	return u, row.CsrfToken, err
+}
+
+// DeleteSession ends a web session.
+func (s *Store) DeleteSession(ctx context.Context, cookie string) error {
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(cookie)).Delete(&sessionRow{}).Error; err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// AuditQuery selects timeline events across slips.
+type AuditQuery struct {
+	ActorID int64  // 0: anyone
+	From    string // YYYY-MM-DD, Beijing, inclusive; empty: unbounded
+	To      string
+	Limit   int
+}
+
+// Audit lists events across all slips, newest first.
+func (s *Store) Audit(ctx context.Context, q AuditQuery) ([]slip.Event, error) {
+	db := s.db.WithContext(ctx).Model(&eventRow{})
+	if q.ActorID != 0 {
+		db = db.Where("actor_id = ?", q.ActorID)
+	}
+	if q.From != "" {
+		from, err := slip.ParseDate(q.From)
+		if err != nil {
+			return nil, slip.Invalid("from", "日期格式应为 YYYY-MM-DD")
+		}
+		db = db.Where("occurred_at >= ?", from.UTC())
+	}
+	if q.To != "" {
+		to, err := slip.ParseDate(q.To)
+		if err != nil {
+			return nil, slip.Invalid("to", "日期格式应为 YYYY-MM-DD")
+		}
+		db = db.Where("occurred_at < ?", to.AddDate(0, 0, 1).UTC())
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var rows []eventRow
+	if err := db.Order("occurred_at DESC, slip_id, seq DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	out := make([]slip.Event, 0, len(rows))
+	for _, r := range rows {
+		e, err := r.toEvent()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
