@@ -1,39 +1,31 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/duban-gov/duban/internal/jsonbody"
 )
 
 // decodeJSON reads exactly one JSON value into dst, refusing unknown fields
 // and trailing data. An empty body is allowed when emptyOK, leaving dst as is.
 func decodeJSON(c *gin.Context, dst any, emptyOK bool) error {
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
-	if errors.Is(err, io.EOF) && emptyOK {
+	err := jsonbody.Decode(c.Request.Body, dst, emptyOK)
+	switch {
+	case err == nil:
 		return nil
-	}
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return &httpError{status: http.StatusRequestEntityTooLarge, code: "body_too_large", message: fmt.Sprintf("请求体超过 %d 字节", MaxBodyBytes)}
-		}
-		if errors.Is(err, io.EOF) {
-			return badRequest("invalid_json", "请求体不能为空")
-		}
-		return badRequest("invalid_json", "请求体不是有效的 JSON 或含有未知字段："+err.Error())
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	case errors.Is(err, jsonbody.ErrTooLarge):
+		return &httpError{status: http.StatusRequestEntityTooLarge, code: "body_too_large", message: fmt.Sprintf("请求体超过 %d 字节", MaxBodyBytes)}
+	case errors.Is(err, jsonbody.ErrEmpty):
+		return badRequest("invalid_json", "请求体不能为空")
+	case errors.Is(err, jsonbody.ErrTrailing):
 		return badRequest("invalid_json", "请求体在 JSON 之后还有多余内容")
 	}
-	return nil
+	return badRequest("invalid_json", "请求体不是有效的 JSON 或含有未知字段："+err.Error())
 }
 
 // allowQuery refuses query parameters other than the named ones, so that a

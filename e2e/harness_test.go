@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -45,7 +46,10 @@ type system struct {
 }
 
 // start brings up a whole system on a fresh PostgreSQL database.
-func start(tb testing.TB) *system {
+func start(tb testing.TB) *system { return startWith(tb, nil) }
+
+// startWith lets a test adjust the API's dependencies (rate limits, say).
+func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 	tb.Helper()
 	st := storetest.Open(tb, store.Postgres)
 	t, ok := tb.(*testing.T)
@@ -77,7 +81,7 @@ func start(tb testing.TB) *system {
 	tb.Cleanup(w.Stop)
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := api.NewRouter(api.Deps{
+	deps := api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: tc, TaskQueue: workflows.TaskQueue,
 			Calendar: strict, Policies: reminder.DefaultPolicies(), Now: time.Now, Log: log}),
@@ -86,8 +90,14 @@ func start(tb testing.TB) *system {
 		Log:      log,
 		Calendar: strict,
 		Colours:  lenient,
-	})
-	srv := httptest.NewServer(h)
+		// Tests write fast; TestRateLimit sets its own limits.
+		WritesPerSecond: 1000,
+		WriteBurst:      1000,
+	}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	srv := httptest.NewServer(api.NewRouter(deps))
 	tb.Cleanup(srv.Close)
 	s := &system{temporal: tc, store: st, url: srv.URL, http: &http.Client{Timeout: 30 * time.Second},
 		tokens: map[string]string{}, users: map[string]identity.User{}}
@@ -96,10 +106,20 @@ func start(tb testing.TB) *system {
 }
 
 // addUser creates a user straight in the store, with an API token.
-func (s *system) addUser(tb testing.TB, u identity.User) {
+func (s *system) addUser(tb testing.TB, u identity.User) { s.addUserWithPassword(tb, u, "") }
+
+// addUserWithPassword creates a user who can also sign in on the web.
+func (s *system) addUserWithPassword(tb testing.TB, u identity.User, password string) {
 	tb.Helper()
 	ctx := context.Background()
-	created, err := s.store.CreateUser(ctx, u, "")
+	var hash string
+	if password != "" {
+		var err error
+		if hash, err = identity.HashPassword(password); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	created, err := s.store.CreateUser(ctx, u, hash)
 	if err != nil {
 		tb.Fatalf("create user %s: %v", u.Login, err)
 	}
@@ -268,3 +288,6 @@ func draft(title string) map[string]any {
 }
 
 func path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// urlQuery escapes a query parameter value.
+func urlQuery(v string) string { return url.QueryEscape(v) }
