@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -85,21 +86,10 @@ func migrateCommand() *cobra.Command {
 		Use:   "migrate",
 		Short: "Bring the ledger schema up to date (safe to run repeatedly and concurrently)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			cfg, err := configFromEnv(true)
-			if err != nil {
-				return err
-			}
-			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.Migrate(ctx); err != nil {
-				return err
-			}
-			fmt.Println("schema up to date")
-			return nil
+			return withStore(cmd.Context(), func(context.Context, *store.Store) error {
+				fmt.Println("schema up to date")
+				return nil
+			})
 		},
 	}
 }
