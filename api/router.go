@@ -105,6 +105,7 @@ func NewRouter(d Deps) http.Handler {
 	// not found), an admin none.
 	slips := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment))
 	slips.GET("/slips", s.listSlips)
+	slips.GET("/slips/export", s.exportSlips)
 	slips.GET("/slips/:id", s.getSlip)
 	slips.GET("/slips/:id/timeline", s.getTimeline)
 	slips.GET("/stats/closure", s.closureStats)

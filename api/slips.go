@@ -244,8 +244,8 @@ func (s *Server) listSlips(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor, "total": page.Total})
 }
 
-func (s *Server) ledgerFilter(c *gin.Context, now clock) (store.Filter, error) {
-	if err := allowQuery(c, "status", "department", "batch", "category", "overdue", "color", "escalation", "q", "page_size", "cursor"); err != nil {
+func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {
+	if err := allowQuery(c, append([]string{"status", "department", "batch", "category", "overdue", "color", "escalation", "q", "page_size", "cursor"}, extra...)...); err != nil {
 		return store.Filter{}, err
 	}
 	f := store.Filter{

@@ -102,6 +102,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/departments", nil, all(ok)},
 		{"GET", "/api/v1/calendar?from=2026-10-01&to=2026-10-31", nil, all(ok)},
 		{"GET", "/api/v1/slips", nil, all(ok, "admin", forb)},
+		{"GET", "/api/v1/slips/export?format=csv", nil, all(ok, "admin", forb)},
 		{"GET", "/api/v1/slips/" + a, nil, all(ok, "jtj", nf, "admin", forb)},
 		{"GET", "/api/v1/slips/" + a + "/timeline", nil, all(ok, "jtj", nf, "admin", forb)},
 		{"GET", "/api/v1/slips/" + d, nil, all(ok, "zjj", nf, "fgw", nf, "admin", forb)},

@@ -5,6 +5,7 @@
 //	duban worker   the Temporal worker    (production: scale out)
 //	duban migrate  bring the ledger schema up to date
 //	duban user     add users, issue and revoke their API tokens
+//	duban seed     write realistic test data straight to the ledger (benchmarks)
 //
 // Production processes are configured by environment variables; see config.go.
 package main
@@ -31,7 +32,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand())
+	root.AddCommand(devCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "duban:", err)
 		os.Exit(1)

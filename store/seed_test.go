@@ -1,0 +1,436 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+)
+
+// seedNow is the instant the test ledgers are seeded as of: late in the
+// year, so old slips have had time to close and recent ones have not.
+var seedNow = time.Date(2026, 11, 20, 15, 0, 0, 0, slip.Zone)
+
+// seedOptions writes in small transactions, so that on PostgreSQL several
+// commit concurrently and out of order.
+func seedOptions(slips, depts int, seed int64) store.SeedOptions {
+	return store.SeedOptions{Slips: slips, Departments: depts, Year: 2026, Seed: seed, Now: seedNow, Batch: 64}
+}
+
+// allSlips walks the whole ledger, newest first.
+func allSlips(t *testing.T, st *store.Store, f store.Filter, batch int) []slip.Slip {
+	t.Helper()
+	var out []slip.Slip
+	require.NoError(t, st.EachSlip(ctx, f, batch, func(s slip.Slip) error {
+		out = append(out, s)
+		return nil
+	}))
+	return out
+}
+
+func TestSeedWritesAConsistentLedger(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		o := seedOptions(500, 20, 7)
+		var progress []int
+		o.Progress = func(done int) { progress = append(progress, done) }
+		rep, err := st.Seed(ctx, o)
+		require.NoError(t, err)
+		require.Len(t, progress, 8, "one call per committed batch of 64")
+		assert.Equal(t, 500, progress[len(progress)-1])
+		assert.Equal(t, 500, rep.Slips)
+		assert.Equal(t, 20, rep.Departments)
+		assert.Equal(t, 20, rep.CreatedDepartments)
+		assert.Equal(t, "督〔2026〕1号", rep.FirstNumber)
+		assert.Equal(t, "督〔2026〕500号", rep.LastNumber)
+		t.Logf("seeded: %d events, %d department assignments, statuses %v", rep.Events, rep.SlipDepartments, rep.Statuses)
+
+		depts, err := st.ListDepartments(ctx)
+		require.NoError(t, err)
+		require.Len(t, depts, 20)
+		names := map[string]string{}
+		for _, d := range depts {
+			names[d.Code] = d.Name
+		}
+		assert.Equal(t, "市发展和改革委员会", names["fgw"])
+
+		slips := allSlips(t, st, store.Filter{}, 0)
+		require.Len(t, slips, 500)
+		numbers := map[string]bool{}
+		var events, assignments int64
+		statuses := map[slip.Status]int{}
+		for _, s := range slips {
+			assert.False(t, numbers[s.Number], "number %s twice", s.Number)
+			numbers[s.Number] = true
+			statuses[s.Status]++
+			assignments += int64(1 + len(s.Draft.CoDepartments))
+			checkSeededSlip(t, s, names)
+			timeline, err := st.Timeline(ctx, s.ID)
+			require.NoError(t, err)
+			events += int64(len(timeline))
+			replayTimeline(t, s, timeline)
+		}
+		for n := 1; n <= 500; n++ {
+			assert.True(t, numbers[fmt.Sprintf("督〔2026〕%d号", n)], "number %d missing", n)
+		}
+		assert.Equal(t, rep.Events, events)
+		assert.Equal(t, rep.SlipDepartments, assignments)
+		assert.Equal(t, rep.Statuses, statuses)
+
+		// A slip issued for real after the seed continues the sequence.
+		issued := time.Date(2026, 11, 20, 16, 0, 0, 0, slip.Zone)
+		number, err := st.RecordIssued(ctx, newSlip("after-seed", issued, "fgw"))
+		require.NoError(t, err)
+		assert.Equal(t, "督〔2026〕501号", number)
+	})
+}
+
+// checkSeededSlip checks what the office wrote on a seeded slip.
+func checkSeededSlip(t *testing.T, s slip.Slip, names map[string]string) {
+	t.Helper()
+	assert.NotEmpty(t, s.Draft.Title)
+	assert.Contains(t, s.Draft.Content, s.Draft.Title)
+	assert.Contains(t, names, s.Draft.LeadDepartment)
+	assert.LessOrEqual(t, len(s.Draft.CoDepartments), 3)
+	seen := map[string]bool{s.Draft.LeadDepartment: true}
+	for _, c := range s.Draft.CoDepartments {
+		assert.Contains(t, names, c)
+		assert.False(t, seen[c], "slip %s: department %s twice", s.Number, c)
+		seen[c] = true
+	}
+	assert.Equal(t, 2026, s.IssuedAt.Year())
+	assert.False(t, s.IssuedAt.After(seedNow), "slip %s issued after now", s.Number)
+	issued, deadline := calendar.DateOf(s.IssuedAt), mustDate(t, s.Draft.Deadline)
+	days := deadline.At(12, 0).Sub(issued.At(12, 0)).Hours() / 24
+	assert.True(t, days >= 5 && days <= 60, "slip %s: deadline %s is %.0f days after issue", s.Number, s.Draft.Deadline, days)
+	assert.GreaterOrEqual(t, s.EffectiveDeadline(), s.Draft.Deadline)
+	assert.Equal(t, s.Extensions > 0, s.EffectiveDeadline() != s.Draft.Deadline, "slip %s", s.Number)
+	assert.LessOrEqual(t, s.ReworkCount, 2)
+	assert.Contains(t, slip.Statuses, s.Status)
+}
+
+func mustDate(t *testing.T, s string) calendar.Date {
+	t.Helper()
+	d, err := calendar.ParseDate(s)
+	require.NoError(t, err)
+	return d
+}
+
+// replayTimeline rebuilds the slip from its timeline through the slip's own
+// state machine and checks that every event was allowed when it happened and
+// that the ledger row is exactly where the events lead.
+func replayTimeline(t *testing.T, s slip.Slip, timeline []slip.Event) {
+	t.Helper()
+	require.NotEmpty(t, timeline)
+	first := timeline[0]
+	require.Equal(t, slip.ActionIssue, first.Type)
+	require.Equal(t, int64(1), first.Seq)
+	require.True(t, first.At.Equal(s.IssuedAt))
+	r := slip.Slip{ID: s.ID, Draft: s.Draft, IssuedAt: s.IssuedAt, IssuedBy: first.Actor, Status: slip.StatusIssued, Seq: 1,
+		UpdatedAt: s.IssuedAt, Deadline: s.Draft.Deadline, Policy: s.Policy}
+	prev := first
+	for _, e := range timeline[1:] {
+		require.Equal(t, prev.Seq+1, e.Seq, "slip %s: seq gap", s.Number)
+		require.False(t, e.At.Before(prev.At), "slip %s: event %d before event %d", s.Number, e.Seq, prev.Seq)
+		require.False(t, e.At.After(seedNow), "slip %s: event %d after now", s.Number, e.Seq)
+		var got slip.Event
+		if e.Type.System() {
+			level, _ := e.Payload["level"].(float64)
+			offset, _ := e.Payload["days_offset"].(float64)
+			var ok bool
+			got, ok = r.Remind(slip.Reminder{Kind: e.Type, Level: int(level), DaysOffset: int(offset)}, e.At)
+			require.True(t, ok, "slip %s: reminder %d (%s) does not apply in status %s", s.Number, e.Seq, e.Type, r.Status)
+		} else {
+			var err error
+			got, err = r.Apply(commandOf(e), e.At)
+			require.NoError(t, err, "slip %s: event %d (%s)", s.Number, e.Seq, e.Type)
+		}
+		require.Equal(t, e.From, got.From, "slip %s: event %d", s.Number, e.Seq)
+		if e.Type.System() {
+			require.Equal(t, slip.RoleSystem, e.ActorRole)
+		} else {
+			require.Equal(t, slip.ActedBy(e.Type), e.ActorRole, "slip %s: event %d (%s) by the role the table names", s.Number, e.Seq, e.Type)
+		}
+		require.Equal(t, e.To, got.To, "slip %s: event %d", s.Number, e.Seq)
+		prev = e
+	}
+	assert.Equal(t, r.Status, s.Status, "slip %s", s.Number)
+	assert.Equal(t, r.Seq, s.Seq, "slip %s", s.Number)
+	assert.Equal(t, r.ReworkCount, s.ReworkCount, "slip %s", s.Number)
+	assert.Equal(t, r.LatestProgress, s.LatestProgress, "slip %s", s.Number)
+	assert.Equal(t, r.EffectiveDeadline(), s.EffectiveDeadline(), "slip %s", s.Number)
+	assert.Equal(t, r.Extensions, s.Extensions, "slip %s", s.Number)
+	assert.Equal(t, r.EscalationLevel, s.EscalationLevel, "slip %s", s.Number)
+	assert.Equal(t, r.AckReminded, s.AckReminded, "slip %s", s.Number)
+	assert.Equal(t, r.PendingExtension != nil, s.PendingExtension != nil, "slip %s", s.Number)
+	assert.True(t, r.UpdatedAt.Equal(s.UpdatedAt), "slip %s: updated_at", s.Number)
+	for name, pair := range map[string][2]*time.Time{
+		"acknowledged_at": {r.AcknowledgedAt, s.AcknowledgedAt}, "resolved_at": {r.ResolvedAt, s.ResolvedAt},
+		"closed_at": {r.ClosedAt, s.ClosedAt}, "cancelled_at": {r.CancelledAt, s.CancelledAt},
+		"last_reminder_at": {r.LastReminderAt, s.LastReminderAt},
+	} {
+		want, got := pair[0], pair[1]
+		if assert.Equal(t, want == nil, got == nil, "slip %s: %s", s.Number, name) && want != nil {
+			assert.True(t, want.Equal(*got), "slip %s: %s %s, want %s", s.Number, name, got, want)
+		}
+	}
+}
+
+// commandOf is the command an action event records.
+func commandOf(e slip.Event) slip.Command {
+	cmd := slip.Command{Action: e.Type, Actor: e.Actor}
+	str := func(k string) string { v, _ := e.Payload[k].(string); return v }
+	cmd.Text, cmd.Summary, cmd.Comment, cmd.Reason, cmd.Deadline = str("text"), str("summary"), str("comment"), str("reason"), str("deadline")
+	if v, ok := e.Payload["approved"].(bool); ok {
+		cmd.Approved = &v
+	}
+	if ev, ok := e.Payload["evidence"].([]any); ok {
+		for _, x := range ev {
+			cmd.Evidence = append(cmd.Evidence, x.(string))
+		}
+	}
+	return cmd
+}
+
+func TestSeedStatusMixIsRealistic(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	_, err := st.Seed(ctx, seedOptions(2000, 200, 11))
+	require.NoError(t, err)
+	slips := allSlips(t, st, store.Filter{}, 0)
+
+	var old, oldClosed, recent, recentClosed, cancelled, reworked, extended, escalated, ackReminded, streetLed int
+	for _, s := range slips {
+		age := seedNow.Sub(s.IssuedAt)
+		switch {
+		case age > 120*24*time.Hour:
+			old++
+			if s.Status == slip.StatusClosed {
+				oldClosed++
+			}
+		case age < 14*24*time.Hour:
+			recent++
+			if s.Status == slip.StatusClosed {
+				recentClosed++
+			}
+		}
+		if s.Status == slip.StatusCancelled {
+			cancelled++
+		}
+		if s.ReworkCount > 0 {
+			reworked++
+		}
+		if s.Extensions > 0 {
+			extended++
+		}
+		if s.Status.Open() && s.EscalationLevel > 0 {
+			escalated++
+			assert.True(t, s.Overdue(calendar.DateOf(seedNow).String()), "slip %s escalated but not overdue", s.Number)
+		}
+		if s.AckReminded {
+			ackReminded++
+			assert.Equal(t, slip.StatusIssued, s.Status)
+		}
+		if strings.Contains(s.Draft.LeadDepartment, "-") {
+			streetLed++
+		}
+	}
+	t.Logf("old %d (closed %d), recent %d (closed %d), cancelled %d, reworked %d, extended %d, escalated open %d, ack reminded %d, street-led %d",
+		old, oldClosed, recent, recentClosed, cancelled, reworked, extended, escalated, ackReminded, streetLed)
+	require.Positive(t, old)
+	require.Positive(t, recent)
+	closedOld := float64(oldClosed) / float64(old)
+	assert.True(t, closedOld >= 0.85 && closedOld <= 0.97, "%.1f%% of old slips closed", 100*closedOld)
+	assert.Less(t, float64(recentClosed)/float64(recent), 0.3, "recent slips are mostly open")
+	for name, n := range map[string]int{"cancelled": cancelled, "reworked": reworked, "extended": extended,
+		"escalated open": escalated, "ack reminded": ackReminded, "street-led": streetLed} {
+		assert.Positive(t, n, name)
+	}
+}
+
+func TestSeedIsDeterministicAcrossDatabases(t *testing.T) {
+	key := func(ss []slip.Slip) []string {
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = strings.Join([]string{s.ID, s.Number, s.Draft.Title, s.Draft.LeadDepartment, string(s.Status),
+				s.IssuedAt.Format(time.RFC3339Nano), s.EffectiveDeadline(), fmt.Sprint(s.Seq)}, "|")
+		}
+		return out
+	}
+	reference := storetest.Open(t, store.SQLite)
+	_, err := reference.Seed(ctx, seedOptions(300, 30, 42))
+	require.NoError(t, err)
+	want := key(allSlips(t, reference, store.Filter{}, 0))
+
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := st.Seed(ctx, seedOptions(300, 30, 42))
+		require.NoError(t, err)
+		assert.Equal(t, want, key(allSlips(t, st, store.Filter{}, 0)), "same seed, same ledger")
+	})
+
+	other := storetest.Open(t, store.SQLite)
+	_, err = other.Seed(ctx, seedOptions(300, 30, 43))
+	require.NoError(t, err)
+	got := allSlips(t, other, store.Filter{}, 0)
+	same := 0
+	for i, s := range got {
+		if strings.Split(want[i], "|")[2] == s.Draft.Title {
+			same++
+		}
+	}
+	assert.Less(t, same, 100, "another seed draws other titles")
+}
+
+func TestSeedRefusesANonEmptyLedgerUnlessAppending(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := st.Seed(ctx, seedOptions(50, 10, 1))
+		require.NoError(t, err)
+
+		_, err = st.Seed(ctx, seedOptions(50, 10, 1))
+		require.ErrorIs(t, err, store.ErrLedgerNotEmpty)
+
+		more := seedOptions(30, 12, 1)
+		more.Append = true
+		rep, err := st.Seed(ctx, more)
+		require.NoError(t, err)
+		assert.Equal(t, 2, rep.CreatedDepartments, "the first ten are kept")
+		assert.Equal(t, "督〔2026〕51号", rep.FirstNumber)
+		assert.Equal(t, "督〔2026〕80号", rep.LastNumber)
+		slips := allSlips(t, st, store.Filter{}, 0)
+		assert.Len(t, slips, 80, "same seed, new ids")
+	})
+}
+
+func TestSeedNamesEveryDepartmentItOffers(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	rep, err := st.Seed(ctx, store.SeedOptions{Departments: store.MaxSeedDepartments, Year: 2026, Now: seedNow})
+	require.NoError(t, err)
+	assert.Equal(t, store.MaxSeedDepartments, rep.CreatedDepartments)
+	assert.Zero(t, rep.Slips)
+	depts, err := st.ListDepartments(ctx)
+	require.NoError(t, err)
+	require.Len(t, depts, store.MaxSeedDepartments)
+	names := map[string]bool{}
+	streets := 0
+	for _, d := range depts {
+		assert.False(t, names[d.Name], "name %s twice", d.Name)
+		names[d.Name] = true
+		require.NoError(t, d.Validate())
+		if d.ParentCode != "" {
+			streets++
+			assert.True(t, strings.HasSuffix(d.Name, "街道办事处") || strings.HasSuffix(d.Name, "镇人民政府"), d.Name)
+		}
+	}
+	assert.Equal(t, 240, streets)
+	assert.True(t, names["东城区人民路街道办事处"])
+	assert.True(t, names["青山县城关镇人民政府"])
+}
+
+func TestSeedRejectsImpossibleOptions(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	for name, o := range map[string]store.SeedOptions{
+		"too many departments": {Slips: 1, Departments: store.MaxSeedDepartments + 1, Year: 2026, Now: seedNow},
+		"year not begun":       {Slips: 1, Departments: 5, Year: 2027, Now: seedNow},
+		"negative slips":       {Slips: -1, Departments: 5, Year: 2026, Now: seedNow},
+	} {
+		_, err := st.Seed(ctx, o)
+		assert.Error(t, err, name)
+	}
+	page, err := st.ListSlips(ctx, store.Filter{})
+	require.NoError(t, err)
+	assert.Zero(t, page.Total)
+}
+
+func TestEachSlipVisitsTheFilteredLedgerInOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := st.Seed(ctx, seedOptions(300, 20, 5))
+		require.NoError(t, err)
+		everything := allSlips(t, st, store.Filter{}, 0)
+		require.Len(t, everything, 300)
+		today := calendar.DateOf(seedNow).String()
+
+		filters := map[string]store.Filter{
+			"all":                  {},
+			"department":           {Department: "zjj"},
+			"closed":               {Statuses: []slip.Status{slip.StatusClosed}},
+			"open of a department": {Department: "fgw", Statuses: slip.OpenStatuses()},
+			"batch":                {Batch: everything[0].Draft.Batch},
+			"query":                {Query: "小区"},
+			"red":                  {Colour: "red", Today: today, YellowBy: today},
+			"escalated":            {MinEscalation: 1},
+			"nothing":              {Batch: "无此批次"},
+		}
+		for name, f := range filters {
+			if name != "nothing" {
+				require.NotEmpty(t, listAll(t, st, f), "%s: the seed should give this filter something to find", name)
+			}
+			for _, batch := range []int{1, 7, 100, 0} {
+				got := allSlips(t, st, f, batch)
+				assert.Equal(t, listAll(t, st, f), got, "%s, batch %d: the same slips as the ledger pages", name, batch)
+				assert.True(t, slices.IsSortedFunc(got, func(a, b slip.Slip) int { return strings.Compare(b.ID, a.ID) }), "%s: newest first", name)
+			}
+		}
+
+		// The department filter by hand: lead or co-department.
+		var want []string
+		for _, s := range everything {
+			if slices.Contains(s.Draft.Departments(), "zjj") {
+				want = append(want, s.ID)
+			}
+		}
+		var got []string
+		for _, s := range allSlips(t, st, store.Filter{Department: "zjj"}, 9) {
+			got = append(got, s.ID)
+		}
+		require.NotEmpty(t, want)
+		assert.Equal(t, want, got)
+	})
+}
+
+// listAll reads every page of the ledger through ListSlips.
+func listAll(t *testing.T, st *store.Store, f store.Filter) []slip.Slip {
+	t.Helper()
+	var out []slip.Slip
+	f.PageSize = store.MaxPageSize
+	for {
+		page, err := st.ListSlips(ctx, f)
+		require.NoError(t, err)
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out
+		}
+		f.Cursor = page.NextCursor
+	}
+}
+
+func TestEachSlipStopsOnError(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := st.Seed(ctx, seedOptions(40, 5, 3))
+		require.NoError(t, err)
+		stop := errors.New("stop")
+		calls := 0
+		err = st.EachSlip(ctx, store.Filter{}, 4, func(slip.Slip) error {
+			calls++
+			if calls == 6 {
+				return stop
+			}
+			return nil
+		})
+		assert.ErrorIs(t, err, stop)
+		assert.Equal(t, 6, calls)
+
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		err = st.EachSlip(cancelled, store.Filter{}, 4, func(slip.Slip) error { return nil })
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
