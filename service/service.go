@@ -29,6 +29,11 @@ import (
 	"github.com/duban-gov/duban/workflows"
 )
 
+// TemporalTimeout bounds how long a request waits for the workflow to take
+// an action. Past it the caller gets 503 and may retry with the same
+// Idempotency-Key: the action is applied at most once either way.
+const TemporalTimeout = 20 * time.Second
+
 // Slips issues slips and applies actions to them.
 type Slips struct {
 	store     *store.Store
@@ -143,6 +148,8 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 // start starts the slip's workflow (or joins it, if a first attempt already
 // did) and waits until the ledger holds the slip.
 func (s *Slips) start(ctx context.Context, sl slip.Slip) (slip.Slip, error) {
+	ctx, cancel := context.WithTimeout(ctx, TemporalTimeout)
+	defer cancel()
 	wid := workflows.WorkflowID(sl.ID)
 	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       wid,
@@ -203,6 +210,8 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	if updateID == "" {
 		updateID = uuid.NewString()
 	}
+	ctx, cancel := context.WithTimeout(ctx, TemporalTimeout)
+	defer cancel()
 	wid := workflows.WorkflowID(id)
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   wid,
