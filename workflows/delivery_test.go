@@ -61,6 +61,18 @@ func pendingDelivery(t *testing.T, st *store.Store, url string) int64 {
 	return ids[0]
 }
 
+// runDelivery runs the delivery workflow of id to its end, with time skipped
+// over every retry backoff.
+func runDelivery(t *testing.T, st *store.Store, id int64) {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	workflows.Register(env, newActivities(t, st))
+	env.ExecuteWorkflow(workflows.DeliveryWorkflowName, id)
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+}
+
 func delivery(t *testing.T, st *store.Store, id int64) store.Delivery {
 	j, err := st.DeliveryJob(context.Background(), id)
 	require.NoError(t, err)
@@ -76,12 +88,7 @@ func TestWebhookDeliveryRetriesThenSucceeds(t *testing.T) {
 	defer srv.Close()
 	id := pendingDelivery(t, st, srv.URL)
 
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	workflows.Register(env, newActivities(t, st))
-	env.ExecuteWorkflow(workflows.DeliveryWorkflowName, id)
-	require.True(t, env.IsWorkflowCompleted())
-	require.NoError(t, env.GetWorkflowError())
+	runDelivery(t, st, id)
 
 	calls := h.calls()
 	require.Len(t, calls, 3)
@@ -111,12 +118,7 @@ func TestWebhookDeliveryGivesUpVisibly(t *testing.T) {
 			defer srv.Close()
 			id := pendingDelivery(t, st, srv.URL)
 
-			var suite testsuite.WorkflowTestSuite
-			env := suite.NewTestWorkflowEnvironment()
-			workflows.Register(env, newActivities(t, st))
-			env.ExecuteWorkflow(workflows.DeliveryWorkflowName, id)
-			require.True(t, env.IsWorkflowCompleted())
-			require.NoError(t, env.GetWorkflowError())
+			runDelivery(t, st, id)
 
 			d := delivery(t, st, id)
 			assert.Equal(t, store.DeliveryFailed, d.Status)
