@@ -62,7 +62,7 @@ func (s *Server) closureStats(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	now, err := s.clock()
+	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -17,7 +17,7 @@ var colourNames = map[reminder.Colour]string{reminder.Red: "红", reminder.Yello
 // streams the filtered ledger — what the caller may see, nothing else — as
 // the table a supervision office reads, without holding it in memory.
 func (s *Server) exportSlips(c *gin.Context) {
-	now, err := s.clock()
+	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return

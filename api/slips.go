@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -76,22 +77,24 @@ type eventJSON struct {
 
 func (s *Server) today() string { return slip.DateOf(s.now()) }
 
-// clock is the date a response is computed for and the colour threshold.
+// clock is the date a response is computed for, the colour threshold, and
+// who is asking (allowed_actions lists what that caller may do).
 type clock struct {
 	today    string
 	yellowBy string // the last deadline that makes an open slip yellow
+	caller   identity.User
 }
 
 // clock returns today's date and colour threshold. The threshold comes from
 // the lenient (weekends-only for missing years) calendar: a colour must
 // always be shown, and near a year without data it is marked in the logs.
-func (s *Server) clock() (clock, error) {
+func (s *Server) clock(c *gin.Context) (clock, error) {
 	today := s.today()
 	by, err := reminder.YellowBy(s.colours, today)
 	if err != nil {
 		return clock{}, err
 	}
-	return clock{today: today, yellowBy: by}, nil
+	return clock{today: today, yellowBy: by, caller: principal(c)}, nil
 }
 
 var colourLabels = map[reminder.Colour]string{reminder.Red: "红", reminder.Yellow: "黄", reminder.Green: "绿"}
@@ -101,6 +104,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 	allowed := []slip.Action{}
 	for _, a := range slip.Allowed(sl.Status) {
 		switch {
+		case now.caller.MayAct(sl, a) != nil:
 		case a == slip.ActionDecideExtension && sl.PendingExtension == nil:
 		case a == slip.ActionRequestExtension && (sl.PendingExtension != nil || today > sl.EffectiveDeadline()):
 		default:
@@ -160,7 +164,7 @@ func (s *Server) issueSlip(c *gin.Context) {
 		c.Header("Idempotent-Replayed", "true")
 	}
 	c.Header("Location", "/api/v1/slips/"+issued.Slip.ID)
-	now, err := s.clock()
+	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -181,7 +185,7 @@ func (s *Server) getSlip(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	now, err := s.clock()
+	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -222,7 +226,7 @@ func (s *Server) visibleSlip(c *gin.Context) (slip.Slip, error) {
 
 // listSlips: GET /api/v1/slips, the ledger.
 func (s *Server) listSlips(c *gin.Context) {
-	now, err := s.clock()
+	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -360,7 +364,7 @@ func act[T any](s *Server, c *gin.Context, emptyOK bool, build func(T) (slip.Com
 		s.fail(c, err)
 		return
 	}
-	now, err := s.clock()
+	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return

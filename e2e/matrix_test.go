@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,6 +200,15 @@ func TestAccessMatrix(t *testing.T) {
 	s.must(t, http.StatusOK, "GET", "/api/v1/slips?q=交通局", nil, s.as("zjj")...).json(t, &found)
 	if found.Total != 0 {
 		t.Errorf("search as zjj finds jtj's slip")
+	}
+
+	// Each caller is offered only the actions they may take.
+	for login, want := range map[string]string{"office": "cancel", "zjj": "acknowledge request_extension", "fgw": "", "leader": "instruct"} {
+		var v slipView
+		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+a, nil, s.as(login)...).json(t, &v)
+		if got := strings.Join(v.AllowedActions, " "); got != want {
+			t.Errorf("allowed actions on A for %s: %q, want %q", login, got, want)
+		}
 	}
 
 	// The timeline names who acted, in which role, in which request.
