@@ -52,6 +52,11 @@ type closureRowJSON struct {
 	Red          int64    `json:"red"`
 	Yellow       int64    `json:"yellow"`
 	Green        int64    `json:"green"`
+	Acknowledged int64    `json:"acknowledged"`
+	AckTimely    *float64 `json:"ack_timely_rate"`
+	Reviewed     int64    `json:"reviewed"`
+	SentBack     int64    `json:"sent_back"`
+	ReworkRate   *float64 `json:"rework_rate"`
 	ClosureRate  *float64 `json:"closure_rate"`
 	OnTimeRate   *float64 `json:"on_time_rate"`
 }
@@ -70,7 +75,7 @@ func (s *Server) closureStats(c *gin.Context) {
 	q := store.StatsQuery{GroupBy: store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment))),
 		From: c.Query("from"), To: c.Query("to"), Today: now.today, YellowBy: now.yellowBy, VisibleTo: visibleTo(c)}
 	if !q.GroupBy.Valid() {
-		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch 或 category"))
+		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month"))
 		return
 	}
 	for _, p := range []struct{ name, value string }{{"from", q.From}, {"to", q.To}} {
@@ -96,6 +101,7 @@ func (s *Server) closureStats(c *gin.Context) {
 		out = append(out, closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
 			Cancelled: r.Cancelled, Open: r.Open, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
 			Extensions: r.Extensions, Red: r.Red, Yellow: r.Yellow, Green: r.Green,
+			Acknowledged: r.Acknowledged, AckTimely: r.AckTimelyRate(), Reviewed: r.Reviewed, SentBack: r.SentBack, ReworkRate: r.ReworkRate(),
 			ClosureRate: r.ClosureRate(), OnTimeRate: r.OnTimeRate()})
 	}
 	c.JSON(http.StatusOK, gin.H{"group_by": q.GroupBy, "from": q.From, "to": q.To, "items": out})

@@ -197,6 +197,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 			Open        int      `json:"open"`
 			ClosureRate *float64 `json:"closure_rate"`
 			OnTimeRate  *float64 `json:"on_time_rate"`
+			ReworkRate  *float64 `json:"rework_rate"`
+			AckTimely   *float64 `json:"ack_timely_rate"`
 		} `json:"items"`
 	}
 	s.must(t, http.StatusOK, "GET", "/api/v1/stats/closure?group_by=department", nil, s.as("office")...).json(t, &stats)
@@ -205,7 +207,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 	row := stats.Items[0]
 	if row.Key != "zjj" || row.Assigned != 1 || row.Closed != 1 || row.Open != 0 ||
-		row.ClosureRate == nil || *row.ClosureRate != 100 || row.OnTimeRate == nil || *row.OnTimeRate != 100 {
+		row.ClosureRate == nil || *row.ClosureRate != 100 || row.OnTimeRate == nil || *row.OnTimeRate != 100 ||
+		row.ReworkRate == nil || *row.ReworkRate != 100 || row.AckTimely == nil || *row.AckTimely != 100 {
 		t.Fatalf("stats row: %+v", row)
 	}
 }

@@ -16,12 +16,14 @@ const (
 	GroupByDepartment GroupBy = "department"
 	GroupByBatch      GroupBy = "batch"
 	GroupByCategory   GroupBy = "category"
+	GroupByMonth      GroupBy = "month" // the month of issue, YYYY-MM
 )
 
 var groupColumns = map[GroupBy]string{
 	GroupByDepartment: "lead_department",
 	GroupByBatch:      "batch",
 	GroupByCategory:   "category",
+	GroupByMonth:      "SUBSTR(issued_on, 1, 7)",
 }
 
 // Valid reports whether g is a known grouping.
@@ -54,7 +56,21 @@ type ClosureRow struct {
 	Red          int64  `gorm:"column:red_count"`            // open and overdue
 	Yellow       int64  `gorm:"column:yellow_count"`         // open, due soon or a reminder unanswered
 	Green        int64  `gorm:"column:green_count"`          // open and on track
+	// Acknowledged counts slips signed for; AckedOnTime those signed for
+	// before the acknowledgement reminder had to go out.
+	Acknowledged int64 `gorm:"column:acknowledged_count"`
+	AckedOnTime  int64 `gorm:"column:acked_on_time_count"`
+	// Reviewed counts slips that went through re-inspection at least once;
+	// SentBack those sent back at least once (重办).
+	Reviewed int64 `gorm:"column:reviewed_count"`
+	SentBack int64 `gorm:"column:sent_back_count"`
 }
+
+// AckTimelyRate is 及时签收率: acknowledged without a reminder ÷ acknowledged.
+func (r ClosureRow) AckTimelyRate() *float64 { return Percent(r.AckedOnTime, r.Acknowledged) }
+
+// ReworkRate is 重办率: slips sent back at review ÷ slips reviewed.
+func (r ClosureRow) ReworkRate() *float64 { return Percent(r.SentBack, r.Reviewed) }
 
 // ClosureRate is 销号率: closed ÷ (assigned − cancelled), in percent.
 func (r ClosureRow) ClosureRate() *float64 { return Percent(r.Closed, r.Assigned-r.Cancelled) }
@@ -79,7 +95,7 @@ func Percent(n, d int64) *float64 {
 func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, error) {
 	col, ok := groupColumns[q.GroupBy]
 	if !ok {
-		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch 或 category")
+		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month")
 	}
 	open := statusStrings(slip.OpenStatuses())
 	db := s.db.WithContext(ctx).Table("slips").Select(
@@ -93,7 +109,13 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		SUM(extensions) AS extension_count,
 		SUM(CASE WHEN status IN ? AND effective_deadline < ? THEN 1 ELSE 0 END) AS red_count,
 		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND (effective_deadline <= ? OR (status = ? AND ack_reminded)) THEN 1 ELSE 0 END) AS yellow_count,
-		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND effective_deadline > ? AND NOT (status = ? AND ack_reminded) THEN 1 ELSE 0 END) AS green_count`,
+		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND effective_deadline > ? AND NOT (status = ? AND ack_reminded) THEN 1 ELSE 0 END) AS green_count,
+		SUM(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END) AS acknowledged_count,
+		SUM(CASE WHEN acknowledged_at IS NOT NULL AND NOT EXISTS
+			(SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'ack_reminder') THEN 1 ELSE 0 END) AS acked_on_time_count,
+		SUM(CASE WHEN rework_count > 0 OR EXISTS
+			(SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'pass_review') THEN 1 ELSE 0 END) AS reviewed_count,
+		SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END) AS sent_back_count`,
 		slip.StatusClosed, slip.StatusCancelled, open, open, q.Today, slip.StatusClosed,
 		open, q.Today,
 		open, q.Today, q.YellowBy, slip.StatusIssued,

@@ -271,11 +271,21 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, "fgw", f.Key)
 		assert.Equal(t, "单位fgw", f.Label)
 		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, OverdueOpen: 0,
-			ClosedOnTime: 1, Extensions: 1, Green: 1}, f)
+			ClosedOnTime: 1, Extensions: 1, Green: 1, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2}, f)
+		assert.Equal(t, 100.0, *f.AckTimelyRate())
+		assert.Equal(t, 0.0, *f.ReworkRate())
 		assert.Equal(t, 66.7, *f.ClosureRate())
 		assert.Equal(t, 50.0, *f.OnTimeRate())
 		z := rows[1]
 		assert.Equal(t, store.ClosureRow{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
+		assert.Nil(t, z.AckTimelyRate(), "nothing acknowledged: no rate")
+		assert.Nil(t, z.ReworkRate(), "nothing reviewed: no rate")
+
+		months, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByMonth, Today: "2026-07-20", YellowBy: "2026-07-23"})
+		require.NoError(t, err)
+		require.Len(t, months, 1)
+		assert.Equal(t, "2026-07", months[0].Key)
+		assert.EqualValues(t, 7, months[0].Assigned)
 		assert.Equal(t, 0.0, *z.ClosureRate())
 		assert.Nil(t, z.OnTimeRate(), "no closed slips: no on-time rate")
 

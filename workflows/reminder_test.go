@@ -103,6 +103,14 @@ func TestRemindersAndEscalationFireAtExactInstants(t *testing.T) {
 		inbox("department", "zjj"))
 	assert.Equal(t, []string{"due_reminder", "due_reminder", "due_reminder", "urge"}, inbox("department", "fgw"))
 	assert.Equal(t, []string{"supervise", "public_notice", "public_notice"}, inbox("leader", "王副市长"))
+
+	// Acknowledged only after the reminder: not timely; closed late.
+	rows, err := h.store.ClosureStats(t.Context(), store.StatsQuery{GroupBy: store.GroupByDepartment, Today: "2026-10-23", YellowBy: "2026-10-28"})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	assert.Equal(t, 0.0, *rows[0].AckTimelyRate())
+	assert.Equal(t, 0.0, *rows[0].OnTimeRate())
+	assert.Equal(t, 100.0, *rows[0].ClosureRate())
 }
 
 // TestApprovedExtensionMovesTheReminders: an extension requested before the
