@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
@@ -32,6 +33,15 @@ type Activities struct {
 	// PublicURL, when set, is where clerks open duban; webhook messages
 	// link to the slip there.
 	PublicURL string
+	// Metrics, when set, counts the events the ledger takes.
+	Metrics *metrics.Registry
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now == nil {
+		return time.Now()
+	}
+	return a.Now()
 }
 
 // PlanRequest asks for the reminders of a slip after an instant.
@@ -64,6 +74,7 @@ func (a *Activities) RecordIssued(ctx context.Context, s slip.Slip) (string, err
 	if err != nil {
 		return "", fmt.Errorf("record issued slip %s: %w", s.ID, err)
 	}
+	a.Metrics.ObserveEvent(string(slip.ActionIssue), false, 0, a.now().Sub(s.IssuedAt))
 	return number, nil
 }
 
@@ -72,5 +83,10 @@ func (a *Activities) Project(ctx context.Context, p Projection) error {
 	if err := a.Store.Project(ctx, p.Slip, p.Event); err != nil {
 		return fmt.Errorf("project event %d of slip %s: %w", p.Event.Seq, p.Slip.ID, err)
 	}
+	level := 0
+	if p.Event.Type.System() {
+		level = p.Slip.EscalationLevel
+	}
+	a.Metrics.ObserveEvent(string(p.Event.Type), p.Event.Type.System(), level, a.now().Sub(p.Event.At))
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -43,6 +44,8 @@ type Deps struct {
 	// SecureCookies marks the session cookie Secure even when TLS ends at a
 	// proxy in front of duban.
 	SecureCookies bool
+	// Metrics, when set, records request latency and is served at /metrics.
+	Metrics *metrics.Registry
 }
 
 // Server holds the handlers' dependencies.
@@ -58,12 +61,13 @@ type Server struct {
 
 	limiter       *rateLimiter
 	secureCookies bool
+	metrics       *metrics.Registry
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
-		secureCookies: d.SecureCookies}
+		secureCookies: d.SecureCookies, metrics: d.Metrics}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5
@@ -88,6 +92,7 @@ func NewRouter(d Deps) http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(s.metrics.Handler()))
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", s.login)
@@ -159,6 +164,7 @@ func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	s.metrics.ObserveHTTP(c.FullPath(), c.Request.Method, c.Writer.Status(), time.Since(start))
 	s.log.InfoContext(c.Request.Context(), "http",
 		"method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", requestID(c))

@@ -25,6 +25,7 @@ import (
 	"github.com/duban-gov/duban/api"
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
@@ -74,9 +75,10 @@ func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 	if err != nil {
 		tb.Fatalf("calendar: %v", err)
 	}
+	m := metrics.New()
 	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w, &activities.Activities{Store: st, Planner: &reminder.Planner{Calendar: lenient},
-		Sender: &notify.Sender{}, Now: time.Now})
+		Sender: &notify.Sender{}, Now: time.Now, Metrics: m})
 	if err := w.Start(); err != nil {
 		tb.Fatalf("start worker: %v", err)
 	}
@@ -95,6 +97,7 @@ func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 		// Tests write fast; TestRateLimit sets its own limits.
 		WritesPerSecond: 1000,
 		WriteBurst:      1000,
+		Metrics:         m,
 	}
 	if adjust != nil {
 		adjust(&deps)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,6 +150,15 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 
 	recordHistory(t, s, id)
+
+	// The metrics saw the same lifecycle.
+	prom := string(s.must(t, http.StatusOK, "GET", "/metrics", nil).body)
+	for _, want := range []string{`duban_slip_events_total{type="sign_off"} 1`, `duban_slip_events_total{type="resolve"} 2`,
+		`duban_http_request_duration_seconds_count{method="POST",route="/api/v1/slips/:id/signoff",status="2xx"} 1`} {
+		if !strings.Contains(prom, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 
 	// The office heard of the extension request, the department of the
 	// decision and of the send-back.

@@ -27,6 +27,9 @@ type config struct {
 	// PublicURL: DUBAN_PUBLIC_URL, the address clerks open duban at, used
 	// for links in webhook messages.
 	PublicURL string
+	// MetricsAddr: DUBAN_METRICS_ADDR, where `worker` serves /metrics and
+	// /healthz (the API serves /metrics on its own port).
+	MetricsAddr string
 }
 
 func getenv(name, fallback string) string {
@@ -50,6 +53,7 @@ func configFromEnv(needDB bool) (config, error) {
 		CalendarFiles:    getenv("DUBAN_CALENDAR_FILES", ""),
 		ReminderPolicies: getenv("DUBAN_REMINDER_POLICIES", ""),
 		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
+		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ":9090"),
 	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/duban-gov/duban/internal/devserver"
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -99,7 +100,8 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 		return err
 	}
 	defer c.Close()
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String())
+	m := metrics.New() // one process: the API's /metrics shows the worker's too
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m)
 	if err != nil {
 		return err
 	}
@@ -115,7 +117,7 @@ Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
 `, time.Since(began).Seconds(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB)
 
-	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, log))
+	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log))
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {

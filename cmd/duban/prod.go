@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -39,7 +40,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, log))
+			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, metrics.New(), log))
 		},
 	}
 }
@@ -69,7 +70,11 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL)
+			m := metrics.New()
+			if cfg.MetricsAddr != "" {
+				serveMetrics(ctx, cfg.MetricsAddr, m, log)
+			}
+			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m)
 			if err != nil {
 				return err
 			}

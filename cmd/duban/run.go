@@ -15,6 +15,7 @@ import (
 
 	"github.com/duban-gov/duban/activities"
 	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
@@ -36,7 +37,7 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 }
 
 // startWorker starts a worker for slip workflows; stop it with Stop.
-func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string) (worker.Worker, error) {
+func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry) (worker.Worker, error) {
 	w := worker.New(c, taskQueue, worker.Options{})
 	workflows.Register(w, &activities.Activities{
 		Store:   st,
@@ -45,6 +46,7 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 		Now:     time.Now,
 
 		PublicURL: publicURL,
+		Metrics:   m,
 	})
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", taskQueue, err)
@@ -59,13 +61,14 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, log *slog.Logger) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger) http.Handler {
 	return api.NewRouter(api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
 			Policies: r.policies, Now: time.Now, Log: log}),
 		Calendar: r.strict,
 		Colours:  r.lenient,
+		Metrics:  m,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err
@@ -108,4 +111,26 @@ func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics and /healthz on addr until ctx ends: the
+// worker's only HTTP surface, for Prometheus and liveness probes.
+func serveMetrics(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	l, err := listen(addr)
+	if err != nil {
+		log.Error("metrics listener", "error", err)
+		return
+	}
+	log.Info("metrics listening", "addr", l.Addr().String())
+	go func() {
+		if err := serveHTTP(ctx, l, mux); err != nil {
+			log.Error("metrics server", "error", err)
+		}
+	}()
 }

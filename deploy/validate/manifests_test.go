@@ -47,6 +47,7 @@ var documentedEnv = []string{
 	"DUBAN_CALENDAR_FILES",
 	"DUBAN_REMINDER_POLICIES",
 	"DUBAN_PUBLIC_URL",
+	"DUBAN_METRICS_ADDR",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.
