@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/slip"
 )
 
 // TestWorkingDayDeadlineAndCalendar issues a slip with a deadline in
@@ -14,6 +18,19 @@ func TestWorkingDayDeadlineAndCalendar(t *testing.T) {
 	d := draft("按工作日计算时限")
 	delete(d, "deadline")
 	d["deadline_working_days"] = 3
+	// Late in a year whose successor's holidays are not published yet, the
+	// count reaches a year without data: that must be an explicit refusal.
+	cal0, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noData *calendar.NoDataError
+	if _, err := cal0.AddWorkingDays(calendar.DateOf(time.Now()), 3); errors.As(err, &noData) {
+		if code := s.must(t, http.StatusUnprocessableEntity, "POST", "/api/v1/slips", d, s.as("office")...).errorCode(t); code != slip.CodeNoCalendarData {
+			t.Fatalf("working days into %d: code %s", noData.Year, code)
+		}
+		t.Skipf("%d has no holiday data yet: refused explicitly, as it should be", noData.Year)
+	}
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", d, s.as("office")...).json(t, &sl)
 	if sl.WorkingDays != 3 || sl.Deadline == "" || sl.Deadline != sl.Original {
