@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 
+	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
 
@@ -72,4 +74,9 @@ func newLogger(level string, json bool) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// openStore opens the ledger named by DUBAN_DATABASE_URL.
+func (c config) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, c.DatabaseURL, store.Options{NumberPrefix: c.NumberPrefix})
 }

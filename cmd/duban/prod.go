@@ -25,7 +25,7 @@ func serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
+			st, err := cfg.openStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -60,7 +60,7 @@ func workerCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
+			st, err := cfg.openStore(ctx)
 			if err != nil {
 				return err
 			}

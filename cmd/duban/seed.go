@@ -47,7 +47,7 @@ It refuses a ledger that already has slips unless --append is given.`,
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
+			st, err := cfg.openStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -108,7 +108,7 @@ func withStore(ctx context.Context, fn func(ctx context.Context, st *store.Store
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{NumberPrefix: cfg.NumberPrefix})
+	st, err := cfg.openStore(ctx)
 	if err != nil {
 		return err
 	}
