@@ -107,10 +107,10 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 		q = q.Where("status IN ?", statusStrings(f.Statuses))
 	}
 	if f.Department != "" {
-		q = q.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", f.Department)
+		q = q.Where(inDepartment, f.Department)
 	}
 	if f.VisibleTo != "" {
-		q = q.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", f.VisibleTo)
+		q = q.Where(inDepartment, f.VisibleTo)
 	}
 	if f.Batch != "" {
 		q = q.Where("batch = ?", f.Batch)
@@ -118,20 +118,12 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)
 	}
-	open := statusStrings(slip.OpenStatuses())
 	if f.OverdueOn != "" {
-		q = q.Where("status IN ? AND effective_deadline < ?", open, f.OverdueOn)
+		c := overdueOn(f.OverdueOn)
+		q = q.Where(c.sql, c.args...)
 	}
-	// The colour rules of reminder.ColourOf, in SQL.
-	switch f.Colour {
-	case "red":
-		q = q.Where("status IN ? AND effective_deadline < ?", open, f.Today)
-	case "yellow":
-		q = q.Where("status IN ? AND effective_deadline >= ? AND (effective_deadline <= ? OR (status = ? AND ack_reminded))",
-			open, f.Today, f.YellowBy, slip.StatusIssued)
-	case "green":
-		q = q.Where("status IN ? AND effective_deadline >= ? AND effective_deadline > ? AND NOT (status = ? AND ack_reminded)",
-			open, f.Today, f.YellowBy, slip.StatusIssued)
+	if c, ok := colourConditions(f.Today, f.YellowBy)[f.Colour]; ok {
+		q = q.Where(c.sql, c.args...)
 	}
 	if f.MinEscalation > 0 {
 		q = q.Where("escalation_level >= ?", f.MinEscalation)

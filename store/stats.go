@@ -98,30 +98,34 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month")
 	}
 	open := statusStrings(slip.OpenStatuses())
-	db := s.db.WithContext(ctx).Table("slips").Select(
-		col+` AS group_key,
+	colours := colourConditions(q.Today, q.YellowBy)
+	overdue := overdueOn(q.Today)
+	// count is SUM(CASE WHEN c THEN 1 ELSE 0 END), its arguments in order.
+	var args []any
+	count := func(c condition) string {
+		args = append(args, c.args...)
+		return "SUM(CASE WHEN " + c.sql + " THEN 1 ELSE 0 END)"
+	}
+	selectSQL := col + ` AS group_key,
 		COUNT(*) AS assigned_count,
-		SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS closed_count,
-		SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS cancelled_count,
-		SUM(CASE WHEN status IN ? THEN 1 ELSE 0 END) AS open_count,
-		SUM(CASE WHEN status IN ? AND effective_deadline < ? THEN 1 ELSE 0 END) AS overdue_open_count,
-		SUM(CASE WHEN status = ? AND resolved_on <= effective_deadline THEN 1 ELSE 0 END) AS closed_on_time_count,
+		` + count(condition{"status = ?", []any{slip.StatusClosed}}) + ` AS closed_count,
+		` + count(condition{"status = ?", []any{slip.StatusCancelled}}) + ` AS cancelled_count,
+		` + count(condition{"status IN ?", []any{open}}) + ` AS open_count,
+		` + count(overdue) + ` AS overdue_open_count,
+		` + count(condition{"status = ? AND resolved_on <= effective_deadline", []any{slip.StatusClosed}}) + ` AS closed_on_time_count,
 		SUM(extensions) AS extension_count,
-		SUM(CASE WHEN status IN ? AND effective_deadline < ? THEN 1 ELSE 0 END) AS red_count,
-		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND (effective_deadline <= ? OR (status = ? AND ack_reminded)) THEN 1 ELSE 0 END) AS yellow_count,
-		SUM(CASE WHEN status IN ? AND effective_deadline >= ? AND effective_deadline > ? AND NOT (status = ? AND ack_reminded) THEN 1 ELSE 0 END) AS green_count,
+		` + count(colours["red"]) + ` AS red_count,
+		` + count(colours["yellow"]) + ` AS yellow_count,
+		` + count(colours["green"]) + ` AS green_count,
 		SUM(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END) AS acknowledged_count,
 		SUM(CASE WHEN acknowledged_at IS NOT NULL AND NOT EXISTS
 			(SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'ack_reminder') THEN 1 ELSE 0 END) AS acked_on_time_count,
 		SUM(CASE WHEN rework_count > 0 OR EXISTS
 			(SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'pass_review') THEN 1 ELSE 0 END) AS reviewed_count,
-		SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END) AS sent_back_count`,
-		slip.StatusClosed, slip.StatusCancelled, open, open, q.Today, slip.StatusClosed,
-		open, q.Today,
-		open, q.Today, q.YellowBy, slip.StatusIssued,
-		open, q.Today, q.YellowBy, slip.StatusIssued)
+		SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END) AS sent_back_count`
+	db := s.db.WithContext(ctx).Table("slips").Select(selectSQL, args...)
 	if q.VisibleTo != "" {
-		db = db.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)", q.VisibleTo)
+		db = db.Where(inDepartment, q.VisibleTo)
 	}
 	if q.From != "" {
 		db = db.Where("issued_on >= ?", q.From)
