@@ -11,8 +11,6 @@ import (
 	"github.com/duban-gov/duban/slip"
 )
 
-var colourNames = map[reminder.Colour]string{reminder.Red: "红", reminder.Yellow: "黄", reminder.Green: "绿"}
-
 // exportSlips: GET /api/v1/slips/export?format=xlsx|csv&<ledger filters>
 // streams the filtered ledger — what the caller may see, nothing else — as
 // the table a supervision office reads, without holding it in memory.
@@ -42,7 +40,7 @@ func (s *Server) exportSlips(c *gin.Context) {
 		names[d.Code] = d.Name
 	}
 	colour := func(sl slip.Slip) string {
-		if name, ok := colourNames[reminder.ColourOf(sl, now.today, now.yellowBy)]; ok {
+		if name := reminder.ColourOf(sl, now.today, now.yellowBy).Label(); name != "" {
 			return name
 		}
 		return ledgerexport.NoColour

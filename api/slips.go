@@ -97,20 +97,15 @@ func (s *Server) clock(c *gin.Context) (clock, error) {
 	return clock{today: today, yellowBy: by, caller: principal(c)}, nil
 }
 
-var colourLabels = map[reminder.Colour]string{reminder.Red: "红", reminder.Yellow: "黄", reminder.Green: "绿"}
-
 func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 	today := now.today
 	allowed := []slip.Action{}
-	for _, a := range slip.Allowed(sl.Status) {
-		switch {
-		case now.caller.MayAct(sl, a) != nil:
-		case a == slip.ActionDecideExtension && sl.PendingExtension == nil:
-		case a == slip.ActionRequestExtension && (sl.PendingExtension != nil || today > sl.EffectiveDeadline()):
-		default:
+	for _, a := range sl.Available(today) {
+		if now.caller.MayAct(sl, a) == nil {
 			allowed = append(allowed, a)
 		}
 	}
+	colour := reminder.ColourOf(sl, today, now.yellowBy)
 	co := sl.Draft.CoDepartments
 	if co == nil {
 		co = []string{}
@@ -129,7 +124,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 		ReworkCount: sl.ReworkCount, LatestProgress: sl.LatestProgress,
 		AcknowledgedAt: sl.AcknowledgedAt, ResolvedAt: sl.ResolvedAt, ClosedAt: sl.ClosedAt, CancelledAt: sl.CancelledAt,
 		UpdatedAt: sl.UpdatedAt, Seq: sl.Seq, AllowedActions: allowed,
-		Colour: reminder.ColourOf(sl, today, now.yellowBy), ColourLabel: colourLabels[reminder.ColourOf(sl, today, now.yellowBy)],
+		Colour: colour, ColourLabel: colour.Label(),
 	}
 }
 

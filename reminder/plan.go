@@ -133,6 +133,19 @@ const (
 	None   Colour = ""
 )
 
+// Label is the colour as a clerk reads it (红, 黄, 绿), or "" for none.
+func (c Colour) Label() string {
+	switch c {
+	case Red:
+		return "红"
+	case Yellow:
+		return "黄"
+	case Green:
+		return "绿"
+	}
+	return ""
+}
+
 // YellowWithin is how many working days before the deadline a slip turns yellow.
 const YellowWithin = 3
 

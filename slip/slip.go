@@ -450,6 +450,23 @@ func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
 	return nil
 }
 
+// Available lists the actions the lifecycle table allows in the slip's
+// status that the extension rules of checkDeadlineChange do not refuse
+// outright on date today: what a screen may offer (it still depends on who
+// asks).
+func (s *Slip) Available(today string) []Action {
+	out := []Action{}
+	for _, a := range Allowed(s.Status) {
+		switch {
+		case a == ActionDecideExtension && s.PendingExtension == nil:
+		case a == ActionRequestExtension && (s.PendingExtension != nil || today > s.EffectiveDeadline()):
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // moveDeadline sets a new effective deadline; escalation starts afresh.
 func (s *Slip) moveDeadline(to string) {
 	s.Deadline = to
