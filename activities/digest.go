@@ -34,11 +34,7 @@ func (a *Activities) SendDigest(ctx context.Context, req DigestRequest) ([]Deliv
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: %w", req.Date, err)
 	}
-	out := make([]Delivery, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, Delivery{ID: id})
-	}
-	return out, nil
+	return deliveries(ids), nil
 }
 
 // composeDigests groups the items by department into one notification each.

@@ -41,11 +41,16 @@ func (a *Activities) Notify(ctx context.Context, n Notice) ([]Delivery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notify event %d of slip %s: %w", n.Event.Seq, n.Slip.ID, err)
 	}
+	return deliveries(ids), nil
+}
+
+// deliveries names the webhook deliveries Store.Notify left pending.
+func deliveries(ids []int64) []Delivery {
 	out := make([]Delivery, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, Delivery{ID: id})
 	}
-	return out, nil
+	return out
 }
 
 // Compose writes the notifications of an event: who hears of it, and what

@@ -127,7 +127,7 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	}
 
 	if d.DeadlineWorkingDays > 0 {
-		if d.Deadline, err = s.workingDayDeadline(today, d.DeadlineWorkingDays); err != nil {
+		if d.Deadline, err = s.workingDayDeadline(now, d.DeadlineWorkingDays); err != nil {
 			return Issued{}, err
 		}
 	}
@@ -242,13 +242,9 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	return s.store.GetSlip(ctx, id)
 }
 
-// workingDayDeadline is the date n working days after today.
-func (s *Slips) workingDayDeadline(today string, n int) (string, error) {
-	from, err := calendar.ParseDate(today)
-	if err != nil {
-		return "", fmt.Errorf("working-day deadline: %w", err)
-	}
-	due, err := s.calendar.AddWorkingDays(from, n)
+// workingDayDeadline is the date n working days after the day of now.
+func (s *Slips) workingDayDeadline(now time.Time, n int) (string, error) {
+	due, err := s.calendar.AddWorkingDays(calendar.DateOf(now), n)
 	var missing *calendar.NoDataError
 	if errors.As(err, &missing) {
 		return "", slip.Unprocessable(slip.CodeNoCalendarData, "deadline_working_days",

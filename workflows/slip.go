@@ -121,9 +121,8 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 				replan = true
 			}
 			snapshot := s
-			ctx = workflow.WithActivityOptions(ctx, projectionOptions)
-			if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: snapshot, Event: ev}).Get(ctx, nil); err != nil {
-				return slip.Slip{}, fmt.Errorf("project %s of slip %s: %w", action, s.ID, err)
+			if err := project(ctx, snapshot, ev); err != nil {
+				return slip.Slip{}, err
 			}
 			logger.Info("slip action applied", "SlipID", s.ID, "Action", action, "Status", s.Status, "Seq", ev.Seq)
 			if notifies(action) && workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) > workflow.DefaultVersion {
@@ -248,17 +247,27 @@ func planReminders(ctx workflow.Context, s slip.Slip, after time.Time) ([]slip.R
 // fireReminder records reminder r on the timeline and notifies whom it
 // concerns, unless the slip has moved past it.
 func fireReminder(ctx workflow.Context, s *slip.Slip, r slip.Reminder) error {
-	var acts *activities.Activities
 	ev, ok := s.Remind(r, workflow.Now(ctx))
 	if !ok {
 		return nil
 	}
 	snapshot := *s
-	if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: snapshot, Event: ev}).Get(ctx, nil); err != nil {
-		return fmt.Errorf("project %s of slip %s: %w", r.Kind, s.ID, err)
+	if err := project(ctx, snapshot, ev); err != nil {
+		return err
 	}
 	workflow.GetLogger(ctx).Info("reminder fired", "SlipID", s.ID, "Kind", r.Kind, "Level", r.Level, "Seq", ev.Seq)
 	return notifyEvent(ctx, snapshot, ev)
+}
+
+// project writes event ev, and the slip s as it stands after it, to the
+// ledger, retrying until the store takes it.
+func project(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
+	var acts *activities.Activities
+	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
+	if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: s, Event: ev}).Get(ctx, nil); err != nil {
+		return fmt.Errorf("project %s of slip %s: %w", ev.Type, s.ID, err)
+	}
+	return nil
 }
 
 // notifies reports whether a person's action is announced to others.
