@@ -117,11 +117,11 @@ func (s *Server) createWebhook(c *gin.Context) {
 	}
 	e := notify.Endpoint{Channel: notify.Channel(strings.TrimSpace(req.Channel)), URL: strings.TrimSpace(req.URL), Secret: strings.TrimSpace(req.Secret)}
 	if err := e.Validate(); err != nil {
-		field := "url"
+		field, msg := "url", err.Error()
 		if ve, ok := err.(*notify.ValidationError); ok {
-			field = ve.Field
+			field, msg = ve.Field, ve.Message
 		}
-		s.fail(c, slip.Invalid(field, "%s", validationMessage(err)))
+		s.fail(c, slip.Invalid(field, "%s", msg))
 		return
 	}
 	h, err := s.store.CreateWebhook(c.Request.Context(), store.Webhook{DepartmentCode: c.Param("code"),
@@ -131,13 +131,6 @@ func (s *Server) createWebhook(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, h)
-}
-
-func validationMessage(err error) string {
-	if ve, ok := err.(*notify.ValidationError); ok {
-		return ve.Message
-	}
-	return err.Error()
 }
 
 // listWebhooks: GET /api/v1/departments/{code}/webhooks.

@@ -80,3 +80,16 @@ func newLogger(level string, json bool) *slog.Logger {
 func (c config) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, c.DatabaseURL, store.Options{NumberPrefix: c.NumberPrefix})
 }
+
+// openMigratedStore opens the ledger and brings its schema up to date.
+func (c config) openMigratedStore(ctx context.Context) (*store.Store, error) {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return st, nil
+}

@@ -47,14 +47,11 @@ It refuses a ledger that already has slips unless --append is given.`,
 			if err != nil {
 				return err
 			}
-			st, err := cfg.openStore(ctx)
+			st, err := cfg.openMigratedStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.Migrate(ctx); err != nil {
-				return err
-			}
 
 			began := time.Now()
 			next := seedProgressEvery

@@ -108,14 +108,11 @@ func withStore(ctx context.Context, fn func(ctx context.Context, st *store.Store
 	if err != nil {
 		return err
 	}
-	st, err := cfg.openStore(ctx)
+	st, err := cfg.openMigratedStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	return fn(ctx, st)
 }
 
