@@ -46,6 +46,12 @@ type slipRow struct {
 	AckReminded         bool
 	LastReminderAt      *time.Time
 	Policy              string // JSON of slip.ReminderPolicy
+
+	// Facts the statistics read without walking the timeline; see
+	// markEventFacts.
+	AckLate          bool // an acknowledgement reminder went out before the slip was signed for
+	Reviewed         bool // the slip went through re-inspection at least once
+	CloseWorkingDays *int // working days from issue to sign-off, once closed
 }
 
 func (slipRow) TableName() string { return "slips" }

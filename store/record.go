@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -81,7 +82,11 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
 			return fmt.Errorf("append event: %w", err)
 		}
-		res := tx.Model(&slipRow{}).Where("id = ? AND last_seq < ?", sl.ID, sl.Seq).Updates(row.progressColumns())
+		cols := row.progressColumns()
+		if sl.Status == slip.StatusClosed {
+			cols["close_working_days"] = s.closeWorkingDays(sl)
+		}
+		res := tx.Model(&slipRow{}).Where("id = ? AND last_seq < ?", sl.ID, sl.Seq).Updates(cols)
 		if res.Error != nil {
 			return fmt.Errorf("update slip row: %w", res.Error)
 		}
@@ -96,10 +101,56 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 				return fmt.Errorf("slip is not on the ledger")
 			}
 		}
+		// Facts only ever become true, whatever order projections land in.
+		if fact := eventFact(e.Type); fact != "" {
+			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Update(fact, true).Error; err != nil {
+				return fmt.Errorf("mark %s: %w", fact, err)
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("project event %d of slip %s: %w", e.Seq, sl.ID, err)
 	}
 	return nil
+}
+
+// eventFact names the slip column an event of type t makes true for good:
+// an acknowledgement reminder makes the acknowledgement late (及时签收率), a
+// review outcome makes the slip reviewed (重办率's denominator).
+func eventFact(t slip.Action) string {
+	switch t {
+	case slip.EventAckReminder:
+		return "ack_late"
+	case slip.ActionPassReview, slip.ActionSendBack:
+		return "reviewed"
+	}
+	return ""
+}
+
+// markEventFacts sets the facts of a timeline on a row being written whole
+// (the seed generator), as Project sets them event by event.
+func markEventFacts(row *slipRow, events []slip.Event) {
+	for _, e := range events {
+		switch eventFact(e.Type) {
+		case "ack_late":
+			row.AckLate = true
+		case "reviewed":
+			row.Reviewed = true
+		}
+	}
+}
+
+// closeWorkingDays counts the working days from a closed slip's issue to its
+// sign-off on the store's calendar (0 for one closed on the day of issue),
+// or nil when the calendar cannot say.
+func (s *Store) closeWorkingDays(sl slip.Slip) *int {
+	if sl.ClosedAt == nil {
+		return nil
+	}
+	n, err := s.opts.Calendar.WorkingDaysBetween(calendar.DateOf(sl.IssuedAt), calendar.DateOf(*sl.ClosedAt))
+	if err != nil {
+		return nil
+	}
+	return &n
 }

@@ -517,7 +517,14 @@ func (g *seedGenerator) batch(from, to int) seedBatch {
 			b.err = fmt.Errorf("seed slip %d: %w", i+1, err)
 			return b
 		}
-		b.slips = append(b.slips, newSlipRow(sl, g.year, g.offset+i+1, g.number(i)))
+		row := newSlipRow(sl, g.year, g.offset+i+1, g.number(i))
+		markEventFacts(&row, events)
+		if sl.Status == slip.StatusClosed {
+			if n, err := g.cal.WorkingDaysBetween(calendar.DateOf(sl.IssuedAt), calendar.DateOf(*sl.ClosedAt)); err == nil {
+				row.CloseWorkingDays = &n
+			}
+		}
+		b.slips = append(b.slips, row)
 		for pos, code := range sl.Draft.Departments() {
 			role := "co"
 			if pos == 0 {

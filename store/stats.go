@@ -17,6 +17,9 @@ const (
 	GroupByBatch      GroupBy = "batch"
 	GroupByCategory   GroupBy = "category"
 	GroupByMonth      GroupBy = "month" // the month of issue, YYYY-MM
+	// GroupByAll gives one row over every slip selected: the dashboard's
+	// summary.
+	GroupByAll GroupBy = "all"
 )
 
 var groupColumns = map[GroupBy]string{
@@ -24,6 +27,7 @@ var groupColumns = map[GroupBy]string{
 	GroupByBatch:      "batch",
 	GroupByCategory:   "category",
 	GroupByMonth:      "SUBSTR(issued_on, 1, 7)",
+	GroupByAll:        "'all'",
 }
 
 // Valid reports whether g is a known grouping.
@@ -40,6 +44,8 @@ type StatsQuery struct {
 	YellowBy string
 	// VisibleTo restricts the counts to one department's slips (lead or co).
 	VisibleTo string
+	// Lead restricts the counts to the slips one department leads.
+	Lead string
 }
 
 // ClosureRow holds the counts of one group.
@@ -64,6 +70,22 @@ type ClosureRow struct {
 	// SentBack those sent back at least once (重办).
 	Reviewed int64 `gorm:"column:reviewed_count"`
 	SentBack int64 `gorm:"column:sent_back_count"`
+	// TimedCloses counts closed slips whose working days to close are known,
+	// and CloseWorkingDays sums those days.
+	TimedCloses      int64 `gorm:"column:timed_close_count"`
+	CloseWorkingDays int64 `gorm:"column:close_working_days_sum"`
+}
+
+// AvgWorkingDaysToClose is the mean number of working days from issue to
+// sign-off over the closed slips, to one decimal (half-up), or nil when none
+// closed.
+func (r ClosureRow) AvgWorkingDaysToClose() *float64 {
+	if r.TimedCloses <= 0 {
+		return nil
+	}
+	tenths := (r.CloseWorkingDays*20 + r.TimedCloses) / (2 * r.TimedCloses)
+	v := float64(tenths) / 10
+	return &v
 }
 
 // AckTimelyRate is 及时签收率: acknowledged without a reminder ÷ acknowledged.
@@ -95,16 +117,17 @@ func Percent(n, d int64) *float64 {
 func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, error) {
 	col, ok := groupColumns[q.GroupBy]
 	if !ok {
-		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month")
+		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month 或 all")
 	}
 	open := statusStrings(slip.OpenStatuses())
 	colours := colourConditions(q.Today, q.YellowBy)
 	overdue := overdueOn(q.Today)
-	// count is SUM(CASE WHEN c THEN 1 ELSE 0 END), its arguments in order.
+	// count is the number of rows where c holds (0 over no rows), its
+	// arguments appended in order.
 	var args []any
 	count := func(c condition) string {
 		args = append(args, c.args...)
-		return "SUM(CASE WHEN " + c.sql + " THEN 1 ELSE 0 END)"
+		return "COALESCE(SUM(CASE WHEN " + c.sql + " THEN 1 ELSE 0 END), 0)"
 	}
 	selectSQL := col + ` AS group_key,
 		COUNT(*) AS assigned_count,
@@ -113,19 +136,22 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		` + count(condition{"status IN ?", []any{open}}) + ` AS open_count,
 		` + count(overdue) + ` AS overdue_open_count,
 		` + count(condition{"status = ? AND resolved_on <= effective_deadline", []any{slip.StatusClosed}}) + ` AS closed_on_time_count,
-		SUM(extensions) AS extension_count,
+		COALESCE(SUM(extensions), 0) AS extension_count,
 		` + count(colours["red"]) + ` AS red_count,
 		` + count(colours["yellow"]) + ` AS yellow_count,
 		` + count(colours["green"]) + ` AS green_count,
-		SUM(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END) AS acknowledged_count,
-		SUM(CASE WHEN acknowledged_at IS NOT NULL AND NOT EXISTS
-			(SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'ack_reminder') THEN 1 ELSE 0 END) AS acked_on_time_count,
-		SUM(CASE WHEN rework_count > 0 OR EXISTS
-			(SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'pass_review') THEN 1 ELSE 0 END) AS reviewed_count,
-		SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END) AS sent_back_count`
+		COALESCE(SUM(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS acknowledged_count,
+		COALESCE(SUM(CASE WHEN acknowledged_at IS NOT NULL AND NOT ack_late THEN 1 ELSE 0 END), 0) AS acked_on_time_count,
+		COALESCE(SUM(CASE WHEN reviewed THEN 1 ELSE 0 END), 0) AS reviewed_count,
+		COALESCE(SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END), 0) AS sent_back_count,
+		COUNT(close_working_days) AS timed_close_count,
+		COALESCE(SUM(close_working_days), 0) AS close_working_days_sum`
 	db := s.db.WithContext(ctx).Table("slips").Select(selectSQL, args...)
 	if q.VisibleTo != "" {
 		db = db.Where(inDepartment, q.VisibleTo)
+	}
+	if q.Lead != "" {
+		db = db.Where("lead_department = ?", q.Lead)
 	}
 	if q.From != "" {
 		db = db.Where("issued_on >= ?", q.From)
@@ -134,7 +160,10 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		db = db.Where("issued_on <= ?", q.To)
 	}
 	var rows []ClosureRow
-	if err := db.Group(col).Order(col).Scan(&rows).Error; err != nil {
+	if q.GroupBy != GroupByAll {
+		db = db.Group(col).Order(col)
+	}
+	if err := db.Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("closure stats by %s: %w", q.GroupBy, err)
 	}
 	if q.GroupBy == GroupByDepartment {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,6 +22,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/duban-gov/duban/calendar"
 )
 
 // Dialect names the SQL database behind a Store.
@@ -36,6 +39,10 @@ const (
 type Options struct {
 	// NumberPrefix starts every slip number: 督 gives 督〔2026〕17号.
 	NumberPrefix string
+	// Calendar counts working days for the statistics (average working days
+	// to close). Nil means the shipped holiday data, weekends only for years
+	// without data.
+	Calendar *calendar.Calendar
 }
 
 // Store is the ledger. It is safe for concurrent use.
@@ -51,6 +58,13 @@ type Store struct {
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.NumberPrefix == "" {
 		opts.NumberPrefix = "督"
+	}
+	if opts.Calendar == nil {
+		cal, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly, Log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return nil, fmt.Errorf("open store: shipped calendar: %w", err)
+		}
+		opts.Calendar = cal
 	}
 	cfg := &gorm.Config{Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
 	var (

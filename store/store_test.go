@@ -271,7 +271,10 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, "fgw", f.Key)
 		assert.Equal(t, "单位fgw", f.Label)
 		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, OverdueOpen: 0,
-			ClosedOnTime: 1, Extensions: 1, Green: 1, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2}, f)
+			ClosedOnTime: 1, Extensions: 1, Green: 1, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2,
+			// f1 signed off 07-09 (6 working days after 07-01), f2 on 07-17 (12).
+			TimedCloses: 2, CloseWorkingDays: 18}, f)
+		assert.Equal(t, 9.0, *f.AvgWorkingDaysToClose())
 		assert.Equal(t, 100.0, *f.AckTimelyRate())
 		assert.Equal(t, 0.0, *f.ReworkRate())
 		assert.Equal(t, 66.7, *f.ClosureRate())
@@ -280,6 +283,22 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, store.ClosureRow{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
 		assert.Nil(t, z.AckTimelyRate(), "nothing acknowledged: no rate")
 		assert.Nil(t, z.ReworkRate(), "nothing reviewed: no rate")
+		assert.Nil(t, z.AvgWorkingDaysToClose(), "nothing closed: no average")
+
+		all, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Today: "2026-07-20", YellowBy: "2026-07-23"})
+		require.NoError(t, err)
+		require.Len(t, all, 1)
+		assert.Equal(t, store.ClosureRow{Key: "all", Assigned: 7, Closed: 2, Cancelled: 1, Open: 4, OverdueOpen: 1,
+			ClosedOnTime: 1, Extensions: 1, Red: 1, Yellow: 1, Green: 2, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2,
+			TimedCloses: 2, CloseWorkingDays: 18}, all[0])
+		lead, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Lead: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"})
+		require.NoError(t, err)
+		assert.EqualValues(t, 3, lead[0].Assigned)
+		none, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, From: "2030-01-01", Today: "2026-07-20", YellowBy: "2026-07-23"})
+		require.NoError(t, err)
+		require.Len(t, none, 1, "the summary of nothing is one row of zeros")
+		assert.Zero(t, none[0].Assigned)
+		assert.Nil(t, none[0].ClosureRate())
 
 		months, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByMonth, Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)

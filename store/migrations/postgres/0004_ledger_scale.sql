@@ -1,0 +1,68 @@
+-- The ledger at a million slips: flags the statistics read without walking
+-- the timeline, sort keys for keyset pagination, keyword search, rankings.
+
+-- ack_late: an acknowledgement reminder went out before the slip was signed
+-- for (ack_reminded is cleared on acknowledgement; this is not).
+-- reviewed: the slip went through re-inspection (复核) at least once.
+-- close_working_days: working days from issue to sign-off (销号).
+ALTER TABLE slips ADD COLUMN ack_late BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE slips ADD COLUMN reviewed BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE slips ADD COLUMN close_working_days INTEGER;
+UPDATE slips SET ack_late = TRUE
+ WHERE EXISTS (SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type = 'ack_reminder');
+UPDATE slips SET reviewed = TRUE
+ WHERE EXISTS (SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type IN ('pass_review', 'send_back'));
+
+-- Keyset pagination: every sort ends in id so a position is a unique key.
+CREATE INDEX slips_due_sort_idx ON slips (effective_deadline, id);
+CREATE INDEX slips_issued_sort_idx ON slips (issued_at, id);
+CREATE INDEX slips_lead_sort_idx ON slips (lead_department, id);
+-- Statistics by lead department over a period.
+CREATE INDEX slips_lead_issued_idx ON slips (lead_department, issued_on);
+CREATE INDEX slips_priority_idx ON slips (priority);
+
+-- Keyword search (q) on Chinese text: trigram indexes when the pg_trgm
+-- extension can be had (it is "trusted", so the database owner may create
+-- it); without it search still works, by scanning.
+DO $$
+BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'pg_trgm unavailable (%), keyword search will scan', SQLERRM;
+END;
+$$;
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+        EXECUTE 'CREATE INDEX slips_title_trgm_idx ON slips USING gin (LOWER(title) gin_trgm_ops)';
+        EXECUTE 'CREATE INDEX slips_content_trgm_idx ON slips USING gin (LOWER(content) gin_trgm_ops)';
+    END IF;
+END;
+$$;
+
+-- Manual 加分/扣分 of a month's ranking, with the reason, by the office.
+CREATE TABLE ranking_adjustments (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    month           TEXT NOT NULL,
+    department_code TEXT NOT NULL REFERENCES departments (code),
+    points          DOUBLE PRECISION NOT NULL,
+    reason          TEXT NOT NULL,
+    created_by      BIGINT REFERENCES users (id),
+    created_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX ranking_adjustments_month_idx ON ranking_adjustments (month, department_code);
+
+-- A month's published ranking (晾晒榜), as taken at month end: it never
+-- changes afterwards, whatever happens to the slips.
+CREATE TABLE ranking_snapshots (
+    month    TEXT PRIMARY KEY,
+    taken_at TIMESTAMPTZ NOT NULL,
+    ranking  TEXT NOT NULL
+);
+CREATE FUNCTION ranking_snapshots_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'published rankings never change (%)', TG_OP;
+END;
+$$;
+CREATE TRIGGER ranking_snapshots_frozen BEFORE UPDATE OR DELETE ON ranking_snapshots
+    FOR EACH ROW EXECUTE FUNCTION ranking_snapshots_frozen();
