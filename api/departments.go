@@ -78,17 +78,8 @@ func (s *Server) closureStats(c *gin.Context) {
 		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month"))
 		return
 	}
-	for _, p := range []struct{ name, value string }{{"from", q.From}, {"to", q.To}} {
-		if p.value == "" {
-			continue
-		}
-		if _, err := slip.ParseDate(p.value); err != nil {
-			s.fail(c, slip.Invalid(p.name, "日期格式应为 YYYY-MM-DD，收到 %q", p.value))
-			return
-		}
-	}
-	if q.From != "" && q.To != "" && q.From > q.To {
-		s.fail(c, slip.Invalid("from", "起始日期 %s 晚于截止日期 %s", q.From, q.To))
+	if err := checkDateRange("from", q.From, "to", q.To); err != nil {
+		s.fail(c, err)
 		return
 	}
 	rows, err := s.store.ClosureStats(c.Request.Context(), q)

@@ -244,7 +244,8 @@ func (s *Server) listSlips(c *gin.Context) {
 }
 
 func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {
-	if err := allowQuery(c, append([]string{"status", "department", "batch", "category", "overdue", "color", "escalation", "q", "page_size", "cursor"}, extra...)...); err != nil {
+	if err := allowQuery(c, append([]string{"status", "department", "lead", "batch", "category", "priority", "overdue", "color", "escalation", "q",
+		"issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor"}, extra...)...); err != nil {
 		return store.Filter{}, err
 	}
 	f := store.Filter{
@@ -252,6 +253,12 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 		Today:      now.today,
 		YellowBy:   now.yellowBy,
 		Department: strings.TrimSpace(c.Query("department")),
+		Lead:       strings.TrimSpace(c.Query("lead")),
+		IssuedFrom: c.Query("issued_from"),
+		IssuedTo:   c.Query("issued_to"),
+		DueFrom:    c.Query("due_from"),
+		DueTo:      c.Query("due_to"),
+		Sort:       store.Sort(c.Query("sort")),
 		Batch:      strings.TrimSpace(c.Query("batch")),
 		Category:   strings.TrimSpace(c.Query("category")),
 		Query:      strings.TrimSpace(c.Query("q")),
@@ -297,12 +304,38 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 		}
 		f.PageSize = n
 	}
-	if f.Cursor != "" {
-		if _, err := store.DecodeCursor(f.Cursor); err != nil {
+	if v := slip.Priority(c.Query("priority")); v != "" {
+		if !v.Valid() {
+			return f, slip.InvalidPriority()
+		}
+		f.Priority = string(v)
+	}
+	if !f.Sort.Valid() {
+		return f, store.InvalidSort()
+	}
+	for _, r := range []struct{ name, from, to string }{{"issued", f.IssuedFrom, f.IssuedTo}, {"due", f.DueFrom, f.DueTo}} {
+		if err := checkDateRange(r.name+"_from", r.from, r.name+"_to", r.to); err != nil {
 			return f, err
 		}
 	}
 	return f, nil
+}
+
+// checkDateRange checks two optional YYYY-MM-DD query values that bound a
+// range, named fromName and toName in the error a clerk reads.
+func checkDateRange(fromName, from, toName, to string) error {
+	for _, p := range []struct{ name, value string }{{fromName, from}, {toName, to}} {
+		if p.value == "" {
+			continue
+		}
+		if _, err := slip.ParseDate(p.value); err != nil {
+			return slip.Invalid(p.name, "日期格式应为 YYYY-MM-DD，收到 %q", p.value)
+		}
+	}
+	if from != "" && to != "" && from > to {
+		return slip.Invalid(fromName, "起始日期 %s 晚于截止日期 %s", from, to)
+	}
+	return nil
 }
 
 // Action request bodies. Each carries only what its action needs.

@@ -45,6 +45,14 @@ var priorityLabels = map[Priority]string{
 	PriorityExtraUrgent: "特急",
 }
 
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool { _, ok := priorityLabels[p]; return ok }
+
+// InvalidPriority is the error for an unknown priority.
+func InvalidPriority() error {
+	return Invalid("priority", "紧急程度只能是 normal（一般）、urgent（急办）或 extra_urgent（特急）")
+}
+
 // Label is the priority as printed on the slip.
 func (p Priority) Label() string {
 	if l, ok := priorityLabels[p]; ok {
@@ -123,8 +131,8 @@ func (d Draft) Validate() error {
 			return err
 		}
 	}
-	if _, ok := priorityLabels[d.Priority]; !ok {
-		return Invalid("priority", "紧急程度只能是 normal（一般）、urgent（急办）或 extra_urgent（特急）")
+	if !d.Priority.Valid() {
+		return InvalidPriority()
 	}
 	if d.LeadDepartment == "" {
 		return Invalid("lead_department", "请指定牵头单位")

@@ -15,32 +15,30 @@ const (
 	MaxExportBatch     = 5000
 )
 
-// EachSlip calls fn with every slip matching f, newest first — the order of
-// the ledger pages — so an export of a million slips holds one batch in
+// EachSlip calls fn with every slip matching f in f.Sort's order — the order
+// of the ledger pages — so an export of a million slips holds one batch in
 // memory, never the whole ledger. f.PageSize and f.Cursor are ignored: the
 // walk always covers everything f selects.
 //
-// The walk is a keyset scan on id in batches of batch rows (0 means
+// The walk is a keyset scan in batches of batch rows (0 means
 // DefaultExportBatch; at most MaxExportBatch), each batch with its
 // departments loaded in one more query. It is not a snapshot: each batch reads
 // the ledger as it is when the batch runs, so a slip that changes status
 // during a long export shows its status at that moment, and slips issued
-// after the walk began (their ids sort above where it started) are not
-// visited. An error from fn stops the walk and is returned as is.
+// after the walk began are visited only if they sort after its position. An error from fn stops the walk and is returned as is.
 func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.Slip) error) error {
 	if batch <= 0 {
 		batch = DefaultExportBatch
 	}
 	batch = min(batch, MaxExportBatch)
-	last := ""
+	if !f.Sort.Valid() {
+		return InvalidSort()
+	}
+	var after *position
 	for {
-		q := s.filtered(ctx, f)
-		if last != "" {
-			q = q.Where("id < ?", last)
-		}
 		var rows []slipRow
-		if err := q.Order("id DESC").Limit(batch).Find(&rows).Error; err != nil {
-			return fmt.Errorf("export ledger after %q: %w", last, err)
+		if err := f.Sort.after(s.filtered(ctx, f), after).Limit(batch).Find(&rows).Error; err != nil {
+			return fmt.Errorf("export ledger after %+v: %w", after, err)
 		}
 		if len(rows) == 0 {
 			return nil
@@ -57,6 +55,7 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 		if len(rows) < batch {
 			return nil
 		}
-		last = rows[len(rows)-1].ID
+		last := rows[len(rows)-1]
+		after = &position{Sort: f.Sort, Key: f.Sort.keyOf(last), ID: last.ID}
 	}
 }

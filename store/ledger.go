@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -38,11 +37,21 @@ type Filter struct {
 	// MinEscalation keeps slips whose escalation level is at least this.
 	MinEscalation int
 	Query         string // substring of title or content
-	PageSize      int
-	Cursor        string // from Page.NextCursor
+	// Lead keeps slips this department leads (牵头); Department matches
+	// lead or co-unit.
+	Lead     string
+	Priority string
+	// IssuedFrom..IssuedTo and DueFrom..DueTo are inclusive date ranges
+	// (YYYY-MM-DD, either end may be empty) on the issue date and on the
+	// effective deadline.
+	IssuedFrom, IssuedTo string
+	DueFrom, DueTo       string
+	Sort                 Sort
+	PageSize             int
+	Cursor               string // from Page.NextCursor, made for the same Sort
 }
 
-// Page is one page of the ledger, newest first.
+// Page is one page of the ledger, in the filter's order.
 type Page struct {
 	Items      []slip.Slip
 	NextCursor string // empty on the last page
@@ -83,18 +92,6 @@ func (s *Store) Timeline(ctx context.Context, id string) ([]slip.Event, error) {
 	return events, nil
 }
 
-// DecodeCursor checks a cursor from a client; it returns a domain error for
-// one this package did not make.
-func DecodeCursor(cursor string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(b) == 0 || len(b) > 64 {
-		return "", slip.Invalid("cursor", "分页游标无效")
-	}
-	return string(b), nil
-}
-
-func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
-
 // escapeLike makes s match literally inside a LIKE pattern with ESCAPE '!'.
 func escapeLike(s string) string {
 	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
@@ -125,6 +122,20 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	if c, ok := colourConditions(f.Today, f.YellowBy)[f.Colour]; ok {
 		q = q.Where(c.sql, c.args...)
 	}
+	if f.Lead != "" {
+		q = q.Where("lead_department = ?", f.Lead)
+	}
+	if f.Priority != "" {
+		q = q.Where("priority = ?", f.Priority)
+	}
+	for _, r := range []struct{ cond, value string }{
+		{"issued_on >= ?", f.IssuedFrom}, {"issued_on <= ?", f.IssuedTo},
+		{"effective_deadline >= ?", f.DueFrom}, {"effective_deadline <= ?", f.DueTo},
+	} {
+		if r.value != "" {
+			q = q.Where(r.cond, r.value)
+		}
+	}
 	if f.MinEscalation > 0 {
 		q = q.Where("escalation_level >= ?", f.MinEscalation)
 	}
@@ -135,34 +146,38 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	return q
 }
 
-// ListSlips returns one page of the ledger matching f, newest first, with
-// keyset pagination: a page does not shift when slips are issued meanwhile.
+// ListSlips returns one page of the ledger matching f, in f.Sort's order,
+// with keyset pagination: a page does not shift when slips are issued
+// meanwhile, and a deep page costs what the first one does.
 func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
+	if !f.Sort.Valid() {
+		return Page{}, InvalidSort()
+	}
 	if f.PageSize <= 0 {
 		f.PageSize = DefaultPageSize
 	}
 	if f.PageSize > MaxPageSize {
 		f.PageSize = MaxPageSize
 	}
+	var after *position
+	if f.Cursor != "" {
+		p, err := f.Sort.decodeCursor(f.Cursor)
+		if err != nil {
+			return Page{}, err
+		}
+		after = p
+	}
 	var page Page
 	if err := s.filtered(ctx, f).Count(&page.Total).Error; err != nil {
 		return Page{}, fmt.Errorf("count ledger: %w", err)
 	}
-	q := s.filtered(ctx, f)
-	if f.Cursor != "" {
-		after, err := DecodeCursor(f.Cursor)
-		if err != nil {
-			return Page{}, err
-		}
-		q = q.Where("id < ?", after)
-	}
 	var rows []slipRow
-	if err := q.Order("id DESC").Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
+	if err := f.Sort.after(s.filtered(ctx, f), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
 		return Page{}, fmt.Errorf("list ledger: %w", err)
 	}
 	if len(rows) > f.PageSize {
 		rows = rows[:f.PageSize]
-		page.NextCursor = encodeCursor(rows[len(rows)-1].ID)
+		page.NextCursor = f.Sort.encodeCursor(rows[len(rows)-1])
 	}
 	items, err := s.withDepartments(ctx, rows)
 	if err != nil {
