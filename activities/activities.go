@@ -16,6 +16,7 @@ import (
 
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -35,6 +36,8 @@ type Activities struct {
 	PublicURL string
 	// Metrics, when set, counts the events the ledger takes.
 	Metrics *metrics.Registry
+	// RankingWeights score the monthly ranking; zero means the defaults.
+	RankingWeights ranking.Weights
 }
 
 func (a *Activities) now() time.Time {

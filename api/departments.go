@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,27 +60,27 @@ type closureRowJSON struct {
 	ReworkRate   *float64 `json:"rework_rate"`
 	ClosureRate  *float64 `json:"closure_rate"`
 	OnTimeRate   *float64 `json:"on_time_rate"`
+	// AvgWorkingDaysToClose is the mean working days from issue to 销号.
+	AvgWorkingDaysToClose *float64 `json:"avg_working_days_to_close"`
 }
 
-// closureStats: GET /api/v1/stats/closure?group_by=&from=&to=.
+func toClosureRowJSON(r store.ClosureRow) closureRowJSON {
+	return closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
+		Cancelled: r.Cancelled, Open: r.Open, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
+		Extensions: r.Extensions, Red: r.Red, Yellow: r.Yellow, Green: r.Green,
+		Acknowledged: r.Acknowledged, AckTimely: r.AckTimelyRate(), Reviewed: r.Reviewed, SentBack: r.SentBack, ReworkRate: r.ReworkRate(),
+		ClosureRate: r.ClosureRate(), OnTimeRate: r.OnTimeRate(), AvgWorkingDaysToClose: r.AvgWorkingDaysToClose()}
+}
+
+// closureStats: GET /api/v1/stats/closure?group_by=&from=&to=&lead=.
 func (s *Server) closureStats(c *gin.Context) {
-	if err := allowQuery(c, "group_by", "from", "to"); err != nil {
-		s.fail(c, err)
+	q, ok := s.statsQuery(c, "group_by")
+	if !ok {
 		return
 	}
-	now, err := s.clock(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	q := store.StatsQuery{GroupBy: store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment))),
-		From: c.Query("from"), To: c.Query("to"), Today: now.today, YellowBy: now.yellowBy, VisibleTo: visibleTo(c)}
-	if !q.GroupBy.Valid() {
+	q.GroupBy = store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment)))
+	if !q.GroupBy.Valid() || q.GroupBy == store.GroupByAll {
 		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month"))
-		return
-	}
-	if err := checkDateRange("from", q.From, "to", q.To); err != nil {
-		s.fail(c, err)
 		return
 	}
 	rows, err := s.store.ClosureStats(c.Request.Context(), q)
@@ -89,11 +90,48 @@ func (s *Server) closureStats(c *gin.Context) {
 	}
 	out := make([]closureRowJSON, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
-			Cancelled: r.Cancelled, Open: r.Open, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
-			Extensions: r.Extensions, Red: r.Red, Yellow: r.Yellow, Green: r.Green,
-			Acknowledged: r.Acknowledged, AckTimely: r.AckTimelyRate(), Reviewed: r.Reviewed, SentBack: r.SentBack, ReworkRate: r.ReworkRate(),
-			ClosureRate: r.ClosureRate(), OnTimeRate: r.OnTimeRate()})
+		out = append(out, toClosureRowJSON(r))
 	}
-	c.JSON(http.StatusOK, gin.H{"group_by": q.GroupBy, "from": q.From, "to": q.To, "items": out})
+	c.JSON(http.StatusOK, gin.H{"group_by": q.GroupBy, "from": q.From, "to": q.To, "lead": q.Lead, "as_of": q.Today, "items": out})
+}
+
+// statsSummary: GET /api/v1/stats/summary?from=&to=&lead= — the dashboard's
+// headline figures over everything the caller may see, as one row.
+func (s *Server) statsSummary(c *gin.Context) {
+	q, ok := s.statsQuery(c)
+	if !ok {
+		return
+	}
+	q.GroupBy = store.GroupByAll
+	rows, err := s.store.ClosureStats(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	summary := closureRowJSON{Key: "all"}
+	if len(rows) == 1 {
+		summary = toClosureRowJSON(rows[0])
+	}
+	c.JSON(http.StatusOK, gin.H{"from": q.From, "to": q.To, "lead": q.Lead, "as_of": q.Today, "summary": summary})
+}
+
+// statsQuery reads the period and lead-department filters shared by the
+// statistics endpoints; on bad input it has answered and returns false.
+func (s *Server) statsQuery(c *gin.Context, extra ...string) (store.StatsQuery, bool) {
+	if err := allowQuery(c, append([]string{"from", "to", "lead"}, extra...)...); err != nil {
+		s.fail(c, err)
+		return store.StatsQuery{}, false
+	}
+	now, err := s.clock(c)
+	if err != nil {
+		s.fail(c, err)
+		return store.StatsQuery{}, false
+	}
+	q := store.StatsQuery{From: c.Query("from"), To: c.Query("to"), Lead: strings.TrimSpace(c.Query("lead")),
+		Today: now.today, YellowBy: now.yellowBy, VisibleTo: visibleTo(c)}
+	if err := checkDateRange("from", q.From, "to", q.To); err != nil {
+		s.fail(c, err)
+		return store.StatsQuery{}, false
+	}
+	return q, true
 }

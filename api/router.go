@@ -16,6 +16,7 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/metrics"
+	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -46,6 +47,8 @@ type Deps struct {
 	SecureCookies bool
 	// Metrics, when set, records request latency and is served at /metrics.
 	Metrics *metrics.Registry
+	// RankingWeights score the monthly ranking; zero means the defaults.
+	RankingWeights ranking.Weights
 }
 
 // Server holds the handlers' dependencies.
@@ -59,15 +62,16 @@ type Server struct {
 	calendar *calendar.Calendar
 	colours  *calendar.Calendar
 
-	limiter       *rateLimiter
-	secureCookies bool
-	metrics       *metrics.Registry
+	limiter        *rateLimiter
+	secureCookies  bool
+	metrics        *metrics.Registry
+	rankingWeights ranking.Weights
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
-		secureCookies: d.SecureCookies, metrics: d.Metrics}
+		secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault()}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5
@@ -114,6 +118,8 @@ func NewRouter(d Deps) http.Handler {
 	slips.GET("/slips/:id", s.getSlip)
 	slips.GET("/slips/:id/timeline", s.getTimeline)
 	slips.GET("/stats/closure", s.closureStats)
+	slips.GET("/stats/summary", s.statsSummary)
+	slips.GET("/rankings", s.getRanking)
 	slips.POST("/slips", s.issueSlip)
 	slips.POST("/slips/:id/acknowledge", s.acknowledge)
 	slips.POST("/slips/:id/progress", s.progress)
@@ -124,6 +130,10 @@ func NewRouter(d Deps) http.Handler {
 	slips.POST("/slips/:id/extension", s.requestExtension)
 	slips.POST("/slips/:id/extension/decision", s.decideExtension)
 	slips.POST("/slips/:id/instruction", s.instruct)
+
+	office := a.Group("", s.requireRole(slip.RoleOffice))
+	office.POST("/rankings/adjustments", s.addRankingAdjustment)
+	office.POST("/rankings/:month/publish", s.publishRanking)
 
 	// Webhooks: an admin for any department, a department for its own.
 	hooks := a.Group("", s.requireRole(slip.RoleAdmin, slip.RoleDepartment), s.ownDepartment)

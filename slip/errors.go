@@ -40,6 +40,7 @@ const (
 	CodeForbidden          = "forbidden"              // the role or department may not do this
 	CodeCSRF               = "csrf_token_invalid"     // a cookie-authenticated write without the session's CSRF token
 	CodeRateLimited        = "rate_limited"           // too many writes: HTTP 429
+	CodeRankingPublished   = "ranking_published"      // the month's ranking is published and frozen
 )
 
 // Forbidden reports an action beyond the caller's rights.

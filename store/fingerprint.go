@@ -20,6 +20,8 @@ var fingerprintQueries = []string{
 	"SELECT COUNT(*) FROM users WHERE disabled_at IS NULL",
 	"SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL",
 	"SELECT COALESCE(SUM(extensions), 0) FROM slips",
+	"SELECT COUNT(*) FROM ranking_adjustments",
+	"SELECT COUNT(*) FROM ranking_snapshots",
 }
 
 // Fingerprint summarises the ledger's contents in one string, so a test can

@@ -70,6 +70,8 @@ type ClosureRow struct {
 	// SentBack those sent back at least once (重办).
 	Reviewed int64 `gorm:"column:reviewed_count"`
 	SentBack int64 `gorm:"column:sent_back_count"`
+	// SendBacks counts send-backs in all: a slip sent back twice counts twice.
+	SendBacks int64 `gorm:"column:send_back_count"`
 	// TimedCloses counts closed slips whose working days to close are known,
 	// and CloseWorkingDays sums those days.
 	TimedCloses      int64 `gorm:"column:timed_close_count"`
@@ -144,6 +146,7 @@ func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, e
 		COALESCE(SUM(CASE WHEN acknowledged_at IS NOT NULL AND NOT ack_late THEN 1 ELSE 0 END), 0) AS acked_on_time_count,
 		COALESCE(SUM(CASE WHEN reviewed THEN 1 ELSE 0 END), 0) AS reviewed_count,
 		COALESCE(SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END), 0) AS sent_back_count,
+		COALESCE(SUM(rework_count), 0) AS send_back_count,
 		COUNT(close_working_days) AS timed_close_count,
 		COALESCE(SUM(close_working_days), 0) AS close_working_days_sum`
 	db := s.db.WithContext(ctx).Table("slips").Select(selectSQL, args...)

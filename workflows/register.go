@@ -15,6 +15,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(SlipWorkflow, workflowRegisterOptions())
 	r.RegisterWorkflowWithOptions(DeliveryWorkflow, workflow.RegisterOptions{Name: DeliveryWorkflowName})
 	r.RegisterWorkflowWithOptions(DigestWorkflow, workflow.RegisterOptions{Name: DigestWorkflowName})
+	r.RegisterWorkflowWithOptions(RankingWorkflow, workflow.RegisterOptions{Name: RankingWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -26,6 +27,9 @@ type config struct {
 	// ReminderPolicies: DUBAN_REMINDER_POLICIES, a JSON file of reminder
 	// policies per category (see reminder.LoadPolicies).
 	ReminderPolicies string
+	// RankingWeights: DUBAN_RANKING_WEIGHTS, a JSON file of the monthly
+	// ranking's weights (see ranking.LoadWeights).
+	RankingWeights string
 	// PublicURL: DUBAN_PUBLIC_URL, the address clerks open duban at, used
 	// for links in webhook messages.
 	PublicURL string
@@ -54,6 +58,7 @@ func configFromEnv(needDB bool) (config, error) {
 
 		CalendarFiles:    getenv("DUBAN_CALENDAR_FILES", ""),
 		ReminderPolicies: getenv("DUBAN_REMINDER_POLICIES", ""),
+		RankingWeights:   getenv("DUBAN_RANKING_WEIGHTS", ""),
 		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
 		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ":9090"),
 	}
@@ -76,14 +81,15 @@ func newLogger(level string, json bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-// openStore opens the ledger named by DUBAN_DATABASE_URL.
-func (c config) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, c.DatabaseURL, store.Options{NumberPrefix: c.NumberPrefix})
+// openStore opens the ledger named by DUBAN_DATABASE_URL; cal counts working
+// days for the statistics (nil: the shipped calendar).
+func (c config) openStore(ctx context.Context, cal *calendar.Calendar) (*store.Store, error) {
+	return store.Open(ctx, c.DatabaseURL, store.Options{NumberPrefix: c.NumberPrefix, Calendar: cal})
 }
 
 // openMigratedStore opens the ledger and brings its schema up to date.
 func (c config) openMigratedStore(ctx context.Context) (*store.Store, error) {
-	st, err := c.openStore(ctx)
+	st, err := c.openStore(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 	}()
 
 	ledgerDB := filepath.Join(absData, "duban.db")
-	st, err := store.Open(ctx, "sqlite:"+ledgerDB, store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+ledgerDB, store.Options{Calendar: r.lenient})
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := cfg.openStore(ctx)
+			st, err := cfg.openStore(ctx, r.lenient)
 			if err != nil {
 				return err
 			}
@@ -60,7 +60,7 @@ func workerCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := cfg.openStore(ctx)
+			st, err := cfg.openStore(ctx, r.lenient)
 			if err != nil {
 				return err
 			}

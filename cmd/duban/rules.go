@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/reminder"
 )
 
-// rules are the working-day calendar and reminder policies a process runs
-// by, loaded once at start.
+// rules are the working-day calendar, reminder policies and ranking weights
+// a process runs by, loaded once at start.
 type rules struct {
 	// strict computes deadlines: a year without holiday data is an error.
 	strict *calendar.Calendar
@@ -18,6 +19,8 @@ type rules struct {
 	// weekends only, with a logged warning, and such reminders are marked.
 	lenient  *calendar.Calendar
 	policies reminder.Policies
+	// weights score the monthly ranking.
+	weights ranking.Weights
 }
 
 // loadRules reads the shipped calendar plus the operator's files
@@ -49,6 +52,12 @@ func loadRules(cfg config, log *slog.Logger) (rules, error) {
 			return rules{}, fmt.Errorf("DUBAN_REMINDER_POLICIES: %w", err)
 		}
 	}
+	weights := ranking.DefaultWeights()
+	if cfg.RankingWeights != "" {
+		if weights, err = ranking.LoadWeights(cfg.RankingWeights); err != nil {
+			return rules{}, fmt.Errorf("DUBAN_RANKING_WEIGHTS: %w", err)
+		}
+	}
 	log.Info("calendar loaded", "years", strict.Years(), "extra_files", len(extra), "policy_categories", len(policies.Categories))
-	return rules{strict: strict, lenient: lenient, policies: policies}, nil
+	return rules{strict: strict, lenient: lenient, policies: policies, weights: weights}, nil
 }

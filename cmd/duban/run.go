@@ -45,17 +45,20 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 		Sender:  &notify.Sender{UserAgent: "duban"},
 		Now:     time.Now,
 
-		PublicURL: publicURL,
-		Metrics:   m,
+		PublicURL:      publicURL,
+		Metrics:        m,
+		RankingWeights: r.weights,
 	})
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", taskQueue, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := workflows.EnsureDigestSchedule(ctx, c, taskQueue); err != nil {
-		w.Stop()
-		return nil, err
+	for _, ensure := range []func(context.Context, client.Client, string) error{workflows.EnsureDigestSchedule, workflows.EnsureRankingSchedule} {
+		if err := ensure(ctx, c, taskQueue); err != nil {
+			w.Stop()
+			return nil, err
+		}
 	}
 	return w, nil
 }
@@ -66,9 +69,10 @@ func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metr
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
 			Policies: r.policies, Now: time.Now, Log: log}),
-		Calendar: r.strict,
-		Colours:  r.lenient,
-		Metrics:  m,
+		Calendar:       r.strict,
+		Colours:        r.lenient,
+		Metrics:        m,
+		RankingWeights: r.weights,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err

@@ -15,7 +15,7 @@ UPDATE slips SET reviewed = TRUE
 
 -- Keyset pagination: every sort ends in id so a position is a unique key.
 CREATE INDEX slips_due_sort_idx ON slips (effective_deadline, id);
-CREATE INDEX slips_issued_sort_idx ON slips (issued_at, id);
+CREATE INDEX slips_issued_sort_idx ON slips (issued_on, id);
 CREATE INDEX slips_lead_sort_idx ON slips (lead_department, id);
 -- Statistics by lead department over a period.
 CREATE INDEX slips_lead_issued_idx ON slips (lead_department, issued_on);

@@ -10,7 +10,7 @@ UPDATE slips SET reviewed = TRUE
  WHERE EXISTS (SELECT 1 FROM events e WHERE e.slip_id = slips.id AND e.type IN ('pass_review', 'send_back'));
 
 CREATE INDEX slips_due_sort_idx ON slips (effective_deadline, id);
-CREATE INDEX slips_issued_sort_idx ON slips (issued_at, id);
+CREATE INDEX slips_issued_sort_idx ON slips (issued_on, id);
 CREATE INDEX slips_lead_sort_idx ON slips (lead_department, id);
 CREATE INDEX slips_lead_issued_idx ON slips (lead_department, issued_on);
 CREATE INDEX slips_priority_idx ON slips (priority);

@@ -1,0 +1,223 @@
+// Package ranking scores and orders departments for the monthly 晾晒榜: a
+// composite of closure, on-time closure, timely acknowledgement, rework and
+// overdue work, plus the office's manual 加分/扣分, with a red list (红榜,
+// the top five) and a black list (黑榜, the bottom five).
+//
+// The score is built so that closing fast does not pay by itself: the on-time
+// rate counts the resolution the office finally accepted, not the first one
+// reported, and every send-back at review (退回重办) costs rework points,
+// repeated send-backs of the same slip more than one. A department that
+// bounces slips between resolution and review therefore ranks below one that
+// resolves them once, properly.
+//
+// Compute is pure; Build gathers its input from the store (closure statistics
+// over the year to the month's end) and Publish freezes a month's result.
+package ranking
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+
+	"github.com/duban-gov/duban/store"
+)
+
+// ListSize is how many departments the red and the black list name.
+const ListSize = 5
+
+// Weights say how much each component counts. Components are scored 0–100;
+// the score is their weighted mean over the components a department has data
+// for (a department with nothing reviewed is not scored on rework), plus its
+// adjustments.
+type Weights struct {
+	ClosureRate   float64 `json:"closure_rate"`    // 销号率
+	OnTimeRate    float64 `json:"on_time_rate"`    // 按期办结率
+	AckTimelyRate float64 `json:"ack_timely_rate"` // 及时签收率
+	Rework        float64 `json:"rework"`          // 100 × reviewed ÷ (reviewed + send-backs)
+	Overdue       float64 `json:"overdue"`         // 100 − OverduePenalty per overdue open slip
+	// OverduePenalty is what one overdue open slip costs the overdue
+	// component, in points (floored at 0).
+	OverduePenalty float64 `json:"overdue_penalty"`
+}
+
+// DefaultWeights are the weights a supervision office starts from.
+func DefaultWeights() Weights {
+	return Weights{ClosureRate: 40, OnTimeRate: 25, AckTimelyRate: 10, Rework: 15, Overdue: 10, OverduePenalty: 20}
+}
+
+// OrDefault is w, or the default weights when w is the zero value (unset).
+func (w Weights) OrDefault() Weights {
+	if w == (Weights{}) {
+		return DefaultWeights()
+	}
+	return w
+}
+
+// Validate refuses weights that cannot rank anybody.
+func (w Weights) Validate() error {
+	all := []float64{w.ClosureRate, w.OnTimeRate, w.AckTimelyRate, w.Rework, w.Overdue, w.OverduePenalty}
+	sum := 0.0
+	for _, v := range all {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("ranking weights: every weight must be a finite number ≥ 0")
+		}
+		sum += v
+	}
+	if sum-w.OverduePenalty <= 0 {
+		return fmt.Errorf("ranking weights: at least one component must weigh more than 0")
+	}
+	return nil
+}
+
+// LoadWeights reads weights from a JSON file; fields it leaves out keep
+// their defaults.
+func LoadWeights(path string) (Weights, error) {
+	w := DefaultWeights()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return w, fmt.Errorf("read ranking weights: %w", err)
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return w, fmt.Errorf("parse ranking weights %s: %w", path, err)
+	}
+	return w, w.Validate()
+}
+
+// Entry is one department's place in a ranking.
+type Entry struct {
+	Rank           int      `json:"rank"`
+	Department     string   `json:"department_code"`
+	DepartmentName string   `json:"department_name"`
+	Score          float64  `json:"score"`      // components plus Adjustment, one decimal
+	BaseScore      float64  `json:"base_score"` // components only
+	Adjustment     float64  `json:"adjustment"` // sum of the month's adjustments
+	Assigned       int64    `json:"assigned"`
+	Closed         int64    `json:"closed"`
+	OverdueOpen    int64    `json:"overdue_open"`
+	SendBacks      int64    `json:"send_backs"`
+	ClosureRate    *float64 `json:"closure_rate"`
+	OnTimeRate     *float64 `json:"on_time_rate"`
+	AckTimelyRate  *float64 `json:"ack_timely_rate"`
+	ReworkRate     *float64 `json:"rework_rate"`
+}
+
+// Ranking is a month's ranking: every department with work in the period,
+// best first, and the two lists.
+type Ranking struct {
+	Month   string  `json:"month"` // YYYY-MM
+	From    string  `json:"from"`  // first issue date counted
+	To      string  `json:"to"`    // last issue date counted
+	AsOf    string  `json:"as_of"` // overdue counted as of this day
+	Weights Weights `json:"weights"`
+	Entries []Entry `json:"entries"`
+	// RedList holds the top ListSize entries; BlackList the bottom
+	// ListSize, best of them first, never repeating one on the red list.
+	RedList     []Entry                   `json:"red_list"`
+	BlackList   []Entry                   `json:"black_list"`
+	Adjustments []store.RankingAdjustment `json:"adjustments"`
+}
+
+// Period is what a ranking covers: slips issued From..To (inclusive,
+// YYYY-MM-DD), with overdue work counted as of AsOf.
+type Period struct {
+	Month string
+	From  string
+	To    string
+	AsOf  string
+}
+
+// Compute ranks the departments of rows (closure statistics grouped by
+// department over p). Departments with nothing to answer for (every slip
+// cancelled, or none) are left out; adjustments for a department not ranked
+// are listed but change nothing.
+func Compute(p Period, w Weights, rows []store.ClosureRow, adjustments []store.RankingAdjustment) Ranking {
+	adjust := map[string]float64{}
+	for _, a := range adjustments {
+		adjust[a.Department] += a.Points
+	}
+	r := Ranking{Month: p.Month, From: p.From, To: p.To, AsOf: p.AsOf, Weights: w, Entries: []Entry{},
+		RedList: []Entry{}, BlackList: []Entry{}, Adjustments: adjustments}
+	if r.Adjustments == nil {
+		r.Adjustments = []store.RankingAdjustment{}
+	}
+	for _, c := range rows {
+		if c.Assigned-c.Cancelled <= 0 {
+			continue
+		}
+		e := Entry{Department: c.Key, DepartmentName: c.Label, Assigned: c.Assigned, Closed: c.Closed,
+			OverdueOpen: c.OverdueOpen, SendBacks: c.SendBacks, ClosureRate: c.ClosureRate(), OnTimeRate: c.OnTimeRate(),
+			AckTimelyRate: c.AckTimelyRate(), ReworkRate: c.ReworkRate()}
+		e.BaseScore = round1(w.score(c))
+		e.Adjustment = round1(adjust[c.Key])
+		e.Score = round1(e.BaseScore + e.Adjustment)
+		r.Entries = append(r.Entries, e)
+	}
+	slices.SortFunc(r.Entries, func(a, b Entry) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(deref(b.ClosureRate), deref(a.ClosureRate)),
+			cmp.Compare(a.OverdueOpen, b.OverdueOpen), cmp.Compare(a.Department, b.Department))
+	})
+	for i := range r.Entries {
+		// Competition ranking: equal scores share a place (1, 2, 2, 4).
+		if i > 0 && r.Entries[i].Score == r.Entries[i-1].Score {
+			r.Entries[i].Rank = r.Entries[i-1].Rank
+		} else {
+			r.Entries[i].Rank = i + 1
+		}
+	}
+	red := min(ListSize, len(r.Entries))
+	r.RedList = append(r.RedList, r.Entries[:red]...)
+	black := max(red, len(r.Entries)-ListSize)
+	r.BlackList = append(r.BlackList, r.Entries[black:]...)
+	return r
+}
+
+// score is the weighted mean of the components c has data for.
+func (w Weights) score(c store.ClosureRow) float64 {
+	type part struct {
+		weight, value float64
+		ok            bool
+	}
+	ratio := func(n, d int64) (float64, bool) {
+		if d <= 0 {
+			return 0, false
+		}
+		return 100 * float64(n) / float64(d), true
+	}
+	closure, okClosure := ratio(c.Closed, c.Assigned-c.Cancelled)
+	onTime, okOnTime := ratio(c.ClosedOnTime, c.Closed)
+	ack, okAck := ratio(c.AckedOnTime, c.Acknowledged)
+	// Every send-back lowers the rework component, the third as much as the
+	// first: it never saturates, so bouncing a slip again always costs.
+	rework, okRework := ratio(c.Reviewed, c.Reviewed+c.SendBacks)
+	parts := []part{
+		{w.ClosureRate, closure, okClosure},
+		{w.OnTimeRate, onTime, okOnTime},
+		{w.AckTimelyRate, ack, okAck},
+		{w.Rework, rework, okRework},
+		{w.Overdue, math.Max(0, 100-w.OverduePenalty*float64(c.OverdueOpen)), true},
+	}
+	var sum, weights float64
+	for _, p := range parts {
+		if p.ok && p.weight > 0 {
+			sum += p.weight * p.value
+			weights += p.weight
+		}
+	}
+	if weights == 0 {
+		return 0
+	}
+	return sum / weights
+}
+
+// round1 rounds half away from zero to one decimal.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}

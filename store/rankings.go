@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// RankingAdjustment is a manual 加分 (positive points) or 扣分 (negative) of
+// one department in one month's ranking, with the office's reason.
+type RankingAdjustment struct {
+	ID         int64     `json:"id"`
+	Month      string    `json:"month"`
+	Department string    `json:"department_code"`
+	Points     float64   `json:"points"`
+	Reason     string    `json:"reason"`
+	CreatedBy  *int64    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+type rankingAdjustmentRow struct {
+	ID             int64 `gorm:"primaryKey;autoIncrement"`
+	Month          string
+	DepartmentCode string
+	Points         float64
+	Reason         string
+	CreatedBy      *int64
+	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (rankingAdjustmentRow) TableName() string { return "ranking_adjustments" }
+
+type rankingSnapshotRow struct {
+	Month   string `gorm:"primaryKey"`
+	TakenAt time.Time
+	Ranking string
+}
+
+func (rankingSnapshotRow) TableName() string { return "ranking_snapshots" }
+
+// errPublished is the answer to changing a month whose ranking is frozen.
+func errPublished(month string) error {
+	return &slip.Error{Kind: slip.KindConflict, Code: slip.CodeRankingPublished, Field: "month",
+		Message: fmt.Sprintf("%s 的排名已发布，不能再加分或扣分", month)}
+}
+
+// AddRankingAdjustment records an adjustment, refusing an unknown department
+// and a month whose ranking is already published (the check and the insert
+// share a transaction; a snapshot taken concurrently waits for it on
+// PostgreSQL's row lock of the month, or SQLite's database lock).
+func (s *Store) AddRankingAdjustment(ctx context.Context, a RankingAdjustment) (RankingAdjustment, error) {
+	row := rankingAdjustmentRow{Month: a.Month, DepartmentCode: a.Department, Points: a.Points, Reason: a.Reason,
+		CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// Serialise against Publish of the same month.
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, rankingLockKey, a.Month).Error; err != nil {
+				return fmt.Errorf("lock month %s: %w", a.Month, err)
+			}
+		}
+		var n int64
+		if err := tx.Model(&rankingSnapshotRow{}).Where("month = ?", a.Month).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return errPublished(a.Month)
+		}
+		if err := tx.Model(&departmentRow{}).Where("code = ?", a.Department).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return slip.Unprocessable(slip.CodeUnknownDepartment, "department_code", "单位 %s 不存在", a.Department)
+		}
+		return tx.Create(&row).Error
+	})
+	if err != nil {
+		if de := slip.AsError(err); de != nil {
+			return RankingAdjustment{}, de
+		}
+		return RankingAdjustment{}, fmt.Errorf("add ranking adjustment for %s in %s: %w", a.Department, a.Month, err)
+	}
+	return row.toAdjustment(), nil
+}
+
+// rankingLockKey is the first half of the advisory lock that serialises
+// adjustments and the snapshot of one month.
+const rankingLockKey = 7_240_311
+
+func (r rankingAdjustmentRow) toAdjustment() RankingAdjustment {
+	return RankingAdjustment{ID: r.ID, Month: r.Month, Department: r.DepartmentCode, Points: r.Points,
+		Reason: r.Reason, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+}
+
+// RankingAdjustments lists a month's adjustments in the order they were made.
+func (s *Store) RankingAdjustments(ctx context.Context, month string) ([]RankingAdjustment, error) {
+	var rows []rankingAdjustmentRow
+	if err := s.db.WithContext(ctx).Where("month = ?", month).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("ranking adjustments of %s: %w", month, err)
+	}
+	out := make([]RankingAdjustment, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.toAdjustment())
+	}
+	return out, nil
+}
+
+// PublishRanking stores a month's ranking, computed by build inside the
+// same transaction so no adjustment slips in between, unless one is already
+// published: the first publication stands and later calls change nothing.
+// It reports whether this call published.
+func (s *Store) PublishRanking(ctx context.Context, month string, takenAt time.Time, build func(ctx context.Context) (string, error)) (bool, error) {
+	published := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, rankingLockKey, month).Error; err != nil {
+				return fmt.Errorf("lock month %s: %w", month, err)
+			}
+		}
+		var n int64
+		if err := tx.Model(&rankingSnapshotRow{}).Where("month = ?", month).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		body, err := build(ctx)
+		if err != nil {
+			return err
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rankingSnapshotRow{Month: month, TakenAt: takenAt.UTC(), Ranking: body})
+		if res.Error != nil {
+			return res.Error
+		}
+		published = res.RowsAffected == 1
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("publish ranking of %s: %w", month, err)
+	}
+	return published, nil
+}
+
+// ErrNoSnapshot says a month has no published ranking.
+var ErrNoSnapshot = errors.New("no published ranking for the month")
+
+// RankingSnapshot returns a month's published ranking as stored, and when it
+// was taken, or ErrNoSnapshot.
+func (s *Store) RankingSnapshot(ctx context.Context, month string) (string, time.Time, error) {
+	var row rankingSnapshotRow
+	err := s.db.WithContext(ctx).Where("month = ?", month).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", time.Time{}, ErrNoSnapshot
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("ranking snapshot of %s: %w", month, err)
+	}
+	return row.Ranking, row.TakenAt, nil
+}
