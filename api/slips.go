@@ -240,7 +240,7 @@ func (s *Server) listSlips(c *gin.Context) {
 	for _, sl := range page.Items {
 		items = append(items, toSlipJSON(sl, now))
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor, "total": page.Total})
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": page.NextCursor, "total": page.Total, "total_capped": page.TotalCapped})
 }
 
 func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {

@@ -17,6 +17,15 @@ const (
 	MaxPageSize     = 200
 )
 
+// MaxCount is how far the ledger counts the slips a filter matches. Past it a
+// page says "more than MaxCount" (Page.TotalCapped) instead of counting a
+// department's hundred thousand slips on every page: exact figures at any
+// size are what the statistics are for.
+const MaxCount = 10_000
+
+// countLimit is MaxCount, lowered by tests.
+var countLimit int64 = MaxCount
+
 // Filter selects slips from the ledger. Zero fields do not filter.
 type Filter struct {
 	Statuses   []slip.Status
@@ -55,7 +64,10 @@ type Filter struct {
 type Page struct {
 	Items      []slip.Slip
 	NextCursor string // empty on the last page
-	Total      int64  // slips matching the filter, over all pages
+	// Total counts the slips matching the filter over all pages, up to
+	// MaxCount; TotalCapped says there are more than that.
+	Total       int64
+	TotalCapped bool
 }
 
 // GetSlip returns one slip, or a not-found domain error.
@@ -168,8 +180,12 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 		after = p
 	}
 	var page Page
-	if err := s.filtered(ctx, f).Count(&page.Total).Error; err != nil {
+	capped := s.filtered(ctx, f).Select("1").Limit(int(countLimit) + 1)
+	if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
 		return Page{}, fmt.Errorf("count ledger: %w", err)
+	}
+	if page.Total > countLimit {
+		page.Total, page.TotalCapped = countLimit, true
 	}
 	var rows []slipRow
 	if err := f.Sort.after(s.filtered(ctx, f), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {

@@ -78,6 +78,18 @@ func TestLedgerSortsPageByKeyset(t *testing.T) {
 			})
 		}
 
+		// Past the count limit a page says so instead of counting on.
+		store.SetCountLimit(t, 10)
+		capped, err := st.ListSlips(ctx, store.Filter{PageSize: 5})
+		require.NoError(t, err)
+		assert.EqualValues(t, 10, capped.Total)
+		assert.True(t, capped.TotalCapped)
+		exact, err := st.ListSlips(ctx, store.Filter{Lead: "fgw", PageSize: 5})
+		require.NoError(t, err)
+		assert.EqualValues(t, 8, exact.Total, "23 slips, every third led by fgw")
+		assert.False(t, exact.TotalCapped)
+		store.SetCountLimit(t, store.MaxCount)
+
 		// A cursor belongs to its order; garbage and another order's cursor are refused.
 		p, err := st.ListSlips(ctx, store.Filter{Sort: store.SortDue, PageSize: 5})
 		require.NoError(t, err)
