@@ -288,8 +288,9 @@ const D = (() => {
       try {
         const updated = await api('POST', '/slips/' + encodeURIComponent(s.id) + '/' + spec.path, bodyOf(spec, form), { idempotencyKey: key });
         host.replaceChildren();
-        flash('已' + spec.label + '：' + s.title + '（' + updated.status_label + '）');
+        // Refresh first, then say so: once the message shows, the page is current.
         if (onDone) await onDone(updated);
+        flash('已' + spec.label + '：' + s.title + '（' + updated.status_label + '）');
       } catch (e) {
         error.textContent = errorText(e);
         error.hidden = false;
@@ -352,7 +353,7 @@ const D = (() => {
     return el('ol', { class: 'timeline' }, events.map((e) => el('li', { class: 'event event-' + e.type, dataset: { type: e.type } },
       el('span', { class: 'when', text: fmtTime(e.at) }),
       el('b', { class: 'what', text: e.type_label }),
-      el('span', { class: 'who', text: e.actor }),
+      el('span', { class: 'actor', text: e.actor }),
       e.from_status !== e.to_status && e.to_status ? el('span', { class: 'muted', text: '→ ' + statusLabel(e.to_status) }) : null,
       el('div', { class: 'detail', text: payloadText(e) }))));
   }

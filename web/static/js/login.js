@@ -26,4 +26,5 @@ document.addEventListener('DOMContentLoaded', () => {
       submit.disabled = false;
     }
   });
+  document.body.dataset.loaded = 'true';
 });

@@ -71,7 +71,7 @@ async function addBatchRow() {
     D.el('td', {}, D.el('input', { name: 'title', maxlength: 200, placeholder: '交办事项' })),
     D.el('td', {}, D.el('input', { name: 'content', maxlength: 20000, placeholder: '具体要求' })),
     D.el('td', {}, D.el('select', { name: 'lead_department' }, D.el('option', { value: '', text: '请选择' }), options())),
-    D.el('td', {}, D.el('select', { name: 'co_departments', multiple: true, size: 2, title: '按住 Ctrl 多选' }, options())),
+    D.el('td', {}, D.el('select', { name: 'co_departments', multiple: true, size: 3, title: '按住 Ctrl 多选' }, options())),
     D.el('td', {}, D.el('button', { type: 'button', class: 'link', text: '删除', onclick: () => { row.remove(); numberRows(); } })));
   tbody.append(row);
   numberRows();

@@ -54,7 +54,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   D.$('#print-now').addEventListener('click', () => window.print());
   const box = D.$('#paper');
   try {
-    const s = await D.api('GET', '/slips/' + encodeURIComponent(id));
+    const [s] = await Promise.all([D.api('GET', '/slips/' + encodeURIComponent(id)), D.departments()]);
     document.title = s.number + ' 交办单';
     box.replaceChildren(...paper(s));
   } catch (e) {
