@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -25,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +59,10 @@ const stepTimeout = 30 * time.Second
 type system struct {
 	url   string
 	store *store.Store
+	// rankings, when set, answers GET /api/v1/rankings in place of the API,
+	// so the dashboard's 红黑榜 can be checked against the endpoint's contract
+	// whether or not this build has the endpoint.
+	rankings atomic.Pointer[string]
 }
 
 func startSystem(t *testing.T) *system {
@@ -82,8 +88,9 @@ func startSystem(t *testing.T) *system {
 	}
 	t.Cleanup(w.Stop)
 
+	sys := &system{store: st}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(api.NewRouter(api.Deps{
+	router := api.NewRouter(api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: tc, TaskQueue: workflows.TaskQueue,
 			Calendar: strict, Policies: reminder.DefaultPolicies(), Now: time.Now, Log: log}),
@@ -93,8 +100,17 @@ func startSystem(t *testing.T) *system {
 		Calendar: strict,
 		Colours:  lenient,
 		UI:       web.Handler(log),
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if body := sys.rankings.Load(); body != nil && r.URL.Path == "/api/v1/rankings" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, *body)
+			return
+		}
+		router.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
+	sys.url = srv.URL
 
 	ctx := context.Background()
 	for _, d := range []slip.Department{
@@ -121,7 +137,7 @@ func startSystem(t *testing.T) *system {
 			t.Fatalf("user %s: %v", u.Login, err)
 		}
 	}
-	return &system{url: srv.URL, store: st}
+	return sys
 }
 
 // chromiumPath finds the browser, or skips (fails under
@@ -223,8 +239,12 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
+	began := time.Now()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v\n%s", what, err, b.pageState())
+	}
+	if d := time.Since(began); d > 2*time.Second {
+		b.t.Logf("slow step: %s took %s", what, d.Round(time.Millisecond))
 	}
 }
 

@@ -82,7 +82,8 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 		until(`document.querySelectorAll('#batch-result li.ok').length === 2`),
 		until(`document.querySelector('`+row("#queue-open", id)+`')`),
 	)
-	foreign := eval[string](b, `document.querySelector('#batch-result li.ok a.issued-link').dataset.slipId`)
+	foreign := eval[string](b, `document.querySelectorAll('#batch-result li.ok a.issued-link')[0].dataset.slipId`)
+	fgwSlip := eval[string](b, `document.querySelectorAll('#batch-result li.ok a.issued-link')[1].dataset.slipId`)
 	b.shot("03-office-batch-and-queues")
 	b.logout()
 
@@ -183,6 +184,57 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 		if n := eval[int](b, `document.querySelectorAll('#ledger-table tr[data-slip-id]').length`); n != 0 {
 			t.Errorf("a search finds %d slips of other departments", n)
 		}
+		b.logout()
+	})
+
+	// 发改委 asks for more time; the office approves it and withdraws
+	// 交通局's slip.
+	t.Run("extension and cancel", func(t *testing.T) {
+		outer := b.t
+		b.t = t
+		defer func() { b.t = outer }()
+		later := time.Now().AddDate(0, 0, 45).Format(time.DateOnly)
+		b.login("fgw", "/department")
+		act(b, "main", fgwSlip, "request_extension", `[name="reason"]`, "项目审批手续尚未办结", `[name="deadline"]`, later)
+		b.do("the slip shows 延期待批", chromedp.WaitVisible(chromedp.CSS(row("main", fgwSlip)+" .badge.pending")))
+		b.logout()
+		b.login("office", "/office")
+		b.do("the request is in 延期申请", until(`(document.querySelector('`+row("#queue-extension", fgwSlip)+`') || {}).textContent.includes('项目审批手续尚未办结')`))
+		act(b, "#queue-extension", fgwSlip, "decide_extension", `[name="comment"]`, "同意延期")
+		b.do("the new deadline is in force",
+			until(`!document.querySelector('`+row("#queue-extension", fgwSlip)+`')`),
+			until(`document.querySelector('`+row("#queue-open", fgwSlip)+`').textContent.includes(`+jsString(later+"（原 "+deadline+"）")+`)`))
+		act(b, "#queue-open", foreign, "cancel", `[name="reason"]`, "会议决定另行安排")
+		b.do("the withdrawn slip leaves the open list", until(`!document.querySelector('`+row("#queue-open", foreign)+`')`))
+		b.logout()
+	})
+
+	// The 红黑榜 panel reads GET /rankings as its contract says.
+	t.Run("ranking panel", func(t *testing.T) {
+		outer := b.t
+		b.t = t
+		defer func() { b.t = outer }()
+		sys.rankings.Store(&rankingsJSON)
+		defer sys.rankings.Store(nil)
+		b.login("leader", "/dashboard")
+		b.do("红榜 and 黑榜 are shown",
+			until(`(document.querySelector('#ranking .red-list li[data-department="zjj"]') || {}).textContent === '1市住房和城乡建设局92.3 分销号率 100.0%'`),
+			until(`document.querySelector('#ranking .black-list li[data-department="jtj"]') && document.querySelector('#ranking-month').textContent === '2026-11 · 实时计算'`),
+			until(`document.querySelector('#ranking .rank-table tr[data-department="jtj"]').textContent === '3市交通运输局12.5————0-5'`),
+			until(`document.body.dataset.chartsReady === 'true'`))
+		b.shot("12-leader-dashboard-ranking")
+		b.logout()
 	})
 	t.Logf("browser scenario took %s", time.Since(began).Round(time.Millisecond))
 }
+
+// rankingsJSON is an answer of GET /api/v1/rankings in the shape the
+// rankings endpoint promises (rates may be null).
+var rankingsJSON = `{"month":"2026-11","source":"live","taken_at":null,
+ "weights":{"closure_rate":0.4,"on_time_rate":0.3,"ack_timely_rate":0.2,"rework_rate":0.1},
+ "entries":[
+  {"rank":1,"department_code":"zjj","department_name":"市住房和城乡建设局","score":92.3,"assigned":1,"closed":1,"closure_rate":100.0,"on_time_rate":100.0,"ack_timely_rate":100.0,"rework_rate":100.0,"overdue_open":0,"adjustment":0},
+  {"rank":2,"department_code":"fgw","department_name":"市发展和改革委员会","score":40.0,"assigned":1,"closed":0,"closure_rate":0.0,"on_time_rate":null,"ack_timely_rate":null,"rework_rate":null,"overdue_open":0,"adjustment":0},
+  {"rank":3,"department_code":"jtj","department_name":"市交通运输局","score":12.5,"assigned":1,"closed":0,"closure_rate":null,"on_time_rate":null,"ack_timely_rate":null,"rework_rate":null,"overdue_open":0,"adjustment":-5}],
+ "red_list":[{"rank":1,"department_code":"zjj","department_name":"市住房和城乡建设局","score":92.3,"assigned":1,"closed":1,"closure_rate":100.0,"on_time_rate":100.0,"ack_timely_rate":100.0,"rework_rate":100.0,"overdue_open":0,"adjustment":0}],
+ "black_list":[{"rank":3,"department_code":"jtj","department_name":"市交通运输局","score":12.5,"assigned":1,"closed":0,"closure_rate":null,"on_time_rate":null,"ack_timely_rate":null,"rework_rate":null,"overdue_open":0,"adjustment":-5}]}`
