@@ -32,8 +32,11 @@ if [ "$actual" != "$INTEGRITY" ]; then
   echo "vendor.sh: downloaded tarball has ${actual}, want ${INTEGRITY}" >&2
   exit 1
 fi
-tar -xzf "$tarball" -C "$tmp" package/dist/echarts.min.js package/LICENSE
+tar -xzf "$tarball" -C "$tmp" package/dist/echarts.min.js package/LICENSE package/NOTICE package/licenses/LICENSE-d3
 mkdir -p static/vendor
 cp "$tmp/package/dist/echarts.min.js" static/vendor/echarts.min.js
+# Apache-2.0: the licence and NOTICE travel with the file (it bundles parts of d3).
 cp "$tmp/package/LICENSE" static/vendor/echarts.LICENSE.txt
+cp "$tmp/package/NOTICE" static/vendor/echarts.NOTICE.txt
+cp "$tmp/package/licenses/LICENSE-d3" static/vendor/echarts.LICENSE-d3.txt
 echo "vendored echarts@${VERSION} (${INTEGRITY}) into web/static/vendor/" >&2

@@ -262,12 +262,13 @@ func (b *browser) pageState() string {
 	return s
 }
 
-// eval evaluates a JavaScript expression on the page.
-func eval[T any](b *browser, expr string) T {
+// eval evaluates a JavaScript expression on the page (with
+// chromedp.EvalAwaitPromise, the value a promise settles to).
+func eval[T any](b *browser, expr string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
 		b.t.Fatalf("evaluate %s: %v\n%s", expr, err, b.pageState())
 	}

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,6 +129,13 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 	b.do("the ledger lists it as 已销号", until(`document.querySelector('`+row("#ledger-table", id)+`[data-status="closed"] .status-closed')`))
 	if href := eval[string](b, `document.querySelector('#export-xlsx').getAttribute('href')`); href != "/api/v1/slips/export?department=zjj&format=xlsx" {
 		t.Errorf("export link %q", href)
+	}
+	// The export buttons download with the page's session.
+	for _, link := range []struct{ id, want string }{{"#export-xlsx", "spreadsheetml"}, {"#export-csv", "text/csv"}} {
+		got := eval[string](b, `fetch(document.querySelector('`+link.id+`').href).then(r => r.status + ' ' + r.headers.get('content-type'))`, chromedp.EvalAwaitPromise)
+		if !strings.HasPrefix(got, "200 ") || !strings.Contains(got, link.want) {
+			t.Errorf("%s downloads %q", link.id, got)
+		}
 	}
 	b.shot("07-ledger")
 	b.open("/slips/" + id + "/print")
