@@ -165,9 +165,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 
 	// 住建局 cannot reach 交通局's slip: not by its URL, not in the ledger.
 	t.Run("department isolation", func(t *testing.T) {
-		outer := b.t
-		b.t = t
-		defer func() { b.t = outer }()
+		defer b.reportTo(t)()
 		b.login("zjj", "/department")
 		b.open("/slips/" + foreign)
 		if got := eval[string](b, `document.querySelector('#slip-missing h1').textContent`); got != "交办单不存在" {
@@ -198,9 +196,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 	// 发改委 asks for more time; the office approves it and withdraws
 	// 交通局's slip.
 	t.Run("extension and cancel", func(t *testing.T) {
-		outer := b.t
-		b.t = t
-		defer func() { b.t = outer }()
+		defer b.reportTo(t)()
 		later := time.Now().AddDate(0, 0, 45).Format(time.DateOnly)
 		b.login("fgw", "/department")
 		act(b, "main", fgwSlip, "request_extension", `[name="reason"]`, "项目审批手续尚未办结", `[name="deadline"]`, later)
@@ -219,9 +215,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 
 	// The 红黑榜 panel reads GET /rankings as its contract says.
 	t.Run("ranking panel", func(t *testing.T) {
-		outer := b.t
-		b.t = t
-		defer func() { b.t = outer }()
+		defer b.reportTo(t)()
 		sys.rankings.Store(&rankingsJSON)
 		defer sys.rankings.Store(nil)
 		b.login("leader", "/dashboard")
