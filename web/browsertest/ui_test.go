@@ -102,7 +102,8 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 
 	// 督查室: send it back at review, with a reason.
 	b.login("office", "/office")
-	b.do("see it in 待复核", chromedp.WaitVisible(chromedp.CSS(row("#queue-review", id))))
+	b.do("see it in 待复核 with what was reported",
+		until(`(document.querySelector('`+row("#queue-review", id)+` .resolution') || {}).textContent === '120 个小区全部完工佐证材料：验收报告.pdf；现场照片.zip'`))
 	b.shot("05-office-review-queue")
 	act(b, "#queue-review", id, "send_back", `[name="comment"]`, reason)
 	b.do("wait until it leaves 待复核", until(`!document.querySelector('`+row("#queue-review", id)+`')`))

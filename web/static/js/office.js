@@ -133,14 +133,29 @@ function withTotal(container, page) {
   }
 }
 
+// resolutions reads what each slip awaiting review reported (its latest
+// 申请办结: summary and evidence) from its timeline, for the first 50.
+async function resolutions(slips) {
+  const out = {};
+  await Promise.all(slips.slice(0, 50).map(async (s) => {
+    const t = await D.api('GET', '/slips/' + encodeURIComponent(s.id) + '/timeline');
+    const r = t.items.filter((e) => e.type === 'resolve').pop();
+    if (!r || !r.payload) return;
+    out[s.id] = D.el('div', { class: 'resolution' }, D.el('div', { text: r.payload.summary || '' }),
+      r.payload.evidence ? D.el('div', { class: 'muted', text: '佐证材料：' + r.payload.evidence.join('；') }) : null);
+  }));
+  return out;
+}
+
 async function loadQueues() {
   try {
     const [review, signoff, open] = await Promise.all([
       list('status=pending_review'), list('status=pending_signoff'), list('status=' + OPEN)]);
     const opts = { actions: true, onDone: loadQueues };
     const ext = open.items.filter((s) => s.pending_extension);
+    const reported = await resolutions(review.items);
     D.fillQueue(D.$('#queue-review'), review.items, Object.assign({
-      extra: { title: '办结情况', cell: (s) => D.el('span', { class: 'clip', text: s.latest_progress || '' }) } }, opts));
+      extra: { title: '办结情况', cell: (s) => reported[s.id] || D.el('span', { class: 'muted', text: '见交办单详情' }) } }, opts));
     withTotal(D.$('#queue-review'), review);
     D.fillQueue(D.$('#queue-signoff'), signoff.items, opts);
     withTotal(D.$('#queue-signoff'), signoff);
