@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -49,6 +50,9 @@ type Deps struct {
 	Metrics *metrics.Registry
 	// RankingWeights score the monthly ranking; zero means the defaults.
 	RankingWeights ranking.Weights
+	// UI, when set, serves the browser pages: every GET or HEAD outside /api
+	// that no API route takes. Unknown /api paths stay JSON 404s.
+	UI http.Handler
 }
 
 // Server holds the handlers' dependencies.
@@ -88,6 +92,11 @@ func NewRouter(d Deps) http.Handler {
 	r.HandleMethodNotAllowed = true
 	r.Use(s.requestID, s.accessLog, s.recover, limitBody)
 	r.NoRoute(func(c *gin.Context) {
+		if d.UI != nil && isPage(c.Request) {
+			c.Status(http.StatusOK) // Gin presets 404 for NoRoute
+			d.UI.ServeHTTP(c.Writer, c.Request)
+			return
+		}
 		s.abort(c, http.StatusNotFound, errorDetail{Code: "not_found", Message: "没有这个接口：" + c.Request.URL.Path})
 	})
 	r.NoMethod(func(c *gin.Context) {
@@ -151,6 +160,12 @@ func NewRouter(d Deps) http.Handler {
 	admin.DELETE("/tokens/:tid", s.revokeToken)
 	admin.GET("/audit", s.audit)
 	return r
+}
+
+// isPage reports whether r asks for a browser page rather than the API.
+func isPage(r *http.Request) bool {
+	p := r.URL.Path
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && p != "/api" && !strings.HasPrefix(p, "/api/")
 }
 
 const requestIDKey = "request_id"

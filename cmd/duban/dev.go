@@ -109,13 +109,14 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 
 	fmt.Printf(`
 duban dev is up (%.1fs)
+  Web UI    http://%s   (open it in a browser)
   API       http://%s/api/v1/slips   health: http://%s/readyz
   Temporal  %s   namespace %s   task queue %s
   Data      %s (Temporal)
             %s (ledger)
 Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
-`, time.Since(began).Seconds(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB)
+%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
 
 	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log))
 }
@@ -131,4 +132,16 @@ func seedDemo(ctx context.Context, st *store.Store) error {
 		}
 	}
 	return nil
+}
+
+// demoLogins tells a newcomer how to sign in to the web UI, on every start
+// (the accounts themselves are created on the first).
+func demoLogins(demo bool) string {
+	if !demo {
+		return ""
+	}
+	return fmt.Sprintf(`Demo logins (password %s): office 督查室, zjj 住建局, fgw 发改委, leader 领导, admin 管理员
+  office issues and reviews slips, zjj or fgw handles them, leader opens the dashboard.
+
+`, demoPassword)
 }

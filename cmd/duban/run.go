@@ -20,6 +20,7 @@ import (
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/web"
 	"github.com/duban-gov/duban/workflows"
 )
 
@@ -73,6 +74,7 @@ func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metr
 		Colours:        r.lenient,
 		Metrics:        m,
 		RankingWeights: r.weights,
+		UI:             web.Handler(log),
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,116 @@
+package browsertest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/reminder"
+	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+	"github.com/duban-gov/duban/web"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// password is every test user's web password.
+const password = "duban-browser-2026"
+
+// system is one running duban with the UI, on a fresh PostgreSQL database.
+type system struct {
+	url   string
+	store *store.Store
+	// rankings, when set, answers GET /api/v1/rankings in place of the API,
+	// so the dashboard's 红黑榜 can be checked against the endpoint's contract
+	// whether or not this build has the endpoint.
+	rankings atomic.Pointer[string]
+}
+
+func startSystem(t *testing.T) *system {
+	t.Helper()
+	st := storetest.Open(t, store.Postgres)
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	t.Cleanup(ts.Stop)
+	tc := ts.GetDefaultClient()
+
+	strict, err := calendar.New(calendar.Options{})
+	if err != nil {
+		t.Fatalf("calendar: %v", err)
+	}
+	lenient, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly})
+	if err != nil {
+		t.Fatalf("calendar: %v", err)
+	}
+	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, &activities.Activities{Store: st, Planner: &reminder.Planner{Calendar: lenient},
+		Sender: &notify.Sender{}, Now: time.Now})
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	t.Cleanup(w.Stop)
+
+	sys := &system{store: st}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	router := api.NewRouter(api.Deps{
+		Store: st,
+		Slips: service.New(service.Config{Store: st, Temporal: tc, TaskQueue: workflows.TaskQueue,
+			Calendar: strict, Policies: reminder.DefaultPolicies(), Now: time.Now, Log: log}),
+		Ready:    func(ctx context.Context) error { return st.Ping(ctx) },
+		Now:      time.Now,
+		Log:      log,
+		Calendar: strict,
+		Colours:  lenient,
+		UI:       web.Handler(log),
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if body := sys.rankings.Load(); body != nil && r.URL.Path == "/api/v1/rankings" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, *body)
+			return
+		}
+		router.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	sys.url = srv.URL
+
+	ctx := context.Background()
+	for _, d := range []slip.Department{
+		{Code: "zjj", Name: "市住房和城乡建设局"},
+		{Code: "fgw", Name: "市发展和改革委员会"},
+		{Code: "jtj", Name: "市交通运输局"},
+	} {
+		if _, err := st.CreateDepartment(ctx, d); err != nil {
+			t.Fatalf("department %s: %v", d.Code, err)
+		}
+	}
+	hash, err := identity.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []identity.User{
+		{Login: "office", Name: "督查室张敏", Role: slip.RoleOffice},
+		{Login: "zjj", Name: "住建局李强", Role: slip.RoleDepartment, Department: "zjj"},
+		{Login: "fgw", Name: "发改委王芳", Role: slip.RoleDepartment, Department: "fgw"},
+		{Login: "jtj", Name: "交通局赵刚", Role: slip.RoleDepartment, Department: "jtj"},
+		{Login: "leader", Name: "王副市长", Role: slip.RoleLeader},
+	} {
+		if _, err := st.CreateUser(ctx, u, hash); err != nil {
+			t.Fatalf("user %s: %v", u.Login, err)
+		}
+	}
+	return sys
+}

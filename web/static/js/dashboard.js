@@ -1,0 +1,148 @@
+// dashboard.js — 领导驾驶舱: closure rate by department (bar), the monthly
+// trend (line), open slips by 三色 (pie), the overdue list, this month's
+// 晾晒榜 (红黑榜) and the closed slips. Every number comes from the API
+// (/stats/closure, /slips, /rankings); nothing is recomputed here.
+'use strict';
+
+const charts = [];
+let pendingCharts = 0;
+
+function chart(id, option) {
+  const node = D.$('#' + id);
+  const c = echarts.init(node, null, { renderer: 'canvas' });
+  pendingCharts++;
+  c.on('finished', function done() {
+    c.off('finished', done);
+    if (--pendingCharts === 0) document.body.dataset.chartsReady = 'true';
+  });
+  c.setOption(Object.assign({ textStyle: { fontFamily: 'inherit' } }, option));
+  charts.push(c);
+}
+
+// monthsBack is the first day of the month n months before this one (Beijing).
+function monthsBack(n) {
+  const [y, m] = D.today().split('-').map(Number);
+  const total = y * 12 + (m - 1) - n;
+  return Math.floor(total / 12) + '-' + String((total % 12) + 1).padStart(2, '0') + '-01';
+}
+
+const percentLabel = { show: true, position: 'top', formatter: (p) => (p.value === null || p.value === undefined ? '—' : Number(p.value).toFixed(1) + '%') };
+
+function closureChart(rows) {
+  chart('chart-closure', {
+    grid: { left: 48, right: 16, top: 32, bottom: 64 },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => D.pct(v) },
+    xAxis: { type: 'category', data: rows.map((r) => r.label || r.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [{ type: 'bar', name: '销号率', data: rows.map((r) => r.closure_rate), label: percentLabel, itemStyle: { color: '#b71c1c' }, barMaxWidth: 48 }],
+  });
+}
+
+function trendChart(rows) {
+  chart('chart-trend', {
+    grid: { left: 48, right: 56, top: 40, bottom: 32 },
+    tooltip: { trigger: 'axis' },
+    legend: { data: ['交办', '销号', '销号率'], top: 0 },
+    xAxis: { type: 'category', data: rows.map((r) => r.key) },
+    yAxis: [{ type: 'value', name: '件', minInterval: 1 }, { type: 'value', name: '%', min: 0, max: 100 }],
+    series: [
+      { type: 'line', name: '交办', data: rows.map((r) => r.assigned), itemStyle: { color: '#455a64' } },
+      { type: 'line', name: '销号', data: rows.map((r) => r.closed), itemStyle: { color: '#2e7d32' } },
+      { type: 'line', name: '销号率', yAxisIndex: 1, data: rows.map((r) => r.closure_rate), itemStyle: { color: '#b71c1c' }, tooltip: { valueFormatter: (v) => D.pct(v) } },
+    ],
+  });
+}
+
+function colourChart(rows) {
+  const sum = (k) => rows.reduce((n, r) => n + r[k], 0);
+  chart('chart-colour', {
+    tooltip: { trigger: 'item', formatter: '{b}：{c} 项（{d}%）' },
+    legend: { bottom: 0 },
+    series: [{
+      type: 'pie', radius: ['35%', '65%'], label: { formatter: '{b}\n{c} 项' },
+      data: [
+        { name: '红（逾期）', value: sum('red'), itemStyle: { color: '#d32f2f' } },
+        { name: '黄（临期）', value: sum('yellow'), itemStyle: { color: '#f9a825' } },
+        { name: '绿（正常）', value: sum('green'), itemStyle: { color: '#388e3c' } },
+      ],
+    }],
+  });
+}
+
+function deptTable(rows) {
+  const body = D.$('#dept-table tbody');
+  body.replaceChildren(...rows.map((r) => D.el('tr', { dataset: { department: r.key } },
+    D.el('td', { text: r.label || r.key }), D.el('td', { text: r.assigned }), D.el('td', { text: r.closed }),
+    D.el('td', { text: r.open }), D.el('td', { class: r.overdue_open ? 'red-text' : '', text: r.overdue_open }),
+    D.el('td', { class: 'rate closure-rate', text: D.pct(r.closure_rate) }), D.el('td', { text: D.pct(r.on_time_rate) }),
+    D.el('td', { text: D.pct(r.ack_timely_rate) }), D.el('td', { text: D.pct(r.rework_rate) }))));
+  if (!rows.length) body.replaceChildren(D.el('tr', {}, D.el('td', { colspan: 9, class: 'muted', text: '暂无数据' })));
+}
+
+function rankingList(title, cls, entries) {
+  return D.el('div', { class: 'rank-list ' + cls }, D.el('h3', { text: title }),
+    entries && entries.length
+      ? D.el('ol', {}, entries.map((e) => D.el('li', { dataset: { department: e.department_code } },
+        D.el('span', { class: 'rank', text: e.rank }), D.el('span', { class: 'name', text: e.department_name || e.department_code }),
+        D.el('span', { class: 'score', text: Number(e.score).toFixed(1) + ' 分' }),
+        D.el('span', { class: 'muted', text: '销号率 ' + D.pct(e.closure_rate) }))))
+      : D.el('p', { class: 'muted', text: '暂无' }));
+}
+
+async function loadRanking() {
+  const box = D.$('#ranking');
+  try {
+    const r = await D.api('GET', '/rankings');
+    D.$('#ranking-month').textContent = r.month + (r.source === 'snapshot' ? ' · 月末快照' : ' · 实时计算');
+    const entries = r.entries || [];
+    box.replaceChildren(D.el('div', { class: 'rank-grid' },
+      rankingList('红榜', 'red-list', r.red_list), rankingList('黑榜', 'black-list', r.black_list)),
+      ...entries.length ? [D.el('table', { class: 'table rank-table' },
+        D.el('thead', {}, D.el('tr', {}, ['名次', '单位', '得分', '销号率', '按期办结率', '及时签收率', '重办率', '逾期在办', '加减分'].map((h) => D.el('th', { text: h })))),
+        D.el('tbody', {}, entries.map((e) => D.el('tr', { dataset: { department: e.department_code } },
+          D.el('td', { text: e.rank }), D.el('td', { text: e.department_name || e.department_code }),
+          D.el('td', { text: Number(e.score).toFixed(1) }), D.el('td', { text: D.pct(e.closure_rate) }),
+          D.el('td', { text: D.pct(e.on_time_rate) }), D.el('td', { text: D.pct(e.ack_timely_rate) }),
+          D.el('td', { text: D.pct(e.rework_rate) }), D.el('td', { text: e.overdue_open }),
+          D.el('td', { text: e.adjustment ? (e.adjustment > 0 ? '+' : '') + e.adjustment : '0' })))))] : []);
+  } catch (e) {
+    if (e.status === 404) box.replaceChildren(D.el('p', { class: 'muted empty', text: '暂无排名' }));
+    else box.replaceChildren(D.el('p', { class: 'error', text: D.errorText(e) }));
+  }
+}
+
+async function load() {
+  try {
+    const [byDept, byMonth, overdue, closed] = await Promise.all([
+      D.api('GET', '/stats/closure?group_by=department'),
+      D.api('GET', '/stats/closure?group_by=month&from=' + monthsBack(11)),
+      D.api('GET', '/slips?overdue=true&page_size=50'),
+      D.api('GET', '/slips?status=closed&page_size=10'),
+    ]);
+    const rows = byDept.items;
+    const total = (k) => rows.reduce((n, r) => n + r[k], 0);
+    D.counters(D.$('#dash-counters'), [
+      ['交办', total('assigned')], ['已销号', total('closed'), 'green'], ['在办', total('open')],
+      ['逾期', total('overdue_open'), 'red'], ['延期', total('extensions'), 'yellow']]);
+    deptTable(rows);
+    D.fillQueue(D.$('#overdue-list'), overdue.items, { extra: { title: '督办等级', cell: (s) => s.escalation_label || '—' } });
+    D.fillQueue(D.$('#closed-list'), closed.items, { extra: { title: '销号时间', cell: (s) => D.fmtTime(s.closed_at) } });
+    if (window.echarts) {
+      closureChart(rows);
+      trendChart(byMonth.items);
+      colourChart(rows);
+    } else {
+      D.flash('图表组件未能加载', 'error');
+    }
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    D.flash(D.errorText(e), 'error');
+  }
+}
+
+document.addEventListener('DOMContentLoaded', async () => {
+  const user = await D.start(['office', 'leader']);
+  if (!user) return;
+  await Promise.all([load(), loadRanking()]);
+  window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+});

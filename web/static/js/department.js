@@ -1,0 +1,71 @@
+// department.js — 部门工作台: the department's open slips by 三色 and due
+// date, what was sent back and why, and its inbox. The API shows a
+// department only its own slips (as lead or co-unit).
+'use strict';
+
+const OPEN = 'issued,in_progress,pending_review,pending_signoff';
+let user = null;
+
+function byDeadline(a, b) { return (a.deadline || '').localeCompare(b.deadline || '') || a.number.localeCompare(b.number); }
+
+async function loadSentBack(slips) {
+  const reworked = slips.filter((s) => s.status === 'in_progress' && s.rework_count > 0 && s.lead_department === user.department);
+  const card = D.$('#sent-back-card');
+  if (!reworked.length) { card.hidden = true; return; }
+  const rows = await Promise.all(reworked.map(async (s) => {
+    const t = await D.api('GET', '/slips/' + encodeURIComponent(s.id) + '/timeline');
+    return { s, reason: D.sentBackReason(t.items) };
+  }));
+  const shown = rows.filter((r) => r.reason);
+  card.hidden = !shown.length;
+  D.$('#sent-back').replaceChildren(D.el('ul', { class: 'sent-back-list' }, shown.map(({ s, reason }) =>
+    D.el('li', { dataset: { slipId: s.id } }, D.slipLink(s), '　退回理由：', D.el('span', { class: 'reason', text: reason }),
+      '（已重办 ' + s.rework_count + ' 次，办结时限 ' + s.deadline + '）'))));
+}
+
+async function loadInbox() {
+  const list = D.$('#inbox');
+  try {
+    const r = await D.api('GET', '/notifications?limit=10');
+    if (!r.items.length) { list.replaceChildren(D.el('li', { class: 'muted', text: list.dataset.empty })); return; }
+    list.replaceChildren(...r.items.map((n) => D.el('li', { class: n.read_at ? 'read' : 'unread' },
+      D.el('span', { class: 'when', text: D.fmtTime(n.created_at) }),
+      n.slip_id ? D.el('a', { href: '/slips/' + n.slip_id, text: n.title }) : D.el('b', { text: n.title }),
+      D.el('div', { class: 'muted', text: n.body }))));
+  } catch (e) {
+    list.replaceChildren(D.el('li', { class: 'error', text: D.errorText(e) }));
+  }
+}
+
+async function load() {
+  try {
+    const page = await D.api('GET', '/slips?status=' + OPEN + '&page_size=200');
+    const slips = page.items.slice().sort(byDeadline);
+    const opts = {
+      actions: true, onDone: load,
+      extra: { title: '本单位', cell: (s) => (s.lead_department === user.department ? '牵头' : '配合') },
+    };
+    for (const c of ['red', 'yellow', 'green']) {
+      const mine = slips.filter((s) => s.color === c);
+      D.fillQueue(D.$('#slips-' + c), mine, opts);
+      D.$('#count-' + c).textContent = mine.length;
+    }
+    const by = (st) => slips.filter((s) => s.status === st).length;
+    D.counters(D.$('#dept-counters'), [
+      ['在办', page.total_capped ? page.total + '+' : page.total], ['待签收', by('issued'), 'yellow'], ['办理中', by('in_progress')], ['待复核', by('pending_review')],
+      ['待销号', by('pending_signoff')], ['逾期', slips.filter((s) => s.overdue).length, 'red']]);
+    if (page.total > page.items.length) D.flash('仅显示最近 ' + page.items.length + ' 项，完整列表见台账', 'warn');
+    await loadSentBack(slips);
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    D.flash(D.errorText(e), 'error');
+  }
+  await loadInbox();
+}
+
+document.addEventListener('DOMContentLoaded', async () => {
+  user = await D.start(['department']);
+  if (!user) return;
+  D.$('#dept-name').textContent = D.deptName(user.department);
+  await load();
+});

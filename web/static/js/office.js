@@ -1,0 +1,211 @@
+// office.js — 督查室工作台: issue one slip or a meeting's batch, and work the
+// queues (待复核, 待销号, 延期申请, 在办事项). Every queue row's buttons come
+// from the slip's allowed_actions.
+'use strict';
+
+const OPEN = 'issued,in_progress,pending_review,pending_signoff';
+
+// keyFor keeps one Idempotency-Key per unchanged request body, so resending
+// the same slip after a network error issues it once, and a corrected form
+// is a new request.
+function keyFor(holder, body) {
+  const text = JSON.stringify(body);
+  if (holder.body !== text) {
+    holder.body = text;
+    holder.key = D.newKey();
+  }
+  return holder.key;
+}
+
+function deadlineOf(dateValue, daysValue, draft) {
+  if (daysValue) draft.deadline_working_days = Number(daysValue);
+  else if (dateValue) draft.deadline = dateValue;
+}
+
+function issuedLink(s) {
+  return D.el('a', { href: '/slips/' + s.id, class: 'issued-link', dataset: { slipId: s.id } }, s.number + ' ' + s.title);
+}
+
+async function issueOne(form, holder) {
+  const f = form.elements;
+  const lead = f.lead_department.value;
+  const draft = {
+    title: f.title.value.trim(), content: f.content.value.trim(), source: f.source.value.trim(),
+    batch: f.batch.value.trim(), category: f.category.value.trim(), priority: f.priority.value,
+    lead_department: lead, leader: f.leader.value.trim(),
+    co_departments: Array.from(form.querySelectorAll('input[name="co_departments"]:checked'), (c) => c.value).filter((c) => c !== lead),
+  };
+  const byDays = form.querySelector('input[name="deadline_mode"]:checked').value === 'working_days';
+  deadlineOf(byDays ? '' : f.deadline.value, byDays ? f.deadline_working_days.value : '', draft);
+  const result = D.$('#issue-result');
+  try {
+    const s = await D.api('POST', '/slips', draft, { idempotencyKey: keyFor(holder, draft) });
+    result.className = 'wide result ok';
+    result.replaceChildren('已交办：', issuedLink(s), '（' + s.status_label + '，办结时限 ' + s.deadline + '）');
+    result.hidden = false;
+    form.reset();
+    toggleDeadline(form);
+    holder.body = '';
+    await loadQueues();
+  } catch (e) {
+    result.className = 'wide result error';
+    result.textContent = D.errorText(e);
+    result.hidden = false;
+  }
+}
+
+function toggleDeadline(form) {
+  const byDays = form.querySelector('input[name="deadline_mode"]:checked').value === 'working_days';
+  form.elements.deadline.disabled = byDays;
+  form.elements.deadline_working_days.disabled = !byDays;
+}
+
+// ---- a meeting's batch ----------------------------------------------------
+
+async function addBatchRow() {
+  const depts = await D.departments();
+  const tbody = D.$('#batch-rows');
+  const options = () => depts.map((d) => D.el('option', { value: d.code, text: d.name }));
+  const row = D.el('tr', { class: 'batch-row' },
+    D.el('td', { class: 'row-no' }),
+    D.el('td', {}, D.el('input', { name: 'title', maxlength: 200, placeholder: '交办事项' })),
+    D.el('td', {}, D.el('input', { name: 'content', maxlength: 20000, placeholder: '具体要求' })),
+    D.el('td', {}, D.el('select', { name: 'lead_department' }, D.el('option', { value: '', text: '请选择' }), options())),
+    D.el('td', {}, D.el('select', { name: 'co_departments', multiple: true, size: 3, title: '按住 Ctrl 多选' }, options())),
+    D.el('td', {}, D.el('button', { type: 'button', class: 'link', text: '删除', onclick: () => { row.remove(); numberRows(); } })));
+  tbody.append(row);
+  numberRows();
+}
+
+function numberRows() {
+  D.$('#batch-rows').querySelectorAll('tr').forEach((tr, i) => { tr.querySelector('.row-no').textContent = String(i + 1); });
+}
+
+async function issueBatch(form) {
+  const f = form.elements;
+  const common = {
+    batch: f.batch.value.trim(), source: f.source.value.trim() || f.batch.value.trim(), category: f.category.value.trim(),
+    leader: f.leader.value.trim(), priority: f.priority.value,
+  };
+  const result = D.$('#batch-result');
+  const lines = [];
+  let issued = 0;
+  let failed = 0;
+  for (const [i, row] of Array.from(D.$('#batch-rows').querySelectorAll('tr')).entries()) {
+    if (row.dataset.issued) continue; // issued by an earlier click
+    const get = (n) => row.querySelector('[name="' + n + '"]');
+    const title = get('title').value.trim();
+    if (!title) continue;
+    const lead = get('lead_department').value;
+    const draft = Object.assign({}, common, {
+      title, content: get('content').value.trim(), lead_department: lead,
+      co_departments: Array.from(get('co_departments').selectedOptions, (o) => o.value).filter((c) => c !== lead),
+    });
+    deadlineOf(f.deadline.value, f.deadline_working_days.value, draft);
+    row._holder = row._holder || {};
+    try {
+      const s = await D.api('POST', '/slips', draft, { idempotencyKey: keyFor(row._holder, draft) });
+      row.dataset.issued = s.id;
+      row.classList.add('done');
+      issued++;
+      lines.push(D.el('li', { class: 'ok' }, '第 ' + (i + 1) + ' 项已交办：', issuedLink(s)));
+    } catch (e) {
+      failed++;
+      lines.push(D.el('li', { class: 'error' }, '第 ' + (i + 1) + ' 项（' + title + '）未交办：' + D.errorText(e)));
+    }
+  }
+  result.className = 'result ' + (failed ? 'error' : 'ok');
+  result.replaceChildren(D.el('p', { text: '本批次交办 ' + issued + ' 项' + (failed ? '，' + failed + ' 项未成功，请修改后再次提交（已交办的不会重复）' : '') }),
+    D.el('ul', {}, lines));
+  result.hidden = false;
+  if (issued) await loadQueues();
+}
+
+// ---- queues -----------------------------------------------------------------
+
+async function list(query) {
+  return D.api('GET', '/slips?' + query + '&page_size=200');
+}
+
+function withTotal(container, page) {
+  if (page.total > page.items.length) {
+    container.append(D.el('p', { class: 'muted', text: '仅显示最近 ' + page.items.length + ' 项，共 ' + page.total + (page.total_capped ? '+' : '') + ' 项，完整列表见台账。' }));
+  }
+}
+
+// resolutions reads what each slip awaiting review reported (its latest
+// 申请办结: summary and evidence) from its timeline, for the first 50.
+async function resolutions(slips) {
+  const out = {};
+  await Promise.all(slips.slice(0, 50).map(async (s) => {
+    const t = await D.api('GET', '/slips/' + encodeURIComponent(s.id) + '/timeline');
+    const r = t.items.filter((e) => e.type === 'resolve').pop();
+    if (!r || !r.payload) return;
+    out[s.id] = D.el('div', { class: 'resolution' }, D.el('div', { text: r.payload.summary || '' }),
+      r.payload.evidence ? D.el('div', { class: 'muted', text: '佐证材料：' + r.payload.evidence.join('；') }) : null);
+  }));
+  return out;
+}
+
+async function loadQueues() {
+  try {
+    const [review, signoff, open] = await Promise.all([
+      list('status=pending_review'), list('status=pending_signoff'), list('status=' + OPEN)]);
+    const opts = { actions: true, onDone: loadQueues };
+    const ext = open.items.filter((s) => s.pending_extension);
+    const reported = await resolutions(review.items);
+    D.fillQueue(D.$('#queue-review'), review.items, Object.assign({
+      extra: { title: '办结情况', cell: (s) => reported[s.id] || D.el('span', { class: 'muted', text: '见交办单详情' }) } }, opts));
+    withTotal(D.$('#queue-review'), review);
+    D.fillQueue(D.$('#queue-signoff'), signoff.items, opts);
+    withTotal(D.$('#queue-signoff'), signoff);
+    D.fillQueue(D.$('#queue-extension'), ext, Object.assign({
+      extra: { title: '延期申请', cell: (s) => '申请延期至 ' + s.pending_extension.proposed_deadline + '：' + s.pending_extension.reason } }, opts));
+    D.fillQueue(D.$('#queue-open'), open.items, opts);
+    withTotal(D.$('#queue-open'), open);
+    D.$('#count-review').textContent = review.total;
+    D.$('#count-signoff').textContent = signoff.total;
+    D.$('#count-extension').textContent = ext.length;
+    D.$('#count-open').textContent = open.total;
+    const by = (st) => open.items.filter((s) => s.status === st).length;
+    D.counters(D.$('#office-counters'), [
+      ['在办', open.total], ['待签收', by('issued')], ['办理中', by('in_progress')],
+      ['待复核', review.total], ['待销号', signoff.total],
+      ['逾期', open.items.filter((s) => s.overdue).length, 'red'], ['延期待批', ext.length, 'yellow']]);
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    D.flash(D.errorText(e), 'error');
+  }
+}
+
+document.addEventListener('DOMContentLoaded', async () => {
+  const user = await D.start(['office']);
+  if (!user) return;
+  await D.fillDeptControls();
+  for (const tab of document.querySelectorAll('.tab')) {
+    tab.addEventListener('click', () => {
+      for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t === tab);
+      for (const p of document.querySelectorAll('.tab-panel')) p.hidden = p.id !== tab.dataset.tab;
+    });
+  }
+  const form = D.$('#issue-form');
+  const holder = {};
+  for (const r of form.querySelectorAll('input[name="deadline_mode"]')) r.addEventListener('change', () => toggleDeadline(form));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const b = D.$('#issue-submit');
+    b.disabled = true;
+    try { await issueOne(form, holder); } finally { b.disabled = false; }
+  });
+  const batch = D.$('#batch-form');
+  await addBatchRow();
+  await addBatchRow();
+  D.$('#batch-add-row').addEventListener('click', addBatchRow);
+  batch.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const b = D.$('#batch-submit');
+    b.disabled = true;
+    try { await issueBatch(batch); } finally { b.disabled = false; }
+  });
+  await loadQueues();
+});
