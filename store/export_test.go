@@ -8,3 +8,10 @@ func SetCountLimit(t testing.TB, n int64) {
 	countLimit = n
 	t.Cleanup(func() { countLimit = old })
 }
+
+// CountFromSlips makes the statistics read the slips, never the rollup, for
+// the rest of the test: the reference the rollup is checked against.
+func CountFromSlips(t testing.TB) {
+	useRollup = false
+	t.Cleanup(func() { useRollup = true })
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"gorm.io/gorm"
@@ -181,6 +182,12 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 	}
 	var page Page
 	capped := s.filtered(ctx, f).Select("1").Limit(int(countLimit) + 1)
+	if dept, ok := f.departmentOnly(); ok {
+		// A department's whole ledger: its assignments alone say how many,
+		// without touching a slip.
+		capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
+			Where("department_code = ?", dept).Limit(int(countLimit) + 1)
+	}
 	if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
 		return Page{}, fmt.Errorf("count ledger: %w", err)
 	}
@@ -201,6 +208,26 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 	}
 	page.Items = items
 	return page, nil
+}
+
+// departmentOnly reports whether f selects exactly the slips of one
+// department (lead or co-unit), and which: its page count can then come from
+// the department's assignments alone.
+func (f Filter) departmentOnly() (string, bool) {
+	rest := f
+	rest.VisibleTo, rest.Department, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", "", 0, ""
+	if !reflect.DeepEqual(rest, Filter{}) {
+		return "", false
+	}
+	switch {
+	case f.VisibleTo != "" && f.Department != "" && f.VisibleTo != f.Department:
+		return "", false
+	case f.VisibleTo != "":
+		return f.VisibleTo, true
+	case f.Department != "":
+		return f.Department, true
+	}
+	return "", false
 }
 
 // withDepartments loads the departments of rows in one query.

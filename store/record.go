@@ -41,6 +41,10 @@ func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) 
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("insert slip: %w", err)
 		}
+		members := func(string) []member { return membersOf(sl.Draft.Departments()) }
+		if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members)); err != nil {
+			return fmt.Errorf("count slip in statistics: %w", err)
+		}
 		for i, code := range sl.Draft.Departments() {
 			role := "co"
 			if i == 0 {
@@ -82,23 +86,29 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
 			return fmt.Errorf("append event: %w", err)
 		}
-		cols := row.progressColumns()
-		if sl.Status == slip.StatusClosed {
-			cols["close_working_days"] = s.closeWorkingDays(sl)
+		// The row as it was, locked until commit: the statistics' rollup
+		// moves from what it counted to what the row becomes.
+		var before slipRow
+		lock := tx
+		if s.dialect == Postgres {
+			lock = tx.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
-		res := tx.Model(&slipRow{}).Where("id = ? AND last_seq < ?", sl.ID, sl.Seq).Updates(cols)
-		if res.Error != nil {
-			return fmt.Errorf("update slip row: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			// Either a newer projection got there first (fine) or the slip
-			// was never recorded (a bug: refuse, so the retry shows it).
-			var n int64
-			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
+		if err := lock.Where("id = ?", sl.ID).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				// Never recorded: a bug. Refuse, so the retry shows it.
 				return fmt.Errorf("slip is not on the ledger")
+			}
+			return fmt.Errorf("read slip row: %w", err)
+		}
+		if before.LastSeq < sl.Seq {
+			// Older than the action: take it. (A newer projection that got
+			// there first keeps its row.)
+			cols := row.progressColumns()
+			if sl.Status == slip.StatusClosed {
+				cols["close_working_days"] = s.closeWorkingDays(sl)
+			}
+			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Updates(cols).Error; err != nil {
+				return fmt.Errorf("update slip row: %w", err)
 			}
 		}
 		// Facts only ever become true, whatever order projections land in.
@@ -106,6 +116,14 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Update(fact, true).Error; err != nil {
 				return fmt.Errorf("mark %s: %w", fact, err)
 			}
+		}
+		var after slipRow
+		if err := tx.Where("id = ?", sl.ID).Take(&after).Error; err != nil {
+			return fmt.Errorf("reread slip row: %w", err)
+		}
+		members := func(string) []member { return membersOf(sl.Draft.Departments()) }
+		if err := applyRollup(tx, rollupChange([]slipRow{before}, []slipRow{after}, members)); err != nil {
+			return fmt.Errorf("update statistics: %w", err)
 		}
 		return nil
 	})

@@ -295,6 +295,13 @@ func (s *Store) writeSeedBatch(ctx context.Context, year int, b seedBatch) error
 		if err := insertChunked(tx, b.events, s.insertChunk(&eventRow{})); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
+		members := map[string][]member{}
+		for _, d := range b.depts { // in position order per slip, the lead first
+			members[d.SlipID] = append(members[d.SlipID], member{d.DepartmentCode, d.Role})
+		}
+		if err := applyRollup(tx, rollupChange(nil, b.slips, func(id string) []member { return members[id] })); err != nil {
+			return fmt.Errorf("count slips in statistics: %w", err)
+		}
 		// Last, so the counter's row lock is held only until the commit.
 		last := b.slips[len(b.slips)-1].Serial
 		if err := tx.Exec(`INSERT INTO slip_counters (year, last_serial) VALUES (?, ?)

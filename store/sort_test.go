@@ -170,5 +170,23 @@ func TestLedgerFiltersByLeadPriorityAndDates(t *testing.T) {
 		assert.Equal(t, []string{"b"}, ids(store.Filter{DueFrom: "2026-06-01", DueTo: "2026-06-10"}))
 		assert.Equal(t, []string{"c"}, ids(store.Filter{Lead: "fgw", DueFrom: "2026-06-01", Priority: "extra_urgent"}))
 		assert.Empty(t, ids(store.Filter{Lead: "zjj", IssuedTo: "2026-05-06"}))
+
+		// A department's whole ledger is counted from its assignments; a
+		// narrower filter, or another department's view of it, by the slips.
+		for _, tc := range []struct {
+			f    store.Filter
+			want int64
+		}{
+			{store.Filter{VisibleTo: "fgw"}, 3},
+			{store.Filter{Department: "zjj"}, 1},
+			{store.Filter{VisibleTo: "fgw", Department: "fgw", Sort: store.SortDue}, 3},
+			{store.Filter{VisibleTo: "zjj", Department: "fgw"}, 1},
+			{store.Filter{VisibleTo: "fgw", Priority: "urgent"}, 1},
+		} {
+			p, err := st.ListSlips(ctx, tc.f)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, p.Total, "%+v", tc.f)
+			assert.Len(t, p.Items, int(tc.want), "%+v", tc.f)
+		}
 	})
 }

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -115,59 +118,160 @@ func Percent(n, d int64) *float64 {
 	return &v
 }
 
-// ClosureStats counts slips per group.
+// ClosureStats counts slips per group. Queries over whole months grouped by
+// lead department, month or nothing (and, for a department's own view of
+// the slips it leads or helps with, by month or nothing) sum the slip_stats
+// rollup; the rest read the slips. Both give the same counts (tested).
 func (s *Store) ClosureStats(ctx context.Context, q StatsQuery) ([]ClosureRow, error) {
-	col, ok := groupColumns[q.GroupBy]
-	if !ok {
+	if !q.GroupBy.Valid() {
 		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month 或 all")
+	}
+	if useRollup && q.fromRollup() {
+		return s.closureStats(ctx, q, rollupSource)
+	}
+	return s.closureStats(ctx, q, slipsSource)
+}
+
+// useRollup is true but for tests comparing the rollup with the slips.
+var useRollup = true
+
+// fromRollup says whether the rollup holds what q asks.
+func (q StatsQuery) fromRollup() bool {
+	switch {
+	case q.GroupBy == GroupByMonth, q.GroupBy == GroupByAll:
+	case q.GroupBy == GroupByDepartment && q.VisibleTo == "":
+	default:
+		return false
+	}
+	if q.VisibleTo != "" && q.Lead != "" {
+		return false
+	}
+	return monthStart(q.From) && monthEnd(q.To)
+}
+
+// monthStart: empty or the first of a month; monthEnd: empty or a last day.
+func monthStart(day string) bool { return day == "" || strings.HasSuffix(day, "-01") }
+
+func monthEnd(day string) bool {
+	if day == "" {
+		return true
+	}
+	d, err := calendar.ParseDate(day)
+	return err == nil && d.AddDays(1).Day == 1
+}
+
+// statsSource is a table ClosureStats can count from, and how.
+type statsSource struct {
+	table string
+	// unit is what one row counts for; month is the issue month.
+	unit, month string
+	// sums are the SQL of the summed columns, by ClosureRow column.
+	sums map[string]string
+	// filters are the period's conditions.
+	from, to func(day string) condition
+}
+
+var slipsSource = statsSource{
+	table: "slips", unit: "1", month: "SUBSTR(issued_on, 1, 7)",
+	sums: map[string]string{
+		"extension_count":        "extensions",
+		"acknowledged_count":     "CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END",
+		"acked_on_time_count":    "CASE WHEN acknowledged_at IS NOT NULL AND NOT ack_late THEN 1 ELSE 0 END",
+		"reviewed_count":         "CASE WHEN reviewed THEN 1 ELSE 0 END",
+		"sent_back_count":        "CASE WHEN rework_count > 0 THEN 1 ELSE 0 END",
+		"send_back_count":        "rework_count",
+		"timed_close_count":      "CASE WHEN close_working_days IS NOT NULL THEN 1 ELSE 0 END",
+		"close_working_days_sum": "close_working_days",
+		"closed_on_time_count":   "CASE WHEN status = 'closed' AND resolved_on <= effective_deadline THEN 1 ELSE 0 END",
+	},
+	from: func(day string) condition { return condition{"issued_on >= ?", []any{day}} },
+	to:   func(day string) condition { return condition{"issued_on <= ?", []any{day}} },
+}
+
+var rollupSource = statsSource{
+	table: "slip_stats", unit: "slips", month: "issued_month",
+	sums: map[string]string{
+		"extension_count":        "extensions",
+		"acknowledged_count":     "acknowledged",
+		"acked_on_time_count":    "acked_on_time",
+		"reviewed_count":         "reviewed",
+		"sent_back_count":        "sent_back",
+		"send_back_count":        "send_backs",
+		"timed_close_count":      "timed_closes",
+		"close_working_days_sum": "close_working_days",
+		"closed_on_time_count":   "closed_on_time",
+	},
+	from: func(day string) condition { return condition{"issued_month >= ?", []any{day[:7]}} },
+	to:   func(day string) condition { return condition{"issued_month <= ?", []any{day[:7]}} },
+}
+
+// closureStats counts from one source; the status rules (open, overdue,
+// 三色) are the same SQL on both, weighted by the source's unit.
+func (s *Store) closureStats(ctx context.Context, q StatsQuery, src statsSource) ([]ClosureRow, error) {
+	col := groupColumns[q.GroupBy]
+	switch {
+	case q.GroupBy == GroupByMonth:
+		col = src.month
+	case q.GroupBy == GroupByDepartment && src.table == rollupSource.table:
+		col = "department_code"
 	}
 	open := statusStrings(slip.OpenStatuses())
 	colours := colourConditions(q.Today, q.YellowBy)
-	overdue := overdueOn(q.Today)
-	// count is the number of rows where c holds (0 over no rows), its
-	// arguments appended in order.
+	// count is how many slips c holds for (0 over none), its arguments
+	// appended in order.
 	var args []any
 	count := func(c condition) string {
 		args = append(args, c.args...)
-		return "COALESCE(SUM(CASE WHEN " + c.sql + " THEN 1 ELSE 0 END), 0)"
+		return "COALESCE(SUM(CASE WHEN " + c.sql + " THEN " + src.unit + " ELSE 0 END), 0)"
 	}
+	sum := func(name string) string { return "COALESCE(SUM(" + src.sums[name] + "), 0) AS " + name }
 	selectSQL := col + ` AS group_key,
-		COUNT(*) AS assigned_count,
+		COALESCE(SUM(` + src.unit + `), 0) AS assigned_count,
 		` + count(condition{"status = ?", []any{slip.StatusClosed}}) + ` AS closed_count,
 		` + count(condition{"status = ?", []any{slip.StatusCancelled}}) + ` AS cancelled_count,
 		` + count(condition{"status IN ?", []any{open}}) + ` AS open_count,
-		` + count(overdue) + ` AS overdue_open_count,
-		` + count(condition{"status = ? AND resolved_on <= effective_deadline", []any{slip.StatusClosed}}) + ` AS closed_on_time_count,
-		COALESCE(SUM(extensions), 0) AS extension_count,
+		` + count(overdueOn(q.Today)) + ` AS overdue_open_count,
 		` + count(colours["red"]) + ` AS red_count,
 		` + count(colours["yellow"]) + ` AS yellow_count,
-		` + count(colours["green"]) + ` AS green_count,
-		COALESCE(SUM(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS acknowledged_count,
-		COALESCE(SUM(CASE WHEN acknowledged_at IS NOT NULL AND NOT ack_late THEN 1 ELSE 0 END), 0) AS acked_on_time_count,
-		COALESCE(SUM(CASE WHEN reviewed THEN 1 ELSE 0 END), 0) AS reviewed_count,
-		COALESCE(SUM(CASE WHEN rework_count > 0 THEN 1 ELSE 0 END), 0) AS sent_back_count,
-		COALESCE(SUM(rework_count), 0) AS send_back_count,
-		COUNT(close_working_days) AS timed_close_count,
-		COALESCE(SUM(close_working_days), 0) AS close_working_days_sum`
-	db := s.db.WithContext(ctx).Table("slips").Select(selectSQL, args...)
-	if q.VisibleTo != "" {
-		db = db.Where(inDepartment, q.VisibleTo)
+		` + count(colours["green"]) + ` AS green_count`
+	for _, name := range []string{"closed_on_time_count", "extension_count", "acknowledged_count", "acked_on_time_count",
+		"reviewed_count", "sent_back_count", "send_back_count", "timed_close_count", "close_working_days_sum"} {
+		selectSQL += ",\n\t\t" + sum(name)
 	}
-	if q.Lead != "" {
-		db = db.Where("lead_department = ?", q.Lead)
+	db := s.db.WithContext(ctx).Table(src.table).Select(selectSQL, args...)
+	switch {
+	case src.table == slipsSource.table:
+		if q.VisibleTo != "" {
+			db = db.Where(inDepartment, q.VisibleTo)
+		}
+		if q.Lead != "" {
+			db = db.Where("lead_department = ?", q.Lead)
+		}
+	case q.VisibleTo != "": // every slip the department is on, in any role
+		db = db.Where("department_code = ?", q.VisibleTo)
+	case q.Lead != "":
+		db = db.Where("role = 'lead' AND department_code = ?", q.Lead)
+	default:
+		db = db.Where("role = 'lead'")
 	}
 	if q.From != "" {
-		db = db.Where("issued_on >= ?", q.From)
+		c := src.from(q.From)
+		db = db.Where(c.sql, c.args...)
 	}
 	if q.To != "" {
-		db = db.Where("issued_on <= ?", q.To)
+		c := src.to(q.To)
+		db = db.Where(c.sql, c.args...)
 	}
 	var rows []ClosureRow
 	if q.GroupBy != GroupByAll {
 		db = db.Group(col).Order(col)
 	}
 	if err := db.Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("closure stats by %s: %w", q.GroupBy, err)
+		return nil, fmt.Errorf("closure stats by %s from %s: %w", q.GroupBy, src.table, err)
+	}
+	if src.table == rollupSource.table {
+		// Rollup rows of slips since moved elsewhere stay at zero.
+		rows = slices.DeleteFunc(rows, func(r ClosureRow) bool { return r.Assigned == 0 && q.GroupBy != GroupByAll })
 	}
 	if q.GroupBy == GroupByDepartment {
 		depts, err := s.ListDepartments(ctx)

@@ -308,6 +308,14 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, 0.0, *z.ClosureRate())
 		assert.Nil(t, z.OnTimeRate(), "no closed slips: no on-time rate")
 
+		// The rollup, kept by the projections above, agrees with the slips.
+		assertRollupAgrees(t, st, []store.StatsQuery{
+			{GroupBy: store.GroupByDepartment, Today: "2026-07-20", YellowBy: "2026-07-23"},
+			{GroupBy: store.GroupByAll, From: "2026-07-01", To: "2026-07-31", Today: "2026-07-09", YellowBy: "2026-07-14"},
+			{GroupBy: store.GroupByMonth, Lead: "fgw", Today: "2026-08-03", YellowBy: "2026-08-06"},
+			{GroupBy: store.GroupByAll, VisibleTo: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"},
+		})
+
 		// The ledger's colour filter agrees with the counts.
 		for colour, want := range map[string][]string{"red": {"z1"}, "yellow": {"z2"}, "green": {"z3", "f4"}} {
 			p, err := st.ListSlips(ctx, store.Filter{Colour: colour, Today: "2026-07-20", YellowBy: "2026-07-23"})

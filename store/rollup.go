@@ -1,0 +1,154 @@
+package store
+
+import (
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// statsRow is a row of the slip_stats rollup (migration 0005): the counts of
+// the slips one department has in one role (lead or co-unit) that share a
+// month of issue, status and, while open, an effective deadline and
+// acknowledgement-reminder flag.
+type statsRow struct {
+	DepartmentCode    string `gorm:"primaryKey"`
+	Role              string `gorm:"primaryKey"`
+	IssuedMonth       string `gorm:"primaryKey"`
+	Status            string `gorm:"primaryKey"`
+	EffectiveDeadline string `gorm:"primaryKey"`
+	AckReminded       bool   `gorm:"primaryKey"`
+
+	Slips            int64
+	ClosedOnTime     int64
+	Extensions       int64
+	Acknowledged     int64
+	AckedOnTime      int64
+	Reviewed         int64
+	SentBack         int64
+	SendBacks        int64
+	TimedCloses      int64
+	CloseWorkingDays int64
+}
+
+func (statsRow) TableName() string { return "slip_stats" }
+
+// statsCounters are the columns a contribution adds to.
+var statsCounters = []string{"slips", "closed_on_time", "extensions", "acknowledged", "acked_on_time",
+	"reviewed", "sent_back", "send_backs", "timed_closes", "close_working_days"}
+
+// contribution is what one slip adds to the rollup for one of its
+// departments, as its row stands.
+func contribution(r slipRow, m member) statsRow {
+	c := statsRow{DepartmentCode: m.department, Role: m.role, IssuedMonth: r.IssuedOn[:min(7, len(r.IssuedOn))], Status: r.Status,
+		EffectiveDeadline: r.EffectiveDeadline, AckReminded: r.AckReminded, Slips: 1, Extensions: int64(r.Extensions),
+		SendBacks: int64(r.ReworkCount)}
+	if s := slip.Status(r.Status); s == slip.StatusClosed || s == slip.StatusCancelled {
+		// Ended slips are never overdue nor coloured: one row per month does.
+		c.EffectiveDeadline, c.AckReminded = "", false
+	}
+	if r.Status == string(slip.StatusClosed) && r.ResolvedOn != nil && *r.ResolvedOn <= r.EffectiveDeadline {
+		c.ClosedOnTime = 1
+	}
+	if r.AcknowledgedAt != nil {
+		c.Acknowledged = 1
+		if !r.AckLate {
+			c.AckedOnTime = 1
+		}
+	}
+	if r.Reviewed {
+		c.Reviewed = 1
+	}
+	if r.ReworkCount > 0 {
+		c.SentBack = 1
+	}
+	if r.CloseWorkingDays != nil {
+		c.TimedCloses, c.CloseWorkingDays = 1, int64(*r.CloseWorkingDays)
+	}
+	return c
+}
+
+// key is the rollup row a contribution belongs to.
+func (c statsRow) key() statsRow {
+	return statsRow{DepartmentCode: c.DepartmentCode, Role: c.Role, IssuedMonth: c.IssuedMonth, Status: c.Status,
+		EffectiveDeadline: c.EffectiveDeadline, AckReminded: c.AckReminded}
+}
+
+// plus adds d's counters to c's, each multiplied by sign.
+func (c statsRow) plus(d statsRow, sign int64) statsRow {
+	c.Slips += sign * d.Slips
+	c.ClosedOnTime += sign * d.ClosedOnTime
+	c.Extensions += sign * d.Extensions
+	c.Acknowledged += sign * d.Acknowledged
+	c.AckedOnTime += sign * d.AckedOnTime
+	c.Reviewed += sign * d.Reviewed
+	c.SentBack += sign * d.SentBack
+	c.SendBacks += sign * d.SendBacks
+	c.TimedCloses += sign * d.TimedCloses
+	c.CloseWorkingDays += sign * d.CloseWorkingDays
+	return c
+}
+
+// member is a slip's department in a role ("lead" or "co").
+type member struct{ department, role string }
+
+// membersOf lists a slip's departments, the lead first.
+func membersOf(departments []string) []member {
+	out := make([]member, len(departments))
+	for i, d := range departments {
+		out[i] = member{d, "co"}
+		if i == 0 {
+			out[i].role = "lead"
+		}
+	}
+	return out
+}
+
+// rollupChange is the net change to the rollup when rows move from before
+// to after (either may be missing: a slip being issued has no before);
+// members gives each slip's departments.
+func rollupChange(before, after []slipRow, members func(slipID string) []member) []statsRow {
+	byKey := map[statsRow]statsRow{}
+	var order []statsRow
+	add := func(r slipRow, sign int64) {
+		for _, m := range members(r.ID) {
+			c := contribution(r, m)
+			k := c.key()
+			acc, ok := byKey[k]
+			if !ok {
+				acc = k
+				order = append(order, k)
+			}
+			byKey[k] = acc.plus(c, sign)
+		}
+	}
+	for _, r := range before {
+		add(r, -1)
+	}
+	for _, r := range after {
+		add(r, +1)
+	}
+	out := make([]statsRow, 0, len(order))
+	for _, k := range order {
+		if d := byKey[k]; d != k { // a row whose counters all cancel out changes nothing
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// applyRollup adds deltas to the rollup inside tx: an upsert that adds to
+// the counters, so concurrent transactions on the same row serialise on it.
+func applyRollup(tx *gorm.DB, deltas []statsRow) error {
+	if len(deltas) == 0 {
+		return nil
+	}
+	set := map[string]any{}
+	for _, col := range statsCounters {
+		set[col] = gorm.Expr("slip_stats." + col + " + excluded." + col)
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "department_code"}, {Name: "role"}, {Name: "issued_month"}, {Name: "status"}, {Name: "effective_deadline"}, {Name: "ack_reminded"}},
+		DoUpdates: clause.Assignments(set),
+	}).CreateInBatches(deltas, 500).Error
+}

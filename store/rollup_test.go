@@ -1,0 +1,61 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+)
+
+// rollupQueries are statistics the rollup answers, as of a few days.
+func rollupQueries(leads ...string) []store.StatsQuery {
+	var qs []store.StatsQuery
+	for _, today := range []string{"2026-03-02", "2026-06-15", "2026-11-23"} {
+		yellow := today[:8] + "28"
+		for _, g := range []store.GroupBy{store.GroupByDepartment, store.GroupByMonth, store.GroupByAll} {
+			qs = append(qs,
+				store.StatsQuery{GroupBy: g, Today: today, YellowBy: yellow},
+				store.StatsQuery{GroupBy: g, From: "2026-01-01", To: "2026-10-31", Today: today, YellowBy: yellow},
+				store.StatsQuery{GroupBy: g, From: "2026-04-01", To: "2026-04-30", Today: today, YellowBy: yellow},
+			)
+			for _, lead := range leads {
+				qs = append(qs, store.StatsQuery{GroupBy: g, Lead: lead, From: "2026-02-01", Today: today, YellowBy: yellow})
+				if g != store.GroupByDepartment {
+					qs = append(qs, store.StatsQuery{GroupBy: g, VisibleTo: lead, To: "2026-09-30", Today: today, YellowBy: yellow})
+				}
+			}
+		}
+	}
+	return qs
+}
+
+// assertRollupAgrees checks that every query gives the same rows from the
+// rollup as from the slips themselves.
+func assertRollupAgrees(t *testing.T, st *store.Store, qs []store.StatsQuery) {
+	t.Helper()
+	fromRollup := make([][]store.ClosureRow, len(qs))
+	for i, q := range qs {
+		rows, err := st.ClosureStats(ctx, q)
+		require.NoError(t, err)
+		fromRollup[i] = rows
+	}
+	store.CountFromSlips(t)
+	for i, q := range qs {
+		rows, err := st.ClosureStats(ctx, q)
+		require.NoError(t, err)
+		require.Equal(t, rows, fromRollup[i], "%+v", q)
+	}
+}
+
+// TestStatisticsRollupAgreesWithTheSlips: on a seeded year (timelines with
+// reminders, escalations, extensions, send-backs, sign-offs and
+// cancellations) the rollup counts exactly what the slips do.
+func TestStatisticsRollupAgreesWithTheSlips(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := st.Seed(ctx, seedOptions(500, 20, 11))
+		require.NoError(t, err)
+		assertRollupAgrees(t, st, rollupQueries("fgw", "zjj"))
+	})
+}
