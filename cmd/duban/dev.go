@@ -95,12 +95,12 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 		}
 	}
 
-	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log)
+	m := metrics.New() // one process: the API's /metrics shows the worker's too
+	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	m := metrics.New() // one process: the API's /metrics shows the worker's too
 	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m)
 	if err != nil {
 		return err

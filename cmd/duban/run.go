@@ -23,12 +23,13 @@ import (
 	"github.com/duban-gov/duban/workflows"
 )
 
-// dialTemporal connects to the Temporal frontend.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+// dialTemporal connects to the Temporal frontend; the SDK's metrics go to m.
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, m *metrics.Registry) (client.Client, error) {
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  hostPort,
-		Namespace: namespace,
-		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-client")),
+		HostPort:       hostPort,
+		Namespace:      namespace,
+		Logger:         sdklog.NewStructuredLogger(log.With("component", "temporal-client")),
+		MetricsHandler: m.Temporal(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dial temporal at %s (namespace %s): %w", hostPort, namespace, err)
