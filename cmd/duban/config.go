@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/duban-gov/duban/store"
@@ -32,6 +33,18 @@ type config struct {
 	// MetricsAddr: DUBAN_METRICS_ADDR, where `worker` serves /metrics and
 	// /healthz (the API serves /metrics on its own port).
 	MetricsAddr string
+	// Writes: DUBAN_WRITES_PER_SECOND and DUBAN_WRITE_BURST, each
+	// credential's write rate limit (0: the API's defaults, 5/s, bursts of 20).
+	Writes writeLimit
+	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
+	// activity-task polls each worker keeps open.
+	WorkerPollers int
+}
+
+// writeLimit is a per-credential token bucket for writes.
+type writeLimit struct {
+	perSecond float64
+	burst     int
 }
 
 func getenv(name, fallback string) string {
@@ -56,6 +69,16 @@ func configFromEnv(needDB bool) (config, error) {
 		ReminderPolicies: getenv("DUBAN_REMINDER_POLICIES", ""),
 		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
 		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ":9090"),
+	}
+	var err error
+	if c.Writes.perSecond, err = strconv.ParseFloat(getenv("DUBAN_WRITES_PER_SECOND", "0"), 64); err != nil {
+		return c, fmt.Errorf("DUBAN_WRITES_PER_SECOND: %w", err)
+	}
+	if c.Writes.burst, err = strconv.Atoi(getenv("DUBAN_WRITE_BURST", "0")); err != nil {
+		return c, fmt.Errorf("DUBAN_WRITE_BURST: %w", err)
+	}
+	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
+		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)
 	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")

@@ -34,7 +34,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), temporalDevCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand())
+	root.AddCommand(devCommand(), temporalDevCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand(), benchCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "duban:", err)
 		os.Exit(1)

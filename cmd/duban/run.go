@@ -38,8 +38,15 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 }
 
 // startWorker starts a worker for slip workflows; stop it with Stop.
-func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry) (worker.Worker, error) {
-	w := worker.New(c, taskQueue, worker.Options{})
+// pollers is how many workflow-task and activity-task polls it keeps open
+// (0: the SDK's default, 2 each).
+func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry, pollers int) (worker.Worker, error) {
+	// Every action is a workflow task; with the SDK's two pollers tasks wait
+	// for a poll (measured: 0.5 s schedule-to-start at 30 actions/s).
+	w := worker.New(c, taskQueue, worker.Options{
+		MaxConcurrentWorkflowTaskPollers: pollers,
+		MaxConcurrentActivityTaskPollers: pollers,
+	})
 	workflows.Register(w, &activities.Activities{
 		Store:   st,
 		Planner: &reminder.Planner{Calendar: r.lenient},
@@ -62,14 +69,16 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit) http.Handler {
 	return api.NewRouter(api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
 			Policies: r.policies, Now: time.Now, Log: log}),
-		Calendar: r.strict,
-		Colours:  r.lenient,
-		Metrics:  m,
+		Calendar:        r.strict,
+		Colours:         r.lenient,
+		Metrics:         m,
+		WritesPerSecond: writes.perSecond,
+		WriteBurst:      writes.burst,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err
