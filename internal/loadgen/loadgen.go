@@ -69,11 +69,16 @@ type Client struct {
 
 	next    atomic.Uint64
 	retries atomic.Int64
+	done    atomic.Int64
 	stats   *Stats
 }
 
 // Retries is how many requests were sent again after a failure.
 func (c *Client) Retries() int64 { return c.retries.Load() }
+
+// Done is how many lifecycle steps have been applied so far, for a caller
+// that acts at points of a run (the kill test).
+func (c *Client) Done() int64 { return c.done.Load() }
 
 // reply is an answer with its body.
 type reply struct {
@@ -221,6 +226,7 @@ func (c *Client) Issue(ctx context.Context, i int, office string, dept string) (
 		return s, fmt.Errorf("issue slip %d: %w", i, err)
 	}
 	c.stats.observe("issue", time.Since(began))
+	c.done.Add(1)
 	return s, nil
 }
 
@@ -247,6 +253,7 @@ func (c *Client) Act(ctx context.Context, i int, id string, st Step, token strin
 		return fmt.Errorf("%s slip %s: %d %s", st.Name, id, r.status, r.body)
 	}
 	c.stats.observe(st.Name, time.Since(began))
+	c.done.Add(1)
 	return nil
 }
 
