@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -94,9 +95,9 @@ func newLogger(level string, json bool) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: l}
 	if json {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(logctx.Handler{Handler: slog.NewJSONHandler(os.Stderr, opts)})
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(logctx.Handler{Handler: slog.NewTextHandler(os.Stderr, opts)})
 }
 
 // openStore opens the ledger named by DUBAN_DATABASE_URL.
