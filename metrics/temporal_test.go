@@ -89,13 +89,28 @@ func TestSDKMetricsAfterAWorkflow(t *testing.T) {
 		t.Fatalf("workflow: %q %v", out, err)
 	}
 
-	body := scrape(t, m)
-	for _, want := range []*regexp.Regexp{
+	wants := []*regexp.Regexp{
 		regexp.MustCompile(`(?m)^temporal_workflow_completed_total\{.*workflow_type="greet".*\} 1$`),
 		regexp.MustCompile(`(?m)^temporal_activity_execution_latency_seconds_count\{.*activity_type="shout".*\} 1$`),
 		regexp.MustCompile(`(?m)^temporal_workflow_task_execution_latency_seconds_count\{.*\} [1-9]`),
 		regexp.MustCompile(`(?m)^temporal_request_total\{.*operation="StartWorkflowExecution".*\} 1$`),
-	} {
+	}
+	// The worker counts the completion as it finishes the last workflow
+	// task, which may be just after the client has seen the result.
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		body = scrape(t, m)
+		missing := 0
+		for _, want := range wants {
+			if !want.MatchString(body) {
+				missing++
+			}
+		}
+		if missing == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range wants {
 		if !want.MatchString(body) {
 			t.Errorf("/metrics has no line matching %s", want)
 		}
