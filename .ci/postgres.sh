@@ -5,6 +5,9 @@
 # to the `postgres` system user when we are root.
 #
 #   url=$(bash .ci/postgres.sh /tmp/pgdir)   # stop: pg_ctl -D /tmp/pgdir stop
+#
+# DUBAN_PG_EXTRA_OPTIONS adds server options after the defaults (later -c
+# wins): the kill test crashes this server and needs synchronous_commit=on.
 set -euo pipefail
 dir=${1:?usage: postgres.sh DATA_DIR}
 
@@ -32,6 +35,6 @@ mkdir -p "$dir"
 run "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${DUBAN_PG_EXTRA_OPTIONS:-}" \
   start >&2 || { cat "$dir/server.log" >&2; exit 1; }
 echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/service"
@@ -181,6 +182,8 @@ func (s *Server) requestID(c *gin.Context) {
 	}
 	c.Set(requestIDKey, id)
 	c.Header("X-Request-ID", id)
+	// Log lines made further down with this context carry the id too.
+	c.Request = c.Request.WithContext(logctx.WithRequestID(c.Request.Context(), id))
 	c.Next()
 }
 

@@ -1,6 +1,6 @@
 // Package metrics holds duban's Prometheus metrics: HTTP latency by route,
-// slip transitions and reminders as the ledger records them, and how far the
-// ledger lags behind the workflows. Each process has one Registry and serves
+// slip transitions and reminders as the ledger records them, how far the
+// ledger lags behind the workflows, and the Temporal SDK's own metrics. Each process has one Registry and serves
 // it at /metrics.
 package metrics
 
@@ -22,6 +22,7 @@ type Registry struct {
 	transitions   *prometheus.CounterVec
 	reminders     *prometheus.CounterVec
 	projectionLag prometheus.Histogram
+	sdk           *sdkCollector // the Temporal SDK's metrics (temporal.go)
 }
 
 // New builds a registry with the Go runtime and process collectors.
@@ -46,8 +47,9 @@ func New() *Registry {
 			Help:    "Time from an event in the workflow to its row in the ledger.",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
 		}),
+		sdk: newSDKCollector(),
 	}
-	r.reg.MustRegister(r.httpDuration, r.transitions, r.reminders, r.projectionLag,
+	r.reg.MustRegister(r.httpDuration, r.transitions, r.reminders, r.projectionLag, r.sdk,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
 }

@@ -14,7 +14,9 @@ import (
 //   - lifecycle_v0.json: before reminders (issue, acknowledge, progress,
 //     resolution, send back, progress, resolution, review, sign-off);
 //   - lifecycle_v1.json: the same walk with reminders planned, an extension
-//     requested and approved, and notifications.
+//     requested and approved, and notifications;
+//   - lifecycle_v2.json: the same walk with the ledger writes and reminder
+//     planning as local activities (versionLocalActivities).
 //
 // A change that would make running slips non-deterministic fails here; such
 // a change needs workflow.GetVersion and a new recording

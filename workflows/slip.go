@@ -159,7 +159,7 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 			s.Deadline = s.Draft.Deadline
 		}
 		var number string
-		if err := workflow.ExecuteActivity(ctx, acts.RecordIssued, s).Get(ctx, &number); err != nil {
+		if err := ledgerActivity(ctx, acts.RecordIssued, "RecordIssued", s).Get(ctx, &number); err != nil {
 			return s, fmt.Errorf("record issued slip %s: %w", s.ID, err)
 		}
 		s.Number = number
@@ -232,13 +232,40 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 // versionReminders marks the change that added reminders and escalations.
 const versionReminders = "reminders"
 
+// versionLocalActivities marks the change that runs the ledger writes
+// (RecordIssued, Project) and reminder planning as local activities: in the
+// worker, inside the workflow task that decided them, instead of as activity
+// tasks dispatched through the Temporal server. An action then costs one
+// workflow task instead of two plus an activity task — the server's
+// persistence is what limits throughput, most of all on SQLite. They stay
+// retried until they succeed (a local activity whose backoff outgrows a
+// minute waits on a timer), and stay idempotent: a worker that dies
+// mid-write leaves the workflow task to time out and run again elsewhere.
+const versionLocalActivities = "local-activities"
+
+// localLedgerOptions are projectionOptions for a local activity.
+var localLedgerOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: projectionOptions.StartToCloseTimeout,
+	RetryPolicy:         projectionOptions.RetryPolicy,
+}
+
+// ledgerActivity runs a ledger or planning activity: as a local activity
+// (by its registered name) in workflows started since
+// versionLocalActivities, as an activity task in those started before.
+func ledgerActivity(ctx workflow.Context, fn any, name string, arg any) workflow.Future {
+	if workflow.GetVersion(ctx, versionLocalActivities, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return workflow.ExecuteActivity(ctx, fn, arg)
+	}
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localLedgerOptions), name, arg)
+}
+
 // planReminders asks the calendar (in an activity, so replay reads the
 // recorded answer) for the reminders of s that fall after instant after.
 func planReminders(ctx workflow.Context, s slip.Slip, after time.Time) ([]slip.Reminder, error) {
 	var acts *activities.Activities
 	var plan []slip.Reminder
 	req := activities.PlanRequest{Slip: s, After: after}
-	if err := workflow.ExecuteActivity(ctx, acts.PlanReminders, req).Get(ctx, &plan); err != nil {
+	if err := ledgerActivity(ctx, acts.PlanReminders, "PlanReminders", req).Get(ctx, &plan); err != nil {
 		return nil, fmt.Errorf("plan reminders of slip %s: %w", s.ID, err)
 	}
 	return plan, nil
@@ -264,7 +291,7 @@ func fireReminder(ctx workflow.Context, s *slip.Slip, r slip.Reminder) error {
 func project(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
 	var acts *activities.Activities
 	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
-	if err := workflow.ExecuteActivity(ctx, acts.Project, activities.Projection{Slip: s, Event: ev}).Get(ctx, nil); err != nil {
+	if err := ledgerActivity(ctx, acts.Project, "Project", activities.Projection{Slip: s, Event: ev}).Get(ctx, nil); err != nil {
 		return fmt.Errorf("project %s of slip %s: %w", ev.Type, s.ID, err)
 	}
 	return nil

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -36,6 +38,18 @@ type config struct {
 	// MetricsAddr: DUBAN_METRICS_ADDR, where `worker` serves /metrics and
 	// /healthz (the API serves /metrics on its own port).
 	MetricsAddr string
+	// Writes: DUBAN_WRITES_PER_SECOND and DUBAN_WRITE_BURST, each
+	// credential's write rate limit (0: the API's defaults, 5/s, bursts of 20).
+	Writes writeLimit
+	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
+	// activity-task polls each worker keeps open.
+	WorkerPollers int
+}
+
+// writeLimit is a per-credential token bucket for writes.
+type writeLimit struct {
+	perSecond float64
+	burst     int
 }
 
 func getenv(name, fallback string) string {
@@ -62,6 +76,16 @@ func configFromEnv(needDB bool) (config, error) {
 		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
 		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ":9090"),
 	}
+	var err error
+	if c.Writes.perSecond, err = strconv.ParseFloat(getenv("DUBAN_WRITES_PER_SECOND", "0"), 64); err != nil {
+		return c, fmt.Errorf("DUBAN_WRITES_PER_SECOND: %w", err)
+	}
+	if c.Writes.burst, err = strconv.Atoi(getenv("DUBAN_WRITE_BURST", "0")); err != nil {
+		return c, fmt.Errorf("DUBAN_WRITE_BURST: %w", err)
+	}
+	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
+		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)
+	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
 	}
@@ -76,9 +100,9 @@ func newLogger(level string, json bool) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: l}
 	if json {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(logctx.Handler{Handler: slog.NewJSONHandler(os.Stderr, opts)})
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(logctx.Handler{Handler: slog.NewTextHandler(os.Stderr, opts)})
 }
 
 // openStore opens the ledger named by DUBAN_DATABASE_URL; cal counts working

@@ -95,13 +95,13 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 		}
 	}
 
-	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log)
+	m := metrics.New() // one process: the API's /metrics shows the worker's too
+	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	m := metrics.New() // one process: the API's /metrics shows the worker's too
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m)
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
 %s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
 
-	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log))
+	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log, cfg.Writes))
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {

@@ -1,11 +1,13 @@
 // Command duban is the supervision engine in one binary:
 //
-//	duban dev      everything in one process on SQLite (a newcomer's start)
-//	duban serve    the HTTP API           (production: scale out behind a proxy)
-//	duban worker   the Temporal worker    (production: scale out)
-//	duban migrate  bring the ledger schema up to date
-//	duban user     add users, issue and revoke their API tokens
-//	duban seed     write realistic test data straight to the ledger (benchmarks)
+//	duban dev           everything in one process on SQLite (a newcomer's start)
+//	duban serve         the HTTP API           (production: scale out behind a proxy)
+//	duban worker        the Temporal worker    (production: scale out)
+//	duban migrate       bring the ledger schema up to date
+//	duban user          add users, issue and revoke their API tokens
+//	duban seed          write realistic test data straight to the ledger (benchmarks)
+//	duban bench         drive slips through their whole life and measure
+//	duban temporal-dev  only the development Temporal server (SQLite file)
 //
 // Production processes are configured by environment variables; see config.go.
 package main
@@ -32,7 +34,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand())
+	root.AddCommand(devCommand(), temporalDevCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand(), benchCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "duban:", err)
 		os.Exit(1)

@@ -30,7 +30,8 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log)
+			m := metrics.New()
+			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
 				return err
 			}
@@ -40,7 +41,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, metrics.New(), log))
+			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, m, log, cfg.Writes))
 		},
 	}
 }
@@ -65,16 +66,16 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log)
+			m := metrics.New()
+			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			m := metrics.New()
 			if cfg.MetricsAddr != "" {
 				serveMetrics(ctx, cfg.MetricsAddr, m, log)
 			}
-			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m)
+			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers)
 			if err != nil {
 				return err
 			}

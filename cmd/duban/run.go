@@ -24,12 +24,13 @@ import (
 	"github.com/duban-gov/duban/workflows"
 )
 
-// dialTemporal connects to the Temporal frontend.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+// dialTemporal connects to the Temporal frontend; the SDK's metrics go to m.
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, m *metrics.Registry) (client.Client, error) {
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  hostPort,
-		Namespace: namespace,
-		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-client")),
+		HostPort:       hostPort,
+		Namespace:      namespace,
+		Logger:         sdklog.NewStructuredLogger(log.With("component", "temporal-client")),
+		MetricsHandler: m.Temporal(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dial temporal at %s (namespace %s): %w", hostPort, namespace, err)
@@ -38,8 +39,15 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 }
 
 // startWorker starts a worker for slip workflows; stop it with Stop.
-func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry) (worker.Worker, error) {
-	w := worker.New(c, taskQueue, worker.Options{})
+// pollers is how many workflow-task and activity-task polls it keeps open
+// (0: the SDK's default, 2 each).
+func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry, pollers int) (worker.Worker, error) {
+	// Every action is a workflow task; with the SDK's two pollers tasks wait
+	// for a poll (measured: 0.5 s schedule-to-start at 30 actions/s).
+	w := worker.New(c, taskQueue, worker.Options{
+		MaxConcurrentWorkflowTaskPollers: pollers,
+		MaxConcurrentActivityTaskPollers: pollers,
+	})
 	workflows.Register(w, &activities.Activities{
 		Store:   st,
 		Planner: &reminder.Planner{Calendar: r.lenient},
@@ -65,16 +73,18 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit) http.Handler {
 	return api.NewRouter(api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
 			Policies: r.policies, Now: time.Now, Log: log}),
-		Calendar:       r.strict,
-		Colours:        r.lenient,
-		Metrics:        m,
-		RankingWeights: r.weights,
-		UI:             web.Handler(log),
+		Calendar:        r.strict,
+		Colours:         r.lenient,
+		Metrics:         m,
+		RankingWeights:  r.weights,
+		UI:              web.Handler(log),
+		WritesPerSecond: writes.perSecond,
+		WriteBurst:      writes.burst,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err

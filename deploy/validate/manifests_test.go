@@ -49,6 +49,9 @@ var documentedEnv = []string{
 	"DUBAN_RANKING_WEIGHTS",
 	"DUBAN_PUBLIC_URL",
 	"DUBAN_METRICS_ADDR",
+	"DUBAN_WORKER_POLLERS",
+	"DUBAN_WRITES_PER_SECOND",
+	"DUBAN_WRITE_BURST",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.

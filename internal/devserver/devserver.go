@@ -104,6 +104,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
+			// One node, a handful of pollers: a task queue split in four
+			// partitions leaves tasks waiting on partitions no poller is
+			// on until they are forwarded (seconds under load).
+			dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  []dynamicconfig.ConstrainedValue{{Value: 1}},
+			dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): []dynamicconfig.ConstrainedValue{{Value: 1}},
 		}),
 	)
 	if err != nil {
@@ -165,12 +170,17 @@ func buildConfig(o Options) (*config.Config, error) {
 	sqlCfg := &config.SQL{
 		PluginName:   sqliteplugin.PluginName,
 		DatabaseName: o.DBFile,
+		// Keys other than SQLite URI parameters become pragmas as they
+		// are: "journal_mode", not "_journal_mode" (an unknown pragma,
+		// silently ignored, which left the file in rollback-journal mode).
 		ConnectAttributes: map[string]string{
-			"mode":          "rwc",
-			"_journal_mode": "wal",
-			"_synchronous":  "2", // FULL: a committed transition survives a power cut
+			"mode":         "rwc",
+			"journal_mode": "wal",
+			"synchronous":  "2", // FULL: a committed transition survives a power cut
+			"busy_timeout": "10000",
 		},
 	}
+
 	return &config.Config{
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: "127.0.0.1"},
