@@ -1,15 +1,15 @@
 package api
 
 import (
-	"fmt"
-
 	"errors"
-	"github.com/duban-gov/duban/calendar"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
 )
 
 // errorBody is the shape of every error answer:
@@ -56,6 +56,13 @@ func (s *Server) fail(c *gin.Context, err error) {
 			s.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "request_id", requestID(c))
 		}
 		s.abort(c, status, errorDetail{Code: de.Code, Message: de.Message, Field: de.Field})
+	case store.Unavailable(err):
+		// The database is restarting or out of reach: the same request
+		// will work again shortly (writes are idempotent or transactional).
+		s.log.WarnContext(c.Request.Context(), "database unavailable", "error", err, "request_id", requestID(c))
+		c.Header("Retry-After", "2")
+		s.abort(c, http.StatusServiceUnavailable, errorDetail{Code: slip.CodeUnavailable,
+			Message: "数据库暂时不可用，请稍后重试（请求编号 " + requestID(c) + "）"})
 	default:
 		s.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "request_id", requestID(c))
 		s.abort(c, http.StatusInternalServerError, errorDetail{Code: "internal", Message: "服务器内部错误，请联系管理员并提供请求编号 " + requestID(c)})
