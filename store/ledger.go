@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -153,7 +154,12 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 		q = q.Where("escalation_level >= ?", f.MinEscalation)
 	}
 	if f.Query != "" {
-		pattern := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
+		lower := strings.ToLower(f.Query)
+		if s.dialect == Postgres && utf8.RuneCountInString(lower) >= 2 {
+			// Narrowed by the character-pair index (migration 0006).
+			q = q.Where("duban_bigrams(LOWER(title || ' ' || content)) @> duban_bigrams(?)", lower)
+		}
+		pattern := "%" + escapeLike(lower) + "%"
 		q = q.Where("(LOWER(title) LIKE ? ESCAPE '!' OR LOWER(content) LIKE ? ESCAPE '!')", pattern, pattern)
 	}
 	return q

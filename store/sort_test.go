@@ -190,3 +190,43 @@ func TestLedgerFiltersByLeadPriorityAndDates(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerKeyword: q finds a word in the title or the content, of any
+// length, case-insensitively, literally — never across the title/content
+// boundary — the same on both databases (PostgreSQL narrows by its
+// character-pair index first).
+func TestLedgerKeyword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw")
+		mk := func(id, title, content string) {
+			sl := newSlip(id, time.Date(2026, 5, 6, 9, 0, 0, 0, slip.Zone), "fgw")
+			sl.Draft.Title, sl.Draft.Content = title, content
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+		}
+		mk("t", "整治工地扬尘", "按期完成")
+		mk("c", "环境整治", "建筑工地扬尘污染严重")
+		mk("b", "治理扬", "尘土飞扬")              // 扬|尘 only across the boundary
+		mk("e", "Wi-Fi 覆盖 100%", "QR_code") // metacharacters
+		for q, want := range map[string][]string{
+			"扬尘":     {"c", "t"},
+			"扬":      {"b", "c", "t"},
+			"工地扬尘污染": {"c"},
+			"扬尘土":    nil,
+			"wi-fi":  {"e"},
+			"100%":   {"e"},
+			"qr_c":   {"e"},
+			"r_":     {"e"},
+			"%":      {"e"},
+		} {
+			p, err := st.ListSlips(ctx, store.Filter{Query: q})
+			require.NoError(t, err)
+			var got []string
+			for _, it := range p.Items {
+				got = append(got, it.ID)
+			}
+			slices.Sort(got)
+			assert.Equal(t, want, got, "q=%q", q)
+		}
+	})
+}

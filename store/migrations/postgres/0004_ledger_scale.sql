@@ -25,24 +25,7 @@ CREATE INDEX slips_stats_idx ON slips (lead_department, issued_on)
              ack_late, reviewed, rework_count, close_working_days, batch, category);
 CREATE INDEX slips_priority_idx ON slips (priority);
 
--- Keyword search (q) on Chinese text: trigram indexes when the pg_trgm
--- extension can be had (it is "trusted", so the database owner may create
--- it); without it search still works, by scanning.
-DO $$
-BEGIN
-    CREATE EXTENSION IF NOT EXISTS pg_trgm;
-EXCEPTION WHEN OTHERS THEN
-    RAISE NOTICE 'pg_trgm unavailable (%), keyword search will scan', SQLERRM;
-END;
-$$;
-DO $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-        EXECUTE 'CREATE INDEX slips_title_trgm_idx ON slips USING gin (LOWER(title) gin_trgm_ops)';
-        EXECUTE 'CREATE INDEX slips_content_trgm_idx ON slips USING gin (LOWER(content) gin_trgm_ops)';
-    END IF;
-END;
-$$;
+-- Keyword search has its own index: migration 0006.
 
 -- Manual 加分/扣分 of a month's ranking, with the reason, by the office.
 CREATE TABLE ranking_adjustments (
