@@ -34,9 +34,10 @@ const password = "duban-browser-2026"
 type system struct {
 	url   string
 	store *store.Store
-	// rankings, when set, answers GET /api/v1/rankings in place of the API,
-	// so the dashboard's 红黑榜 can be checked against the endpoint's contract
-	// whether or not this build has the endpoint.
+	// rankings, when set, answers GET /api/v1/rankings in place of the API
+	// with a fixed answer, so the 红黑榜 panel's rendering of null rates,
+	// adjustments and both lists is checked exactly; the rest of the
+	// scenario's dashboards read the real endpoint.
 	rankings atomic.Pointer[string]
 }
 

@@ -214,7 +214,8 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 		b.logout()
 	})
 
-	// The 红黑榜 panel reads GET /rankings as its contract says.
+	// The 红黑榜 panel renders a fixed GET /rankings answer exactly (null
+	// rates, an adjustment, both lists).
 	t.Run("ranking panel", func(t *testing.T) {
 		defer b.reportTo(t)()
 		sys.rankings.Store(&rankingsJSON)
