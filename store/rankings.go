@@ -52,25 +52,19 @@ func errPublished(month string) error {
 
 // AddRankingAdjustment records an adjustment, refusing an unknown department
 // and a month whose ranking is already published (the check and the insert
-// share a transaction; a snapshot taken concurrently waits for it on
-// PostgreSQL's row lock of the month, or SQLite's database lock).
+// share a transaction under lockMonth, so a concurrent publication waits).
 func (s *Store) AddRankingAdjustment(ctx context.Context, a RankingAdjustment) (RankingAdjustment, error) {
 	row := rankingAdjustmentRow{Month: a.Month, DepartmentCode: a.Department, Points: a.Points, Reason: a.Reason,
 		CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if s.dialect == Postgres {
-			// Serialise against Publish of the same month.
-			if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, rankingLockKey, a.Month).Error; err != nil {
-				return fmt.Errorf("lock month %s: %w", a.Month, err)
-			}
-		}
-		var n int64
-		if err := tx.Model(&rankingSnapshotRow{}).Where("month = ?", a.Month).Count(&n).Error; err != nil {
+		published, err := s.lockMonth(tx, a.Month)
+		if err != nil {
 			return err
 		}
-		if n > 0 {
+		if published {
 			return errPublished(a.Month)
 		}
+		var n int64
 		if err := tx.Model(&departmentRow{}).Where("code = ?", a.Department).Count(&n).Error; err != nil {
 			return err
 		}
@@ -91,6 +85,22 @@ func (s *Store) AddRankingAdjustment(ctx context.Context, a RankingAdjustment) (
 // rankingLockKey is the first half of the advisory lock that serialises
 // adjustments and the snapshot of one month.
 const rankingLockKey = 7_240_311
+
+// lockMonth serialises, within tx, everything that changes or freezes
+// month's ranking (PostgreSQL: an advisory lock; SQLite transactions are
+// already exclusive), and reports whether the month is already published.
+func (s *Store) lockMonth(tx *gorm.DB, month string) (published bool, err error) {
+	if s.dialect == Postgres {
+		if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, rankingLockKey, month).Error; err != nil {
+			return false, fmt.Errorf("lock month %s: %w", month, err)
+		}
+	}
+	var n int64
+	if err := tx.Model(&rankingSnapshotRow{}).Where("month = ?", month).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("look for the published ranking of %s: %w", month, err)
+	}
+	return n > 0, nil
+}
 
 func (r rankingAdjustmentRow) toAdjustment() RankingAdjustment {
 	return RankingAdjustment{ID: r.ID, Month: r.Month, Department: r.DepartmentCode, Points: r.Points,
@@ -117,17 +127,9 @@ func (s *Store) RankingAdjustments(ctx context.Context, month string) ([]Ranking
 func (s *Store) PublishRanking(ctx context.Context, month string, takenAt time.Time, build func(ctx context.Context) (string, error)) (bool, error) {
 	published := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if s.dialect == Postgres {
-			if err := tx.Exec(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, rankingLockKey, month).Error; err != nil {
-				return fmt.Errorf("lock month %s: %w", month, err)
-			}
-		}
-		var n int64
-		if err := tx.Model(&rankingSnapshotRow{}).Where("month = ?", month).Count(&n).Error; err != nil {
+		already, err := s.lockMonth(tx, month)
+		if err != nil || already {
 			return err
-		}
-		if n > 0 {
-			return nil
 		}
 		body, err := build(ctx)
 		if err != nil {

@@ -100,22 +100,29 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			}
 			return fmt.Errorf("read slip row: %w", err)
 		}
+		changed := false
 		if before.LastSeq < sl.Seq {
 			// Older than the action: take it. (A newer projection that got
 			// there first keeps its row.)
 			cols := row.progressColumns()
-			if sl.Status == slip.StatusClosed {
-				cols["close_working_days"] = s.closeWorkingDays(sl)
+			if days := closeWorkingDays(s.opts.Calendar, sl); days != nil {
+				cols["close_working_days"] = days
 			}
 			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Updates(cols).Error; err != nil {
 				return fmt.Errorf("update slip row: %w", err)
 			}
+			changed = true
 		}
 		// Facts only ever become true, whatever order projections land in.
 		if fact := eventFact(e.Type); fact != "" {
-			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Update(fact, true).Error; err != nil {
-				return fmt.Errorf("mark %s: %w", fact, err)
+			res := tx.Model(&slipRow{}).Where("id = ? AND NOT "+fact, sl.ID).Update(fact, true)
+			if res.Error != nil {
+				return fmt.Errorf("mark %s: %w", fact, res.Error)
 			}
+			changed = changed || res.RowsAffected > 0
+		}
+		if !changed {
+			return nil // a repeat: the row, and so the rollup, stand
 		}
 		var after slipRow
 		if err := tx.Where("id = ?", sl.ID).Take(&after).Error; err != nil {
@@ -159,14 +166,14 @@ func markEventFacts(row *slipRow, events []slip.Event) {
 	}
 }
 
-// closeWorkingDays counts the working days from a closed slip's issue to its
-// sign-off on the store's calendar (0 for one closed on the day of issue),
-// or nil when the calendar cannot say.
-func (s *Store) closeWorkingDays(sl slip.Slip) *int {
-	if sl.ClosedAt == nil {
+// closeWorkingDays counts the working days from a closed slip's issue to
+// its sign-off on cal (0 for one closed on the day of issue), or nil when the
+// slip is not closed or the calendar cannot say.
+func closeWorkingDays(cal *calendar.Calendar, sl slip.Slip) *int {
+	if sl.Status != slip.StatusClosed || sl.ClosedAt == nil {
 		return nil
 	}
-	n, err := s.opts.Calendar.WorkingDaysBetween(calendar.DateOf(sl.IssuedAt), calendar.DateOf(*sl.ClosedAt))
+	n, err := cal.WorkingDaysBetween(calendar.DateOf(sl.IssuedAt), calendar.DateOf(*sl.ClosedAt))
 	if err != nil {
 		return nil
 	}

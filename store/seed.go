@@ -526,11 +526,7 @@ func (g *seedGenerator) batch(from, to int) seedBatch {
 		}
 		row := newSlipRow(sl, g.year, g.offset+i+1, g.number(i))
 		markEventFacts(&row, events)
-		if sl.Status == slip.StatusClosed {
-			if n, err := g.cal.WorkingDaysBetween(calendar.DateOf(sl.IssuedAt), calendar.DateOf(*sl.ClosedAt)); err == nil {
-				row.CloseWorkingDays = &n
-			}
-		}
+		row.CloseWorkingDays = closeWorkingDays(g.cal, sl)
 		b.slips = append(b.slips, row)
 		for pos, code := range sl.Draft.Departments() {
 			role := "co"

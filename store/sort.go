@@ -25,13 +25,20 @@ const (
 	SortDepartmentDesc Sort = "-department" // lead department code, reversed
 )
 
-// sortColumns are the columns the named orders sort on before the id. All
-// are text (dates as YYYY-MM-DD), so comparisons behave alike on both
-// databases, and each has an index ending in id (migration 0004).
-var sortColumns = map[Sort]string{
-	SortIssued:     "issued_on",
-	SortDue:        "effective_deadline",
-	SortDepartment: "lead_department",
+// sortKey is the column an order sorts on before the id, and a row's value
+// of it.
+type sortKey struct {
+	column string
+	of     func(slipRow) string
+}
+
+// sortColumns are the keys of the named orders. All are text (dates as
+// YYYY-MM-DD), so comparisons behave alike on both databases, and each has
+// an index ending in id (migration 0004).
+var sortColumns = map[Sort]sortKey{
+	SortIssued:     {"issued_on", func(r slipRow) string { return r.IssuedOn }},
+	SortDue:        {"effective_deadline", func(r slipRow) string { return r.EffectiveDeadline }},
+	SortDepartment: {"lead_department", func(r slipRow) string { return r.LeadDepartment }},
 }
 
 // Valid reports whether o is a known order.
@@ -55,10 +62,10 @@ func InvalidSort() error {
 	return slip.Invalid("sort", "排序方式只能是 issued、due、department（前加 - 为倒序）")
 }
 
-// column gives the sort column ("" for the id alone) and the direction.
-func (o Sort) column() (col string, desc bool) {
+// key gives the sort key (zero for the id alone) and the direction.
+func (o Sort) key() (k sortKey, desc bool) {
 	if o == SortNewest {
-		return "", true
+		return sortKey{}, true
 	}
 	name := trimMinus(string(o))
 	return sortColumns[Sort(name)], name != string(o)
@@ -71,22 +78,18 @@ type position struct {
 	ID   string `json:"id"`
 }
 
-// keyOf is row's value of the sort column.
+// keyOf is row's value of the sort column ("" for the id alone).
 func (o Sort) keyOf(r slipRow) string {
-	switch col, _ := o.column(); col {
-	case "issued_on":
-		return r.IssuedOn
-	case "effective_deadline":
-		return r.EffectiveDeadline
-	case "lead_department":
-		return r.LeadDepartment
+	if k, _ := o.key(); k.of != nil {
+		return k.of(r)
 	}
 	return ""
 }
 
 // after orders q by o and, given a position, keeps only what comes after it.
 func (o Sort) after(q *gorm.DB, p *position) *gorm.DB {
-	col, desc := o.column()
+	k, desc := o.key()
+	col := k.column
 	dir, cmp := "ASC", ">"
 	if desc {
 		dir, cmp = "DESC", "<"

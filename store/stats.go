@@ -25,16 +25,9 @@ const (
 	GroupByAll GroupBy = "all"
 )
 
-var groupColumns = map[GroupBy]string{
-	GroupByDepartment: "lead_department",
-	GroupByBatch:      "batch",
-	GroupByCategory:   "category",
-	GroupByMonth:      "SUBSTR(issued_on, 1, 7)",
-	GroupByAll:        "'all'",
-}
-
-// Valid reports whether g is a known grouping.
-func (g GroupBy) Valid() bool { _, ok := groupColumns[g]; return ok }
+// Valid reports whether g is a known grouping (the slips can be grouped
+// every way).
+func (g GroupBy) Valid() bool { _, ok := slipsSource.groups[g]; return ok }
 
 // StatsQuery selects slips issued between From and To (inclusive dates,
 // YYYY-MM-DD; empty means unbounded) and counts overdue and colours as of
@@ -85,12 +78,7 @@ type ClosureRow struct {
 // sign-off over the closed slips, to one decimal (half-up), or nil when none
 // closed.
 func (r ClosureRow) AvgWorkingDaysToClose() *float64 {
-	if r.TimedCloses <= 0 {
-		return nil
-	}
-	tenths := (r.CloseWorkingDays*20 + r.TimedCloses) / (2 * r.TimedCloses)
-	v := float64(tenths) / 10
-	return &v
+	return tenthsHalfUp(r.CloseWorkingDays, r.TimedCloses)
 }
 
 // AckTimelyRate is 及时签收率: acknowledged without a reminder ÷ acknowledged.
@@ -109,11 +97,15 @@ func (r ClosureRow) OnTimeRate() *float64 { return Percent(r.ClosedOnTime, r.Clo
 // Percent is n ÷ d as a percentage rounded half-up to one decimal, or nil
 // when d is zero (a group with nothing to measure has no rate, not 0%).
 // It works in integers so 305 ÷ 313 gives exactly 97.4.
-func Percent(n, d int64) *float64 {
+func Percent(n, d int64) *float64 { return tenthsHalfUp(100*n, d) }
+
+// tenthsHalfUp is n ÷ d rounded half-up to one decimal (n, d ≥ 0), in
+// integers, or nil when d is zero.
+func tenthsHalfUp(n, d int64) *float64 {
 	if d <= 0 {
 		return nil
 	}
-	tenths := (n*2000 + d) / (2 * d) // round(n*1000/d) half-up, n, d ≥ 0
+	tenths := (n*20 + d) / (2 * d) // round(n*10/d) half-up
 	v := float64(tenths) / 10
 	return &v
 }
@@ -163,8 +155,10 @@ func monthEnd(day string) bool {
 // statsSource is a table ClosureStats can count from, and how.
 type statsSource struct {
 	table string
-	// unit is what one row counts for; month is the issue month.
-	unit, month string
+	// unit is what one row counts for.
+	unit string
+	// groups are the SQL of the group keys it can give.
+	groups map[GroupBy]string
 	// sums are the SQL of the summed columns, by ClosureRow column.
 	sums map[string]string
 	// filters are the period's conditions.
@@ -172,7 +166,14 @@ type statsSource struct {
 }
 
 var slipsSource = statsSource{
-	table: "slips", unit: "1", month: "SUBSTR(issued_on, 1, 7)",
+	table: "slips", unit: "1",
+	groups: map[GroupBy]string{
+		GroupByDepartment: "lead_department",
+		GroupByBatch:      "batch",
+		GroupByCategory:   "category",
+		GroupByMonth:      "SUBSTR(issued_on, 1, 7)",
+		GroupByAll:        "'all'",
+	},
 	sums: map[string]string{
 		"extension_count":        "extensions",
 		"acknowledged_count":     "CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END",
@@ -189,7 +190,12 @@ var slipsSource = statsSource{
 }
 
 var rollupSource = statsSource{
-	table: "slip_stats", unit: "slips", month: "issued_month",
+	table: "slip_stats", unit: "slips",
+	groups: map[GroupBy]string{
+		GroupByDepartment: "department_code", // with role = 'lead' (see closureStats)
+		GroupByMonth:      "issued_month",
+		GroupByAll:        "'all'",
+	},
 	sums: map[string]string{
 		"extension_count":        "extensions",
 		"acknowledged_count":     "acknowledged",
@@ -208,13 +214,7 @@ var rollupSource = statsSource{
 // closureStats counts from one source; the status rules (open, overdue,
 // 三色) are the same SQL on both, weighted by the source's unit.
 func (s *Store) closureStats(ctx context.Context, q StatsQuery, src statsSource) ([]ClosureRow, error) {
-	col := groupColumns[q.GroupBy]
-	switch {
-	case q.GroupBy == GroupByMonth:
-		col = src.month
-	case q.GroupBy == GroupByDepartment && src.table == rollupSource.table:
-		col = "department_code"
-	}
+	col := src.groups[q.GroupBy]
 	open := statusStrings(slip.OpenStatuses())
 	colours := colourConditions(q.Today, q.YellowBy)
 	// count is how many slips c holds for (0 over none), its arguments
