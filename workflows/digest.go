@@ -38,7 +38,7 @@ func DigestWorkflow(ctx workflow.Context) error {
 // every day at 08:30 Beijing time, unless it exists already. Every worker
 // calls it at start; the first one wins.
 func EnsureDigestSchedule(ctx context.Context, c client.Client, taskQueue string) error {
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+	return ensureSchedule(ctx, c, client.ScheduleOptions{
 		ID: DigestScheduleID,
 		Spec: client.ScheduleSpec{
 			Calendars:    []client.ScheduleCalendarSpec{{Hour: []client.ScheduleRange{{Start: 8}}, Minute: []client.ScheduleRange{{Start: 30}}}},
@@ -54,11 +54,17 @@ func EnsureDigestSchedule(ctx context.Context, c client.Client, taskQueue string
 		CatchupWindow:  6 * time.Hour,
 		PauseOnFailure: false,
 	})
+}
+
+// ensureSchedule creates a Temporal Schedule unless one with its id exists:
+// every worker calls it at start and the first one wins.
+func ensureSchedule(ctx context.Context, c client.Client, opts client.ScheduleOptions) error {
+	_, err := c.ScheduleClient().Create(ctx, opts)
 	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("create schedule %s: %w", DigestScheduleID, err)
+		return fmt.Errorf("create schedule %s: %w", opts.ID, err)
 	}
 	return nil
 }

@@ -2,13 +2,11 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/duban-gov/duban/activities"
@@ -48,7 +46,7 @@ func previousMonth(t time.Time) string {
 // missed by more than a day is skipped rather than publishing a month late
 // with later data: the office can then publish by hand.
 func EnsureRankingSchedule(ctx context.Context, c client.Client, taskQueue string) error {
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+	return ensureSchedule(ctx, c, client.ScheduleOptions{
 		ID: RankingScheduleID,
 		Spec: client.ScheduleSpec{
 			Calendars: []client.ScheduleCalendarSpec{{
@@ -67,11 +65,4 @@ func EnsureRankingSchedule(ctx context.Context, c client.Client, taskQueue strin
 		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		CatchupWindow: 24 * time.Hour,
 	})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create schedule %s: %w", RankingScheduleID, err)
-	}
-	return nil
 }

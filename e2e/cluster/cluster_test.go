@@ -288,21 +288,20 @@ func TestKillAndRestartUnderLoad(t *testing.T) {
 		t.Log(line)
 	}
 	disruptions := 0
-	if at(0.15) {
-		workers[0].kill()
-		note("kill -9 worker1")
-		time.Sleep(3 * time.Second)
-		workers[0].start(t, c.bin)
-		note("worker1 restarted")
+	// bounce kill -9s p and starts it again after pause.
+	bounce := func(p *proc, name string, pause time.Duration) {
+		p.kill()
+		note("kill -9 %s", name)
+		time.Sleep(pause)
+		p.start(t, c.bin)
+		note("%s restarted", name)
 		disruptions++
 	}
+	if at(0.15) {
+		bounce(workers[0], "worker1", 3*time.Second)
+	}
 	if at(0.35) {
-		apis[0].kill()
-		note("kill -9 api1")
-		time.Sleep(2 * time.Second)
-		apis[0].start(t, c.bin)
-		note("api1 restarted")
-		disruptions++
+		bounce(apis[0], "api1", 2*time.Second)
 	}
 	if at(0.55) {
 		note("pg_ctl restart -m immediate")
@@ -311,12 +310,7 @@ func TestKillAndRestartUnderLoad(t *testing.T) {
 		disruptions++
 	}
 	if at(0.75) {
-		workers[1].kill()
-		note("kill -9 worker2")
-		time.Sleep(3 * time.Second)
-		workers[1].start(t, c.bin)
-		note("worker2 restarted")
-		disruptions++
+		bounce(workers[1], "worker2", 3*time.Second)
 	}
 	r := <-done
 	if r.err != nil {
