@@ -8,6 +8,13 @@
 // projection activity before the update returns, so a caller that reads the
 // ledger after an action sees it.
 //
+// The workflow's state changes only after the ledger has taken the change:
+// an action is applied to a copy of the slip, the copy is projected, and only
+// then does it become the workflow's state. Writes are serialised, so the
+// ledger receives events in sequence order, and a ledger that is down is
+// retried for as long as it takes (see record), so the ledger can fall behind
+// the workflow only for the length of an outage, never for good.
+//
 // Only deterministic code lives here: time comes from workflow.Now, side
 // effects from activities.
 package workflows
@@ -16,6 +23,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -62,8 +70,8 @@ type Input struct {
 	Slip slip.Slip `json:"slip"`
 }
 
-// projectionOptions make ledger writes durable: a projection is retried until
-// the store takes it, because the ledger must never silently miss an action.
+// projectionOptions are the options of ledger writes run as activity tasks
+// (workflows started before versionLocalActivities): retried without limit.
 var projectionOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
@@ -78,156 +86,325 @@ var projectionOptions = workflow.ActivityOptions{
 // final record. Between actions it sleeps on durable timers until the next
 // planned reminder or escalation; a moved deadline replans them.
 func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
-	s := in.Slip
-	logger := workflow.GetLogger(ctx)
-	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
-	var acts *activities.Activities
+	r := newSlipRun(ctx, in.Slip)
+	if err := r.registerHandlers(ctx); err != nil {
+		return r.s, err
+	}
+	if err := r.issue(ctx); err != nil {
+		return r.s, err
+	}
+	if err := r.remindUntilDone(ctx); err != nil {
+		return r.s, err
+	}
+	// Let running handlers finish their projections before leaving this run.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return r.s, err
+	}
+	if r.s.Status.Terminal() {
+		r.logger.Info("slip finished", "SlipID", r.s.ID, "Status", r.s.Status)
+		return r.s, nil
+	}
+	r.logger.Info("slip continues as new", "SlipID", r.s.ID, "Seq", r.s.Seq)
+	return r.s, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Slip: r.s})
+}
 
-	registered := func() bool { return s.Number != "" }
+// slipRun is one run of a slip workflow: the slip as the ledger has it, the
+// reminders still to fire, and the lock that keeps ledger writes in order.
+type slipRun struct {
+	// s is the slip as recorded: it changes only after the ledger took the
+	// change (in durable runs).
+	s slip.Slip
 	// plan holds the reminders still to fire, in time order; replan asks the
 	// main loop to compute it afresh (first run, moved deadline, exhausted).
-	var plan []slip.Reminder
-	replan := true
+	plan   []slip.Reminder
+	replan bool
+	// durable is true in runs started since versionDurableWrites: changes are
+	// serialised by writes, applied to s only once projected, and a ledger
+	// outage is waited out instead of failing the action or the workflow.
+	durable bool
+	writes  workflow.Mutex
+	logger  log.Logger
+}
 
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (slip.Slip, error) { return s, nil }); err != nil {
-		return s, fmt.Errorf("register query %s: %w", QueryState, err)
+// newSlipRun initialises the run's state before any handler can see it: an
+// update delivered in the first workflow task (a retried task after a worker
+// died, or an update-with-start) is validated against an issued slip, never
+// against an empty one.
+func newSlipRun(ctx workflow.Context, s slip.Slip) *slipRun {
+	r := &slipRun{
+		s:       s,
+		replan:  true,
+		durable: workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
+		writes:  workflow.NewMutex(ctx),
+		logger:  workflow.GetLogger(ctx),
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() ([]slip.Reminder, error) { return plan, nil }); err != nil {
-		return s, fmt.Errorf("register query %s: %w", QueryPlan, err)
+	if !r.registered() {
+		r.s.Status = slip.StatusIssued
+		r.s.Seq = 1
+		r.s.UpdatedAt = r.s.IssuedAt
+		if r.s.Deadline == "" {
+			r.s.Deadline = r.s.Draft.Deadline
+		}
 	}
-	if err := workflow.SetUpdateHandler(ctx, UpdateRegistered, func(ctx workflow.Context) (slip.Slip, error) {
-		if err := workflow.Await(ctx, registered); err != nil {
+	return r
+}
+
+// registered reports whether the ledger holds the slip (it has a number).
+func (r *slipRun) registered() bool { return r.s.Number != "" }
+
+// registerHandlers exposes the queries and updates.
+func (r *slipRun) registerHandlers(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (slip.Slip, error) { return r.s, nil }); err != nil {
+		return fmt.Errorf("register query %s: %w", QueryState, err)
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() ([]slip.Reminder, error) { return r.plan, nil }); err != nil {
+		return fmt.Errorf("register query %s: %w", QueryPlan, err)
+	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateRegistered, r.awaitRegistered); err != nil {
+		return fmt.Errorf("register update %s: %w", UpdateRegistered, err)
+	}
+	for _, action := range actionUpdates {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateName(action), r.actHandler(action),
+			workflow.UpdateHandlerOptions{Validator: r.validator(action)}); err != nil {
+			return fmt.Errorf("register update %s: %w", action, err)
+		}
+	}
+	return nil
+}
+
+// awaitRegistered answers the registered update once the slip has a number.
+func (r *slipRun) awaitRegistered(ctx workflow.Context) (slip.Slip, error) {
+	if err := workflow.Await(ctx, r.registered); err != nil {
+		return slip.Slip{}, err
+	}
+	return r.s, nil
+}
+
+// validator refuses an action that the slip's lifecycle does not allow now,
+// by a dry run on a copy: Apply replaces fields, it never writes through the
+// pointers it shares with s.
+func (r *slipRun) validator(action slip.Action) func(workflow.Context, slip.Command) error {
+	return func(ctx workflow.Context, cmd slip.Command) error {
+		cmd.Action = action
+		if err := cmd.Validate(); err != nil {
+			return EncodeError(err)
+		}
+		probe := r.s
+		if _, err := probe.Apply(cmd, workflow.Now(ctx)); err != nil {
+			return EncodeError(err)
+		}
+		return nil
+	}
+}
+
+// actHandler applies an accepted action, records it on the ledger and
+// returns the slip as it stands afterwards.
+func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Command) (slip.Slip, error) {
+	return func(ctx workflow.Context, cmd slip.Command) (slip.Slip, error) {
+		cmd.Action = action
+		if err := workflow.Await(ctx, r.registered); err != nil {
 			return slip.Slip{}, err
 		}
-		return s, nil
-	}); err != nil {
-		return s, fmt.Errorf("register update %s: %w", UpdateRegistered, err)
-	}
-
-	for _, action := range actionUpdates {
-		handler := func(ctx workflow.Context, cmd slip.Command) (slip.Slip, error) {
-			cmd.Action = action
-			if err := workflow.Await(ctx, registered); err != nil {
+		if r.durable {
+			if err := r.writes.Lock(ctx); err != nil {
 				return slip.Slip{}, err
 			}
-			// Re-check: another update accepted in the same task may have
-			// moved the slip since this one was validated.
-			deadline := s.EffectiveDeadline()
-			ev, err := s.Apply(cmd, workflow.Now(ctx))
-			if err != nil {
-				return slip.Slip{}, EncodeError(err)
-			}
-			if s.EffectiveDeadline() != deadline {
-				replan = true
-			}
-			snapshot := s
-			if err := project(ctx, snapshot, ev); err != nil {
+			defer r.writes.Unlock()
+		}
+		// Apply again, under the lock: another update accepted since this
+		// one was validated may have moved the slip.
+		next := r.s
+		ev, err := next.Apply(cmd, workflow.Now(ctx))
+		if err != nil {
+			return slip.Slip{}, EncodeError(err)
+		}
+		if !r.durable {
+			r.commit(next) // before the write, as runs before versionDurableWrites did
+		}
+		if err := r.record(ctx, next, ev); err != nil {
+			return slip.Slip{}, err
+		}
+		r.commit(next)
+		r.logger.Info("slip action applied", "SlipID", next.ID, "Action", action, "Status", next.Status, "Seq", ev.Seq)
+		if notifies(action) && workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) > workflow.DefaultVersion {
+			if err := notifyEvent(ctx, next, ev); err != nil {
 				return slip.Slip{}, err
 			}
-			logger.Info("slip action applied", "SlipID", s.ID, "Action", action, "Status", s.Status, "Seq", ev.Seq)
-			if notifies(action) && workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) > workflow.DefaultVersion {
-				if err := notifyEvent(ctx, snapshot, ev); err != nil {
-					return slip.Slip{}, err
-				}
-			}
-			return snapshot, nil
 		}
-		validator := func(ctx workflow.Context, cmd slip.Command) error {
-			cmd.Action = action
-			if err := cmd.Validate(); err != nil {
-				return EncodeError(err)
-			}
-			// Dry run on a copy: Apply replaces fields, it never writes
-			// through the pointers it shares with s.
-			probe := s
-			if _, err := probe.Apply(cmd, workflow.Now(ctx)); err != nil {
-				return EncodeError(err)
-			}
-			return nil
-		}
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateName(action), handler,
-			workflow.UpdateHandlerOptions{Validator: validator}); err != nil {
-			return s, fmt.Errorf("register update %s: %w", action, err)
-		}
+		return next, nil
 	}
+}
 
-	if !registered() {
-		s.Status = slip.StatusIssued
-		s.Seq = 1
-		s.UpdatedAt = s.IssuedAt
-		if s.Deadline == "" {
-			s.Deadline = s.Draft.Deadline
-		}
-		var number string
-		if err := ledgerActivity(ctx, acts.RecordIssued, "RecordIssued", s).Get(ctx, &number); err != nil {
-			return s, fmt.Errorf("record issued slip %s: %w", s.ID, err)
-		}
-		s.Number = number
-		logger.Info("slip issued", "SlipID", s.ID, "Number", number)
+// commit makes next the run's state, asking for a new reminder plan when the
+// effective deadline moved.
+func (r *slipRun) commit(next slip.Slip) {
+	if next.EffectiveDeadline() != r.s.EffectiveDeadline() {
+		r.replan = true
 	}
+	r.s = next
+}
 
-	// Sleep until the next reminder, the end of the slip, a replan, or the
-	// point where Temporal suggests starting afresh with a short history.
+// issue puts a new slip on the ledger and gives it its number; a run
+// continued-as-new has one already.
+func (r *slipRun) issue(ctx workflow.Context) error {
+	if r.registered() {
+		return nil
+	}
+	var acts *activities.Activities
+	var number string
+	err := r.untilLedgerTakes(ctx, "RecordIssued", func() error {
+		return ledgerActivity(ctx, acts.RecordIssued, "RecordIssued", r.s).Get(ctx, &number)
+	})
+	if err != nil {
+		return fmt.Errorf("record issued slip %s: %w", r.s.ID, err)
+	}
+	r.s.Number = number
+	r.logger.Info("slip issued", "SlipID", r.s.ID, "Number", number)
+	return nil
+}
+
+// remindUntilDone sleeps until the next reminder, the end of the slip, a
+// replan, or the point where Temporal suggests starting afresh with a short
+// history, and fires reminders as they fall due.
+func (r *slipRun) remindUntilDone(ctx workflow.Context) error {
 	leave := func() bool {
-		return s.Status.Terminal() || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+		return r.s.Status.Terminal() || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 	}
 	if workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		// Slips started before reminders existed keep running without them.
-		replan = false
-		if err := workflow.Await(ctx, leave); err != nil {
-			return s, err
-		}
+		r.replan = false
+		return workflow.Await(ctx, leave)
 	}
 	for !leave() {
-		if replan {
-			replan = false
-			var err error
-			if plan, err = planReminders(ctx, s, workflow.Now(ctx)); err != nil {
-				return s, err
+		if r.replan {
+			r.replan = false
+			plan, err := r.planAfter(ctx, workflow.Now(ctx))
+			if err != nil {
+				return err
 			}
-			if len(plan) == 0 {
-				logger.Info("no reminders planned", "SlipID", s.ID)
+			r.plan = plan
+			if len(r.plan) == 0 {
+				r.logger.Info("no reminders planned", "SlipID", r.s.ID)
 			}
 		}
-		if len(plan) == 0 {
-			if err := workflow.Await(ctx, func() bool { return leave() || replan }); err != nil {
-				return s, err
+		if len(r.plan) == 0 {
+			if err := workflow.Await(ctx, func() bool { return leave() || r.replan }); err != nil {
+				return err
 			}
 			continue
 		}
-		next := plan[0]
+		next := r.plan[0]
 		if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
-			woken, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return leave() || replan })
+			woken, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return leave() || r.replan })
 			if err != nil {
-				return s, err
+				return err
 			}
 			if woken {
 				continue
 			}
 		}
-		plan = plan[1:]
-		if err := fireReminder(ctx, &s, next); err != nil {
-			return s, err
+		r.plan = r.plan[1:]
+		if err := r.fire(ctx, next); err != nil {
+			return err
 		}
-		if len(plan) == 0 && !leave() {
+		if len(r.plan) == 0 && !leave() {
 			// The plan ends with the last repeat it covered: plan further.
-			var err error
-			if plan, err = planReminders(ctx, s, next.At); err != nil {
-				return s, err
+			plan, err := r.planAfter(ctx, next.At)
+			if err != nil {
+				return err
 			}
+			r.plan = plan
 		}
 	}
-	// Let running handlers finish their projections before leaving this run.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return s, err
-	}
-	if s.Status.Terminal() {
-		logger.Info("slip finished", "SlipID", s.ID, "Status", s.Status)
-		return s, nil
-	}
-	logger.Info("slip continues as new", "SlipID", s.ID, "Seq", s.Seq)
-	return s, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Slip: s})
+	return nil
 }
+
+// planAfter asks the calendar for the reminders of the slip after instant
+// after. In durable runs a failed planning is logged and leaves the plan
+// empty until the next replan or the next day: the slip stays actionable and
+// the workflow alive.
+func (r *slipRun) planAfter(ctx workflow.Context, after time.Time) ([]slip.Reminder, error) {
+	plan, err := planReminders(ctx, r.s, after)
+	if err == nil || !r.durable {
+		return plan, err
+	}
+	r.logger.Error("reminder planning failed; retrying in a day", "SlipID", r.s.ID, "Error", err)
+	return []slip.Reminder{}, r.retryPlanLater(ctx)
+}
+
+// retryPlanLater asks for a replan a day from now, without blocking actions.
+func (r *slipRun) retryPlanLater(ctx workflow.Context) error {
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if _, err := workflow.AwaitWithTimeout(ctx, 24*time.Hour, func() bool { return r.replan || r.s.Status.Terminal() }); err == nil {
+			r.replan = true
+		}
+	})
+	return nil
+}
+
+// fire records reminder rem on the timeline and notifies whom it concerns,
+// unless the slip has moved past it.
+func (r *slipRun) fire(ctx workflow.Context, rem slip.Reminder) error {
+	if r.durable {
+		if err := r.writes.Lock(ctx); err != nil {
+			return err
+		}
+		defer r.writes.Unlock()
+	}
+	next := r.s
+	ev, ok := next.Remind(rem, workflow.Now(ctx))
+	if !ok {
+		return nil
+	}
+	if !r.durable {
+		r.commit(next)
+	}
+	if err := r.record(ctx, next, ev); err != nil {
+		return err
+	}
+	r.commit(next)
+	r.logger.Info("reminder fired", "SlipID", next.ID, "Kind", rem.Kind, "Level", rem.Level, "Seq", ev.Seq)
+	return notifyEvent(ctx, next, ev)
+}
+
+// record writes event ev, and the slip s as it stands after it, to the
+// ledger, retrying until the store takes it.
+func (r *slipRun) record(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
+	var acts *activities.Activities
+	err := r.untilLedgerTakes(ctx, "Project", func() error {
+		return ledgerActivity(ctx, acts.Project, "Project", activities.Projection{Slip: s, Event: ev}).Get(ctx, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("project %s of slip %s: %w", ev.Type, s.ID, err)
+	}
+	return nil
+}
+
+// untilLedgerTakes runs write until it succeeds. In durable runs a write
+// that gave up (its own retries are bounded by ledgerAttemptBudget) is
+// logged and tried again after a growing pause on a durable timer, for as
+// long as the ledger stays away: minutes of lock, a full disk, a database
+// restart or failover. Only the workflow's own cancellation ends the wait.
+func (r *slipRun) untilLedgerTakes(ctx workflow.Context, what string, write func() error) error {
+	pause := time.Minute
+	for round := 1; ; round++ {
+		err := write()
+		if err == nil || !r.durable {
+			return err
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		r.logger.Error("ledger write failed; waiting for the ledger", "SlipID", r.s.ID, "Write", what, "Round", round, "RetryIn", pause, "Error", err)
+		if err := workflow.Sleep(ctx, pause); err != nil {
+			return err
+		}
+		pause = min(2*pause, maxLedgerPause)
+	}
+}
+
+// maxLedgerPause caps the pause between rounds of a ledger write.
+const maxLedgerPause = 10 * time.Minute
 
 // versionReminders marks the change that added reminders and escalations.
 const versionReminders = "reminders"
@@ -238,15 +415,26 @@ const versionReminders = "reminders"
 // tasks dispatched through the Temporal server. An action then costs one
 // workflow task instead of two plus an activity task — the server's
 // persistence is what limits throughput, most of all on SQLite. They stay
-// retried until they succeed (a local activity whose backoff outgrows a
-// minute waits on a timer), and stay idempotent: a worker that dies
-// mid-write leaves the workflow task to time out and run again elsewhere.
+// idempotent: a worker that dies mid-write leaves the workflow task to time
+// out and run again elsewhere.
 const versionLocalActivities = "local-activities"
 
-// localLedgerOptions are projectionOptions for a local activity.
+// versionDurableWrites marks the change that serialises ledger writes,
+// changes the workflow's state only after the ledger took it, and waits out
+// a ledger outage instead of failing the action (or, for a reminder or the
+// issue, the whole workflow).
+const versionDurableWrites = "durable-writes"
+
+// ledgerAttemptBudget bounds one round of a local ledger write's own retries
+// (the SDK caps a local activity's retries at its schedule-to-close
+// timeout); untilLedgerTakes then starts another round.
+const ledgerAttemptBudget = 2 * time.Minute
+
+// localLedgerOptions run ledger writes as local activities.
 var localLedgerOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout: projectionOptions.StartToCloseTimeout,
-	RetryPolicy:         projectionOptions.RetryPolicy,
+	StartToCloseTimeout:    projectionOptions.StartToCloseTimeout,
+	ScheduleToCloseTimeout: ledgerAttemptBudget,
+	RetryPolicy:            projectionOptions.RetryPolicy,
 }
 
 // ledgerActivity runs a ledger or planning activity: as a local activity
@@ -254,7 +442,7 @@ var localLedgerOptions = workflow.LocalActivityOptions{
 // versionLocalActivities, as an activity task in those started before.
 func ledgerActivity(ctx workflow.Context, fn any, name string, arg any) workflow.Future {
 	if workflow.GetVersion(ctx, versionLocalActivities, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return workflow.ExecuteActivity(ctx, fn, arg)
+		return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, projectionOptions), fn, arg)
 	}
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localLedgerOptions), name, arg)
 }
@@ -269,32 +457,6 @@ func planReminders(ctx workflow.Context, s slip.Slip, after time.Time) ([]slip.R
 		return nil, fmt.Errorf("plan reminders of slip %s: %w", s.ID, err)
 	}
 	return plan, nil
-}
-
-// fireReminder records reminder r on the timeline and notifies whom it
-// concerns, unless the slip has moved past it.
-func fireReminder(ctx workflow.Context, s *slip.Slip, r slip.Reminder) error {
-	ev, ok := s.Remind(r, workflow.Now(ctx))
-	if !ok {
-		return nil
-	}
-	snapshot := *s
-	if err := project(ctx, snapshot, ev); err != nil {
-		return err
-	}
-	workflow.GetLogger(ctx).Info("reminder fired", "SlipID", s.ID, "Kind", r.Kind, "Level", r.Level, "Seq", ev.Seq)
-	return notifyEvent(ctx, snapshot, ev)
-}
-
-// project writes event ev, and the slip s as it stands after it, to the
-// ledger, retrying until the store takes it.
-func project(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
-	var acts *activities.Activities
-	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
-	if err := ledgerActivity(ctx, acts.Project, "Project", activities.Projection{Slip: s, Event: ev}).Get(ctx, nil); err != nil {
-		return fmt.Errorf("project %s of slip %s: %w", ev.Type, s.ID, err)
-	}
-	return nil
 }
 
 // notifies reports whether a person's action is announced to others.
