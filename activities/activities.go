@@ -81,15 +81,18 @@ func (a *Activities) RecordIssued(ctx context.Context, s slip.Slip) (string, err
 	return number, nil
 }
 
-// Project writes one accepted action to the ledger.
-func (a *Activities) Project(ctx context.Context, p Projection) error {
+// Project writes one accepted action to the ledger. It returns the event it
+// wrote, so that the workflow's history holds every event (a local
+// activity's history marker keeps its result, not its input): `duban
+// reconcile` restores a ledger from there.
+func (a *Activities) Project(ctx context.Context, p Projection) (slip.Event, error) {
 	if err := a.Store.Project(ctx, p.Slip, p.Event); err != nil {
-		return fmt.Errorf("project event %d of slip %s: %w", p.Event.Seq, p.Slip.ID, err)
+		return slip.Event{}, fmt.Errorf("project event %d of slip %s: %w", p.Event.Seq, p.Slip.ID, err)
 	}
 	level := 0
 	if p.Event.Type.System() {
 		level = p.Slip.EscalationLevel
 	}
 	a.Metrics.ObserveEvent(string(p.Event.Type), p.Event.Type.System(), level, a.now().Sub(p.Event.At))
-	return nil
+	return p.Event, nil
 }

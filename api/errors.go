@@ -55,6 +55,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 		if status >= 500 {
 			s.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "request_id", requestID(c))
 		}
+		if status == http.StatusServiceUnavailable {
+			// Temporal or the ledger is away, or the action is waiting for
+			// the ledger: the same request (same Idempotency-Key) will get
+			// the action's real outcome once it is recorded.
+			c.Header("Retry-After", "5")
+		}
 		s.abort(c, status, errorDetail{Code: de.Code, Message: de.Message, Field: de.Field})
 	case store.Unavailable(err):
 		// The database is restarting or out of reach: the same request

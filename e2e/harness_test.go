@@ -37,10 +37,11 @@ import (
 
 // system is one running duban: Temporal, worker, store and API.
 type system struct {
-	temporal client.Client
-	store    *store.Store
-	url      string
-	http     *http.Client
+	temporal  client.Client
+	namespace string
+	store     *store.Store
+	url       string
+	http      *http.Client
 	// stopTemporal stops the Temporal server (it is stopped at cleanup anyway).
 	stopTemporal func()
 	// tokens are the API tokens of the test users, by login.
@@ -54,7 +55,12 @@ func start(tb testing.TB) *system { return startWith(tb, nil) }
 // startWith lets a test adjust the API's dependencies (rate limits, say).
 func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 	tb.Helper()
-	st := storetest.Open(tb, store.Postgres)
+	return startOn(tb, storetest.Open(tb, store.Postgres), adjust)
+}
+
+// startOn brings up a whole system on the ledger st.
+func startOn(tb testing.TB, st *store.Store, adjust func(*api.Deps)) *system {
+	tb.Helper()
 	t, ok := tb.(*testing.T)
 	var opts []temporaltest.TestServerOption
 	if ok {
@@ -104,7 +110,7 @@ func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 	}
 	srv := httptest.NewServer(api.NewRouter(deps))
 	tb.Cleanup(srv.Close)
-	s := &system{temporal: tc, store: st, url: srv.URL, http: &http.Client{Timeout: 60 * time.Second}, stopTemporal: ts.Stop,
+	s := &system{temporal: tc, namespace: ts.GetDefaultNamespace(), store: st, url: srv.URL, http: &http.Client{Timeout: 60 * time.Second}, stopTemporal: ts.Stop,
 		tokens: map[string]string{}, users: map[string]identity.User{}}
 	s.addUser(tb, identity.User{Login: "admin", Name: "系统管理员", Role: slip.RoleAdmin})
 	return s

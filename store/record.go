@@ -37,31 +37,7 @@ func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) 
 			return fmt.Errorf("allocate serial for %d: %w", year, err)
 		}
 		number = fmt.Sprintf("%s〔%d〕%d号", s.opts.NumberPrefix, year, serial)
-		row := newSlipRow(sl, year, serial, number)
-		if err := tx.Create(&row).Error; err != nil {
-			return fmt.Errorf("insert slip: %w", err)
-		}
-		members := func(string) []member { return membersOf(sl.Draft.Departments()) }
-		if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members)); err != nil {
-			return fmt.Errorf("count slip in statistics: %w", err)
-		}
-		for i, code := range sl.Draft.Departments() {
-			role := "co"
-			if i == 0 {
-				role = "lead"
-			}
-			if err := tx.Create(&slipDepartmentRow{SlipID: sl.ID, DepartmentCode: code, Role: role, Position: i}).Error; err != nil {
-				return fmt.Errorf("assign department %s: %w", code, err)
-			}
-		}
-		ev, err := newEventRow(sl.IssuedEvent())
-		if err != nil {
-			return err
-		}
-		if err := tx.Create(&ev).Error; err != nil {
-			return fmt.Errorf("insert issued event: %w", err)
-		}
-		return nil
+		return insertIssued(tx, sl, year, serial, number)
 	})
 	if err != nil {
 		return "", fmt.Errorf("record issued slip %s: %w", sl.ID, err)
@@ -178,4 +154,34 @@ func closeWorkingDays(cal *calendar.Calendar, sl slip.Slip) *int {
 		return nil
 	}
 	return &n
+}
+
+// insertIssued writes the ledger row of an issued slip with its number, its
+// departments, its first timeline event and its count in the statistics.
+func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) error {
+	row := newSlipRow(sl, year, serial, number)
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("insert slip: %w", err)
+	}
+	members := func(string) []member { return membersOf(sl.Draft.Departments()) }
+	if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members)); err != nil {
+		return fmt.Errorf("count slip in statistics: %w", err)
+	}
+	for i, code := range sl.Draft.Departments() {
+		role := "co"
+		if i == 0 {
+			role = "lead"
+		}
+		if err := tx.Create(&slipDepartmentRow{SlipID: sl.ID, DepartmentCode: code, Role: role, Position: i}).Error; err != nil {
+			return fmt.Errorf("assign department %s: %w", code, err)
+		}
+	}
+	ev, err := newEventRow(sl.IssuedEvent())
+	if err != nil {
+		return err
+	}
+	if err := tx.Create(&ev).Error; err != nil {
+		return fmt.Errorf("insert issued event: %w", err)
+	}
+	return nil
 }

@@ -23,12 +23,13 @@ import (
 func ledgerOutage(h *harness, failures int, match func(slip.Event) bool) *int {
 	acts := newActivities(h.t, h.store)
 	failed := 0
-	h.env.OnActivity("Project", mock.Anything, mock.Anything).Return(func(ctx context.Context, p activities.Projection) error {
+	h.env.OnActivity("Project", mock.Anything, mock.Anything).Return(func(ctx context.Context, p activities.Projection) (slip.Event, error) {
 		if failed < failures && match(p.Event) {
 			failed++
-			return temporal.NewNonRetryableApplicationError("database is locked", "outage", errors.New("SQLITE_BUSY"))
+			return slip.Event{}, temporal.NewNonRetryableApplicationError("database is locked", "outage", errors.New("SQLITE_BUSY"))
 		}
-		return acts.Project(ctx, p)
+		_, err := acts.Project(ctx, p)
+		return err
 	})
 	return &failed
 }

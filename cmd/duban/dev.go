@@ -10,6 +10,7 @@ import (
 
 	"github.com/duban-gov/duban/internal/devserver"
 	"github.com/duban-gov/duban/metrics"
+	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -86,6 +87,15 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	m := metrics.New() // one process: the API's /metrics shows the worker's too
+	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := reconcile.CheckLedger(ctx, c, ts.Namespace(), st); err != nil {
+		return fmt.Errorf("%w\n(data directory %s: run `duban reconcile --data-dir %s --rebuild`)", err, absData, dataDir)
+	}
 	if demo {
 		if err := seedDemo(ctx, st); err != nil {
 			return err
@@ -94,13 +104,6 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 			return err
 		}
 	}
-
-	m := metrics.New() // one process: the API's /metrics shows the worker's too
-	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@
 //	duban seed          write realistic test data straight to the ledger (benchmarks)
 //	duban bench         drive slips through their whole life and measure
 //	duban temporal-dev  only the development Temporal server (SQLite file)
+//	duban reconcile     compare the ledger with the workflows; repair or rebuild it
 //
 // Production processes are configured by environment variables; see config.go.
 package main
@@ -34,7 +35,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), temporalDevCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand(), benchCommand())
+	root.AddCommand(devCommand(), temporalDevCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand(), benchCommand(), reconcileCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "duban:", err)
 		os.Exit(1)

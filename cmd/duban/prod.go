@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/duban-gov/duban/metrics"
+	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -36,6 +37,9 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			if err := reconcile.CheckLedger(ctx, c, cfg.Namespace, st); err != nil {
+				return err
+			}
 			l, err := listen(cfg.Addr)
 			if err != nil {
 				return err
@@ -72,6 +76,9 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			if err := reconcile.CheckLedger(ctx, c, cfg.Namespace, st); err != nil {
+				return err
+			}
 			if cfg.MetricsAddr != "" {
 				serveMetrics(ctx, cfg.MetricsAddr, m, log)
 			}
