@@ -28,8 +28,7 @@ func ledgerOutage(h *harness, failures int, match func(slip.Event) bool) *int {
 			failed++
 			return slip.Event{}, temporal.NewNonRetryableApplicationError("database is locked", "outage", errors.New("SQLITE_BUSY"))
 		}
-		_, err := acts.Project(ctx, p)
-		return err
+		return acts.Project(ctx, p)
 	})
 	return &failed
 }

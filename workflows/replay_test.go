@@ -16,7 +16,10 @@ import (
 //   - lifecycle_v1.json: the same walk with reminders planned, an extension
 //     requested and approved, and notifications;
 //   - lifecycle_v2.json: the same walk with the ledger writes and reminder
-//     planning as local activities (versionLocalActivities).
+//     planning as local activities (versionLocalActivities);
+//   - lifecycle_v3.json: the same walk with serialised ledger writes that
+//     change the state only once written (versionDurableWrites), Project
+//     returning its event.
 //
 // A change that would make running slips non-deterministic fails here; such
 // a change needs workflow.GetVersion and a new recording

@@ -5,8 +5,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // postgres is the test's own PostgreSQL cluster, started by .ci/postgres.sh
@@ -97,4 +100,36 @@ func (p *postgres) restart() {
 
 func (p *postgres) stop() {
 	_ = asPostgresUser(filepath.Join(p.bin, "pg_ctl"), "-D", filepath.Join(p.dir, "data"), "-m", "immediate", "stop").Run()
+}
+
+// outage makes the server stop answering for d — every process of it
+// frozen with SIGSTOP, as a hung host or a network partition looks to its
+// clients, with writes in flight — and then crashes and restarts it, as a
+// failover does.
+func (p *postgres) outage(d time.Duration) {
+	p.t.Helper()
+	pidFile, err := os.ReadFile(filepath.Join(p.dir, "data", "postmaster.pid"))
+	if err != nil {
+		p.t.Fatalf("read postmaster.pid: %v", err)
+	}
+	master, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(pidFile), "\n", 2)[0]))
+	if err != nil {
+		p.t.Fatalf("postmaster.pid: %v", err)
+	}
+	pids := []int{master}
+	if out, err := exec.Command("pgrep", "-P", strconv.Itoa(master)).Output(); err == nil {
+		for _, f := range strings.Fields(string(out)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	for _, pid := range pids {
+		_ = syscall.Kill(pid, syscall.SIGSTOP)
+	}
+	time.Sleep(d)
+	for _, pid := range pids {
+		_ = syscall.Kill(pid, syscall.SIGCONT)
+	}
+	p.restart()
 }
