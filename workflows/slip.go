@@ -114,10 +114,9 @@ type slipRun struct {
 	// s is the slip as recorded: it changes only after the ledger took the
 	// change (in durable runs).
 	s slip.Slip
-	// plan holds the reminders still to fire, in time order; replan asks the
-	// main loop to compute it afresh (first run, moved deadline, exhausted).
-	plan   []slip.Reminder
-	replan bool
+	// reminders fires the slip's reminders and escalation; it replans when
+	// the effective deadline moves.
+	reminders *schedule[slip.Reminder]
 	// durable is true in runs started since versionDurableWrites: changes are
 	// serialised by writes, applied to s only once projected, and a ledger
 	// outage is waited out instead of failing the action or the workflow.
@@ -132,11 +131,11 @@ type slipRun struct {
 // against an empty one.
 func newSlipRun(ctx workflow.Context, s slip.Slip) *slipRun {
 	r := &slipRun{
-		s:       s,
-		replan:  true,
-		durable: workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
-		writes:  workflow.NewMutex(ctx),
-		logger:  workflow.GetLogger(ctx),
+		s:         s,
+		reminders: newSchedule(func(r slip.Reminder) time.Time { return r.At }),
+		durable:   workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
+		writes:    workflow.NewMutex(ctx),
+		logger:    workflow.GetLogger(ctx),
 	}
 	if !r.registered() {
 		r.s.Status = slip.StatusIssued
@@ -157,7 +156,7 @@ func (r *slipRun) registerHandlers(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (slip.Slip, error) { return r.s, nil }); err != nil {
 		return fmt.Errorf("register query %s: %w", QueryState, err)
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() ([]slip.Reminder, error) { return r.plan, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() ([]slip.Reminder, error) { return r.reminders.Pending(), nil }); err != nil {
 		return fmt.Errorf("register query %s: %w", QueryPlan, err)
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateRegistered, r.awaitRegistered); err != nil {
@@ -239,7 +238,7 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 // effective deadline moved.
 func (r *slipRun) commit(next slip.Slip) {
 	if next.EffectiveDeadline() != r.s.EffectiveDeadline() {
-		r.replan = true
+		r.reminders.Replan()
 	}
 	r.s = next
 }
@@ -272,51 +271,9 @@ func (r *slipRun) remindUntilDone(ctx workflow.Context) error {
 	}
 	if workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		// Slips started before reminders existed keep running without them.
-		r.replan = false
 		return workflow.Await(ctx, leave)
 	}
-	for !leave() {
-		if r.replan {
-			r.replan = false
-			plan, err := r.planAfter(ctx, workflow.Now(ctx))
-			if err != nil {
-				return err
-			}
-			r.plan = plan
-			if len(r.plan) == 0 {
-				r.logger.Info("no reminders planned", "SlipID", r.s.ID)
-			}
-		}
-		if len(r.plan) == 0 {
-			if err := workflow.Await(ctx, func() bool { return leave() || r.replan }); err != nil {
-				return err
-			}
-			continue
-		}
-		next := r.plan[0]
-		if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
-			woken, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return leave() || r.replan })
-			if err != nil {
-				return err
-			}
-			if woken {
-				continue
-			}
-		}
-		r.plan = r.plan[1:]
-		if err := r.fire(ctx, next); err != nil {
-			return err
-		}
-		if len(r.plan) == 0 && !leave() {
-			// The plan ends with the last repeat it covered: plan further.
-			plan, err := r.planAfter(ctx, next.At)
-			if err != nil {
-				return err
-			}
-			r.plan = plan
-		}
-	}
-	return nil
+	return r.reminders.run(ctx, leave, r.planAfter, r.fire)
 }
 
 // planAfter asks the calendar for the reminders of the slip after instant
@@ -325,6 +282,9 @@ func (r *slipRun) remindUntilDone(ctx workflow.Context) error {
 // the workflow alive.
 func (r *slipRun) planAfter(ctx workflow.Context, after time.Time) ([]slip.Reminder, error) {
 	plan, err := planReminders(ctx, r.s, after)
+	if err == nil && len(plan) == 0 {
+		r.logger.Info("no reminders planned", "SlipID", r.s.ID)
+	}
 	if err == nil || !r.durable {
 		return plan, err
 	}
@@ -335,8 +295,8 @@ func (r *slipRun) planAfter(ctx workflow.Context, after time.Time) ([]slip.Remin
 // retryPlanLater asks for a replan a day from now, without blocking actions.
 func (r *slipRun) retryPlanLater(ctx workflow.Context) error {
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		if _, err := workflow.AwaitWithTimeout(ctx, 24*time.Hour, func() bool { return r.replan || r.s.Status.Terminal() }); err == nil {
-			r.replan = true
+		if _, err := workflow.AwaitWithTimeout(ctx, 24*time.Hour, func() bool { return r.reminders.replan || r.s.Status.Terminal() }); err == nil {
+			r.reminders.Replan()
 		}
 	})
 	return nil
