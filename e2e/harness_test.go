@@ -54,7 +54,15 @@ func start(tb testing.TB) *system { return startWith(tb, nil) }
 // startWith lets a test adjust the API's dependencies (rate limits, say).
 func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 	tb.Helper()
-	st := storetest.Open(tb, store.Postgres)
+	return startOn(tb, store.Postgres, adjust)
+}
+
+// startOn is startWith on the ledger of the given dialect: tests of what
+// the API keeps in the ledger itself (sign-in attempts, idempotency keys)
+// run on both.
+func startOn(tb testing.TB, dialect store.Dialect, adjust func(*api.Deps)) *system {
+	tb.Helper()
+	st := storetest.Open(tb, dialect)
 	t, ok := tb.(*testing.T)
 	var opts []temporaltest.TestServerOption
 	if ok {
