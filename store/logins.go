@@ -70,7 +70,7 @@ func (s *Store) ReserveLogin(ctx context.Context, now time.Time, subjects ...Log
 		}
 		// Forget subjects left alone for long: an attacker's made-up logins
 		// must not fill the table.
-		forget := identity.AccountBackoff.Forget
+		var forget time.Duration
 		for _, sub := range subjects {
 			forget = max(forget, sub.Backoff.Forget)
 		}
