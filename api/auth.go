@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
 )
 
 // SessionCookie is the name of the web session cookie.
@@ -23,7 +25,7 @@ const SessionTTL = 12 * time.Hour
 
 const (
 	principalKey   = "principal"
-	credentialKey  = "credential" // what the rate limit is keyed on
+	limitKey       = "limit_key" // what the write rate limit is keyed on: the user
 	csrfHeader     = "X-CSRF-Token"
 	bearerPrefix   = "Bearer "
 	maxTokenLength = 200
@@ -46,8 +48,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		c.Set(principalKey, u)
-		c.Set(credentialKey, "token:"+identity.HashSecret(token))
+		setPrincipal(c, u)
 		c.Next()
 		return
 	}
@@ -61,12 +62,19 @@ func (s *Server) authenticate(c *gin.Context) {
 			s.fail(c, &slip.Error{Kind: slip.KindForbidden, Code: slip.CodeCSRF, Message: "请求缺少有效的 CSRF 令牌，请刷新页面后重试"})
 			return
 		}
-		c.Set(principalKey, u)
-		c.Set(credentialKey, "session:"+identity.HashSecret(cookie))
+		setPrincipal(c, u)
 		c.Next()
 		return
 	}
 	s.fail(c, unauthenticated("请先登录，或在 Authorization 请求头中提供 Bearer 令牌"))
+}
+
+// setPrincipal records the caller. The write limit is keyed by the user, not
+// the credential: signing in again or minting another token does not buy
+// another bucket.
+func setPrincipal(c *gin.Context, u identity.User) {
+	c.Set(principalKey, u)
+	c.Set(limitKey, "user:"+strconv.FormatInt(u.ID, 10))
 }
 
 func unauthenticated(msg string) error {
@@ -98,7 +106,7 @@ func (s *Server) requireRole(roles ...slip.Role) gin.HandlerFunc {
 	}
 }
 
-// rateLimiter is a token bucket per credential for write requests.
+// rateLimiter is a token bucket per user for write requests.
 type rateLimiter struct {
 	mu      sync.Mutex
 	every   rate.Limit
@@ -110,7 +118,7 @@ func newRateLimiter(perSecond float64, burst int) *rateLimiter {
 	return &rateLimiter{every: rate.Limit(perSecond), burst: burst, buckets: map[string]*rate.Limiter{}}
 }
 
-// wait reports how long the credential must wait before another write; 0
+// wait reports how long the user must wait before another write; 0
 // means go ahead (and takes a token).
 func (l *rateLimiter) wait(key string, now time.Time) time.Duration {
 	l.mu.Lock()
@@ -137,7 +145,7 @@ func (s *Server) limitWrites(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if d := s.limiter.wait(c.GetString(credentialKey), s.now()); d > 0 {
+	if d := s.limiter.wait(c.GetString(limitKey), s.now()); d > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 		s.abort(c, http.StatusTooManyRequests, errorDetail{Code: slip.CodeRateLimited, Message: "操作过于频繁，请稍后再试"})
 		return
@@ -150,8 +158,19 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
+// codeLoginLocked answers a sign-in while its account or address is locked
+// after too many attempts (HTTP 429 with Retry-After).
+const codeLoginLocked = "login_locked"
+
 // login: POST /api/v1/login {login, password} → session cookie (HttpOnly,
 // SameSite=Strict) and the CSRF token the page sends with every write.
+//
+// Attempts are counted per account (known or not) and per client address
+// and slowed down by identity.AccountBackoff and identity.AddressBackoff:
+// while either is locked the answer is 429 with Retry-After and the password
+// is not even checked. An unknown login costs the same bcrypt comparison as
+// a wrong password, so neither the time nor the answer tells which logins
+// exist.
 func (s *Server) login(c *gin.Context) {
 	var req loginRequest
 	if err := decodeJSON(c, &req, false); err != nil {
@@ -160,19 +179,39 @@ func (s *Server) login(c *gin.Context) {
 	}
 	bad := unauthenticated("登录名或密码不正确")
 	if len(req.Password) > 200 || len(req.Login) > 64 {
-		s.fail(c, bad)
+		s.fail(c, bad) // no login is that long: nothing to enumerate
 		return
 	}
-	u, hash, err := s.store.UserByLogin(c.Request.Context(), req.Login)
+	ctx := c.Request.Context()
+	account := store.LoginSubject{Key: "account:" + req.Login, Backoff: identity.AccountBackoff}
+	address := store.LoginSubject{Key: "address:" + c.ClientIP(), Backoff: identity.AddressBackoff}
+	wait, err := s.store.ReserveLogin(ctx, s.now(), account, address)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		s.abort(c, http.StatusTooManyRequests, errorDetail{Code: codeLoginLocked,
+			Message: fmt.Sprintf("登录尝试次数过多，请 %d 秒后再试", secs)})
+		return
+	}
+	u, hash, err := s.store.UserByLogin(ctx, req.Login)
 	if err != nil && slip.AsError(err) == nil {
 		s.fail(c, err)
 		return
 	}
-	if err != nil || u.Disabled || !identity.CheckPassword(hash, req.Password) {
+	matched := identity.CheckPassword(hash, req.Password) // hash is "" for an unknown login
+	if err != nil || u.Disabled || !matched {
 		s.fail(c, bad)
 		return
 	}
-	cookie, csrf, err := s.store.CreateSession(c.Request.Context(), u.ID, SessionTTL)
+	if err := s.store.LoginSucceeded(ctx, account.Key, address.Key); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cookie, csrf, err := s.store.CreateSession(ctx, u.ID, SessionTTL)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -40,10 +41,15 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	// Colours is the calendar 三色 is computed on (weekends-only fallback).
 	Colours *calendar.Calendar
-	// WritesPerSecond and WriteBurst limit each credential's writes;
+	// WritesPerSecond and WriteBurst limit each user's writes;
 	// 0 means the defaults (5 per second, bursts of 20).
 	WritesPerSecond float64
 	WriteBurst      int
+	// TrustedProxies are the addresses (IPs or CIDRs) of the proxies in
+	// front of duban whose X-Forwarded-For names the client; sign-in attempts
+	// are counted per client address. Empty: trust none, the client is the
+	// peer of the connection (a forged header cannot dodge the count).
+	TrustedProxies []string
 	// SecureCookies marks the session cookie Secure even when TLS ends at a
 	// proxy in front of duban.
 	SecureCookies bool
@@ -91,6 +97,10 @@ func NewRouter(d Deps) http.Handler {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		// Config checks the list first; a bad one here is a wiring bug.
+		panic(fmt.Sprintf("api: trusted proxies %v: %v", d.TrustedProxies, err))
+	}
 	r.Use(s.requestID, s.accessLog, s.recover, limitBody)
 	r.NoRoute(func(c *gin.Context) {
 		if d.UI != nil && isPage(c.Request) {
@@ -111,7 +121,7 @@ func NewRouter(d Deps) http.Handler {
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", s.login)
 
-	// Everything else needs an identity; writes are rate-limited per credential.
+	// Everything else needs an identity; writes are rate-limited per user.
 	a := v1.Group("", s.authenticate, s.limitWrites)
 	a.GET("/me", s.me)
 	a.POST("/logout", s.logout)

@@ -387,17 +387,20 @@ func act[T any](s *Server, c *gin.Context, emptyOK bool, build func(T) (slip.Com
 		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
 		return
 	}
-	sl, err := s.slips.Act(c.Request.Context(), principal(c), c.Param("id"), cmd, key, requestID(c))
+	acted, err := s.slips.Act(c.Request.Context(), principal(c), c.Param("id"), cmd, key, requestID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if acted.Replayed {
+		c.Header("Idempotent-Replayed", "true")
 	}
 	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toSlipJSON(sl, now))
+	c.JSON(http.StatusOK, toSlipJSON(acted.Slip, now))
 }
 
 func (s *Server) acknowledge(c *gin.Context) {

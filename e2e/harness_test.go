@@ -55,11 +55,19 @@ func start(tb testing.TB) *system { return startWith(tb, nil) }
 // startWith lets a test adjust the API's dependencies (rate limits, say).
 func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
 	tb.Helper()
-	return startOn(tb, storetest.Open(tb, store.Postgres), adjust)
+	return startOn(tb, store.Postgres, adjust)
 }
 
-// startOn brings up a whole system on the ledger st.
-func startOn(tb testing.TB, st *store.Store, adjust func(*api.Deps)) *system {
+// startOn is startWith on the ledger of the given dialect: tests of what
+// the API keeps in the ledger itself (sign-in attempts, idempotency keys)
+// run on both.
+func startOn(tb testing.TB, dialect store.Dialect, adjust func(*api.Deps)) *system {
+	tb.Helper()
+	return startOnLedger(tb, storetest.Open(tb, dialect), adjust)
+}
+
+// startOnLedger brings up a whole system on the ledger st.
+func startOnLedger(tb testing.TB, st *store.Store, adjust func(*api.Deps)) *system {
 	tb.Helper()
 	t, ok := tb.(*testing.T)
 	var opts []temporaltest.TestServerOption

@@ -83,7 +83,7 @@ func reconcileOnce(t *testing.T, s *system, st *store.Store, repair bool) reconc
 // the workflow's history; a second dry run finds nothing.
 func TestReconcileRestoresALostEvent(t *testing.T) {
 	st, raw := openLedger(t, storetest.PostgresDatabase(t))
-	s := startOn(t, st, nil)
+	s := startOnLedger(t, st, nil)
 	s.seedDepartments(t)
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("补录测试"), s.as("office")...).json(t, &sl)
@@ -144,7 +144,7 @@ func TestReconcileRestoresALostEvent(t *testing.T) {
 func TestLostLedgerIsRefusedAndRebuilt(t *testing.T) {
 	ctx := context.Background()
 	st, _ := openLedger(t, storetest.PostgresDatabase(t))
-	s := startOn(t, st, nil)
+	s := startOnLedger(t, st, nil)
 	s.seedDepartments(t)
 	ids := make([]string, 3)
 	for i := range ids {
@@ -243,7 +243,7 @@ func TestSQLiteLedgerLockedDuringAcknowledge(t *testing.T) {
 	}
 	url := "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
 	st, raw := openLedger(t, url)
-	s := startOn(t, st, nil)
+	s := startOnLedger(t, st, nil)
 	s.seedDepartments(t)
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("锁库测试"), s.as("office")...).json(t, &sl)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -123,11 +124,26 @@ func HashPassword(password string) (string, error) {
 	return string(h), nil
 }
 
-// CheckPassword reports whether password matches hash; an empty hash (a
-// user without a password) never matches.
+// CheckPassword reports whether password matches hash. An empty hash (an
+// unknown login, a user without a password) never matches, but costs the
+// same bcrypt comparison as a wrong password, so the time of an answer does
+// not tell which logins exist.
 func CheckPassword(hash, password string) bool {
 	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
 }
+
+// dummyHash is a bcrypt hash of a random password at the cost real
+// passwords are hashed with; made once, on first use.
+var dummyHash = sync.OnceValue(func() []byte {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	h, err := bcrypt.GenerateFromPassword([]byte(hex.EncodeToString(b)), bcrypt.DefaultCost)
+	if err != nil {
+		panic(fmt.Sprintf("dummy password hash: %v", err))
+	}
+	return h
+})

@@ -101,19 +101,19 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 		return Issued{}, err
 	}
 	if idempotencyKey != "" {
-		hash, err := requestHash(actor, d)
+		hash, err := requestHash("issue", d)
 		if err != nil {
 			return Issued{}, err
 		}
-		heldID, heldHash, err := s.store.ClaimIdempotencyKey(ctx, idempotencyKey, id, hash)
+		held, err := s.store.ClaimIdempotencyKey(ctx, user.ID, idempotencyKey, id, hash)
 		if err != nil {
 			return Issued{}, err
 		}
-		if heldHash != hash {
-			return Issued{}, slip.Unprocessable(slip.CodeIdempotencyReused, "Idempotency-Key", "该 Idempotency-Key 已用于另一份不同的交办单")
+		if held.RequestHash != hash {
+			return Issued{}, keyReused()
 		}
-		if heldID != id {
-			existing, err := s.store.GetSlip(ctx, heldID)
+		if held.SlipID != id {
+			existing, err := s.store.GetSlip(ctx, held.SlipID)
 			if err == nil {
 				return Issued{Slip: existing, Replayed: true}, nil
 			}
@@ -122,7 +122,7 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 			}
 			// The first request claimed the key but did not get the slip
 			// onto the ledger: finish what it started, under its id.
-			id = heldID
+			id = held.SlipID
 		}
 	}
 
@@ -181,34 +181,82 @@ func (s *Slips) start(ctx context.Context, sl slip.Slip) (slip.Slip, error) {
 	return registered, nil
 }
 
+// Acted is the outcome of Act.
+type Acted struct {
+	// Slip is the slip as the ledger shows it after the action.
+	Slip slip.Slip
+	// Replayed is true when the Idempotency-Key named an action applied
+	// before: Slip is then what that first request was answered.
+	Replayed bool
+}
+
 // Act applies one action of user to a slip and returns the slip as the
 // ledger shows it afterwards. A slip the user may not see is not found; an
 // action beyond the user's rights is forbidden; neither changes anything.
-// idempotencyKey, when set, makes retries of the same request apply the
-// action once; requestID goes on the timeline.
-func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip.Command, idempotencyKey, requestID string) (slip.Slip, error) {
+//
+// idempotencyKey, when set, is the user's own (another user's same key is
+// another key) and binds to this request: a retry of the same request gets
+// the first answer again, even when the action ended the slip (a retried
+// sign-off is 200, not 409); the same key with a different request is 422.
+// requestID goes on the timeline.
+func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip.Command, idempotencyKey, requestID string) (Acted, error) {
 	current, err := s.store.GetSlip(ctx, id)
 	if err != nil {
-		return slip.Slip{}, err
+		return Acted{}, err
 	}
 	if !user.CanSee(current) {
-		return slip.Slip{}, slip.NotFound("交办单", id)
+		return Acted{}, slip.NotFound("交办单", id)
 	}
 	if err := user.MayAct(current, cmd.Action); err != nil {
-		return slip.Slip{}, err
+		return Acted{}, err
+	}
+	hash, err := requestHash(id, cmd) // before the actor's stamp: the body alone
+	if err != nil {
+		return Acted{}, err
 	}
 	cmd.Actor, cmd.ActorID, cmd.ActorRole, cmd.RequestID = user.Name, user.ID, user.Role, requestID
 	if err := cmd.Validate(); err != nil {
-		return slip.Slip{}, err
+		return Acted{}, err
 	}
+	if idempotencyKey == "" {
+		after, err := s.apply(ctx, user, current, cmd, uuid.NewString())
+		return Acted{Slip: after}, err
+	}
+	held, err := s.store.ClaimIdempotencyKey(ctx, user.ID, idempotencyKey, id, hash)
+	if err != nil {
+		return Acted{}, err
+	}
+	if held.RequestHash != hash {
+		return Acted{}, keyReused()
+	}
+	if held.Answer != nil {
+		return Acted{Slip: *held.Answer, Replayed: true}, nil
+	}
+	after, err := s.apply(ctx, user, current, cmd, idempotencyKey)
+	if err != nil {
+		if de := slip.AsError(err); de != nil && de.Kind != slip.KindUnavailable {
+			// Refused, nothing changed: the key is free again. (After an
+			// outage the action may have been applied; the key stays.)
+			if rerr := s.store.ReleaseIdempotencyKey(ctx, user.ID, idempotencyKey, hash); rerr != nil {
+				s.log.WarnContext(ctx, "release idempotency key", "slip_id", id, "error", rerr)
+			}
+		}
+		return Acted{}, err
+	}
+	if err := s.store.AnswerIdempotencyKey(ctx, user.ID, idempotencyKey, hash, after); err != nil {
+		return Acted{}, err
+	}
+	return Acted{Slip: after}, nil
+}
+
+// apply hands the command to the slip's workflow as the update updateID
+// (retries with the same id are applied once) and returns the ledger's view.
+func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip, cmd slip.Command, updateID string) (slip.Slip, error) {
+	id := current.ID
 	if current.Status.Terminal() {
 		// The workflow has ended; the table has the answer.
 		_, err := slip.Next(current.Status, cmd.Action)
 		return slip.Slip{}, slip.AsError(err)
-	}
-	updateID := idempotencyKey
-	if updateID == "" {
-		updateID = uuid.NewString()
 	}
 	ctx, cancel := context.WithTimeout(ctx, TemporalTimeout)
 	defer cancel()
@@ -269,11 +317,21 @@ func newSlipID() (string, error) {
 	return u.String(), nil
 }
 
-func requestHash(actor string, d slip.Draft) (string, error) {
+// keyReused is the answer to an Idempotency-Key sent again with a request
+// other than the one it was first used for.
+func keyReused() error {
+	return slip.Unprocessable(slip.CodeIdempotencyReused, "Idempotency-Key", "该 Idempotency-Key 已用于另一个不同的请求，请换用新的 Idempotency-Key")
+}
+
+// requestHash is the hash of a request's canonical body: what it targets
+// (a slip id, or "issue") and the decoded, normalised request, encoded
+// again, so spacing and field order do not matter and nothing about the
+// sender (a display name can change) is part of it. Keys are per user.
+func requestHash(target string, body any) (string, error) {
 	b, err := json.Marshal(struct {
-		Actor string     `json:"actor"`
-		Draft slip.Draft `json:"draft"`
-	}{actor, d})
+		Target string `json:"target"`
+		Body   any    `json:"body"`
+	}{target, body})
 	if err != nil {
 		return "", fmt.Errorf("hash request: %w", err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -77,24 +76,4 @@ func (s *Store) MissingDepartments(ctx context.Context, codes []string) ([]strin
 		}
 	}
 	return missing, nil
-}
-
-// ClaimIdempotencyKey binds key to slipID unless it is bound already, and
-// returns the binding that holds: the slip the key names and the hash of the
-// request that first used it.
-func (s *Store) ClaimIdempotencyKey(ctx context.Context, key, slipID, requestHash string) (string, string, error) {
-	db := s.db.WithContext(ctx)
-	row := idempotencyRow{IdemKey: key, SlipID: slipID, RequestHash: requestHash, CreatedAt: time.Now().UTC()}
-	if err := db.Exec(`INSERT INTO idempotency_keys (idem_key, slip_id, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
-		row.IdemKey, row.SlipID, row.RequestHash, row.CreatedAt).Error; err != nil {
-		return "", "", fmt.Errorf("claim idempotency key: %w", err)
-	}
-	var held idempotencyRow
-	if err := db.Where("idem_key = ?", key).Take(&held).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return "", "", fmt.Errorf("claim idempotency key: vanished after insert")
-		}
-		return "", "", fmt.Errorf("read idempotency key: %w", err)
-	}
-	return held.SlipID, held.RequestHash, nil
 }

@@ -93,16 +93,6 @@ type departmentRow struct {
 
 func (departmentRow) TableName() string { return "departments" }
 
-// idempotencyRow remembers which slip an Idempotency-Key created.
-type idempotencyRow struct {
-	IdemKey     string `gorm:"primaryKey"`
-	SlipID      string
-	RequestHash string
-	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
-}
-
-func (idempotencyRow) TableName() string { return "idempotency_keys" }
-
 func dateOfPtr(t *time.Time) *string {
 	if t == nil {
 		return nil

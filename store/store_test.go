@@ -389,12 +389,30 @@ func TestDepartments(t *testing.T) {
 
 func TestIdempotencyKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		id, hash, err := st.ClaimIdempotencyKey(ctx, "k1", "slip-a", "h1")
+		held, err := st.ClaimIdempotencyKey(ctx, 1, "k1", "slip-a", "h1")
 		require.NoError(t, err)
-		assert.Equal(t, []string{"slip-a", "h1"}, []string{id, hash})
-		id, hash, err = st.ClaimIdempotencyKey(ctx, "k1", "slip-b", "h2")
+		assert.Equal(t, store.RequestKey{SlipID: "slip-a", RequestHash: "h1"}, held)
+		held, err = st.ClaimIdempotencyKey(ctx, 1, "k1", "slip-b", "h2")
 		require.NoError(t, err)
-		assert.Equal(t, []string{"slip-a", "h1"}, []string{id, hash}, "first claim holds")
+		assert.Equal(t, store.RequestKey{SlipID: "slip-a", RequestHash: "h1"}, held, "first claim holds")
+		held, err = st.ClaimIdempotencyKey(ctx, 2, "k1", "slip-b", "h2")
+		require.NoError(t, err)
+		assert.Equal(t, store.RequestKey{SlipID: "slip-b", RequestHash: "h2"}, held, "another user's key is another key")
+
+		// An answered key replays its answer and is never released.
+		require.NoError(t, st.AnswerIdempotencyKey(ctx, 1, "k1", "h1", slip.Slip{ID: "slip-a", Status: slip.StatusClosed, Seq: 7}))
+		require.NoError(t, st.ReleaseIdempotencyKey(ctx, 1, "k1", "h1"))
+		held, err = st.ClaimIdempotencyKey(ctx, 1, "k1", "slip-a", "h1")
+		require.NoError(t, err)
+		require.NotNil(t, held.Answer)
+		assert.Equal(t, slip.StatusClosed, held.Answer.Status)
+		assert.EqualValues(t, 7, held.Answer.Seq)
+
+		// An unanswered key (a refused request) is released.
+		require.NoError(t, st.ReleaseIdempotencyKey(ctx, 2, "k1", "h2"))
+		held, err = st.ClaimIdempotencyKey(ctx, 2, "k1", "slip-c", "h3")
+		require.NoError(t, err)
+		assert.Equal(t, store.RequestKey{SlipID: "slip-c", RequestHash: "h3"}, held)
 	})
 }
 

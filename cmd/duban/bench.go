@@ -236,7 +236,7 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	}
 	undo = append(undo, w.Stop)
 	// The benchmark measures the engine, not the per-clerk write limit.
-	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6})
+	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, nil)
 	srvCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()

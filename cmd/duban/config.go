@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -41,6 +42,10 @@ type config struct {
 	// Writes: DUBAN_WRITES_PER_SECOND and DUBAN_WRITE_BURST, each
 	// credential's write rate limit (0: the API's defaults, 5/s, bursts of 20).
 	Writes writeLimit
+	// TrustedProxies: DUBAN_TRUSTED_PROXIES, comma-separated IPs or CIDRs of
+	// the proxies whose X-Forwarded-For names the client (sign-in attempts
+	// are counted per client address). Empty: trust none.
+	TrustedProxies []string
 	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
 	// activity-task polls each worker keeps open.
 	WorkerPollers int
@@ -82,6 +87,15 @@ func configFromEnv(needDB bool) (config, error) {
 	}
 	if c.Writes.burst, err = strconv.Atoi(getenv("DUBAN_WRITE_BURST", "0")); err != nil {
 		return c, fmt.Errorf("DUBAN_WRITE_BURST: %w", err)
+	}
+	for _, p := range strings.Split(getenv("DUBAN_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, cerr := net.ParseCIDR(p); cerr != nil && net.ParseIP(p) == nil {
+			return c, fmt.Errorf("DUBAN_TRUSTED_PROXIES: %q is neither an IP nor a CIDR", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
 		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)

@@ -73,7 +73,7 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, trustedProxies []string) http.Handler {
 	return api.NewRouter(api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
@@ -85,6 +85,7 @@ func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metr
 		UI:              web.Handler(log),
 		WritesPerSecond: writes.perSecond,
 		WriteBurst:      writes.burst,
+		TrustedProxies:  trustedProxies,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/duban-gov/duban/slip"
+)
+
+// requestKeyRow remembers what a user's Idempotency-Key was first used for:
+// the hash of that request, the slip it named or created, and, for an
+// action, the slip as the action left it (the answer a retry gets again).
+type requestKeyRow struct {
+	UserID      int64  `gorm:"primaryKey"`
+	IdemKey     string `gorm:"primaryKey"`
+	RequestHash string
+	SlipID      string
+	Answer      *string
+	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (requestKeyRow) TableName() string { return "request_keys" }
+
+// RequestKey is what a user's Idempotency-Key is bound to.
+type RequestKey struct {
+	// RequestHash is the hash of the request that first used the key.
+	RequestHash string
+	// SlipID is the slip that request named (an action) or created (an issue).
+	SlipID string
+	// Answer is the slip as the action left it, once it has been applied;
+	// nil for an issue and for an action not yet known to have been applied.
+	Answer *slip.Slip
+}
+
+// ClaimIdempotencyKey binds the user's key to a request (its hash) and a
+// slip unless the key is bound already, and returns the binding that holds.
+// Keys are per user: the same key from two users names two requests.
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, slipID, requestHash string) (RequestKey, error) {
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(`INSERT INTO request_keys (user_id, idem_key, request_hash, slip_id, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, idem_key) DO NOTHING`, userID, key, requestHash, slipID, time.Now().UTC()).Error; err != nil {
+		return RequestKey{}, fmt.Errorf("claim idempotency key: %w", err)
+	}
+	var held requestKeyRow
+	if err := db.Where("user_id = ? AND idem_key = ?", userID, key).Take(&held).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			// Released by a refused request between our insert and read.
+			return RequestKey{RequestHash: requestHash, SlipID: slipID}, nil
+		}
+		return RequestKey{}, fmt.Errorf("read idempotency key: %w", err)
+	}
+	out := RequestKey{RequestHash: held.RequestHash, SlipID: held.SlipID}
+	if held.Answer != nil {
+		var sl slip.Slip
+		if err := json.Unmarshal([]byte(*held.Answer), &sl); err != nil {
+			return RequestKey{}, fmt.Errorf("read answer of idempotency key: %w", err)
+		}
+		out.Answer = &sl
+	}
+	return out, nil
+}
+
+// AnswerIdempotencyKey stores the slip an action left, for retries with the
+// same key. Only the request that holds the key (same hash) can answer it.
+func (s *Store) AnswerIdempotencyKey(ctx context.Context, userID int64, key, requestHash string, answer slip.Slip) error {
+	b, err := json.Marshal(answer)
+	if err != nil {
+		return fmt.Errorf("encode answer of idempotency key: %w", err)
+	}
+	if err := s.db.WithContext(ctx).Model(&requestKeyRow{}).
+		Where("user_id = ? AND idem_key = ? AND request_hash = ? AND answer IS NULL", userID, key, requestHash).
+		Update("answer", string(b)).Error; err != nil {
+		return fmt.Errorf("answer idempotency key: %w", err)
+	}
+	return nil
+}
+
+// ReleaseIdempotencyKey unbinds a key whose request was refused (the slip
+// was not changed), so that a refused request leaves nothing behind and the
+// key may be used again. A key with an answer is never released.
+func (s *Store) ReleaseIdempotencyKey(ctx context.Context, userID int64, key, requestHash string) error {
+	if err := s.db.WithContext(ctx).
+		Where("user_id = ? AND idem_key = ? AND request_hash = ? AND answer IS NULL", userID, key, requestHash).
+		Delete(&requestKeyRow{}).Error; err != nil {
+		return fmt.Errorf("release idempotency key: %w", err)
+	}
+	return nil
+}
