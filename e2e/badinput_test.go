@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,6 +25,15 @@ func TestBadInputChangesNothing(t *testing.T) {
 		change(d)
 		return d
 	}
+	// raw is a valid draft as JSON text with one edit that encoding/json
+	// would forgive (and issue the slip).
+	raw := func(old, new string) string {
+		b, err := json.Marshal(draft("宽松解码"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Replace(string(b), old, new, 1)
+	}
 	yesterday := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
 	cases := []struct {
 		name    string
@@ -36,6 +46,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}{
 		{"malformed JSON", "POST", "/api/v1/slips", `{"title":`, office, 400, "invalid_json"},
 		{"unknown field", "POST", "/api/v1/slips", with(func(d map[string]any) { d["owner"] = "x" }), office, 400, "invalid_json"},
+		{"invalid UTF-8", "POST", "/api/v1/slips", raw("宽松解码", "\xff\xfe"), office, 400, "invalid_json"},
+		{"field name in another case", "POST", "/api/v1/slips", raw(`"title"`, `"Title"`), office, 400, "invalid_json"},
+		{"duplicate key", "POST", "/api/v1/slips", raw(`{`, `{"title":"另一个标题",`), office, 400, "invalid_json"},
 		{"no token", "POST", "/api/v1/slips", draft("无人交办"), nil, 401, slip.CodeUnauthenticated},
 		{"bad token", "POST", "/api/v1/slips", draft("冒名交办"), []string{"Authorization", "Bearer dbn_forged"}, 401, slip.CodeUnauthenticated},
 		{"empty title", "POST", "/api/v1/slips", with(func(d map[string]any) { d["title"] = "  " }), office, 400, slip.CodeInvalidField},
