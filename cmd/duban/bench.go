@@ -229,14 +229,14 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers)
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers, cfg.WebhookAllow)
 	if err != nil {
 		_ = l.Close()
 		return nil, err
 	}
 	undo = append(undo, w.Stop)
 	// The benchmark measures the engine, not the per-clerk write limit.
-	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6})
+	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, cfg.WebhookAllow)
 	srvCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/logctx"
+	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -44,6 +45,10 @@ type config struct {
 	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
 	// activity-task polls each worker keeps open.
 	WorkerPollers int
+	// WebhookAllow: DUBAN_WEBHOOK_ALLOW, the internal hosts and CIDR prefixes
+	// webhooks may reach (none by default: loopback, private and link-local
+	// addresses are refused when a webhook is saved and when it is sent).
+	WebhookAllow *notify.Targets
 }
 
 // writeLimit is a per-credential token bucket for writes.
@@ -85,6 +90,9 @@ func configFromEnv(needDB bool) (config, error) {
 	}
 	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
 		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)
+	}
+	if c.WebhookAllow, err = notify.ParseTargets(getenv("DUBAN_WEBHOOK_ALLOW", "")); err != nil {
+		return c, fmt.Errorf("DUBAN_WEBHOOK_ALLOW: %w", err)
 	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")

@@ -101,7 +101,7 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 		return err
 	}
 	defer c.Close()
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers)
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers, cfg.WebhookAllow)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
 %s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
 
-	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log, cfg.Writes))
+	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.WebhookAllow))
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {

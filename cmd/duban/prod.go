@@ -41,7 +41,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, m, log, cfg.Writes))
+			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, m, log, cfg.Writes, cfg.WebhookAllow))
 		},
 	}
 }
@@ -75,7 +75,7 @@ func workerCommand() *cobra.Command {
 			if cfg.MetricsAddr != "" {
 				serveMetrics(ctx, cfg.MetricsAddr, m, log)
 			}
-			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers)
+			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers, cfg.WebhookAllow)
 			if err != nil {
 				return err
 			}

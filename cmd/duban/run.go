@@ -40,8 +40,9 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 
 // startWorker starts a worker for slip workflows; stop it with Stop.
 // pollers is how many workflow-task and activity-task polls it keeps open
-// (0: the SDK's default, 2 each).
-func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry, pollers int) (worker.Worker, error) {
+// (0: the SDK's default, 2 each); webhooks reach no internal address but
+// those targets allows.
+func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry, pollers int, targets *notify.Targets) (worker.Worker, error) {
 	// Every action is a workflow task; with the SDK's two pollers tasks wait
 	// for a poll (measured: 0.5 s schedule-to-start at 30 actions/s).
 	w := worker.New(c, taskQueue, worker.Options{
@@ -51,7 +52,7 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 	workflows.Register(w, &activities.Activities{
 		Store:   st,
 		Planner: &reminder.Planner{Calendar: r.lenient},
-		Sender:  &notify.Sender{UserAgent: "duban"},
+		Sender:  &notify.Sender{UserAgent: "duban", Targets: targets},
 		Now:     time.Now,
 
 		PublicURL:      publicURL,
@@ -73,7 +74,7 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, targets *notify.Targets) http.Handler {
 	return api.NewRouter(api.Deps{
 		Store: st,
 		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
@@ -85,6 +86,7 @@ func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metr
 		UI:              web.Handler(log),
 		WritesPerSecond: writes.perSecond,
 		WriteBurst:      writes.burst,
+		WebhookTargets:  targets,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err
