@@ -48,7 +48,8 @@ type Deps struct {
 	// SecureCookies marks the session cookie Secure even when TLS ends at a
 	// proxy in front of duban.
 	SecureCookies bool
-	// Metrics, when set, records request latency and is served at /metrics.
+	// Metrics, when set, records request latency. It is served on the
+	// internal metrics address (metrics.InternalHandler), never here.
 	Metrics *metrics.Registry
 	// RankingWeights score the monthly ranking; zero means the defaults.
 	RankingWeights ranking.Weights
@@ -112,7 +113,6 @@ func NewRouter(d Deps) http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.Handler()))
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", s.login)

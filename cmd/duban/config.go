@@ -36,8 +36,9 @@ type config struct {
 	// PublicURL: DUBAN_PUBLIC_URL, the address clerks open duban at, used
 	// for links in webhook messages.
 	PublicURL string
-	// MetricsAddr: DUBAN_METRICS_ADDR, where `worker` serves /metrics and
-	// /healthz (the API serves /metrics on its own port).
+	// MetricsAddr: DUBAN_METRICS_ADDR, the internal address where `worker`
+	// and `serve` serve /metrics, /healthz and pprof (never on DUBAN_ADDR);
+	// empty: each command's default (metricsAddr).
 	MetricsAddr string
 	// Writes: DUBAN_WRITES_PER_SECOND and DUBAN_WRITE_BURST, each
 	// credential's write rate limit (0: the API's defaults, 5/s, bursts of 20).
@@ -79,7 +80,7 @@ func configFromEnv(needDB bool) (config, error) {
 		ReminderPolicies: getenv("DUBAN_REMINDER_POLICIES", ""),
 		RankingWeights:   getenv("DUBAN_RANKING_WEIGHTS", ""),
 		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
-		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ":9090"),
+		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ""),
 	}
 	var err error
 	if c.Writes.perSecond, err = strconv.ParseFloat(getenv("DUBAN_WRITES_PER_SECOND", "0"), 64); err != nil {
@@ -98,6 +99,15 @@ func configFromEnv(needDB bool) (config, error) {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
 	}
 	return c, nil
+}
+
+// metricsAddr is DUBAN_METRICS_ADDR, or def: :9090 for `worker` and :9091
+// for `serve`, so both can run on one host with one environment file.
+func (c config) metricsAddr(def string) string {
+	if c.MetricsAddr != "" {
+		return c.MetricsAddr
+	}
+	return def
 }
 
 // newLogger builds the process logger: JSON for machines, text for a person at a terminal.

@@ -36,6 +36,9 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			if _, err := serveInternal(ctx, cfg.metricsAddr(":9091"), m, log); err != nil {
+				return err
+			}
 			l, err := listen(cfg.Addr)
 			if err != nil {
 				return err
@@ -72,8 +75,8 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			if cfg.MetricsAddr != "" {
-				serveMetrics(ctx, cfg.MetricsAddr, m, log)
+			if _, err := serveInternal(ctx, cfg.metricsAddr(":9090"), m, log); err != nil {
+				return err
 			}
 			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers, cfg.WebhookAllow)
 			if err != nil {

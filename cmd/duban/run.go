@@ -75,10 +75,11 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 
 // newAPI wires the HTTP handler.
 func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, targets *notify.Targets) http.Handler {
+	slips := service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
+		Policies: r.policies, Now: time.Now, Log: log})
 	return api.NewRouter(api.Deps{
-		Store: st,
-		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
-			Policies: r.policies, Now: time.Now, Log: log}),
+		Store:           st,
+		Slips:           slips,
 		Calendar:        r.strict,
 		Colours:         r.lenient,
 		Metrics:         m,
@@ -131,24 +132,19 @@ func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
 	return nil
 }
 
-// serveMetrics serves /metrics and /healthz on addr until ctx ends: the
-// worker's only HTTP surface, for Prometheus and liveness probes.
-func serveMetrics(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	})
+// serveInternal serves the internal handler — /metrics, /healthz and
+// pprof (metrics.InternalHandler) — on addr until ctx ends, and returns the
+// address it listens on. These never go on the public API listener.
+func serveInternal(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) (string, error) {
 	l, err := listen(addr)
 	if err != nil {
-		log.Error("metrics listener", "error", err)
-		return
+		return "", fmt.Errorf("metrics: %w", err)
 	}
 	log.Info("metrics listening", "addr", l.Addr().String())
 	go func() {
-		if err := serveHTTP(ctx, l, mux); err != nil {
+		if err := serveHTTP(ctx, l, m.InternalHandler()); err != nil {
 			log.Error("metrics server", "error", err)
 		}
 	}()
+	return l.Addr().String(), nil
 }
