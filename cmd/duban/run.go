@@ -88,17 +88,9 @@ func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metr
 		WritesPerSecond: writes.perSecond,
 		WriteBurst:      writes.burst,
 		WebhookTargets:  targets,
-		Ready: func(ctx context.Context) error {
-			if err := st.Ping(ctx); err != nil {
-				return err
-			}
-			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-				return fmt.Errorf("temporal: %w", err)
-			}
-			return nil
-		},
-		Now: time.Now,
-		Log: log,
+		Ready:           func(ctx context.Context) error { return slips.Ready(ctx, time.Now()) },
+		Now:             time.Now,
+		Log:             log,
 	})
 }
 
