@@ -245,10 +245,7 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()
 	undo = append(undo, func() { cancel(); <-done })
-	internal, err := serveInternal(srvCtx, "127.0.0.1:0", m, log)
-	if err != nil {
-		return nil, err
-	}
+	internal := serveInternal(srvCtx, "127.0.0.1:0", m, log)
 	ok = true
 	return &benchSystem{dir: dir, url: "http://" + l.Addr().String(), metricsURL: "http://" + internal + "/metrics",
 		store: st, startup: time.Since(began), stop: stop}, nil

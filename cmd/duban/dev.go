@@ -98,9 +98,9 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 	}
 
 	m := metrics.New() // one process: one /metrics for the worker and the API
-	internal, err := serveInternal(ctx, metricsAddr, m, log)
-	if err != nil {
-		return err
+	internal := "not served: " + metricsAddr + " is taken (--metrics-addr)"
+	if a := serveInternal(ctx, metricsAddr, m, log); a != "" {
+		internal = fmt.Sprintf("http://%s/metrics   pprof: http://%s/debug/pprof/ (internal only)", a, a)
 	}
 	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
 	if err != nil {
@@ -117,7 +117,7 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 duban dev is up (%.1fs)
   Web UI    http://%s   (open it in a browser)
   API       http://%s/api/v1/slips   health: http://%s/readyz
-  Metrics   http://%s/metrics   pprof: /debug/pprof/ (internal address)
+  Metrics   %s
   Temporal  %s   namespace %s   task queue %s
   Data      %s (Temporal)
             %s (ledger)

@@ -36,9 +36,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			if _, err := serveInternal(ctx, cfg.metricsAddr(":9091"), m, log); err != nil {
-				return err
-			}
+			serveInternal(ctx, cfg.metricsAddr(":9091"), m, log)
 			l, err := listen(cfg.Addr)
 			if err != nil {
 				return err
@@ -75,9 +73,7 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer c.Close()
-			if _, err := serveInternal(ctx, cfg.metricsAddr(":9090"), m, log); err != nil {
-				return err
-			}
+			serveInternal(ctx, cfg.metricsAddr(":9090"), m, log)
 			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers, cfg.WebhookAllow)
 			if err != nil {
 				return err

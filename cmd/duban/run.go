@@ -126,11 +126,15 @@ func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
 
 // serveInternal serves the internal handler — /metrics, /healthz and
 // pprof (metrics.InternalHandler) — on addr until ctx ends, and returns the
-// address it listens on. These never go on the public API listener.
-func serveInternal(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) (string, error) {
+// address it listens on. These never go on the public API listener. A
+// taken address is logged, not fatal: a second process on one host (or a
+// newcomer's `duban dev` beside another program on 9090) still runs, only
+// without its internal endpoints.
+func serveInternal(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) string {
 	l, err := listen(addr)
 	if err != nil {
-		return "", fmt.Errorf("metrics: %w", err)
+		log.Error("metrics listener: /metrics and pprof are not served (set DUBAN_METRICS_ADDR)", "error", err)
+		return ""
 	}
 	log.Info("metrics listening", "addr", l.Addr().String())
 	go func() {
@@ -138,5 +142,5 @@ func serveInternal(ctx context.Context, addr string, m *metrics.Registry, log *s
 			log.Error("metrics server", "error", err)
 		}
 	}()
-	return l.Addr().String(), nil
+	return l.Addr().String()
 }
