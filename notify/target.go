@@ -25,7 +25,9 @@ import (
 // resolution (Dial), so a name that resolves to a public address when saved
 // and to an internal one later (DNS rebinding) is still refused.
 //
-// The zero value, and a nil *Targets, refuse every internal address.
+// The zero value, and a nil *Targets, refuse every internal address. (A
+// Sender whose Targets field is nil, though, is not guarded at all: see
+// Sender.Targets.)
 type Targets struct {
 	prefixes []netip.Prefix
 	hosts    map[string]bool // lower case, without a trailing dot
