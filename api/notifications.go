@@ -109,6 +109,9 @@ type webhookRequest struct {
 }
 
 // createWebhook: POST /api/v1/departments/{code}/webhooks {channel, url, secret}.
+// A URL whose host is or resolves to an internal address is refused unless
+// the administrator's allow-list names it; the sender checks again on every
+// connection.
 func (s *Server) createWebhook(c *gin.Context) {
 	var req webhookRequest
 	if err := decodeJSON(c, &req, false); err != nil {
@@ -116,7 +119,11 @@ func (s *Server) createWebhook(c *gin.Context) {
 		return
 	}
 	e := notify.Endpoint{Channel: notify.Channel(strings.TrimSpace(req.Channel)), URL: strings.TrimSpace(req.URL), Secret: strings.TrimSpace(req.Secret)}
-	if err := e.Validate(); err != nil {
+	err := e.Validate()
+	if err == nil {
+		err = s.webhookTargets.CheckURL(c.Request.Context(), e.URL)
+	}
+	if err != nil {
 		field, msg := "url", err.Error()
 		if ve, ok := err.(*notify.ValidationError); ok {
 			field, msg = ve.Field, ve.Message

@@ -11,8 +11,9 @@ import (
 	"github.com/duban-gov/duban/internal/jsonbody"
 )
 
-// decodeJSON reads exactly one JSON value into dst, refusing unknown fields
-// and trailing data. An empty body is allowed when emptyOK, leaving dst as is.
+// decodeJSON reads exactly one JSON value into dst, refusing invalid UTF-8,
+// unknown or differently cased field names, duplicate keys and trailing
+// data (jsonbody.Decode). An empty body is allowed when emptyOK, leaving dst as is.
 func decodeJSON(c *gin.Context, dst any, emptyOK bool) error {
 	err := jsonbody.Decode(c.Request.Body, dst, emptyOK)
 	switch {
@@ -24,6 +25,8 @@ func decodeJSON(c *gin.Context, dst any, emptyOK bool) error {
 		return badRequest("invalid_json", "请求体不能为空")
 	case errors.Is(err, jsonbody.ErrTrailing):
 		return badRequest("invalid_json", "请求体在 JSON 之后还有多余内容")
+	case errors.Is(err, jsonbody.ErrInvalidUTF8):
+		return badRequest("invalid_json", "请求体不是有效的 UTF-8 编码")
 	}
 	return badRequest("invalid_json", "请求体不是有效的 JSON 或含有未知字段："+err.Error())
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/metrics"
+	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/slip"
@@ -53,10 +54,14 @@ type Deps struct {
 	// SecureCookies marks the session cookie Secure even when TLS ends at a
 	// proxy in front of duban.
 	SecureCookies bool
-	// Metrics, when set, records request latency and is served at /metrics.
+	// Metrics, when set, records request latency. It is served on the
+	// internal metrics address (metrics.InternalHandler), never here.
 	Metrics *metrics.Registry
 	// RankingWeights score the monthly ranking; zero means the defaults.
 	RankingWeights ranking.Weights
+	// WebhookTargets are the internal addresses a department's webhook may
+	// name (DUBAN_WEBHOOK_ALLOW); nil allows none.
+	WebhookTargets *notify.Targets
 	// UI, when set, serves the browser pages: every GET or HEAD outside /api
 	// that no API route takes. Unknown /api paths stay JSON 404s.
 	UI http.Handler
@@ -77,12 +82,14 @@ type Server struct {
 	secureCookies  bool
 	metrics        *metrics.Registry
 	rankingWeights ranking.Weights
+	webhookTargets *notify.Targets
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
-		secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault()}
+		secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
+		webhookTargets: d.WebhookTargets}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5
@@ -116,7 +123,6 @@ func NewRouter(d Deps) http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.Handler()))
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/login", s.login)

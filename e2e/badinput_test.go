@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,6 +25,15 @@ func TestBadInputChangesNothing(t *testing.T) {
 		change(d)
 		return d
 	}
+	// raw is a valid draft as JSON text with one edit that encoding/json
+	// would forgive (and issue the slip).
+	raw := func(old, new string) string {
+		b, err := json.Marshal(draft("宽松解码"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Replace(string(b), old, new, 1)
+	}
 	yesterday := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
 	cases := []struct {
 		name    string
@@ -36,6 +46,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}{
 		{"malformed JSON", "POST", "/api/v1/slips", `{"title":`, office, 400, "invalid_json"},
 		{"unknown field", "POST", "/api/v1/slips", with(func(d map[string]any) { d["owner"] = "x" }), office, 400, "invalid_json"},
+		{"invalid UTF-8", "POST", "/api/v1/slips", raw("宽松解码", "\xff\xfe"), office, 400, "invalid_json"},
+		{"field name in another case", "POST", "/api/v1/slips", raw(`"title"`, `"Title"`), office, 400, "invalid_json"},
+		{"duplicate key", "POST", "/api/v1/slips", raw(`{`, `{"title":"另一个标题",`), office, 400, "invalid_json"},
 		{"no token", "POST", "/api/v1/slips", draft("无人交办"), nil, 401, slip.CodeUnauthenticated},
 		{"bad token", "POST", "/api/v1/slips", draft("冒名交办"), []string{"Authorization", "Bearer dbn_forged"}, 401, slip.CodeUnauthenticated},
 		{"empty title", "POST", "/api/v1/slips", with(func(d map[string]any) { d["title"] = "  " }), office, 400, slip.CodeInvalidField},
@@ -56,6 +69,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"calendar without data", "GET", "/api/v1/calendar?from=2027-01-01&to=2027-01-31", nil, office, 422, slip.CodeNoCalendarData},
 		{"inbox of an admin", "GET", "/api/v1/notifications", nil, admin, 403, slip.CodeForbidden},
 		{"webhook with a bad URL", "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "dingtalk", "url": "javascript:alert(1)"}, admin, 400, slip.CodeInvalidField},
+		{"webhook to loopback", "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "generic", "url": "http://127.0.0.1:9090/metrics"}, admin, 400, slip.CodeInvalidField},
+		{"webhook to a name for loopback", "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "generic", "url": "http://localhost/hook"}, dept, 400, slip.CodeInvalidField},
+		{"webhook to cloud metadata", "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "generic", "url": "http://169.254.169.254/latest/meta-data"}, dept, 400, slip.CodeInvalidField},
 		{"webhook of an unknown department", "POST", "/api/v1/departments/ghost/webhooks", map[string]any{"channel": "generic", "url": "https://example.org/hook"}, admin, 404, slip.CodeNotFound},
 		{"unknown department", "POST", "/api/v1/slips", with(func(d map[string]any) { d["lead_department"] = "nobody" }), office, 422, slip.CodeUnknownDepartment},
 		{"unknown co-department", "POST", "/api/v1/slips", with(func(d map[string]any) { d["co_departments"] = []string{"ghost"} }), office, 422, slip.CodeUnknownDepartment},

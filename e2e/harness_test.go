@@ -40,8 +40,10 @@ type system struct {
 	temporal  client.Client
 	namespace string
 	store     *store.Store
-	url       string
-	http      *http.Client
+	// metrics is the process's registry, served on the internal address.
+	metrics *metrics.Registry
+	url     string
+	http    *http.Client
 	// stopTemporal stops the Temporal server (it is stopped at cleanup anyway).
 	stopTemporal func()
 	// tokens are the API tokens of the test users, by login.
@@ -118,7 +120,7 @@ func startOnLedger(tb testing.TB, st *store.Store, adjust func(*api.Deps)) *syst
 	}
 	srv := httptest.NewServer(api.NewRouter(deps))
 	tb.Cleanup(srv.Close)
-	s := &system{temporal: tc, namespace: ts.GetDefaultNamespace(), store: st, url: srv.URL, http: &http.Client{Timeout: 60 * time.Second}, stopTemporal: ts.Stop,
+	s := &system{temporal: tc, namespace: ts.GetDefaultNamespace(), store: st, metrics: m, url: srv.URL, http: &http.Client{Timeout: 60 * time.Second}, stopTemporal: ts.Stop,
 		tokens: map[string]string{}, users: map[string]identity.User{}}
 	s.addUser(tb, identity.User{Login: "admin", Name: "系统管理员", Role: slip.RoleAdmin})
 	return s

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -151,8 +152,16 @@ func TestLifecycleOverHTTP(t *testing.T) {
 
 	recordHistory(t, s, id)
 
-	// The metrics saw the same lifecycle.
-	prom := string(s.must(t, http.StatusOK, "GET", "/metrics", nil).body)
+	// The metrics saw the same lifecycle. They, and the profiler, are on the
+	// internal address only: the public listener does not serve them.
+	for _, p := range []string{"/metrics", "/debug/pprof/"} {
+		if r := s.do(t, "GET", p, nil); r.status != http.StatusNotFound {
+			t.Errorf("public GET %s: %d, want 404", p, r.status)
+		}
+	}
+	rec := httptest.NewRecorder()
+	s.metrics.InternalHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	prom := rec.Body.String()
 	for _, want := range []string{`duban_slip_events_total{type="sign_off"} 1`, `duban_slip_events_total{type="resolve"} 2`,
 		`duban_http_request_duration_seconds_count{method="POST",route="/api/v1/slips/:id/signoff",status="2xx"} 1`} {
 		if !strings.Contains(prom, want) {

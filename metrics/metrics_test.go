@@ -34,3 +34,21 @@ func TestRegistryServesWhatItRecorded(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalHandler: the internal address serves the metrics, liveness
+// and the profiler.
+func TestInternalHandler(t *testing.T) {
+	h := metrics.New().InternalHandler()
+	for path, want := range map[string]string{
+		"/metrics":                       "go_goroutines",
+		"/healthz":                       `"ok"`,
+		"/debug/pprof/":                  "goroutine",
+		"/debug/pprof/goroutine?debug=1": "goroutine profile",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("GET %s: %d, want 200 with %q", path, rec.Code, want)
+		}
+	}
+}

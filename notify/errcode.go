@@ -50,8 +50,9 @@ var weComErrCodes = map[int]errCode{
 }
 
 // classifyErrCode says whether a non-zero errcode from ch is worth a retry
-// and why it happened; errmsg explains a code we do not know.
-func classifyErrCode(ch Channel, code int, errmsg string) errCode {
+// and why it happened. The errmsg of a code we do not know is not repeated:
+// it is part of the receiver's answer, which a department never reads.
+func classifyErrCode(ch Channel, code int) errCode {
 	table := weComErrCodes
 	if ch == DingTalk {
 		table = dingTalkErrCodes
@@ -59,5 +60,5 @@ func classifyErrCode(ch Channel, code int, errmsg string) errCode {
 	if c, ok := table[code]; ok {
 		return c
 	}
-	return errCode{retryable: true, reason: fmt.Sprintf("%s返回错误 %d：%s", ch.Label(), code, truncate(oneLine(errmsg), 200))}
+	return errCode{retryable: true, reason: fmt.Sprintf("%s返回未知错误码 %d", ch.Label(), code)}
 }

@@ -22,7 +22,9 @@ type DeliveryError struct {
 	RetryAfter time.Duration
 	// Reason says in Chinese what went wrong, for the clerk.
 	Reason string
-	// Body is the start of the answer's body, for the log.
+	// Body is the start of the answer's body, for a debugger. Error leaves
+	// it out: the error is stored where the department reads it, and a
+	// receiver's answer is not ours to show.
 	Body string
 	// Err is the transport error when no answer, or only part of one,
 	// arrived. Its URL is reduced to scheme and host: a robot URL's query is
@@ -30,7 +32,8 @@ type DeliveryError struct {
 	Err error
 }
 
-// Error describes the failure and the verdict without the endpoint's URL.
+// Error describes the failure and the verdict without the endpoint's URL
+// or the answer's body.
 func (e *DeliveryError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deliver to %s: ", e.Channel)
@@ -52,9 +55,6 @@ func (e *DeliveryError) Error() string {
 		}
 	} else {
 		b.WriteString(", permanent")
-	}
-	if e.Body != "" {
-		fmt.Fprintf(&b, "; body: %s", e.Body)
 	}
 	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -48,6 +49,16 @@ type Sender struct {
 	Now func() time.Time
 	// UserAgent identifies us to the receiver; empty means DefaultUserAgent.
 	UserAgent string
+	// Targets, when set, guards the client built when Client is nil: every
+	// connection is checked after DNS resolution and one to an internal
+	// address the allow-list does not name is refused, permanently (see
+	// Targets). duban's worker always sets it; nil leaves the client
+	// unguarded, for tests whose receivers listen on loopback. A Client given
+	// above is used as is and must guard itself.
+	Targets *Targets
+
+	once  sync.Once
+	built *http.Client
 }
 
 // Send delivers m to e once and classifies the outcome: nil on success, a
@@ -110,21 +121,38 @@ func (s *Sender) client() *http.Client {
 	if s.Client != nil {
 		return s.Client
 	}
-	return &http.Client{
-		Timeout: DefaultTimeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	s.once.Do(func() {
+		s.built = &http.Client{
+			Timeout: DefaultTimeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		}
+		if s.Targets != nil {
+			// Direct connections only: through a proxy the address checked
+			// would be the proxy's, not the webhook's.
+			s.built.Transport = &http.Transport{
+				DialContext:         s.Targets.DialContext(&net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second}),
+				ForceAttemptHTTP2:   true,
+				MaxIdleConns:        100,
+				IdleConnTimeout:     90 * time.Second,
+				TLSHandshakeTimeout: DefaultTimeout,
+			}
+		}
+	})
+	return s.built
 }
 
-// transportError classifies a request that got no answer. All of these are
-// retryable: refused connections, DNS failures, resets and timeouts are what
-// retries are for, and a bad certificate is as likely to be renewed as not.
+// transportError classifies a request that got no answer. All of these but
+// a refused target are retryable: refused connections, DNS failures, resets
+// and timeouts are what retries are for, and a bad certificate is as likely
+// to be renewed as not. An internal address stays internal.
 func transportError(ch Channel, err error) *DeliveryError {
 	de := &DeliveryError{Channel: ch, Retryable: true, Err: redact(err), Reason: "无法连接 Webhook 服务器"}
 	var ne net.Error
 	switch {
+	case isTargetError(err):
+		de.Retryable, de.Reason = false, targetReason
 	case errors.Is(err, context.Canceled):
 		de.Reason = "发送被取消"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
@@ -178,8 +206,7 @@ func (s *Sender) judge(ch Channel, resp *http.Response, raw []byte, readErr erro
 // judgeErrCode reads a robot's {"errcode":N,"errmsg":"…"} answer.
 func judgeErrCode(de *DeliveryError, raw []byte) *DeliveryError {
 	var ans struct {
-		ErrCode *int   `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
+		ErrCode *int `json:"errcode"`
 	}
 	if err := json.Unmarshal(raw, &ans); err != nil || ans.ErrCode == nil {
 		de.Reason = fmt.Sprintf("应答不是%s的格式，请确认填写的是%s的 Webhook 地址", de.Channel.Label(), de.Channel.Label())
@@ -188,7 +215,7 @@ func judgeErrCode(de *DeliveryError, raw []byte) *DeliveryError {
 	if *ans.ErrCode == 0 {
 		return nil
 	}
-	c := classifyErrCode(de.Channel, *ans.ErrCode, ans.ErrMsg)
+	c := classifyErrCode(de.Channel, *ans.ErrCode)
 	de.ErrCode, de.Retryable, de.Reason = *ans.ErrCode, c.retryable, c.reason
 	return de
 }

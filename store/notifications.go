@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"gorm.io/gorm"
@@ -257,21 +258,39 @@ func (s *Store) ListDeliveries(ctx context.Context, department string, limit int
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries of %s: %w", department, err)
 	}
+	for i := range out {
+		out[i].LastError = publicError(out[i].LastError)
+	}
 	return out, nil
 }
 
-// FailDelivery marks a delivery given up for good, keeping its last error
-// when reason is empty. A delivery already sent stays sent.
+// FailDelivery marks a delivery given up for good. The last attempt's
+// error stays as the delivery's last error; reason — the workflow's account,
+// which wraps it in Temporal's words and names the worker process (pid@host)
+// — is only for the worker's log and is not stored, because the department
+// reads last_error. A delivery no attempt recorded an error for gets
+// deliveryGaveUp. A delivery already sent stays sent.
 func (s *Store) FailDelivery(ctx context.Context, id int64, reason string) error {
-	if len(reason) > 2000 {
-		reason = reason[:2000]
-	}
-	updates := map[string]any{"status": DeliveryFailed, "updated_at": time.Now().UTC()}
-	if reason != "" {
-		updates["last_error"] = reason
-	}
+	updates := map[string]any{"status": DeliveryFailed, "updated_at": time.Now().UTC(),
+		"last_error": gorm.Expr("CASE WHEN last_error = '' THEN ? ELSE last_error END", deliveryGaveUp)}
 	if err := s.db.WithContext(ctx).Model(&Delivery{}).Where("id = ? AND status <> ?", id, DeliverySent).Updates(updates).Error; err != nil {
 		return fmt.Errorf("fail delivery %d: %w", id, err)
 	}
 	return nil
+}
+
+// deliveryGaveUp is the last error of a delivery given up before any
+// attempt could say why.
+const deliveryGaveUp = "多次尝试均未送达，已停止重试"
+
+// Older versions stored a receiver's answer ("; body: …") and the Temporal
+// wrapping with the worker's identity in last_error; publicError removes
+// both from rows written then, so a department never reads them.
+var (
+	bodyPart     = regexp.MustCompile(`; body: .*$`)
+	activityPart = regexp.MustCompile(`activity error \([^)]*\): `)
+)
+
+func publicError(s string) string {
+	return activityPart.ReplaceAllString(bodyPart.ReplaceAllString(s, ""), "")
 }

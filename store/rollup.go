@@ -1,6 +1,9 @@
 package store
 
 import (
+	"cmp"
+	"slices"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -104,12 +107,37 @@ func membersOf(departments []string) []member {
 	return out
 }
 
+// compareKeys orders rollup rows by their primary key. Every transaction
+// that writes the rollup takes its rows in this order, so two of them never
+// wait for each other's rows in a cycle (PostgreSQL would abort one with a
+// deadlock: parallel seed writers and projections moving slips in opposite
+// directions did).
+func compareKeys(a, b statsRow) int {
+	return cmp.Or(
+		cmp.Compare(a.DepartmentCode, b.DepartmentCode),
+		cmp.Compare(a.Role, b.Role),
+		cmp.Compare(a.IssuedMonth, b.IssuedMonth),
+		cmp.Compare(a.Status, b.Status),
+		cmp.Compare(a.EffectiveDeadline, b.EffectiveDeadline),
+		compareBool(a.AckReminded, b.AckReminded),
+	)
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case b:
+		return -1
+	}
+	return 1
+}
+
 // rollupChange is the net change to the rollup when rows move from before
-// to after (either may be missing: a slip being issued has no before);
-// members gives each slip's departments.
+// to after (either may be missing: a slip being issued has no before),
+// sorted by key (compareKeys); members gives each slip's departments.
 func rollupChange(before, after []slipRow, members func(slipID string) []member) []statsRow {
 	byKey := map[statsRow]statsRow{}
-	var order []statsRow
 	add := func(r slipRow, sign int64) {
 		for _, m := range members(r.ID) {
 			c := contribution(r, m)
@@ -117,7 +145,6 @@ func rollupChange(before, after []slipRow, members func(slipID string) []member)
 			acc, ok := byKey[k]
 			if !ok {
 				acc = k
-				order = append(order, k)
 			}
 			byKey[k] = acc.plus(c, sign)
 		}
@@ -128,17 +155,20 @@ func rollupChange(before, after []slipRow, members func(slipID string) []member)
 	for _, r := range after {
 		add(r, +1)
 	}
-	out := make([]statsRow, 0, len(order))
-	for _, k := range order {
-		if d := byKey[k]; d != k { // a row whose counters all cancel out changes nothing
+	out := make([]statsRow, 0, len(byKey))
+	for k, d := range byKey {
+		if d != k { // a row whose counters all cancel out changes nothing
 			out = append(out, d)
 		}
 	}
+	slices.SortFunc(out, compareKeys)
 	return out
 }
 
 // applyRollup adds deltas to the rollup inside tx: an upsert that adds to
 // the counters, so concurrent transactions on the same row serialise on it.
+// PostgreSQL locks the rows of a multi-row upsert in the order of its
+// VALUES, so deltas must come in compareKeys order (rollupChange's).
 func applyRollup(tx *gorm.DB, deltas []statsRow) error {
 	if len(deltas) == 0 {
 		return nil

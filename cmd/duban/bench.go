@@ -29,7 +29,7 @@ import (
 // benchOptions are the flags of `duban bench`.
 type benchOptions struct {
 	slips, concurrency, departments, offices int
-	urls, workerMetrics                      []string
+	urls, workerMetrics, apiMetrics          []string
 	dataDir, cpuProfile, metricsOut          string
 	keep                                     bool
 }
@@ -52,8 +52,8 @@ on a loopback port — and the write rate limit is lifted for its clerks.
 With --url (repeatable: several serve processes) it drives a running installation; the bench
 clerks and departments (bench01…) are created in the ledger named by DUBAN_DATABASE_URL, with
 tokens that expire in two hours, and each clerk is subject to the API's write rate limit. It
-writes real slips: use a staging installation. --worker-metrics names workers' /metrics URLs
-to report their memory.`,
+writes real slips: use a staging installation. --worker-metrics and --api-metrics name the
+processes' internal /metrics URLs (DUBAN_METRICS_ADDR) to report their memory.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBench(cmd.Context(), cmd.OutOrStdout(), o)
 		},
@@ -65,6 +65,7 @@ to report their memory.`,
 	f.IntVar(&o.offices, "offices", 4, "simulated office clerks")
 	f.StringSliceVar(&o.urls, "url", nil, "API base URL of a running installation (repeatable); default: start the embedded one")
 	f.StringSliceVar(&o.workerMetrics, "worker-metrics", nil, "worker /metrics URLs to read memory from (with --url)")
+	f.StringSliceVar(&o.apiMetrics, "api-metrics", nil, "APIs' internal /metrics URLs (DUBAN_METRICS_ADDR) to read memory from (with --url)")
 	f.StringVar(&o.dataDir, "data-dir", "", "embedded: where temporal.db and duban.db go (default: a temporary directory)")
 	f.BoolVar(&o.keep, "keep", false, "embedded: keep the temporary data directory")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "embedded: write a CPU profile of the run to this file")
@@ -74,9 +75,10 @@ to report their memory.`,
 
 func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 	var (
-		st       *store.Store
-		urls     = o.urls
-		embedded = len(urls) == 0
+		st         *store.Store
+		urls       = o.urls
+		embedded   = len(urls) == 0
+		metricsURL string
 	)
 	if embedded {
 		sys, err := startEmbedded(ctx, o)
@@ -84,7 +86,7 @@ func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 			return err
 		}
 		defer sys.stop()
-		st, urls = sys.store, []string{sys.url}
+		st, urls, metricsURL = sys.store, []string{sys.url}, sys.metricsURL
 		fmt.Fprintf(out, "embedded: Temporal dev server + SQLite in %s, API at %s (started in %.1fs)\n", sys.dir, sys.url, sys.startup.Seconds())
 	} else {
 		cfg, err := configFromEnv(true)
@@ -126,15 +128,15 @@ func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 	printBench(out, o, rep)
 	if embedded {
 		if o.metricsOut != "" {
-			if err := saveURL(ctx, urls[0]+"/metrics", o.metricsOut); err != nil {
+			if err := saveURL(ctx, metricsURL, o.metricsOut); err != nil {
 				return err
 			}
 		}
 		hwm, rss := procMemory()
 		fmt.Fprintf(out, "memory (one process: Temporal, worker, API, SQLite): peak RSS %s, RSS now %s\n", hwm, rss)
 	} else {
-		for _, u := range urls {
-			fmt.Fprintf(out, "API %s RSS %s\n", u, scrapeRSS(ctx, u+"/metrics"))
+		for _, u := range o.apiMetrics {
+			fmt.Fprintf(out, "API %s RSS %s\n", u, scrapeRSS(ctx, u))
 		}
 		for _, u := range o.workerMetrics {
 			fmt.Fprintf(out, "worker %s RSS %s\n", u, scrapeRSS(ctx, u))
@@ -162,11 +164,13 @@ func printBench(out io.Writer, o benchOptions, rep loadgen.Report) {
 
 // benchSystem is the embedded default started for a benchmark.
 type benchSystem struct {
-	dir     string
-	url     string
-	store   *store.Store
-	startup time.Duration
-	stop    func()
+	dir string
+	url string
+	// metricsURL is the process's /metrics on its internal address.
+	metricsURL string
+	store      *store.Store
+	startup    time.Duration
+	stop       func()
 }
 
 // startEmbedded starts what `duban dev` runs — Temporal on SQLite, the
@@ -229,20 +233,22 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers)
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers, cfg.WebhookAllow)
 	if err != nil {
 		_ = l.Close()
 		return nil, err
 	}
 	undo = append(undo, w.Stop)
 	// The benchmark measures the engine, not the per-clerk write limit.
-	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, nil)
+	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, nil, cfg.WebhookAllow)
 	srvCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()
 	undo = append(undo, func() { cancel(); <-done })
+	internal := serveInternal(srvCtx, "127.0.0.1:0", m, log)
 	ok = true
-	return &benchSystem{dir: dir, url: "http://" + l.Addr().String(), store: st, startup: time.Since(began), stop: stop}, nil
+	return &benchSystem{dir: dir, url: "http://" + l.Addr().String(), metricsURL: "http://" + internal + "/metrics",
+		store: st, startup: time.Since(began), stop: stop}, nil
 }
 
 // benchStaff are the simulated clerks' tokens.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/logctx"
+	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -36,8 +37,9 @@ type config struct {
 	// PublicURL: DUBAN_PUBLIC_URL, the address clerks open duban at, used
 	// for links in webhook messages.
 	PublicURL string
-	// MetricsAddr: DUBAN_METRICS_ADDR, where `worker` serves /metrics and
-	// /healthz (the API serves /metrics on its own port).
+	// MetricsAddr: DUBAN_METRICS_ADDR, the internal address where `worker`
+	// and `serve` serve /metrics, /healthz and pprof (never on DUBAN_ADDR);
+	// empty: each command's default (metricsAddr).
 	MetricsAddr string
 	// Writes: DUBAN_WRITES_PER_SECOND and DUBAN_WRITE_BURST, each
 	// credential's write rate limit (0: the API's defaults, 5/s, bursts of 20).
@@ -49,6 +51,10 @@ type config struct {
 	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
 	// activity-task polls each worker keeps open.
 	WorkerPollers int
+	// WebhookAllow: DUBAN_WEBHOOK_ALLOW, the internal hosts and CIDR prefixes
+	// webhooks may reach (none by default: loopback, private and link-local
+	// addresses are refused when a webhook is saved and when it is sent).
+	WebhookAllow *notify.Targets
 }
 
 // writeLimit is a per-credential token bucket for writes.
@@ -79,7 +85,7 @@ func configFromEnv(needDB bool) (config, error) {
 		ReminderPolicies: getenv("DUBAN_REMINDER_POLICIES", ""),
 		RankingWeights:   getenv("DUBAN_RANKING_WEIGHTS", ""),
 		PublicURL:        getenv("DUBAN_PUBLIC_URL", ""),
-		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ":9090"),
+		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ""),
 	}
 	var err error
 	if c.Writes.perSecond, err = strconv.ParseFloat(getenv("DUBAN_WRITES_PER_SECOND", "0"), 64); err != nil {
@@ -100,10 +106,22 @@ func configFromEnv(needDB bool) (config, error) {
 	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
 		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)
 	}
+	if c.WebhookAllow, err = notify.ParseTargets(getenv("DUBAN_WEBHOOK_ALLOW", "")); err != nil {
+		return c, fmt.Errorf("DUBAN_WEBHOOK_ALLOW: %w", err)
+	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
 	}
 	return c, nil
+}
+
+// metricsAddr is DUBAN_METRICS_ADDR, or def: :9090 for `worker` and :9091
+// for `serve`, so both can run on one host with one environment file.
+func (c config) metricsAddr(def string) string {
+	if c.MetricsAddr != "" {
+		return c.MetricsAddr
+	}
+	return def
 }
 
 // newLogger builds the process logger: JSON for machines, text for a person at a terminal.

@@ -30,22 +30,24 @@ func devCommand() *cobra.Command {
 		addr         string
 		temporalPort int
 		demo         bool
+		metricsAddr  string
 	)
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run everything in one process: Temporal (SQLite file), worker, ledger (SQLite) and API",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDev(cmd.Context(), dataDir, addr, temporalPort, demo)
+			return runDev(cmd.Context(), dataDir, addr, metricsAddr, temporalPort, demo)
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data-dir", "data", "directory for temporal.db and duban.db")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address of the HTTP API")
 	cmd.Flags().IntVar(&temporalPort, "temporal-port", 7233, "port of the in-process Temporal frontend (0: any free port)")
 	cmd.Flags().BoolVar(&demo, "demo", true, "create demo departments when there are none")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "127.0.0.1:9090", "internal address of /metrics and /debug/pprof (0 as the port: any free one)")
 	return cmd
 }
 
-func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bool) error {
+func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort int, demo bool) error {
 	began := time.Now()
 	log := newLogger("info", false)
 	absData, err := filepath.Abs(dataDir)
@@ -87,7 +89,7 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	m := metrics.New() // one process: the API's /metrics shows the worker's too
+	m := metrics.New() // one process: one /metrics for the worker and the API
 	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
 	if err != nil {
 		return err
@@ -104,7 +106,12 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 			return err
 		}
 	}
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers)
+
+	internal := "not served: " + metricsAddr + " is taken (--metrics-addr)"
+	if a := serveInternal(ctx, metricsAddr, m, log); a != "" {
+		internal = fmt.Sprintf("http://%s/metrics   pprof: http://%s/debug/pprof/ (internal only)", a, a)
+	}
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers, cfg.WebhookAllow)
 	if err != nil {
 		return err
 	}
@@ -114,14 +121,15 @@ func runDev(ctx context.Context, dataDir, addr string, temporalPort int, demo bo
 duban dev is up (%.1fs)
   Web UI    http://%s   (open it in a browser)
   API       http://%s/api/v1/slips   health: http://%s/readyz
+  Metrics   %s
   Temporal  %s   namespace %s   task queue %s
   Data      %s (Temporal)
             %s (ledger)
 Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
-%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
+%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), internal, ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
 
-	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies))
+	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {

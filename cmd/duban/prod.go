@@ -40,12 +40,13 @@ func serveCommand() *cobra.Command {
 			if err := reconcile.CheckLedger(ctx, c, cfg.Namespace, st); err != nil {
 				return err
 			}
+			serveInternal(ctx, cfg.metricsAddr(":9091"), m, log)
 			l, err := listen(cfg.Addr)
 			if err != nil {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies))
+			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
 		},
 	}
 }
@@ -79,10 +80,8 @@ func workerCommand() *cobra.Command {
 			if err := reconcile.CheckLedger(ctx, c, cfg.Namespace, st); err != nil {
 				return err
 			}
-			if cfg.MetricsAddr != "" {
-				serveMetrics(ctx, cfg.MetricsAddr, m, log)
-			}
-			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers)
+			serveInternal(ctx, cfg.metricsAddr(":9090"), m, log)
+			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers, cfg.WebhookAllow)
 			if err != nil {
 				return err
 			}

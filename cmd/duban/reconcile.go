@@ -104,7 +104,7 @@ func runReconcile(ctx context.Context, dataDir string, repair, rebuild, asJSON b
 		// Nothing else runs this data directory's workflows: answer their
 		// queries here. The worker writes to the ledger as usual, which is
 		// safe beside the repair (both are idempotent, by sequence number).
-		w, err := startWorker(tc, st, cfg.TaskQueue, r, "", m, cfg.WorkerPollers)
+		w, err := startWorker(tc, st, cfg.TaskQueue, r, "", m, cfg.WorkerPollers, cfg.WebhookAllow)
 		if err != nil {
 			return err
 		}

@@ -40,8 +40,9 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 
 // startWorker starts a worker for slip workflows; stop it with Stop.
 // pollers is how many workflow-task and activity-task polls it keeps open
-// (0: the SDK's default, 2 each).
-func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry, pollers int) (worker.Worker, error) {
+// (0: the SDK's default, 2 each); webhooks reach no internal address but
+// those targets allows.
+func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, publicURL string, m *metrics.Registry, pollers int, targets *notify.Targets) (worker.Worker, error) {
 	// Every action is a workflow task; with the SDK's two pollers tasks wait
 	// for a poll (measured: 0.5 s schedule-to-start at 30 actions/s).
 	w := worker.New(c, taskQueue, worker.Options{
@@ -51,7 +52,7 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 	workflows.Register(w, &activities.Activities{
 		Store:   st,
 		Planner: &reminder.Planner{Calendar: r.lenient},
-		Sender:  &notify.Sender{UserAgent: "duban"},
+		Sender:  &notify.Sender{UserAgent: "duban", Targets: targets},
 		Now:     time.Now,
 
 		PublicURL:      publicURL,
@@ -73,11 +74,12 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, trustedProxies []string) http.Handler {
+func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, trustedProxies []string, targets *notify.Targets) http.Handler {
+	slips := service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
+		Policies: r.policies, Now: time.Now, Log: log})
 	return api.NewRouter(api.Deps{
-		Store: st,
-		Slips: service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
-			Policies: r.policies, Now: time.Now, Log: log}),
+		Store:           st,
+		Slips:           slips,
 		Calendar:        r.strict,
 		Colours:         r.lenient,
 		Metrics:         m,
@@ -86,17 +88,10 @@ func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metr
 		WritesPerSecond: writes.perSecond,
 		WriteBurst:      writes.burst,
 		TrustedProxies:  trustedProxies,
-		Ready: func(ctx context.Context) error {
-			if err := st.Ping(ctx); err != nil {
-				return err
-			}
-			if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-				return fmt.Errorf("temporal: %w", err)
-			}
-			return nil
-		},
-		Now: time.Now,
-		Log: log,
+		WebhookTargets:  targets,
+		Ready:           func(ctx context.Context) error { return slips.Ready(ctx, time.Now()) },
+		Now:             time.Now,
+		Log:             log,
 	})
 }
 
@@ -130,24 +125,23 @@ func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
 	return nil
 }
 
-// serveMetrics serves /metrics and /healthz on addr until ctx ends: the
-// worker's only HTTP surface, for Prometheus and liveness probes.
-func serveMetrics(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	})
+// serveInternal serves the internal handler — /metrics, /healthz and
+// pprof (metrics.InternalHandler) — on addr until ctx ends, and returns the
+// address it listens on. These never go on the public API listener. A
+// taken address is logged, not fatal: a second process on one host (or a
+// newcomer's `duban dev` beside another program on 9090) still runs, only
+// without its internal endpoints.
+func serveInternal(ctx context.Context, addr string, m *metrics.Registry, log *slog.Logger) string {
 	l, err := listen(addr)
 	if err != nil {
-		log.Error("metrics listener", "error", err)
-		return
+		log.Error("metrics listener: /metrics and pprof are not served (set DUBAN_METRICS_ADDR)", "error", err)
+		return ""
 	}
 	log.Info("metrics listening", "addr", l.Addr().String())
 	go func() {
-		if err := serveHTTP(ctx, l, mux); err != nil {
+		if err := serveHTTP(ctx, l, m.InternalHandler()); err != nil {
 			log.Error("metrics server", "error", err)
 		}
 	}()
+	return l.Addr().String()
 }

@@ -53,6 +53,7 @@ var documentedEnv = []string{
 	"DUBAN_WRITES_PER_SECOND",
 	"DUBAN_WRITE_BURST",
 	"DUBAN_TRUSTED_PROXIES",
+	"DUBAN_WEBHOOK_ALLOW",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.

@@ -230,7 +230,8 @@ func TestKillAndRestartUnderLoad(t *testing.T) {
 	var apis []*proc
 	for i := 1; i <= 2; i++ {
 		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-		apis = append(apis, c.run(fmt.Sprintf("api%d", i), []string{"serve"}, "DUBAN_ADDR="+addr))
+		apis = append(apis, c.run(fmt.Sprintf("api%d", i), []string{"serve"}, "DUBAN_ADDR="+addr,
+			fmt.Sprintf("DUBAN_METRICS_ADDR=127.0.0.1:%d", freePort(t))))
 		c.apiURLs = append(c.apiURLs, "http://"+addr)
 	}
 	for _, u := range c.apiURLs {

@@ -2,6 +2,8 @@ package jsonbody_test
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -25,7 +27,8 @@ func FuzzDecodeRequests(f *testing.F) {
 		`{"action":"send_back","comment":"退回","deadline":"2026-13-40"}`,
 		`{"action":"request_extension","reason":"延期","deadline":"2027-01-01"}`,
 		`{"action":"decide_extension","approved":true}`,
-		`{"Channel":"dingtalk","URL":"https://oapi.dingtalk.com/robot/send?access_token=x","Secret":"SEC1"}`,
+		`{"channel":"dingtalk","url":"https://oapi.dingtalk.com/robot/send?access_token=x","secret":"SEC1"}`,
+		`{"Channel":"dingtalk"}`, `{"title":"a","title":"b"}`, "{\"title\":\"\xff\"}",
 		`{"title":"\u0000"}`, `[]`, `null`, `{"title":1e999}`, `{}{}`, "",
 	} {
 		f.Add([]byte(seed))
@@ -34,6 +37,9 @@ func FuzzDecodeRequests(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var d slip.Draft
 		if jsonbody.Decode(bytes.NewReader(body), &d, false) == nil {
+			if !utf8.Valid(body) {
+				t.Fatalf("invalid UTF-8 accepted: %q", body)
+			}
 			d.Normalize()
 			if d.Validate() == nil {
 				if d.Title == "" || utf8.RuneCountInString(d.Title) > slip.MaxTitle || len(d.CoDepartments) > slip.MaxCoDepartment {
@@ -79,5 +85,57 @@ func TestDecode(t *testing.T) {
 	}
 	if err := jsonbody.Decode(bytes.NewReader(nil), &v, true); err != nil {
 		t.Errorf("empty body with emptyOK: %v", err)
+	}
+}
+
+// TestDecodeRefusesWhatEncodingJSONForgives: invalid UTF-8 (which
+// encoding/json turns into U+FFFD), a field name in another case (which it
+// matches anyway) and a repeated key (whose last value it keeps) are each
+// refused, at any depth; the same bodies spelled properly pass.
+func TestDecodeRefusesWhatEncodingJSONForgives(t *testing.T) {
+	type inner struct {
+		Name string `json:"name"`
+	}
+	type Embedded struct {
+		Note string `json:"note"`
+	}
+	type body struct {
+		Embedded
+		Title  string            `json:"title"`
+		Items  []inner           `json:"items"`
+		Labels map[string]string `json:"labels"`
+		Plain  int
+		Skip   int `json:"-"`
+		Any    any `json:"any"`
+	}
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{`{"title":"整治","items":[{"name":"a"}],"labels":{"k":"v"},"Plain":1,"note":"n","any":{"x":1}}`, true},
+		{"{\"title\":\"\xff\"}", false},                // invalid UTF-8 inside a string
+		{"{\"title\":\"\xe6\x95\"}", false},            // a cut-off character
+		{`{"title":"\ud800"}`, true},                   // an escape is valid UTF-8 text; encoding/json decides what it means
+		{`{"Title":"整治"}`, false},                      // case-insensitive match
+		{`{"TITLE":"整治"}`, false},                      //
+		{`{"plain":1}`, false},                         // an untagged field's Go name, in another case
+		{`{"items":[{"NAME":"a"}]}`, false},            // in a nested struct
+		{`{"Note":"n"}`, false},                        // in an embedded struct
+		{`{"Skip":1}`, false},                          // a field json ignores
+		{`{"title":"a","title":"b"}`, false},           // duplicate key
+		{`{"items":[{"name":"a","name":"b"}]}`, false}, // in a nested object
+		{`{"labels":{"k":"v","k":"w"}}`, false},        // in a map
+		{`{"any":{"x":1,"x":2}}`, false},               // in an untyped value
+		{`{"labels":{"K":"v","k":"w"}}`, true},         // map keys are data: case matters, both stay
+	} {
+		var v body
+		err := jsonbody.Decode(strings.NewReader(tc.body), &v, false)
+		if (err == nil) != tc.ok {
+			t.Errorf("%q: error %v, want ok=%v", tc.body, err, tc.ok)
+		}
+	}
+	var v body
+	if err := jsonbody.Decode(strings.NewReader("{\"title\":\"\xff\"}"), &v, false); !errors.Is(err, jsonbody.ErrInvalidUTF8) {
+		t.Errorf("invalid UTF-8: %v, want ErrInvalidUTF8", err)
 	}
 }

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// TestReadyMeansAnActionCanSucceed: with the ledger and Temporal up but no
+// worker polling the slip task queue, every write would wait and answer
+// 503, so /readyz must say not ready; once a worker polls, it is ready.
+func TestReadyMeansAnActionCanSucceed(t *testing.T) {
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	t.Cleanup(ts.Stop)
+	c := ts.GetDefaultClient()
+	st := storetest.Open(t, store.SQLite)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r, err := loadRules(config{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(newAPI(st, c, workflows.TaskQueue, r, nil, log, writeLimit{}, nil, nil))
+	t.Cleanup(srv.Close)
+	readyz := func() int {
+		resp, err := http.Get(srv.URL + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	if got := readyz(); got != http.StatusServiceUnavailable {
+		t.Fatalf("no worker: /readyz %d, want 503", got)
+	}
+
+	w, err := startWorker(c, st, workflows.TaskQueue, r, "", nil, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for readyz() != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("a worker polls, but /readyz is still not ready after 30 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
