@@ -40,6 +40,10 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	// Colours is the calendar 三色 is computed on (weekends-only fallback).
 	Colours *calendar.Calendar
+	// DeadlineYears bounds GET /calendar to this many years either side of
+	// today, as a slip's deadlines are bounded past its issue date (0:
+	// slip.DefaultDeadlineYears).
+	DeadlineYears int
 	// WritesPerSecond and WriteBurst limit each credential's writes;
 	// 0 means the defaults (5 per second, bursts of 20).
 	WritesPerSecond float64
@@ -64,8 +68,9 @@ type Server struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	calendar *calendar.Calendar
-	colours  *calendar.Calendar
+	calendar      *calendar.Calendar
+	colours       *calendar.Calendar
+	deadlineYears int
 
 	limiter        *rateLimiter
 	secureCookies  bool
@@ -76,7 +81,7 @@ type Server struct {
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
-		secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault()}
+		deadlineYears: d.DeadlineYears, secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault()}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5

@@ -10,6 +10,7 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/logctx"
+	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -44,6 +45,10 @@ type config struct {
 	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
 	// activity-task polls each worker keeps open.
 	WorkerPollers int
+	// DeadlineYears: DUBAN_DEADLINE_MAX_YEARS, how many years past its issue
+	// date a slip's deadline may lie (and how far from today GET /calendar
+	// looks).
+	DeadlineYears int
 }
 
 // writeLimit is a per-credential token bucket for writes.
@@ -85,6 +90,9 @@ func configFromEnv(needDB bool) (config, error) {
 	}
 	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
 		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)
+	}
+	if c.DeadlineYears, err = strconv.Atoi(getenv("DUBAN_DEADLINE_MAX_YEARS", strconv.Itoa(slip.DefaultDeadlineYears))); err != nil || c.DeadlineYears < 1 || c.DeadlineYears > 100 {
+		return c, fmt.Errorf("DUBAN_DEADLINE_MAX_YEARS: want 1 to 100 years, got %q", getenv("DUBAN_DEADLINE_MAX_YEARS", ""))
 	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
