@@ -146,6 +146,10 @@ func NewRouter(d Deps) http.Handler {
 	slips.POST("/slips/:id/extension/decision", s.decideExtension)
 	slips.POST("/slips/:id/instruction", s.instruct)
 
+	// Slips whose workflows stopped: the office answers for the slips, an
+	// admin for the system.
+	a.GET("/alerts/workflows", s.requireRole(slip.RoleOffice, slip.RoleAdmin), s.listFailedWorkflows)
+
 	office := a.Group("", s.requireRole(slip.RoleOffice))
 	office.POST("/rankings/adjustments", s.addRankingAdjustment)
 	office.POST("/rankings/:month/publish", s.publishRanking)

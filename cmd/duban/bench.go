@@ -236,8 +236,8 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	}
 	undo = append(undo, w.Stop)
 	// The benchmark measures the engine, not the per-clerk write limit.
-	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6})
 	srvCtx, cancel := context.WithCancel(context.Background())
+	h := newAPI(srvCtx, st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6})
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()
 	undo = append(undo, func() { cancel(); <-done })
