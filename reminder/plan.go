@@ -110,11 +110,13 @@ func (p *Planner) Plan(s slip.Slip, after time.Time) ([]slip.Reminder, error) {
 	// the plan holds Repeats of them after `after` (a long-overdue slip walks
 	// past the ones already behind it) or the calendar ends.
 	offset := policy.PublicNotice
-	// Leap over whole runs of repeats that all fall before `after` (a
-	// thousand working days at a time; a working-day count is additive, so
-	// the dates are the ones the walk would step on).
+	// Leap over whole runs of repeats that all fall before `after` (up to a
+	// thousand working days at a time, only while `after` lies further ahead
+	// than that could reach, so no year beyond it is looked at; a
+	// working-day count is additive, so the dates are the ones the walk
+	// would step on).
 	leap := calendar.MaxWorkingDays / policy.RepeatEvery * policy.RepeatEvery
-	for ok {
+	for ok && notice.AddDays(3*leap).Before(calendar.DateOf(after)) {
 		d, err := p.Calendar.AddWorkingDays(notice, leap)
 		if errors.Is(err, calendar.ErrInvalid) || (err == nil && d.At(hour, minute).After(after)) {
 			break
