@@ -52,6 +52,7 @@ var documentedEnv = []string{
 	"DUBAN_WORKER_POLLERS",
 	"DUBAN_WRITES_PER_SECOND",
 	"DUBAN_WRITE_BURST",
+	"DUBAN_DEADLINE_MAX_YEARS",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.
