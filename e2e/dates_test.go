@@ -102,7 +102,10 @@ func TestWorkflowStartedAroundTheAPIWithAFarDeadline(t *testing.T) {
 	if err := h.Get(startCtx, nil); err != nil {
 		t.Fatal(err)
 	}
-	// Give the workflow its first planning before acting on it.
+	// Acknowledged, the slip's next reminder is the first due reminder in
+	// 9999: a timer longer than a time.Duration holds (it saturates at
+	// about 292 years), which Temporal must take.
+	s.must(t, http.StatusOK, "POST", path("/api/v1/slips/%s/acknowledge", id), nil, s.as("zjj")...)
 	time.Sleep(2 * time.Second)
 	var after slipView
 	s.must(t, http.StatusOK, "POST", path("/api/v1/slips/%s/cancel", id), map[string]any{"reason": "时限有误，撤销"}, s.as("office")...).json(t, &after)
