@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/workflows"
 )
 
 // openAtScale is how many open slips the console must tell the truth about.
@@ -149,6 +153,25 @@ func TestConsolesAtScale(t *testing.T) {
 		t.Errorf("待复核 lists %d slips; %d await review", rows, all.byStatus[slip.StatusPendingReview])
 	}
 	b.shot("13-office-at-scale")
+
+	// A slip whose workflow stops (terminated here, as a bug or an operator
+	// might) while the ledger counts it open is named on the workbench.
+	number := eval[string](b, `D.api('POST', '/slips', {title: '流程将中止的交办单', lead_department: 'zjj', deadline: `+
+		jsString(time.Now().AddDate(0, 1, 0).Format(time.DateOnly))+`}).then((s) => s.id + ' ' + s.number)`, chromedp.EvalAwaitPromise)
+	id, number, _ := strings.Cut(number, " ")
+	if err := sys.temporal.TerminateWorkflow(ctx, workflows.WorkflowID(id), "", "测试：模拟流程中止"); err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		b.open("/office")
+		if eval[bool](b, `(() => { const a = document.querySelector('#workflow-alerts'); return !a.hidden && a.textContent.includes(`+jsString(number)+`); })()`) {
+			break
+		}
+		if try == 20 {
+			t.Fatalf("the workbench does not name slip %s, whose workflow was terminated:\n%s", number, b.pageState())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 
 	b.open("/dashboard")
 	if got := counters(b, "#dash-counters")["逾期"]; got != strconv.Itoa(all.overdue) {
