@@ -41,32 +41,39 @@ func (s *Server) createDepartment(c *gin.Context) {
 }
 
 type closureRowJSON struct {
-	Key          string   `json:"key"`
-	Label        string   `json:"label,omitempty"`
-	Assigned     int64    `json:"assigned"`
-	Closed       int64    `json:"closed"`
-	Cancelled    int64    `json:"cancelled"`
-	Open         int64    `json:"open"`
-	OverdueOpen  int64    `json:"overdue_open"`
-	ClosedOnTime int64    `json:"closed_on_time"`
-	Extensions   int64    `json:"extensions"`
-	Red          int64    `json:"red"`
-	Yellow       int64    `json:"yellow"`
-	Green        int64    `json:"green"`
-	Acknowledged int64    `json:"acknowledged"`
-	AckTimely    *float64 `json:"ack_timely_rate"`
-	Reviewed     int64    `json:"reviewed"`
-	SentBack     int64    `json:"sent_back"`
-	ReworkRate   *float64 `json:"rework_rate"`
-	ClosureRate  *float64 `json:"closure_rate"`
-	OnTimeRate   *float64 `json:"on_time_rate"`
+	Key       string `json:"key"`
+	Label     string `json:"label,omitempty"`
+	Assigned  int64  `json:"assigned"`
+	Closed    int64  `json:"closed"`
+	Cancelled int64  `json:"cancelled"`
+	Open      int64  `json:"open"`
+	// The open slips by status: issued (待签收), in_progress (办理中),
+	// pending_review (待复核), pending_signoff (待销号).
+	Issued         int64    `json:"issued"`
+	InProgress     int64    `json:"in_progress"`
+	PendingReview  int64    `json:"pending_review"`
+	PendingSignoff int64    `json:"pending_signoff"`
+	OverdueOpen    int64    `json:"overdue_open"`
+	ClosedOnTime   int64    `json:"closed_on_time"`
+	Extensions     int64    `json:"extensions"`
+	Red            int64    `json:"red"`
+	Yellow         int64    `json:"yellow"`
+	Green          int64    `json:"green"`
+	Acknowledged   int64    `json:"acknowledged"`
+	AckTimely      *float64 `json:"ack_timely_rate"`
+	Reviewed       int64    `json:"reviewed"`
+	SentBack       int64    `json:"sent_back"`
+	ReworkRate     *float64 `json:"rework_rate"`
+	ClosureRate    *float64 `json:"closure_rate"`
+	OnTimeRate     *float64 `json:"on_time_rate"`
 	// AvgWorkingDaysToClose is the mean working days from issue to 销号.
 	AvgWorkingDaysToClose *float64 `json:"avg_working_days_to_close"`
 }
 
 func toClosureRowJSON(r store.ClosureRow) closureRowJSON {
 	return closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
-		Cancelled: r.Cancelled, Open: r.Open, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
+		Cancelled: r.Cancelled, Open: r.Open, Issued: r.Issued, InProgress: r.InProgress,
+		PendingReview: r.PendingReview, PendingSignoff: r.PendingSignoff, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
 		Extensions: r.Extensions, Red: r.Red, Yellow: r.Yellow, Green: r.Green,
 		Acknowledged: r.Acknowledged, AckTimely: r.AckTimelyRate(), Reviewed: r.Reviewed, SentBack: r.SentBack, ReworkRate: r.ReworkRate(),
 		ClosureRate: r.ClosureRate(), OnTimeRate: r.OnTimeRate(), AvgWorkingDaysToClose: r.AvgWorkingDaysToClose()}

@@ -201,6 +201,10 @@ func (s *Server) listCalendar(c *gin.Context) {
 		s.fail(c, slip.Invalid("to", "日期范围须在 1 到 %d 天之间", calendar.MaxRangeDays))
 		return
 	}
+	if err := s.calendarWindow(from, to); err != nil {
+		s.fail(c, err)
+		return
+	}
 	days, err := s.calendar.Range(from, to)
 	if err != nil {
 		s.fail(c, err)
@@ -213,4 +217,26 @@ func (s *Server) listCalendar(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"from": from, "to": to, "working_days": working, "items": days})
+}
+
+// calendarWindow refuses a calendar query reaching more than the deadline
+// window (DeadlineYears) either side of today: no deadline can lie further
+// ahead, and nothing older is worth a working-day answer.
+func (s *Server) calendarWindow(from, to calendar.Date) error {
+	years := s.deadlineYears
+	if years <= 0 {
+		years = slip.DefaultDeadlineYears
+	}
+	now := s.now()
+	earliest := slip.DateOf(now.AddDate(-years, 0, 0))
+	latest := slip.LatestDeadline(now, years)
+	for _, d := range []struct {
+		field string
+		date  calendar.Date
+	}{{"from", from}, {"to", to}} {
+		if day := d.date.String(); day < earliest || day > latest {
+			return slip.Unprocessable(slip.CodeDateOutOfRange, d.field, "日期 %s 超出可查询范围（%s 至 %s，今天前后 %d 年）", day, earliest, latest, years)
+		}
+	}
+	return nil
 }

@@ -42,6 +42,10 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	// Colours is the calendar 三色 is computed on (weekends-only fallback).
 	Colours *calendar.Calendar
+	// DeadlineYears bounds GET /calendar to this many years either side of
+	// today, as a slip's deadlines are bounded past its issue date (0:
+	// slip.DefaultDeadlineYears).
+	DeadlineYears int
 	// WritesPerSecond and WriteBurst limit each user's writes;
 	// 0 means the defaults (5 per second, bursts of 20).
 	WritesPerSecond float64
@@ -75,8 +79,9 @@ type Server struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	calendar *calendar.Calendar
-	colours  *calendar.Calendar
+	calendar      *calendar.Calendar
+	colours       *calendar.Calendar
+	deadlineYears int
 
 	limiter        *rateLimiter
 	secureCookies  bool
@@ -88,7 +93,7 @@ type Server struct {
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
-		secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
+		deadlineYears: d.DeadlineYears, secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
 		webhookTargets: d.WebhookTargets}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
@@ -156,6 +161,10 @@ func NewRouter(d Deps) http.Handler {
 	slips.POST("/slips/:id/extension", s.requestExtension)
 	slips.POST("/slips/:id/extension/decision", s.decideExtension)
 	slips.POST("/slips/:id/instruction", s.instruct)
+
+	// Slips whose workflows stopped: the office answers for the slips, an
+	// admin for the system.
+	a.GET("/alerts/workflows", s.requireRole(slip.RoleOffice, slip.RoleAdmin), s.listFailedWorkflows)
 
 	office := a.Group("", s.requireRole(slip.RoleOffice))
 	office.POST("/rankings/adjustments", s.addRankingAdjustment)

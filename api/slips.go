@@ -245,7 +245,7 @@ func (s *Server) listSlips(c *gin.Context) {
 
 func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {
 	if err := allowQuery(c, append([]string{"status", "department", "lead", "batch", "category", "priority", "overdue", "color", "escalation", "q",
-		"issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor"}, extra...)...); err != nil {
+		"pending_extension", "issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor"}, extra...)...); err != nil {
 		return store.Filter{}, err
 	}
 	f := store.Filter{
@@ -279,6 +279,13 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 		f.OverdueOn = s.today()
 	default:
 		return f, slip.Invalid("overdue", "overdue 只能是 true 或 false")
+	}
+	switch c.Query("pending_extension") {
+	case "", "false":
+	case "true":
+		f.PendingExtension = true
+	default:
+		return f, slip.Invalid("pending_extension", "pending_extension 只能是 true 或 false")
 	}
 	switch colour := reminder.Colour(c.Query("color")); colour {
 	case reminder.None:

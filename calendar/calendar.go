@@ -179,7 +179,7 @@ func (c *Calendar) Years() []int { return slices.Clone(c.known) }
 // checkYear applies the MissingYearPolicy to a year a query reaches.
 func (c *Calendar) checkYear(year int) error {
 	if year < 1 || year > 9999 {
-		return invalid("year %d is outside 0001–9999", year)
+		return fmt.Errorf("year %d: %w", year, ErrOutOfRange)
 	}
 	if t := c.years[year]; t != nil && t.known {
 		return nil

@@ -23,6 +23,12 @@ func (e *NoDataError) Error() string {
 // maps it to 400 and *NoDataError to 422.
 var ErrInvalid = errors.New("invalid calendar query")
 
+// ErrOutOfRange is wrapped (together with ErrInvalid) by a query that walks
+// past 9999-12-31 or before 0001-01-01, the ends of the dates a Date can
+// name. A planner reaching it has simply run out of calendar; nothing about
+// the data is wrong.
+var ErrOutOfRange = fmt.Errorf("date beyond 0001-01-01…9999-12-31: %w", ErrInvalid)
+
 // invalid wraps ErrInvalid with what was wrong.
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrInvalid)

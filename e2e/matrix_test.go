@@ -111,6 +111,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/stats/closure?group_by=batch", nil, all(ok, "admin", forb)},
 		{"GET", "/api/v1/notifications", nil, all(ok, "admin", forb)},
 		{"GET", "/api/v1/stats/summary", nil, all(ok, "admin", forb)},
+		{"GET", "/api/v1/alerts/workflows", nil, all(forb, "office", ok, "admin", ok)},
 		{"GET", "/api/v1/rankings", nil, all(ok, "admin", forb)},
 		{"POST", "/api/v1/rankings/adjustments", map[string]any{"month": "2026-01", "department_code": "zjj", "points": 0, "reason": "x"}, all(forb, "office", bad)},
 		{"POST", "/api/v1/rankings/2099-01/publish", nil, all(forb, "office", unproc)},

@@ -22,6 +22,7 @@ type Registry struct {
 	transitions   *prometheus.CounterVec
 	reminders     *prometheus.CounterVec
 	projectionLag prometheus.Histogram
+	failedSlips   *prometheus.GaugeVec
 	sdk           *sdkCollector // the Temporal SDK's metrics (temporal.go)
 }
 
@@ -47,9 +48,13 @@ func New() *Registry {
 			Help:    "Time from an event in the workflow to its row in the ledger.",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
 		}),
+		failedSlips: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "duban_failed_slip_workflows",
+			Help: "Slip workflows stopped without finishing their slip (failed, terminated, timed out, cancelled, or failing their tasks), as last listed; counted_open=\"true\" are those the ledger still counts open.",
+		}, []string{"counted_open"}),
 		sdk: newSDKCollector(),
 	}
-	r.reg.MustRegister(r.httpDuration, r.transitions, r.reminders, r.projectionLag, r.sdk,
+	r.reg.MustRegister(r.httpDuration, r.transitions, r.reminders, r.projectionLag, r.failedSlips, r.sdk,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
 }
@@ -86,4 +91,15 @@ func (r *Registry) ObserveEvent(eventType string, system bool, level int, lag ti
 	if lag >= 0 {
 		r.projectionLag.Observe(lag.Seconds())
 	}
+}
+
+// SetFailedSlipWorkflows records the last listing of slip workflows stopped
+// without finishing their slip: ended ones the ledger shows ended, and those
+// it still counts open.
+func (r *Registry) SetFailedSlipWorkflows(ended, countedOpen int) {
+	if r == nil {
+		return
+	}
+	r.failedSlips.WithLabelValues("false").Set(float64(ended))
+	r.failedSlips.WithLabelValues("true").Set(float64(countedOpen))
 }

@@ -9,6 +9,7 @@
 package reminder
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -32,42 +33,60 @@ type Planner struct {
 // time order. Reminders that no longer apply to the slip's status are still
 // planned (a slip sent back at review is chased again); the workflow skips
 // them when they fire.
+//
+// Plan is total over what a slip can carry: any deadline and issue date
+// from 0001 to 9999, any instant after, any policy. A reminder that would
+// fall past 9999-12-31 (or on no working day at all, if override files
+// closed whole years) is left out, and the 通报 repeats stop there; an
+// invalid policy (one that bypassed the API's validation) plans by the
+// default policy; a deadline that is not a date plans only the
+// acknowledgement reminder. The only error is the calendar's own: a year
+// without data under the Strict policy, which a Planner must not be given.
+// Every walk moves forward at least a day per step and the calendar ends,
+// so Plan always returns.
 func (p *Planner) Plan(s slip.Slip, after time.Time) ([]slip.Reminder, error) {
 	policy := s.Policy
-	if policy.IsZero() {
+	if policy.IsZero() || policy.Validate() != nil {
 		policy = slip.DefaultReminderPolicy()
 	}
 	hour, minute, err := policy.FireTime()
 	if err != nil {
 		return nil, err
 	}
-	deadline, err := calendar.ParseDate(s.EffectiveDeadline())
-	if err != nil {
-		return nil, fmt.Errorf("plan reminders of slip %s: deadline: %w", s.ID, err)
+	known := map[int]bool{}
+	for _, y := range p.Calendar.Years() {
+		known[y] = true
 	}
-	issued := calendar.DateOf(s.IssuedAt)
 
 	var out []slip.Reminder
-	add := func(base calendar.Date, days int, kind slip.Action, level, offset int) (calendar.Date, error) {
-		d, err := p.Calendar.AddWorkingDays(base, days)
-		if err != nil {
-			return calendar.Date{}, fmt.Errorf("plan %s of slip %s: %w", kind, s.ID, err)
+	// add plans a reminder days working days from base and returns its
+	// date; ok is false when there is no such day on the calendar.
+	add := func(base calendar.Date, days int, kind slip.Action, level, offset int) (d calendar.Date, ok bool, err error) {
+		d, err = p.Calendar.AddWorkingDays(base, days)
+		switch {
+		case errors.Is(err, calendar.ErrInvalid):
+			return calendar.Date{}, false, nil
+		case err != nil:
+			return calendar.Date{}, false, fmt.Errorf("plan %s of slip %s: %w", kind, s.ID, err)
 		}
-		at := d.At(hour, minute)
-		if at.After(after) {
+		if at := d.At(hour, minute); at.After(after) {
 			out = append(out, slip.Reminder{At: at, Kind: kind, Level: level, DaysOffset: offset,
-				Estimated: !p.known(base) || !p.known(d)})
+				Estimated: !known[base.Year] || !known[d.Year]})
 		}
-		return d, nil
+		return d, true, nil
 	}
 
 	if policy.AckAfter > 0 && s.Status == slip.StatusIssued {
-		if _, err := add(issued, policy.AckAfter, slip.EventAckReminder, 0, policy.AckAfter); err != nil {
+		if _, _, err := add(calendar.DateOf(s.IssuedAt), policy.AckAfter, slip.EventAckReminder, 0, policy.AckAfter); err != nil {
 			return nil, err
 		}
 	}
+	deadline, err := calendar.ParseDate(s.EffectiveDeadline())
+	if err != nil {
+		return finish(out), nil
+	}
 	for _, n := range policy.BeforeDue {
-		if _, err := add(deadline, -n, slip.EventDueReminder, 0, n); err != nil {
+		if _, _, err := add(deadline, -n, slip.EventDueReminder, 0, n); err != nil {
 			return nil, err
 		}
 	}
@@ -79,34 +98,49 @@ func (p *Planner) Plan(s slip.Slip, after time.Time) ([]slip.Reminder, error) {
 		{policy.Urge, slip.EventUrge, slip.LevelUrge},
 		{policy.Supervise, slip.EventSupervise, slip.LevelSupervise},
 	} {
-		if _, err := add(deadline, e.days, e.kind, e.level, e.days); err != nil {
+		if _, _, err := add(deadline, e.days, e.kind, e.level, e.days); err != nil {
 			return nil, err
 		}
 	}
-	notice, err := add(deadline, policy.PublicNotice, slip.EventPublicNotice, slip.LevelPublicNotice, policy.PublicNotice)
+	notice, ok, err := add(deadline, policy.PublicNotice, slip.EventPublicNotice, slip.LevelPublicNotice, policy.PublicNotice)
 	if err != nil {
 		return nil, err
 	}
-	// Repeat 通报 every RepeatEvery working days: walk forward until the plan
-	// holds Repeats of them after `after` (a long-overdue slip walks past
-	// the ones already behind it).
+	// Repeat 通报 every RepeatEvery (≥ 1) working days: walk forward until
+	// the plan holds Repeats of them after `after` (a long-overdue slip walks
+	// past the ones already behind it) or the calendar ends.
 	offset := policy.PublicNotice
-	for planned := 0; planned < Repeats; {
+	// Leap over whole runs of repeats that all fall before `after` (up to a
+	// thousand working days at a time, only while `after` lies further ahead
+	// than that could reach, so no year beyond it is looked at; a
+	// working-day count is additive, so the dates are the ones the walk
+	// would step on).
+	leap := calendar.MaxWorkingDays / policy.RepeatEvery * policy.RepeatEvery
+	for ok && notice.AddDays(3*leap).Before(calendar.DateOf(after)) {
+		d, err := p.Calendar.AddWorkingDays(notice, leap)
+		if errors.Is(err, calendar.ErrInvalid) || (err == nil && d.At(hour, minute).After(after)) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("plan %s of slip %s: %w", slip.EventPublicNotice, s.ID, err)
+		}
+		notice, offset = d, offset+leap
+	}
+	for planned := 0; ok && planned < Repeats; {
 		offset += policy.RepeatEvery
 		before := len(out)
-		if notice, err = add(notice, policy.RepeatEvery, slip.EventPublicNotice, slip.LevelPublicNotice, offset); err != nil {
+		if notice, ok, err = add(notice, policy.RepeatEvery, slip.EventPublicNotice, slip.LevelPublicNotice, offset); err != nil {
 			return nil, err
 		}
 		planned += len(out) - before
 	}
-
-	slices.SortStableFunc(out, func(a, b slip.Reminder) int { return a.At.Compare(b.At) })
-	return dedupe(out), nil
+	return finish(out), nil
 }
 
-// known reports whether the calendar has holiday data for d's year.
-func (p *Planner) known(d calendar.Date) bool {
-	return slices.Contains(p.Calendar.Years(), d.Year)
+// finish puts a plan in time order without repeats.
+func finish(out []slip.Reminder) []slip.Reminder {
+	slices.SortStableFunc(out, func(a, b slip.Reminder) int { return a.At.Compare(b.At) })
+	return dedupe(out)
 }
 
 // dedupe drops a reminder that repeats the kind and instant of the one

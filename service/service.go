@@ -41,8 +41,10 @@ type Slips struct {
 	taskQueue string
 	calendar  *calendar.Calendar
 	policies  reminder.Policies
-	now       func() time.Time
-	log       *slog.Logger
+	// deadlineYears is the window fixed on each slip issued (0: the default).
+	deadlineYears int
+	now           func() time.Time
+	log           *slog.Logger
 }
 
 // Config is what the service needs.
@@ -54,14 +56,17 @@ type Config struct {
 	// deadline is a commitment and must not be guessed.
 	Calendar *calendar.Calendar
 	Policies reminder.Policies
-	Now      func() time.Time // time.Now in production
-	Log      *slog.Logger
+	// DeadlineYears is how many years past its issue date a slip's deadline
+	// may lie (DUBAN_DEADLINE_MAX_YEARS; 0: slip.DefaultDeadlineYears).
+	DeadlineYears int
+	Now           func() time.Time // time.Now in production
+	Log           *slog.Logger
 }
 
 // New builds the service.
 func New(c Config) *Slips {
 	return &Slips{store: c.Store, temporal: c.Temporal, taskQueue: c.TaskQueue, calendar: c.Calendar,
-		policies: c.Policies, now: c.Now, log: c.Log}
+		policies: c.Policies, deadlineYears: c.DeadlineYears, now: c.Now, log: c.Log}
 }
 
 // Issued is the outcome of Issue.
@@ -95,6 +100,18 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	if len(missing) > 0 {
 		return Issued{}, slip.Unprocessable(slip.CodeUnknownDepartment, "lead_department", "单位不存在：%s", strings.Join(missing, "、"))
 	}
+	// The deadline a count of working days gives is computed here for the
+	// window check, and set on the draft only after the idempotency key is
+	// claimed (the key's hash is of the draft as sent).
+	due := d.Deadline
+	if d.DeadlineWorkingDays > 0 {
+		if due, err = s.workingDayDeadline(now, d.DeadlineWorkingDays); err != nil {
+			return Issued{}, err
+		}
+	}
+	if err := slip.CheckDeadlineWindow("deadline", due, now, s.deadlineYears); err != nil {
+		return Issued{}, err
+	}
 
 	id, err := newSlipID()
 	if err != nil {
@@ -126,13 +143,9 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 		}
 	}
 
-	if d.DeadlineWorkingDays > 0 {
-		if d.Deadline, err = s.workingDayDeadline(now, d.DeadlineWorkingDays); err != nil {
-			return Issued{}, err
-		}
-	}
+	d.Deadline = due
 	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, IssuedByID: user.ID, IssueRequestID: requestID,
-		Deadline: d.Deadline, Policy: s.policies.For(d)}
+		Deadline: d.Deadline, Policy: s.policies.For(d), DeadlineYears: s.deadlineYears}
 	registered, err := s.start(ctx, sl)
 	if err != nil {
 		return Issued{}, err
@@ -216,6 +229,13 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	}
 	cmd.Actor, cmd.ActorID, cmd.ActorRole, cmd.RequestID = user.Name, user.ID, user.Role, requestID
 	if err := cmd.Validate(); err != nil {
+		return Acted{}, err
+	}
+	// The ledger does not keep the slip's window; this service's is the one
+	// it was issued with unless the operator has changed it since, and the
+	// workflow's validator checks the slip's own again.
+	current.DeadlineYears = s.deadlineYears
+	if err := current.CheckDates(cmd); err != nil {
 		return Acted{}, err
 	}
 	if idempotencyKey == "" {

@@ -41,6 +41,7 @@ const (
 	CodeCSRF               = "csrf_token_invalid"     // a cookie-authenticated write without the session's CSRF token
 	CodeRateLimited        = "rate_limited"           // too many writes: HTTP 429
 	CodeRankingPublished   = "ranking_published"      // the month's ranking is published and frozen
+	CodeDateOutOfRange     = "date_out_of_range"      // a date beyond the window a slip's deadlines may lie in
 )
 
 // Forbidden reports an action beyond the caller's rights.

@@ -317,6 +317,10 @@ type Slip struct {
 	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
 	// Policy is the reminder policy in force, fixed when the slip is issued.
 	Policy ReminderPolicy `json:"policy"`
+	// DeadlineYears is how many years past the issue date any deadline of the
+	// slip may lie (see LatestDeadline), fixed when it is issued; 0 means
+	// DefaultDeadlineYears (slips issued before the window existed).
+	DeadlineYears int `json:"deadline_years,omitempty"`
 	// EscalationLevel is the highest escalation reached since the deadline
 	// last moved (LevelNone … LevelPublicNotice).
 	EscalationLevel int `json:"escalation_level"`
@@ -423,6 +427,9 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 // deadline for a later date, granted for a date not in the past.
 func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
 	deadline := s.EffectiveDeadline()
+	if err := s.CheckDates(cmd); err != nil {
+		return err
+	}
 	switch cmd.Action {
 	case ActionRequestExtension:
 		if s.PendingExtension != nil {

@@ -47,7 +47,11 @@ type Filter struct {
 	YellowBy string
 	// MinEscalation keeps slips whose escalation level is at least this.
 	MinEscalation int
-	Query         string // substring of title or content
+	// PendingExtension keeps slips with an extension request awaiting the
+	// office's decision (延期待批): the office's queue, however deep in the
+	// ledger those slips lie.
+	PendingExtension bool
+	Query            string // substring of title or content
 	// Lead keeps slips this department leads (牵头); Department matches
 	// lead or co-unit.
 	Lead     string
@@ -152,6 +156,9 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	}
 	if f.MinEscalation > 0 {
 		q = q.Where("escalation_level >= ?", f.MinEscalation)
+	}
+	if f.PendingExtension {
+		q = q.Where("pending_extension IS NOT NULL")
 	}
 	if f.Query != "" {
 		lower := strings.ToLower(f.Query)

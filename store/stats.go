@@ -46,18 +46,24 @@ type StatsQuery struct {
 
 // ClosureRow holds the counts of one group.
 type ClosureRow struct {
-	Key          string `gorm:"column:group_key"`
-	Label        string `gorm:"-"`                     // the department's name when grouped by department
-	Assigned     int64  `gorm:"column:assigned_count"` // every slip issued
-	Closed       int64  `gorm:"column:closed_count"`   // signed off (销号)
-	Cancelled    int64  `gorm:"column:cancelled_count"`
-	Open         int64  `gorm:"column:open_count"`
-	OverdueOpen  int64  `gorm:"column:overdue_open_count"`
-	ClosedOnTime int64  `gorm:"column:closed_on_time_count"` // closed, with the accepted resolution reported by the effective deadline
-	Extensions   int64  `gorm:"column:extension_count"`      // approved extensions (延期次数)
-	Red          int64  `gorm:"column:red_count"`            // open and overdue
-	Yellow       int64  `gorm:"column:yellow_count"`         // open, due soon or a reminder unanswered
-	Green        int64  `gorm:"column:green_count"`          // open and on track
+	Key       string `gorm:"column:group_key"`
+	Label     string `gorm:"-"`                     // the department's name when grouped by department
+	Assigned  int64  `gorm:"column:assigned_count"` // every slip issued
+	Closed    int64  `gorm:"column:closed_count"`   // signed off (销号)
+	Cancelled int64  `gorm:"column:cancelled_count"`
+	Open      int64  `gorm:"column:open_count"`
+	// ByStatus counts the open slips in each open status (待签收, 办理中,
+	// 待复核, 待销号), so a console's queue counts need no list.
+	Issued         int64 `gorm:"column:issued_count"`
+	InProgress     int64 `gorm:"column:in_progress_count"`
+	PendingReview  int64 `gorm:"column:pending_review_count"`
+	PendingSignoff int64 `gorm:"column:pending_signoff_count"`
+	OverdueOpen    int64 `gorm:"column:overdue_open_count"`
+	ClosedOnTime   int64 `gorm:"column:closed_on_time_count"` // closed, with the accepted resolution reported by the effective deadline
+	Extensions     int64 `gorm:"column:extension_count"`      // approved extensions (延期次数)
+	Red            int64 `gorm:"column:red_count"`            // open and overdue
+	Yellow         int64 `gorm:"column:yellow_count"`         // open, due soon or a reminder unanswered
+	Green          int64 `gorm:"column:green_count"`          // open and on track
 	// Acknowledged counts slips signed for; AckedOnTime those signed for
 	// before the acknowledgement reminder had to go out.
 	Acknowledged int64 `gorm:"column:acknowledged_count"`
@@ -230,6 +236,10 @@ func (s *Store) closureStats(ctx context.Context, q StatsQuery, src statsSource)
 		` + count(condition{"status = ?", []any{slip.StatusClosed}}) + ` AS closed_count,
 		` + count(condition{"status = ?", []any{slip.StatusCancelled}}) + ` AS cancelled_count,
 		` + count(condition{"status IN ?", []any{open}}) + ` AS open_count,
+		` + count(condition{"status = ?", []any{slip.StatusIssued}}) + ` AS issued_count,
+		` + count(condition{"status = ?", []any{slip.StatusInProgress}}) + ` AS in_progress_count,
+		` + count(condition{"status = ?", []any{slip.StatusPendingReview}}) + ` AS pending_review_count,
+		` + count(condition{"status = ?", []any{slip.StatusPendingSignoff}}) + ` AS pending_signoff_count,
 		` + count(overdueOn(q.Today)) + ` AS overdue_open_count,
 		` + count(colours["red"]) + ` AS red_count,
 		` + count(colours["yellow"]) + ` AS yellow_count,

@@ -270,7 +270,7 @@ func TestClosureStats(t *testing.T) {
 		f := rows[0]
 		assert.Equal(t, "fgw", f.Key)
 		assert.Equal(t, "单位fgw", f.Label)
-		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, OverdueOpen: 0,
+		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, InProgress: 1, OverdueOpen: 0,
 			ClosedOnTime: 1, Extensions: 1, Green: 1, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2,
 			// f1 signed off 07-09 (6 working days after 07-01), f2 on 07-17 (12).
 			TimedCloses: 2, CloseWorkingDays: 18}, f)
@@ -280,7 +280,7 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, 66.7, *f.ClosureRate())
 		assert.Equal(t, 50.0, *f.OnTimeRate())
 		z := rows[1]
-		assert.Equal(t, store.ClosureRow{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
+		assert.Equal(t, store.ClosureRow{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, Issued: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
 		assert.Nil(t, z.AckTimelyRate(), "nothing acknowledged: no rate")
 		assert.Nil(t, z.ReworkRate(), "nothing reviewed: no rate")
 		assert.Nil(t, z.AvgWorkingDaysToClose(), "nothing closed: no average")
@@ -288,7 +288,7 @@ func TestClosureStats(t *testing.T) {
 		all, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		require.Len(t, all, 1)
-		assert.Equal(t, store.ClosureRow{Key: "all", Assigned: 7, Closed: 2, Cancelled: 1, Open: 4, OverdueOpen: 1,
+		assert.Equal(t, store.ClosureRow{Key: "all", Assigned: 7, Closed: 2, Cancelled: 1, Open: 4, Issued: 3, InProgress: 1, OverdueOpen: 1,
 			ClosedOnTime: 1, Extensions: 1, Red: 1, Yellow: 1, Green: 2, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2,
 			TimedCloses: 2, CloseWorkingDays: 18}, all[0])
 		lead, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Lead: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"})

@@ -240,8 +240,8 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	}
 	undo = append(undo, w.Stop)
 	// The benchmark measures the engine, not the per-clerk write limit.
-	h := newAPI(st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, nil, cfg.WebhookAllow)
 	srvCtx, cancel := context.WithCancel(context.Background())
+	h := newAPI(srvCtx, st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, nil, cfg.WebhookAllow)
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()
 	undo = append(undo, func() { cancel(); <-done })

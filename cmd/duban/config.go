@@ -12,6 +12,7 @@ import (
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
@@ -55,6 +56,10 @@ type config struct {
 	// webhooks may reach (none by default: loopback, private and link-local
 	// addresses are refused when a webhook is saved and when it is sent).
 	WebhookAllow *notify.Targets
+	// DeadlineYears: DUBAN_DEADLINE_MAX_YEARS, how many years past its issue
+	// date a slip's deadline may lie (and how far from today GET /calendar
+	// looks).
+	DeadlineYears int
 }
 
 // writeLimit is a per-credential token bucket for writes.
@@ -108,6 +113,9 @@ func configFromEnv(needDB bool) (config, error) {
 	}
 	if c.WebhookAllow, err = notify.ParseTargets(getenv("DUBAN_WEBHOOK_ALLOW", "")); err != nil {
 		return c, fmt.Errorf("DUBAN_WEBHOOK_ALLOW: %w", err)
+	}
+	if c.DeadlineYears, err = strconv.Atoi(getenv("DUBAN_DEADLINE_MAX_YEARS", strconv.Itoa(slip.DefaultDeadlineYears))); err != nil || c.DeadlineYears < 1 || c.DeadlineYears > 100 {
+		return c, fmt.Errorf("DUBAN_DEADLINE_MAX_YEARS: want 1 to 100 years, got %q", getenv("DUBAN_DEADLINE_MAX_YEARS", ""))
 	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")

@@ -129,7 +129,7 @@ Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
 %s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), internal, ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
 
-	return serveHTTP(ctx, l, newAPI(st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
+	return serveHTTP(ctx, l, newAPI(ctx, st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
 }
 
 func seedDemo(ctx context.Context, st *store.Store) error {

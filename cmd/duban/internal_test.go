@@ -23,7 +23,7 @@ func TestPublicListenerServesNoInternals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newAPI(storetest.Open(t, store.SQLite), nil, workflows.TaskQueue, r, metrics.New(), log, writeLimit{}, nil, nil)
+	h := newAPI(t.Context(), storetest.Open(t, store.SQLite), nil, workflows.TaskQueue, r, metrics.New(), log, writeLimit{}, nil, nil)
 	for _, p := range []string{"/metrics", "/debug/pprof/", "/debug/pprof/heap"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))

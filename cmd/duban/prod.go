@@ -46,7 +46,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(st, c, cfg.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
+			return serveHTTP(ctx, l, newAPI(ctx, st, c, cfg.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
 		},
 	}
 }

@@ -28,7 +28,7 @@ func TestReadyMeansAnActionCanSucceed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newAPI(st, c, workflows.TaskQueue, r, nil, log, writeLimit{}, nil, nil))
+	srv := httptest.NewServer(newAPI(t.Context(), st, c, workflows.TaskQueue, r, nil, log, writeLimit{}, nil, nil))
 	t.Cleanup(srv.Close)
 	readyz := func() int {
 		resp, err := http.Get(srv.URL + "/readyz")

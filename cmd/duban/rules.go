@@ -21,6 +21,8 @@ type rules struct {
 	policies reminder.Policies
 	// weights score the monthly ranking.
 	weights ranking.Weights
+	// deadlineYears is how far past its issue date a deadline may lie.
+	deadlineYears int
 }
 
 // loadRules reads the shipped calendar plus the operator's files
@@ -59,5 +61,5 @@ func loadRules(cfg config, log *slog.Logger) (rules, error) {
 		}
 	}
 	log.Info("calendar loaded", "years", strict.Years(), "extra_files", len(extra), "policy_categories", len(policies.Categories))
-	return rules{strict: strict, lenient: lenient, policies: policies, weights: weights}, nil
+	return rules{strict: strict, lenient: lenient, policies: policies, weights: weights, deadlineYears: cfg.DeadlineYears}, nil
 }

@@ -74,13 +74,19 @@ func startWorker(c client.Client, st *store.Store, taskQueue string, r rules, pu
 }
 
 // newAPI wires the HTTP handler.
-func newAPI(st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, trustedProxies []string, targets *notify.Targets) http.Handler {
+// Until ctx ends it also watches for slip workflows that stopped without
+// finishing their slip (metric and error log; see service.WatchFailures).
+func newAPI(ctx context.Context, st *store.Store, c client.Client, taskQueue string, r rules, m *metrics.Registry, log *slog.Logger, writes writeLimit, trustedProxies []string, targets *notify.Targets) http.Handler {
 	slips := service.New(service.Config{Store: st, Temporal: c, TaskQueue: taskQueue, Calendar: r.strict,
-		Policies: r.policies, Now: time.Now, Log: log})
+		Policies: r.policies, DeadlineYears: r.deadlineYears, Now: time.Now, Log: log})
+	if c != nil {
+		go slips.WatchFailures(ctx, time.Minute, m)
+	}
 	return api.NewRouter(api.Deps{
 		Store:           st,
 		Slips:           slips,
 		Calendar:        r.strict,
+		DeadlineYears:   r.deadlineYears,
 		Colours:         r.lenient,
 		Metrics:         m,
 		RankingWeights:  r.weights,

@@ -54,6 +54,7 @@ var documentedEnv = []string{
 	"DUBAN_WRITE_BURST",
 	"DUBAN_TRUSTED_PROXIES",
 	"DUBAN_WEBHOOK_ALLOW",
+	"DUBAN_DEADLINE_MAX_YEARS",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
@@ -32,8 +33,9 @@ const password = "duban-browser-2026"
 
 // system is one running duban with the UI, on a fresh PostgreSQL database.
 type system struct {
-	url   string
-	store *store.Store
+	url      string
+	store    *store.Store
+	temporal client.Client
 	// rankings, when set, answers GET /api/v1/rankings in place of the API
 	// with a fixed answer, so the 红黑榜 panel's rendering of null rates,
 	// adjustments and both lists is checked exactly; the rest of the
@@ -64,7 +66,7 @@ func startSystem(t *testing.T) *system {
 	}
 	t.Cleanup(w.Stop)
 
-	sys := &system{store: st}
+	sys := &system{store: st, temporal: tc}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	router := api.NewRouter(api.Deps{
 		Store: st,

@@ -325,6 +325,22 @@ const D = (() => {
     return el('table', { class: 'table slips' }, el('thead', {}, el('tr', {}, head.map((h) => el('th', { text: h })))), body);
   }
 
+  /**
+   * allSlips walks every page of a ledger query (the part after "/slips?")
+   * and returns all its slips: a work queue must show every slip it holds,
+   * not the first page's.
+   */
+  async function allSlips(query) {
+    const out = [];
+    let cursor = '';
+    do {
+      const page = await api('GET', '/slips?' + query + '&page_size=200' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+      out.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return out;
+  }
+
   /** fillQueue puts a slip table (or the empty text) into container. */
   function fillQueue(container, slips, opts) {
     if (!slips.length) {
@@ -398,7 +414,7 @@ const D = (() => {
 
   return {
     ApiError, api, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
-    start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue,
+    start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, allSlips,
     timeline, sentBackReason, counters, fillDeptControls, statusLabel,
   };
 })();

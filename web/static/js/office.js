@@ -1,6 +1,9 @@
 // office.js — 督查室工作台: issue one slip or a meeting's batch, and work the
 // queues (待复核, 待销号, 延期申请, 在办事项). Every queue row's buttons come
-// from the slip's allowed_actions.
+// from the slip's allowed_actions. The counters come from the statistics
+// (/stats/summary) and the work queues walk every page of the ledger, so
+// both are true at any size; 在办事项 shows the newest page with the exact
+// total beside it.
 'use strict';
 
 const OPEN = 'issued,in_progress,pending_review,pending_signoff';
@@ -123,13 +126,26 @@ async function issueBatch(form) {
 
 // ---- queues -----------------------------------------------------------------
 
-async function list(query) {
-  return D.api('GET', '/slips?' + query + '&page_size=200');
+// withTotal says how many of total the container shows, when not all.
+function withTotal(container, shown, total) {
+  if (total > shown) {
+    container.append(D.el('p', { class: 'muted queue-partial', text: '仅显示最近 ' + shown + ' 项，共 ' + total + ' 项，完整列表见台账。' }));
+  }
 }
 
-function withTotal(container, page) {
-  if (page.total > page.items.length) {
-    container.append(D.el('p', { class: 'muted', text: '仅显示最近 ' + page.items.length + ' 项，共 ' + page.total + (page.total_capped ? '+' : '') + ' 项，完整列表见台账。' }));
+// showStoppedWorkflows warns of slips whose workflows stopped while the
+// ledger still counts them open: nothing will move them any more.
+async function showStoppedWorkflows() {
+  const box = D.$('#workflow-alerts');
+  try {
+    const r = await D.api('GET', '/alerts/workflows');
+    const open = r.items.filter((f) => f.counted_open);
+    box.hidden = !open.length;
+    box.replaceChildren(D.el('b', { text: open.length + ' 件交办单的办理流程已中止，台账仍计为在办，请联系管理员处理：' }),
+      ...open.map((f) => D.el('a', { href: '/slips/' + f.slip_id, class: 'stopped-slip', text: ' ' + (f.number || f.slip_id) })));
+  } catch (e) {
+    box.hidden = false;
+    box.textContent = '无法查询流程状态：' + D.errorText(e);
   }
 }
 
@@ -149,29 +165,27 @@ async function resolutions(slips) {
 
 async function loadQueues() {
   try {
-    const [review, signoff, open] = await Promise.all([
-      list('status=pending_review'), list('status=pending_signoff'), list('status=' + OPEN)]);
+    const [stats, review, signoff, ext, open] = await Promise.all([
+      D.api('GET', '/stats/summary'), D.allSlips('status=pending_review'), D.allSlips('status=pending_signoff'),
+      D.allSlips('pending_extension=true&status=' + OPEN), D.api('GET', '/slips?status=' + OPEN + '&page_size=200')]);
+    const c = stats.summary;
     const opts = { actions: true, onDone: loadQueues };
-    const ext = open.items.filter((s) => s.pending_extension);
-    const reported = await resolutions(review.items);
-    D.fillQueue(D.$('#queue-review'), review.items, Object.assign({
+    const reported = await resolutions(review);
+    D.fillQueue(D.$('#queue-review'), review, Object.assign({
       extra: { title: '办结情况', cell: (s) => reported[s.id] || D.el('span', { class: 'muted', text: '见交办单详情' }) } }, opts));
-    withTotal(D.$('#queue-review'), review);
-    D.fillQueue(D.$('#queue-signoff'), signoff.items, opts);
-    withTotal(D.$('#queue-signoff'), signoff);
+    D.fillQueue(D.$('#queue-signoff'), signoff, opts);
     D.fillQueue(D.$('#queue-extension'), ext, Object.assign({
       extra: { title: '延期申请', cell: (s) => '申请延期至 ' + s.pending_extension.proposed_deadline + '：' + s.pending_extension.reason } }, opts));
     D.fillQueue(D.$('#queue-open'), open.items, opts);
-    withTotal(D.$('#queue-open'), open);
-    D.$('#count-review').textContent = review.total;
-    D.$('#count-signoff').textContent = signoff.total;
+    withTotal(D.$('#queue-open'), open.items.length, c.open);
+    D.$('#count-review').textContent = review.length;
+    D.$('#count-signoff').textContent = signoff.length;
     D.$('#count-extension').textContent = ext.length;
-    D.$('#count-open').textContent = open.total;
-    const by = (st) => open.items.filter((s) => s.status === st).length;
+    D.$('#count-open').textContent = c.open;
     D.counters(D.$('#office-counters'), [
-      ['在办', open.total], ['待签收', by('issued')], ['办理中', by('in_progress')],
-      ['待复核', review.total], ['待销号', signoff.total],
-      ['逾期', open.items.filter((s) => s.overdue).length, 'red'], ['延期待批', ext.length, 'yellow']]);
+      ['在办', c.open], ['待签收', c.issued], ['办理中', c.in_progress],
+      ['待复核', c.pending_review], ['待销号', c.pending_signoff],
+      ['逾期', c.overdue_open, 'red'], ['延期待批', ext.length, 'yellow']]);
     document.body.dataset.loaded = 'true';
   } catch (e) {
     D.flash(D.errorText(e), 'error');
@@ -207,5 +221,5 @@ document.addEventListener('DOMContentLoaded', async () => {
     b.disabled = true;
     try { await issueBatch(batch); } finally { b.disabled = false; }
   });
-  await loadQueues();
+  await Promise.all([loadQueues(), showStoppedWorkflows()]);
 });

@@ -1,0 +1,31 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// listFailedWorkflows: GET /api/v1/alerts/workflows (office, admin) — the
+// slips whose workflows stopped without finishing them, from Temporal's
+// visibility, each with its ledger status and whether the ledger still
+// counts it open (counted_open). It answers 503 when Temporal does not,
+// independently of /readyz.
+func (s *Server) listFailedWorkflows(c *gin.Context) {
+	if err := allowQuery(c); err != nil {
+		s.fail(c, err)
+		return
+	}
+	failed, err := s.slips.FailedWorkflows(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	countedOpen := 0
+	for _, f := range failed {
+		if f.CountedOpen {
+			countedOpen++
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": failed, "counted_open": countedOpen})
+}

@@ -1,0 +1,197 @@
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// openAtScale is how many open slips the console must tell the truth about.
+const openAtScale = 1000
+
+// truth is what the ledger holds, counted by walking all of it.
+type truth struct {
+	open, overdue          int
+	byStatus               map[slip.Status]int
+	pending                []string // open slips with an undecided extension request
+	firstPageOverdue       int      // what a console counting the newest 200 would say
+	pendingBeyondFirstPage int
+}
+
+// countLedger walks the open slips visible to department (all, if "") as
+// the API's ledger orders them, newest first.
+func countLedger(t *testing.T, st *store.Store, department, today string) truth {
+	t.Helper()
+	tr := truth{byStatus: map[slip.Status]int{}}
+	i := 0
+	err := st.EachSlip(context.Background(), store.Filter{Statuses: slip.OpenStatuses(), VisibleTo: department}, 500, func(s slip.Slip) error {
+		tr.open++
+		tr.byStatus[s.Status]++
+		if s.Overdue(today) {
+			tr.overdue++
+			if i < store.MaxPageSize {
+				tr.firstPageOverdue++
+			}
+		}
+		if s.PendingExtension != nil {
+			tr.pending = append(tr.pending, s.ID)
+			if i >= store.MaxPageSize {
+				tr.pendingBeyondFirstPage++
+			}
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// askExtensions has the lead departments of n open slips spread over the
+// ledger (evenly over those that may still ask, newest first) request an
+// extension, recorded as the workflow records it. A seeded ledger leaves
+// few requests undecided, and not where the test needs them: past the first
+// page.
+func askExtensions(t *testing.T, st *store.Store, n int) {
+	t.Helper()
+	ctx := context.Background()
+	var may []slip.Slip
+	err := st.EachSlip(ctx, store.Filter{Statuses: slip.OpenStatuses()}, 500, func(s slip.Slip) error {
+		if slices.Contains(s.Available(slip.DateOf(s.UpdatedAt.Add(time.Minute))), slip.ActionRequestExtension) {
+			may = append(may, s)
+		}
+		return nil
+	})
+	if err != nil || len(may) < n {
+		t.Fatalf("%d slips may ask for an extension (%v); want %d", len(may), err, n)
+	}
+	for k := range n {
+		s := may[(k+1)*len(may)/(n+1)]
+		deadline, err := time.Parse(time.DateOnly, s.EffectiveDeadline())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := s.Apply(slip.Command{Action: slip.ActionRequestExtension, Actor: "测试单位", Reason: "规模测试：申请延期 " + strconv.Itoa(k+1),
+			Deadline: deadline.AddDate(0, 0, 21).Format(time.DateOnly)}, s.UpdatedAt.Add(time.Minute))
+		if err != nil {
+			t.Fatalf("extension on %s: %v", s.Number, err)
+		}
+		if err := st.Project(ctx, s, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// counters reads a page's counter row as label → number.
+func counters(b *browser, container string) map[string]string {
+	b.t.Helper()
+	return eval[map[string]string](b, `Object.fromEntries(Array.from(document.querySelectorAll('`+container+` .counter'),
+		(c) => [c.querySelector('span').textContent, c.querySelector('b').textContent]))`)
+}
+
+// TestConsolesAtScale: with well over a thousand open slips on the ledger
+// (seeded through the store over thirty units, as of now), the office's
+// workbench counts 逾期 and every other counter as the ledger holds them —
+// as does the leader's dashboard — and its 延期申请 queue lists every
+// pending request, including those far past the first page of 200; a
+// department's workbench counts its own slips as truly. (Both consoles
+// used to count from the first page of a list.)
+func TestConsolesAtScale(t *testing.T) {
+	exe := chromiumPath(t)
+	began := time.Now()
+	sys := startSystem(t)
+	ctx := context.Background()
+	rep, err := sys.store.Seed(ctx, store.SeedOptions{Slips: 10000, Departments: 30, Seed: 20261201, Now: time.Now(), Append: true})
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	askExtensions(t, sys.store, 4)
+	today := slip.DateOf(time.Now())
+	all := countLedger(t, sys.store, "", today)
+	t.Logf("seeded %d slips in %s: %d open, %d overdue (%d on the first page), %d pending extensions (%d past the first page)",
+		rep.Slips, time.Since(began).Round(time.Millisecond), all.open, all.overdue, all.firstPageOverdue, len(all.pending), all.pendingBeyondFirstPage)
+	if all.open < openAtScale || all.overdue == all.firstPageOverdue || all.pendingBeyondFirstPage == 0 {
+		t.Fatalf("the seeded ledger does not test the console: %d open (want ≥ %d), overdue %d vs %d on the first page, %d pending past it",
+			all.open, openAtScale, all.overdue, all.firstPageOverdue, all.pendingBeyondFirstPage)
+	}
+
+	b := startBrowser(t, exe, sys.url)
+	b.login("office", "/office")
+	got := counters(b, "#office-counters")
+	want := map[string]string{
+		"在办": strconv.Itoa(all.open), "待签收": strconv.Itoa(all.byStatus[slip.StatusIssued]),
+		"办理中": strconv.Itoa(all.byStatus[slip.StatusInProgress]), "待复核": strconv.Itoa(all.byStatus[slip.StatusPendingReview]),
+		"待销号": strconv.Itoa(all.byStatus[slip.StatusPendingSignoff]), "逾期": strconv.Itoa(all.overdue),
+		"延期待批": strconv.Itoa(len(all.pending)),
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("office counters %v; the ledger holds %v", got, want)
+	}
+	for _, id := range all.pending {
+		if !eval[bool](b, `!!document.querySelector('`+row("#queue-extension", id)+`')`) {
+			t.Errorf("pending extension of slip %s is not in 延期申请", id)
+		}
+	}
+	for sel, n := range map[string]int{"#count-extension": len(all.pending), "#count-review": all.byStatus[slip.StatusPendingReview],
+		"#count-signoff": all.byStatus[slip.StatusPendingSignoff], "#count-open": all.open} {
+		if got := eval[string](b, `document.querySelector('`+sel+`').textContent`); got != strconv.Itoa(n) {
+			t.Errorf("%s says %s; the ledger holds %d", sel, got, n)
+		}
+	}
+	if rows := eval[int](b, `document.querySelectorAll('#queue-review tr[data-slip-id]').length`); rows != all.byStatus[slip.StatusPendingReview] {
+		t.Errorf("待复核 lists %d slips; %d await review", rows, all.byStatus[slip.StatusPendingReview])
+	}
+	b.shot("13-office-at-scale")
+
+	// A slip whose workflow stops (terminated here, as a bug or an operator
+	// might) while the ledger counts it open is named on the workbench.
+	number := eval[string](b, `D.api('POST', '/slips', {title: '流程将中止的交办单', lead_department: 'zjj', deadline: `+
+		jsString(time.Now().AddDate(0, 1, 0).Format(time.DateOnly))+`}).then((s) => s.id + ' ' + s.number)`, chromedp.EvalAwaitPromise)
+	id, number, _ := strings.Cut(number, " ")
+	if err := sys.temporal.TerminateWorkflow(ctx, workflows.WorkflowID(id), "", "测试：模拟流程中止"); err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		b.open("/office")
+		if eval[bool](b, `(() => { const a = document.querySelector('#workflow-alerts'); return !a.hidden && a.textContent.includes(`+jsString(number)+`); })()`) {
+			break
+		}
+		if try == 20 {
+			t.Fatalf("the workbench does not name slip %s, whose workflow was terminated:\n%s", number, b.pageState())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+
+	b.open("/dashboard")
+	if got := counters(b, "#dash-counters")["逾期"]; got != strconv.Itoa(all.overdue) {
+		t.Errorf("dashboard 逾期 %s; the ledger holds %d", got, all.overdue)
+	}
+	b.logout()
+
+	zjj := countLedger(t, sys.store, "zjj", today)
+	b.login("zjj", "/department")
+	got = counters(b, "#dept-counters")
+	want = map[string]string{
+		"在办": strconv.Itoa(zjj.open), "待签收": strconv.Itoa(zjj.byStatus[slip.StatusIssued]),
+		"办理中": strconv.Itoa(zjj.byStatus[slip.StatusInProgress]), "待复核": strconv.Itoa(zjj.byStatus[slip.StatusPendingReview]),
+		"待销号": strconv.Itoa(zjj.byStatus[slip.StatusPendingSignoff]), "逾期": strconv.Itoa(zjj.overdue),
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("住建局 counters %v; its ledger holds %v", got, want)
+	}
+	if rows := eval[int](b, `document.querySelectorAll('#slips-red tr[data-slip-id]').length`); rows != zjj.overdue {
+		t.Errorf("住建局's red queue lists %d slips; %d are overdue", rows, zjj.overdue)
+	}
+	t.Logf("consoles at scale took %s (住建局: %d open, %d overdue)", time.Since(began).Round(time.Millisecond), zjj.open, zjj.overdue)
+}
