@@ -9,10 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/duban-gov/duban/activities"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/workflows"
 )
 
 // ledgerOutage makes the real Project write fail, as a locked, full or
@@ -134,4 +138,63 @@ func TestUpdateInFirstTaskSeesAnIssuedSlip(t *testing.T) {
 	h.run()
 	requireAccepted(t, ack, slip.StatusInProgress)
 	requireGapless(t, h)
+}
+
+// sendWithID schedules an update with the given update id.
+func (h *harness) sendWithID(delay time.Duration, id string, action slip.Action, cmd slip.Command) *outcome {
+	o := &outcome{}
+	if cmd.Actor == "" {
+		cmd.Actor = "测试员"
+	}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(workflows.UpdateName(action), id, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { o.rejected = err; o.done = true },
+			OnComplete: func(v any, err error) {
+				o.done, o.failed = true, err
+				if err == nil {
+					o.result = v.(slip.Slip)
+				}
+			},
+		}, cmd)
+	}, delay)
+	return o
+}
+
+// TestUpdateAppliedBeforeContinueAsNewIsNotAppliedAgain: Temporal
+// deduplicates update ids within one run only. A request retried with the
+// same id after the workflow continued as new is answered with the slip as
+// it stands, not applied a second time.
+func TestUpdateAppliedBeforeContinueAsNewIsNotAppliedAgain(t *testing.T) {
+	h := newHarness(t)
+	h.sendWithID(time.Hour, "ack-key", slip.ActionAcknowledge, slip.Command{})
+	h.sendWithID(2*time.Hour, "progress-key", slip.ActionProgress, slip.Command{Text: "第一次进展"})
+	h.env.RegisterDelayedCallback(func() { h.env.SetContinueAsNewSuggested(true) }, 3*time.Hour)
+	h.run()
+	var can *workflow.ContinueAsNewError
+	require.ErrorAs(t, h.env.GetWorkflowError(), &can)
+	var carried workflows.Input
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &carried))
+	assert.Equal(t, []string{"ack-key", "progress-key"}, carried.Applied)
+
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(issuedAt.Add(24 * time.Hour))
+	workflows.Register(env, newActivities(t, h.store))
+	h2 := &harness{t: t, env: env, store: h.store}
+	ackAgain := h2.sendWithID(time.Hour, "ack-key", slip.ActionAcknowledge, slip.Command{})
+	progressAgain := h2.sendWithID(2*time.Hour, "progress-key", slip.ActionProgress, slip.Command{Text: "第一次进展"})
+	fresh := h2.sendWithID(3*time.Hour, "progress-key-2", slip.ActionProgress, slip.Command{Text: "第二次进展"})
+	h2.sendWithID(4*time.Hour, "cancel-key", slip.ActionCancel, slip.Command{Reason: "测试结束"})
+	env.ExecuteWorkflow(workflows.WorkflowName, carried)
+	require.NoError(t, env.GetWorkflowError())
+
+	requireAccepted(t, ackAgain, slip.StatusInProgress)
+	assert.Equal(t, int64(3), ackAgain.result.Seq, "the acknowledgement is not applied again")
+	requireAccepted(t, progressAgain, slip.StatusInProgress)
+	assert.Equal(t, int64(3), progressAgain.result.Seq, "the progress report is not applied again")
+	requireAccepted(t, fresh, slip.StatusInProgress)
+	assert.Equal(t, int64(4), fresh.result.Seq)
+	_, events := requireGapless(t, h)
+	require.Len(t, events, 5) // issue, acknowledge, progress, progress, cancel
 }

@@ -68,7 +68,16 @@ var actionUpdates = []slip.Action{
 // issue time and issuer; a run continued-as-new carries the whole state.
 type Input struct {
 	Slip slip.Slip `json:"slip"`
+	// Applied are the ids of the latest updates applied by earlier runs
+	// (at most keepApplied). Temporal deduplicates update ids within one
+	// run only: a retried request whose first attempt was applied before
+	// the workflow continued as new is recognised by its id here, and
+	// answered with the slip as it stands instead of being applied again.
+	Applied []string `json:"applied,omitempty"`
 }
+
+// keepApplied is how many applied update ids a run hands to the next.
+const keepApplied = 256
 
 // projectionOptions are the options of ledger writes run as activity tasks
 // (workflows started before versionLocalActivities): retried without limit.
@@ -86,7 +95,7 @@ var projectionOptions = workflow.ActivityOptions{
 // final record. Between actions it sleeps on durable timers until the next
 // planned reminder or escalation; a moved deadline replans them.
 func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
-	r := newSlipRun(ctx, in.Slip)
+	r := newSlipRun(ctx, in)
 	if err := r.registerHandlers(ctx); err != nil {
 		return r.s, err
 	}
@@ -105,7 +114,7 @@ func SlipWorkflow(ctx workflow.Context, in Input) (slip.Slip, error) {
 		return r.s, nil
 	}
 	r.logger.Info("slip continues as new", "SlipID", r.s.ID, "Seq", r.s.Seq)
-	return r.s, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Slip: r.s})
+	return r.s, workflow.NewContinueAsNewError(ctx, WorkflowName, Input{Slip: r.s, Applied: r.appliedTail()})
 }
 
 // slipRun is one run of a slip workflow: the slip as the ledger has it, the
@@ -123,19 +132,28 @@ type slipRun struct {
 	durable bool
 	writes  workflow.Mutex
 	logger  log.Logger
+	// earlier holds the update ids applied by earlier runs; applied the
+	// ids applied by this one, in order.
+	earlier map[string]bool
+	applied []string
 }
 
 // newSlipRun initialises the run's state before any handler can see it: an
 // update delivered in the first workflow task (a retried task after a worker
 // died, or an update-with-start) is validated against an issued slip, never
 // against an empty one.
-func newSlipRun(ctx workflow.Context, s slip.Slip) *slipRun {
+func newSlipRun(ctx workflow.Context, in Input) *slipRun {
 	r := &slipRun{
-		s:         s,
+		s:         in.Slip,
+		earlier:   make(map[string]bool, len(in.Applied)),
+		applied:   append([]string(nil), in.Applied...),
 		reminders: newSchedule(func(r slip.Reminder) time.Time { return r.At }),
 		durable:   workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
 		writes:    workflow.NewMutex(ctx),
 		logger:    workflow.GetLogger(ctx),
+	}
+	for _, id := range in.Applied {
+		r.earlier[id] = true
 	}
 	if !r.registered() {
 		r.s.Status = slip.StatusIssued
@@ -185,6 +203,9 @@ func (r *slipRun) awaitRegistered(ctx workflow.Context) (slip.Slip, error) {
 func (r *slipRun) validator(action slip.Action) func(workflow.Context, slip.Command) error {
 	return func(ctx workflow.Context, cmd slip.Command) error {
 		cmd.Action = action
+		if r.appliedBefore(ctx) {
+			return nil // answered by the handler, not applied again
+		}
 		if err := cmd.Validate(); err != nil {
 			return EncodeError(err)
 		}
@@ -203,6 +224,9 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 		cmd.Action = action
 		if err := workflow.Await(ctx, r.registered); err != nil {
 			return slip.Slip{}, err
+		}
+		if r.appliedBefore(ctx) {
+			return r.s, nil
 		}
 		if r.durable {
 			if err := r.writes.Lock(ctx); err != nil {
@@ -224,6 +248,9 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 			return slip.Slip{}, err
 		}
 		r.commit(next)
+		if info := workflow.GetCurrentUpdateInfo(ctx); info != nil && r.durable {
+			r.applied = append(r.applied, info.ID)
+		}
 		r.logger.Info("slip action applied", "SlipID", next.ID, "Action", action, "Status", next.Status, "Seq", ev.Seq)
 		if notifies(action) && workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) > workflow.DefaultVersion {
 			if err := notifyEvent(ctx, next, ev); err != nil {
@@ -232,6 +259,22 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 		}
 		return next, nil
 	}
+}
+
+// appliedBefore reports whether the update being handled was applied by an
+// earlier run of this workflow.
+func (r *slipRun) appliedBefore(ctx workflow.Context) bool {
+	info := workflow.GetCurrentUpdateInfo(ctx)
+	return info != nil && r.earlier[info.ID]
+}
+
+// appliedTail is the ids the next run must recognise: the latest
+// keepApplied of those applied by this run and the runs before it.
+func (r *slipRun) appliedTail() []string {
+	if len(r.applied) > keepApplied {
+		return r.applied[len(r.applied)-keepApplied:]
+	}
+	return r.applied
 }
 
 // commit makes next the run's state, asking for a new reminder plan when the
