@@ -61,18 +61,29 @@ type slipJSON struct {
 }
 
 type eventJSON struct {
-	SlipID     string         `json:"slip_id"`
-	Seq        int64          `json:"seq"`
-	Type       slip.Action    `json:"type"`
-	TypeLabel  string         `json:"type_label"`
-	Actor      string         `json:"actor"`
-	ActorID    int64          `json:"actor_id,omitempty"`
-	ActorRole  slip.Role      `json:"actor_role,omitempty"`
-	RequestID  string         `json:"request_id,omitempty"`
-	At         time.Time      `json:"at"`
-	FromStatus slip.Status    `json:"from_status,omitempty"`
-	ToStatus   slip.Status    `json:"to_status"`
-	Payload    map[string]any `json:"payload,omitempty"`
+	SlipID     string      `json:"slip_id"`
+	Seq        int64       `json:"seq"`
+	Type       slip.Action `json:"type"`
+	TypeLabel  string      `json:"type_label"`
+	Actor      string      `json:"actor"`
+	ActorID    int64       `json:"actor_id,omitempty"`
+	ActorRole  slip.Role   `json:"actor_role,omitempty"`
+	RequestID  string      `json:"request_id,omitempty"`
+	At         time.Time   `json:"at"`
+	FromStatus slip.Status `json:"from_status,omitempty"`
+	ToStatus   slip.Status `json:"to_status"`
+	// ToStatusLabel is the status after the event in Chinese, so that no
+	// client keeps its own copy of the labels.
+	ToStatusLabel string         `json:"to_status_label,omitempty"`
+	Payload       map[string]any `json:"payload,omitempty"`
+}
+
+// statusLabel is the Chinese label of st, or nothing for no status.
+func statusLabel(st slip.Status) string {
+	if st == "" {
+		return ""
+	}
+	return st.Label()
 }
 
 func (s *Server) today() string { return slip.DateOf(s.now()) }
@@ -133,7 +144,7 @@ func toEventsJSON(events []slip.Event) []eventJSON {
 	for _, e := range events {
 		out = append(out, eventJSON{SlipID: e.SlipID, Seq: e.Seq, Type: e.Type, TypeLabel: e.Type.Label(), Actor: e.Actor,
 			ActorID: e.ActorID, ActorRole: e.ActorRole, RequestID: e.RequestID, At: e.At,
-			FromStatus: e.From, ToStatus: e.To, Payload: e.Payload})
+			FromStatus: e.From, ToStatus: e.To, ToStatusLabel: statusLabel(e.To), Payload: e.Payload})
 	}
 	return out
 }
@@ -266,6 +277,11 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 	}
 	if v := c.Query("status"); v != "" {
 		for _, part := range strings.Split(v, ",") {
+			if strings.TrimSpace(part) == "open" {
+				// Every status the lifecycle table calls open.
+				f.Statuses = append(f.Statuses, slip.OpenStatuses()...)
+				continue
+			}
 			st := slip.Status(strings.TrimSpace(part))
 			if !st.Valid() {
 				return f, slip.Invalid("status", "未知的状态 %q", part)

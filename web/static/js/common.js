@@ -370,12 +370,9 @@ const D = (() => {
       el('span', { class: 'when', text: fmtTime(e.at) }),
       el('b', { class: 'what', text: e.type_label }),
       el('span', { class: 'actor', text: e.actor }),
-      e.from_status !== e.to_status && e.to_status ? el('span', { class: 'muted', text: '→ ' + statusLabel(e.to_status) }) : null,
+      e.from_status !== e.to_status && e.to_status ? el('span', { class: 'muted', text: '→ ' + e.to_status_label }) : null,
       el('div', { class: 'detail', text: payloadText(e) }))));
   }
-
-  const statusLabels = { issued: '待签收', in_progress: '办理中', pending_review: '待复核', pending_signoff: '待销号', closed: '已销号', cancelled: '已撤销' };
-  function statusLabel(s) { return statusLabels[s] || s; }
 
   /** sentBackReason is the latest send-back's comment in a timeline. */
   function sentBackReason(events) {
@@ -415,6 +412,6 @@ const D = (() => {
   return {
     ApiError, api, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
     start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, allSlips,
-    timeline, sentBackReason, counters, fillDeptControls, statusLabel,
+    timeline, sentBackReason, counters, fillDeptControls,
   };
 })();

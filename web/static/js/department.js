@@ -5,7 +5,8 @@
 // any size.
 'use strict';
 
-const OPEN = 'issued,in_progress,pending_review,pending_signoff';
+// The API expands status=open to every open status of the lifecycle table.
+const OPEN = 'open';
 let user = null;
 
 function byDeadline(a, b) { return (a.deadline || '').localeCompare(b.deadline || '') || a.number.localeCompare(b.number); }

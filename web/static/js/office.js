@@ -6,7 +6,8 @@
 // total beside it.
 'use strict';
 
-const OPEN = 'issued,in_progress,pending_review,pending_signoff';
+// The API expands status=open to every open status of the lifecycle table.
+const OPEN = 'open';
 
 // keyFor keeps one Idempotency-Key per unchanged request body, so resending
 // the same slip after a network error issues it once, and a corrected form
