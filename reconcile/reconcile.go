@@ -20,10 +20,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -158,9 +160,13 @@ func listSlipWorkflows(ctx context.Context, tc client.Client, namespace string) 
 	runs := map[string][]run{}
 	var token []byte
 	for {
-		resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Namespace: namespace, PageSize: 1000, NextPageToken: token,
-			Query: fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName),
+		var resp *workflowservice.ListWorkflowExecutionsResponse
+		err := whileStarting(ctx, func() (err error) {
+			resp, err = tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+				Namespace: namespace, PageSize: 1000, NextPageToken: token,
+				Query: fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName),
+			})
+			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list slip workflows: %w", err)
@@ -300,7 +306,11 @@ func describe(f Finding) string {
 func workflowState(ctx context.Context, tc client.Client, w *slipRuns) (s slip.Slip, known bool, err error) {
 	switch w.latestStatus {
 	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
-		v, err := tc.QueryWorkflow(ctx, w.id, w.latest.GetRunId(), workflows.QueryState)
+		var v converter.EncodedValue
+		err := whileStarting(ctx, func() (err error) {
+			v, err = tc.QueryWorkflow(ctx, w.id, w.latest.GetRunId(), workflows.QueryState)
+			return err
+		})
 		if err != nil {
 			return s, false, fmt.Errorf("query state (is a worker running?): %w", err)
 		}
@@ -371,6 +381,33 @@ func projectedEvent(dc converter.DataConverter, ev *historypb.HistoryEvent) (sli
 		return p.Event, p.Event.Seq > 0, nil
 	}
 	return slip.Event{}, false, nil
+}
+
+// whileStarting runs call, again while Temporal answers that it is still
+// starting (a server just started may have no history host yet), for up to
+// three minutes.
+func whileStarting(ctx context.Context, call func() error) error {
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		err := call()
+		if err == nil || !starting(err) || ctx.Err() != nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// starting reports whether err is what a Temporal server answers while its
+// services are still joining (after a restart the dev server waits for its
+// old membership to expire): unavailable, or a call that timed out.
+func starting(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var timedOut *serviceerror.DeadlineExceeded
+	return errors.As(err, &unavailable) || errors.As(err, &timedOut) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // ensureDepartments creates the departments a slip names that the ledger

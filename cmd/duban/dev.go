@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -132,12 +133,26 @@ Stop with Ctrl-C; slips and their timers are kept in the data directory.
 	return serveHTTP(ctx, l, newAPI(ctx, st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
 }
 
+// seedDemo creates the demo departments that the demo accounts need, on a
+// ledger without accounts (a first start, or a ledger rebuilt by `duban
+// reconcile --rebuild`, which restores only the departments its slips name).
 func seedDemo(ctx context.Context, st *store.Store) error {
-	existing, err := st.ListDepartments(ctx)
-	if err != nil || len(existing) > 0 {
+	users, err := st.ListUsers(ctx)
+	if err != nil || len(users) > 0 {
+		return err
+	}
+	codes := make([]string, len(demoDepartments))
+	for i, d := range demoDepartments {
+		codes[i] = d.Code
+	}
+	missing, err := st.MissingDepartments(ctx, codes)
+	if err != nil {
 		return err
 	}
 	for _, d := range demoDepartments {
+		if !slices.Contains(missing, d.Code) {
+			continue
+		}
 		if _, err := st.CreateDepartment(ctx, d); err != nil {
 			return fmt.Errorf("create demo department %s: %w", d.Code, err)
 		}
