@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
@@ -33,7 +34,7 @@ func TestConsoleQueuesAndCounts(t *testing.T) {
 		}
 		require.Subset(t, pending, asked)
 
-		rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Today: "2026-11-20", YellowBy: "2026-11-25"})
+		rows, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByAll, Today: "2026-11-20", YellowBy: "2026-11-25"})
 		require.NoError(t, err)
 		require.Len(t, rows, 1)
 		r := rows[0]
