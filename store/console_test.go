@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
@@ -20,7 +21,7 @@ import (
 // whole ledger, on both databases.
 func TestConsoleQueuesAndCounts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(600, 12, 23))
+		_, err := seed.Run(ctx, st, seedOptions(600, 12, 23))
 		require.NoError(t, err)
 		asked := askExtensions(t, st, allSlips(t, st, store.Filter{}, 100), 5)
 		all := allSlips(t, st, store.Filter{}, 100)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -55,7 +56,7 @@ func assertRollupAgrees(t *testing.T, st *store.Store, qs []stats.Query) {
 // cancellations) the rollup counts exactly what the slips do.
 func TestStatisticsRollupAgreesWithTheSlips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(500, 20, 11))
+		_, err := seed.Run(ctx, st, seedOptions(500, 20, 11))
 		require.NoError(t, err)
 		assertRollupAgrees(t, st, rollupQueries("fgw", "zjj"))
 	})
