@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/duban-gov/duban/slip"
-	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/stats"
 )
 
 // listDepartments: GET /api/v1/departments.
@@ -70,7 +70,7 @@ type closureRowJSON struct {
 	AvgWorkingDaysToClose *float64 `json:"avg_working_days_to_close"`
 }
 
-func toClosureRowJSON(r store.ClosureRow) closureRowJSON {
+func toClosureRowJSON(r stats.Row) closureRowJSON {
 	return closureRowJSON{Key: r.Key, Label: r.Label, Assigned: r.Assigned, Closed: r.Closed,
 		Cancelled: r.Cancelled, Open: r.Open, Issued: r.Issued, InProgress: r.InProgress,
 		PendingReview: r.PendingReview, PendingSignoff: r.PendingSignoff, OverdueOpen: r.OverdueOpen, ClosedOnTime: r.ClosedOnTime,
@@ -85,8 +85,8 @@ func (s *Server) closureStats(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q.GroupBy = store.GroupBy(c.DefaultQuery("group_by", string(store.GroupByDepartment)))
-	if !q.GroupBy.Valid() || q.GroupBy == store.GroupByAll {
+	q.GroupBy = stats.GroupBy(c.DefaultQuery("group_by", string(stats.GroupByDepartment)))
+	if !q.GroupBy.Valid() || q.GroupBy == stats.GroupByAll {
 		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month"))
 		return
 	}
@@ -109,7 +109,7 @@ func (s *Server) statsSummary(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q.GroupBy = store.GroupByAll
+	q.GroupBy = stats.GroupByAll
 	rows, err := s.store.ClosureStats(c.Request.Context(), q)
 	if err != nil {
 		s.fail(c, err)
@@ -124,21 +124,21 @@ func (s *Server) statsSummary(c *gin.Context) {
 
 // statsQuery reads the period and lead-department filters shared by the
 // statistics endpoints; on bad input it has answered and returns false.
-func (s *Server) statsQuery(c *gin.Context, extra ...string) (store.StatsQuery, bool) {
+func (s *Server) statsQuery(c *gin.Context, extra ...string) (stats.Query, bool) {
 	if err := allowQuery(c, append([]string{"from", "to", "lead"}, extra...)...); err != nil {
 		s.fail(c, err)
-		return store.StatsQuery{}, false
+		return stats.Query{}, false
 	}
 	now, err := s.clock(c)
 	if err != nil {
 		s.fail(c, err)
-		return store.StatsQuery{}, false
+		return stats.Query{}, false
 	}
-	q := store.StatsQuery{From: c.Query("from"), To: c.Query("to"), Lead: strings.TrimSpace(c.Query("lead")),
+	q := stats.Query{From: c.Query("from"), To: c.Query("to"), Lead: strings.TrimSpace(c.Query("lead")),
 		Today: now.today, YellowBy: now.yellowBy, VisibleTo: visibleTo(c)}
 	if err := checkDateRange("from", q.From, "to", q.To); err != nil {
 		s.fail(c, err)
-		return store.StatsQuery{}, false
+		return stats.Query{}, false
 	}
 	return q, true
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/slip"
-	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/stats"
 )
 
 // Limits of a manual ranking adjustment.
@@ -77,7 +77,7 @@ func (s *Server) addRankingAdjustment(c *gin.Context) {
 		return
 	}
 	by := principal(c).ID
-	a, err := s.store.AddRankingAdjustment(c.Request.Context(), store.RankingAdjustment{Month: req.Month,
+	a, err := s.store.AddRankingAdjustment(c.Request.Context(), stats.Adjustment{Month: req.Month,
 		Department: strings.TrimSpace(req.Department), Points: *req.Points, Reason: req.Reason, CreatedBy: &by, CreatedAt: s.now()})
 	if err != nil {
 		s.fail(c, err)

@@ -9,8 +9,24 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
-	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/stats"
 )
+
+// Ledger is what a ranking reads and writes: the closure statistics, the
+// month's adjustments and the published snapshots (*store.Store).
+type Ledger interface {
+	// ClosureStats counts slips per group.
+	ClosureStats(ctx context.Context, q stats.Query) ([]stats.Row, error)
+	// RankingAdjustments lists a month's adjustments in the order made.
+	RankingAdjustments(ctx context.Context, month string) ([]stats.Adjustment, error)
+	// PublishRanking stores the month's ranking that build computes, in one
+	// transaction with it, unless one is already published; it reports
+	// whether this call published.
+	PublishRanking(ctx context.Context, month string, takenAt time.Time, build func(ctx context.Context) (string, error)) (bool, error)
+	// RankingSnapshot returns the month's published ranking, or an error
+	// wrapping stats.ErrNoSnapshot.
+	RankingSnapshot(ctx context.Context, month string) (string, time.Time, error)
+}
 
 // Where a ranking comes from.
 const (
@@ -49,8 +65,8 @@ func PeriodOf(month string, today calendar.Date) (Period, error) {
 }
 
 // Build computes the ranking of p from the ledger as it stands.
-func Build(ctx context.Context, st *store.Store, p Period, w Weights) (Ranking, error) {
-	rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByDepartment, From: p.From, To: p.To, Today: p.AsOf, YellowBy: p.AsOf})
+func Build(ctx context.Context, st Ledger, p Period, w Weights) (Ranking, error) {
+	rows, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByDepartment, From: p.From, To: p.To, Today: p.AsOf, YellowBy: p.AsOf})
 	if err != nil {
 		return Ranking{}, fmt.Errorf("ranking of %s: %w", p.Month, err)
 	}
@@ -63,7 +79,7 @@ func Build(ctx context.Context, st *store.Store, p Period, w Weights) (Ranking, 
 
 // Publish freezes the ranking of a month that has ended, as of at. A month
 // already published keeps its first publication; Publish then reports false.
-func Publish(ctx context.Context, st *store.Store, month string, at time.Time, w Weights) (bool, error) {
+func Publish(ctx context.Context, st Ledger, month string, at time.Time, w Weights) (bool, error) {
 	p, err := PeriodOf(month, calendar.DateOf(at))
 	if err != nil {
 		return false, err
@@ -87,7 +103,7 @@ func Publish(ctx context.Context, st *store.Store, month string, at time.Time, w
 
 // Get returns month's published ranking, or, when none was published, the
 // ranking computed live from the ledger as of now.
-func Get(ctx context.Context, st *store.Store, month string, now time.Time, w Weights) (Published, error) {
+func Get(ctx context.Context, st Ledger, month string, now time.Time, w Weights) (Published, error) {
 	p, err := PeriodOf(month, calendar.DateOf(now))
 	if err != nil {
 		return Published{}, err
@@ -100,7 +116,7 @@ func Get(ctx context.Context, st *store.Store, month string, now time.Time, w We
 			return Published{}, fmt.Errorf("decode published ranking of %s: %w", month, err)
 		}
 		return out, nil
-	case !errors.Is(err, store.ErrNoSnapshot):
+	case !errors.Is(err, stats.ErrNoSnapshot):
 		return Published{}, err
 	}
 	r, err := Build(ctx, st, p, w)

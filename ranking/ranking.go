@@ -10,8 +10,10 @@
 // bounces slips between resolution and review therefore ranks below one that
 // resolves them once, properly.
 //
-// Compute is pure; Build gathers its input from the store (closure statistics
-// over the year to the month's end) and Publish freezes a month's result.
+// Compute is pure: it scores stats.Rows and needs no database. Build gathers
+// its input from a Ledger (closure statistics over the year to the month's
+// end, and the month's adjustments) and Publish freezes a month's result; the
+// store satisfies Ledger, and this package does not import it.
 package ranking
 
 import (
@@ -22,7 +24,7 @@ import (
 	"os"
 	"slices"
 
-	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/stats"
 )
 
 // ListSize is how many departments the red and the black list name.
@@ -115,9 +117,9 @@ type Ranking struct {
 	Entries []Entry `json:"entries"`
 	// RedList holds the top ListSize entries; BlackList the bottom
 	// ListSize, best of them first, never repeating one on the red list.
-	RedList     []Entry                   `json:"red_list"`
-	BlackList   []Entry                   `json:"black_list"`
-	Adjustments []store.RankingAdjustment `json:"adjustments"`
+	RedList     []Entry            `json:"red_list"`
+	BlackList   []Entry            `json:"black_list"`
+	Adjustments []stats.Adjustment `json:"adjustments"`
 }
 
 // Period is what a ranking covers: slips issued From..To (inclusive,
@@ -133,7 +135,7 @@ type Period struct {
 // department over p). Departments with nothing to answer for (every slip
 // cancelled, or none) are left out; adjustments for a department not ranked
 // are listed but change nothing.
-func Compute(p Period, w Weights, rows []store.ClosureRow, adjustments []store.RankingAdjustment) Ranking {
+func Compute(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustment) Ranking {
 	adjust := map[string]float64{}
 	for _, a := range adjustments {
 		adjust[a.Department] += a.Points
@@ -141,10 +143,10 @@ func Compute(p Period, w Weights, rows []store.ClosureRow, adjustments []store.R
 	r := Ranking{Month: p.Month, From: p.From, To: p.To, AsOf: p.AsOf, Weights: w, Entries: []Entry{},
 		RedList: []Entry{}, BlackList: []Entry{}, Adjustments: adjustments}
 	if r.Adjustments == nil {
-		r.Adjustments = []store.RankingAdjustment{}
+		r.Adjustments = []stats.Adjustment{}
 	}
 	for _, c := range rows {
-		if c.Assigned-c.Cancelled <= 0 {
+		if c.Answerable() <= 0 {
 			continue
 		}
 		e := Entry{Department: c.Key, DepartmentName: c.Label, Assigned: c.Assigned, Closed: c.Closed,
@@ -175,7 +177,7 @@ func Compute(p Period, w Weights, rows []store.ClosureRow, adjustments []store.R
 }
 
 // score is the weighted mean of the components c has data for.
-func (w Weights) score(c store.ClosureRow) float64 {
+func (w Weights) score(c stats.Row) float64 {
 	type part struct {
 		weight, value float64
 		ok            bool
@@ -186,7 +188,7 @@ func (w Weights) score(c store.ClosureRow) float64 {
 		}
 		return 100 * float64(n) / float64(d), true
 	}
-	closure, okClosure := ratio(c.Closed, c.Assigned-c.Cancelled)
+	closure, okClosure := ratio(c.Closed, c.Answerable())
 	onTime, okOnTime := ratio(c.ClosedOnTime, c.Closed)
 	ack, okAck := ratio(c.AckedOnTime, c.Acknowledged)
 	// Every send-back lowers the rework component, the third as much as the

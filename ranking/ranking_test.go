@@ -12,6 +12,7 @@ import (
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
@@ -46,15 +47,15 @@ func TestPeriodOf(t *testing.T) {
 }
 
 // row is a department's counts for Compute.
-func row(code string, assigned, closed, onTime, overdue int64) store.ClosureRow {
-	return store.ClosureRow{Key: code, Label: "单位" + code, Assigned: assigned, Closed: closed, ClosedOnTime: onTime,
+func row(code string, assigned, closed, onTime, overdue int64) stats.Row {
+	return stats.Row{Key: code, Label: "单位" + code, Assigned: assigned, Closed: closed, ClosedOnTime: onTime,
 		OverdueOpen: overdue, Acknowledged: assigned, AckedOnTime: assigned, Reviewed: closed}
 }
 
 func TestComputeScoresRanksAndLists(t *testing.T) {
 	p := ranking.Period{Month: "2026-10", From: "2026-01-01", To: "2026-10-31", AsOf: "2026-11-01"}
 	w := ranking.DefaultWeights()
-	rows := []store.ClosureRow{
+	rows := []stats.Row{
 		row("a", 10, 10, 10, 0),                  // perfect: 100
 		row("b", 10, 5, 5, 0),                    // closure 50 → 40×50+25×100+10×100+15×100+10×100 = 8000/100 = 80
 		row("c", 10, 5, 5, 0),                    // the same as b: shares its place
@@ -65,7 +66,7 @@ func TestComputeScoresRanksAndLists(t *testing.T) {
 	for i := range 8 {
 		rows = append(rows, row(fmt.Sprintf("z%d", i), 10, int64(i), int64(i), 0))
 	}
-	adj := []store.RankingAdjustment{
+	adj := []stats.Adjustment{
 		{Department: "d", Points: 2.5, Reason: "专项工作获省表扬"},
 		{Department: "d", Points: -1, Reason: "信息报送迟报"},
 		{Department: "gone", Points: 5, Reason: "不在榜上"},
@@ -242,9 +243,9 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 		l.slip("zjj", act(ack, day(9, 10))) // still open at month end: overdue
 
 		w := ranking.DefaultWeights()
-		_, err := st.AddRankingAdjustment(ctx, store.RankingAdjustment{Month: "2026-10", Department: "zjj", Points: 3, Reason: "防汛表现突出", CreatedAt: day(30, 9)})
+		_, err := st.AddRankingAdjustment(ctx, stats.Adjustment{Month: "2026-10", Department: "zjj", Points: 3, Reason: "防汛表现突出", CreatedAt: day(30, 9)})
 		require.NoError(t, err)
-		_, err = st.AddRankingAdjustment(ctx, store.RankingAdjustment{Month: "2026-10", Department: "nobody", Points: 3, Reason: "x", CreatedAt: day(30, 9)})
+		_, err = st.AddRankingAdjustment(ctx, stats.Adjustment{Month: "2026-10", Department: "nobody", Points: 3, Reason: "x", CreatedAt: day(30, 9)})
 		assert.Equal(t, slip.CodeUnknownDepartment, slip.AsError(err).Code)
 
 		_, err = ranking.Publish(ctx, st, "2026-11", time.Date(2026, 11, 20, 9, 0, 0, 0, slip.Zone), w)
@@ -267,7 +268,7 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 		// November: zjj finishes; the office adds an adjustment to October and
 		// publishes again with other weights. October does not move.
 		l.slip("zjj", act(ack, day(9, 10)), act(resolve, day(16, 10)), act(pass, day(19, 10)), act(sign, day(20, 10)))
-		_, err = st.AddRankingAdjustment(ctx, store.RankingAdjustment{Month: "2026-10", Department: "fgw", Points: -5, Reason: "迟报", CreatedAt: at})
+		_, err = st.AddRankingAdjustment(ctx, stats.Adjustment{Month: "2026-10", Department: "fgw", Points: -5, Reason: "迟报", CreatedAt: at})
 		assert.Equal(t, slip.CodeRankingPublished, slip.AsError(err).Code)
 		again, err := ranking.Publish(ctx, st, "2026-10", at.Add(time.Hour), ranking.Weights{ClosureRate: 1})
 		require.NoError(t, err)
@@ -280,7 +281,7 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, ranking.SourceLive, nov.Source)
 		assert.Nil(t, nov.TakenAt)
-		_, err = st.AddRankingAdjustment(ctx, store.RankingAdjustment{Month: "2026-11", Department: "fgw", Points: -5, Reason: "迟报", CreatedAt: at})
+		_, err = st.AddRankingAdjustment(ctx, stats.Adjustment{Month: "2026-11", Department: "fgw", Points: -5, Reason: "迟报", CreatedAt: at})
 		require.NoError(t, err)
 		nov, err = ranking.Get(ctx, st, "2026-11", time.Date(2026, 11, 23, 9, 0, 0, 0, slip.Zone), w)
 		require.NoError(t, err)

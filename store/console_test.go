@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
@@ -19,7 +21,7 @@ import (
 // whole ledger, on both databases.
 func TestConsoleQueuesAndCounts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(600, 12, 23))
+		_, err := seed.Run(ctx, st, seedOptions(600, 12, 23))
 		require.NoError(t, err)
 		asked := askExtensions(t, st, allSlips(t, st, store.Filter{}, 100), 5)
 		all := allSlips(t, st, store.Filter{}, 100)
@@ -33,7 +35,7 @@ func TestConsoleQueuesAndCounts(t *testing.T) {
 		}
 		require.Subset(t, pending, asked)
 
-		rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Today: "2026-11-20", YellowBy: "2026-11-25"})
+		rows, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByAll, Today: "2026-11-20", YellowBy: "2026-11-25"})
 		require.NoError(t, err)
 		require.Len(t, rows, 1)
 		r := rows[0]

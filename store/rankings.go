@@ -10,20 +10,10 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 )
 
-// RankingAdjustment is a manual 加分 (positive points) or 扣分 (negative) of
-// one department in one month's ranking, with the office's reason.
-type RankingAdjustment struct {
-	ID         int64     `json:"id"`
-	Month      string    `json:"month"`
-	Department string    `json:"department_code"`
-	Points     float64   `json:"points"`
-	Reason     string    `json:"reason"`
-	CreatedBy  *int64    `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
+// rankingAdjustmentRow is a stats.Adjustment as stored.
 type rankingAdjustmentRow struct {
 	ID             int64 `gorm:"primaryKey;autoIncrement"`
 	Month          string
@@ -53,7 +43,7 @@ func errPublished(month string) error {
 // AddRankingAdjustment records an adjustment, refusing an unknown department
 // and a month whose ranking is already published (the check and the insert
 // share a transaction under lockMonth, so a concurrent publication waits).
-func (s *Store) AddRankingAdjustment(ctx context.Context, a RankingAdjustment) (RankingAdjustment, error) {
+func (s *Store) AddRankingAdjustment(ctx context.Context, a stats.Adjustment) (stats.Adjustment, error) {
 	row := rankingAdjustmentRow{Month: a.Month, DepartmentCode: a.Department, Points: a.Points, Reason: a.Reason,
 		CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -75,9 +65,9 @@ func (s *Store) AddRankingAdjustment(ctx context.Context, a RankingAdjustment) (
 	})
 	if err != nil {
 		if de := slip.AsError(err); de != nil {
-			return RankingAdjustment{}, de
+			return stats.Adjustment{}, de
 		}
-		return RankingAdjustment{}, fmt.Errorf("add ranking adjustment for %s in %s: %w", a.Department, a.Month, err)
+		return stats.Adjustment{}, fmt.Errorf("add ranking adjustment for %s in %s: %w", a.Department, a.Month, err)
 	}
 	return row.toAdjustment(), nil
 }
@@ -102,18 +92,18 @@ func (s *Store) lockMonth(tx *gorm.DB, month string) (published bool, err error)
 	return n > 0, nil
 }
 
-func (r rankingAdjustmentRow) toAdjustment() RankingAdjustment {
-	return RankingAdjustment{ID: r.ID, Month: r.Month, Department: r.DepartmentCode, Points: r.Points,
+func (r rankingAdjustmentRow) toAdjustment() stats.Adjustment {
+	return stats.Adjustment{ID: r.ID, Month: r.Month, Department: r.DepartmentCode, Points: r.Points,
 		Reason: r.Reason, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
 }
 
 // RankingAdjustments lists a month's adjustments in the order they were made.
-func (s *Store) RankingAdjustments(ctx context.Context, month string) ([]RankingAdjustment, error) {
+func (s *Store) RankingAdjustments(ctx context.Context, month string) ([]stats.Adjustment, error) {
 	var rows []rankingAdjustmentRow
 	if err := s.db.WithContext(ctx).Where("month = ?", month).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("ranking adjustments of %s: %w", month, err)
 	}
-	out := make([]RankingAdjustment, 0, len(rows))
+	out := make([]stats.Adjustment, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.toAdjustment())
 	}
@@ -148,8 +138,9 @@ func (s *Store) PublishRanking(ctx context.Context, month string, takenAt time.T
 	return published, nil
 }
 
-// ErrNoSnapshot says a month has no published ranking.
-var ErrNoSnapshot = errors.New("no published ranking for the month")
+// ErrNoSnapshot says a month has no published ranking: stats.ErrNoSnapshot,
+// which the ranking package looks for without importing the store.
+var ErrNoSnapshot = stats.ErrNoSnapshot
 
 // RankingSnapshot returns a month's published ranking as stored, and when it
 // was taken, or ErrNoSnapshot.

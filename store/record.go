@@ -36,7 +36,7 @@ func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) 
 			RETURNING last_serial`, year).Scan(&serial).Error; err != nil {
 			return fmt.Errorf("allocate serial for %d: %w", year, err)
 		}
-		number = fmt.Sprintf("%s〔%d〕%d号", s.opts.NumberPrefix, year, serial)
+		number = s.SlipNumber(year, serial)
 		return insertIssued(tx, sl, year, serial, number)
 	})
 	if err != nil {
@@ -130,7 +130,7 @@ func eventFact(t slip.Action) string {
 }
 
 // markEventFacts sets the facts of a timeline on a row being written whole
-// (the seed generator), as Project sets them event by event.
+// (ImportSlips), as Project sets them event by event.
 func markEventFacts(row *slipRow, events []slip.Event) {
 	for _, e := range events {
 		switch eventFact(e.Type) {

@@ -5,25 +5,27 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/internal/seed"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
 
 // rollupQueries are statistics the rollup answers, as of a few days.
-func rollupQueries(leads ...string) []store.StatsQuery {
-	var qs []store.StatsQuery
+func rollupQueries(leads ...string) []stats.Query {
+	var qs []stats.Query
 	for _, today := range []string{"2026-03-02", "2026-06-15", "2026-11-23"} {
 		yellow := today[:8] + "28"
-		for _, g := range []store.GroupBy{store.GroupByDepartment, store.GroupByMonth, store.GroupByAll} {
+		for _, g := range []stats.GroupBy{stats.GroupByDepartment, stats.GroupByMonth, stats.GroupByAll} {
 			qs = append(qs,
-				store.StatsQuery{GroupBy: g, Today: today, YellowBy: yellow},
-				store.StatsQuery{GroupBy: g, From: "2026-01-01", To: "2026-10-31", Today: today, YellowBy: yellow},
-				store.StatsQuery{GroupBy: g, From: "2026-04-01", To: "2026-04-30", Today: today, YellowBy: yellow},
+				stats.Query{GroupBy: g, Today: today, YellowBy: yellow},
+				stats.Query{GroupBy: g, From: "2026-01-01", To: "2026-10-31", Today: today, YellowBy: yellow},
+				stats.Query{GroupBy: g, From: "2026-04-01", To: "2026-04-30", Today: today, YellowBy: yellow},
 			)
 			for _, lead := range leads {
-				qs = append(qs, store.StatsQuery{GroupBy: g, Lead: lead, From: "2026-02-01", Today: today, YellowBy: yellow})
-				if g != store.GroupByDepartment {
-					qs = append(qs, store.StatsQuery{GroupBy: g, VisibleTo: lead, To: "2026-09-30", Today: today, YellowBy: yellow})
+				qs = append(qs, stats.Query{GroupBy: g, Lead: lead, From: "2026-02-01", Today: today, YellowBy: yellow})
+				if g != stats.GroupByDepartment {
+					qs = append(qs, stats.Query{GroupBy: g, VisibleTo: lead, To: "2026-09-30", Today: today, YellowBy: yellow})
 				}
 			}
 		}
@@ -33,9 +35,9 @@ func rollupQueries(leads ...string) []store.StatsQuery {
 
 // assertRollupAgrees checks that every query gives the same rows from the
 // rollup as from the slips themselves.
-func assertRollupAgrees(t *testing.T, st *store.Store, qs []store.StatsQuery) {
+func assertRollupAgrees(t *testing.T, st *store.Store, qs []stats.Query) {
 	t.Helper()
-	fromRollup := make([][]store.ClosureRow, len(qs))
+	fromRollup := make([][]stats.Row, len(qs))
 	for i, q := range qs {
 		rows, err := st.ClosureStats(ctx, q)
 		require.NoError(t, err)
@@ -54,7 +56,7 @@ func assertRollupAgrees(t *testing.T, st *store.Store, qs []store.StatsQuery) {
 // cancellations) the rollup counts exactly what the slips do.
 func TestStatisticsRollupAgreesWithTheSlips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(500, 20, 11))
+		_, err := seed.Run(ctx, st, seedOptions(500, 20, 11))
 		require.NoError(t, err)
 		assertRollupAgrees(t, st, rollupQueries("fgw", "zjj"))
 	})

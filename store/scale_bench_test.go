@@ -9,6 +9,7 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/ranking"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -107,18 +108,18 @@ func BenchmarkScaleStats(b *testing.B) {
 	year := time.Now().Year()
 	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 	today := time.Now().Format(time.DateOnly)
-	stats := func(q store.StatsQuery) func() error {
+	closure := func(q stats.Query) func() error {
 		q.From, q.To, q.Today, q.YellowBy = from, to, today, today
 		return func() error { _, err := st.ClosureStats(ctx, q); return err }
 	}
 	b.Run("department-year-by-month", func(b *testing.B) {
-		timed(b, stats(store.StatsQuery{GroupBy: store.GroupByMonth, Lead: benchBigDepartment}))
+		timed(b, closure(stats.Query{GroupBy: stats.GroupByMonth, Lead: benchBigDepartment}))
 	})
 	b.Run("department-summary-as-department", func(b *testing.B) {
-		timed(b, stats(store.StatsQuery{GroupBy: store.GroupByAll, VisibleTo: benchBigDepartment}))
+		timed(b, closure(stats.Query{GroupBy: stats.GroupByAll, VisibleTo: benchBigDepartment}))
 	})
-	b.Run("all-departments-year", func(b *testing.B) { timed(b, stats(store.StatsQuery{GroupBy: store.GroupByDepartment})) })
-	b.Run("office-summary-year", func(b *testing.B) { timed(b, stats(store.StatsQuery{GroupBy: store.GroupByAll})) })
+	b.Run("all-departments-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByDepartment})) })
+	b.Run("office-summary-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByAll})) })
 	b.Run("monthly-ranking", func(b *testing.B) {
 		p, err := ranking.PeriodOf(time.Now().AddDate(0, -1, 0).Format("2006-01"), calendar.DateOf(time.Now()))
 		if err != nil {

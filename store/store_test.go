@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
@@ -264,13 +265,13 @@ func TestClosureStats(t *testing.T) {
 		runDue("z2", "zjj", "2026-07-22")
 		runDue("z3", "zjj", "2026-08-30")
 
-		rows, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByDepartment, Today: "2026-07-20", YellowBy: "2026-07-23"})
+		rows, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByDepartment, Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		require.Len(t, rows, 2)
 		f := rows[0]
 		assert.Equal(t, "fgw", f.Key)
 		assert.Equal(t, "单位fgw", f.Label)
-		assert.Equal(t, store.ClosureRow{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, InProgress: 1, OverdueOpen: 0,
+		assert.Equal(t, stats.Row{Key: "fgw", Label: "单位fgw", Assigned: 4, Closed: 2, Cancelled: 1, Open: 1, InProgress: 1, OverdueOpen: 0,
 			ClosedOnTime: 1, Extensions: 1, Green: 1, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2,
 			// f1 signed off 07-09 (6 working days after 07-01), f2 on 07-17 (12).
 			TimedCloses: 2, CloseWorkingDays: 18}, f)
@@ -280,27 +281,27 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, 66.7, *f.ClosureRate())
 		assert.Equal(t, 50.0, *f.OnTimeRate())
 		z := rows[1]
-		assert.Equal(t, store.ClosureRow{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, Issued: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
+		assert.Equal(t, stats.Row{Key: "zjj", Label: "单位zjj", Assigned: 3, Open: 3, Issued: 3, OverdueOpen: 1, Red: 1, Yellow: 1, Green: 1}, z)
 		assert.Nil(t, z.AckTimelyRate(), "nothing acknowledged: no rate")
 		assert.Nil(t, z.ReworkRate(), "nothing reviewed: no rate")
 		assert.Nil(t, z.AvgWorkingDaysToClose(), "nothing closed: no average")
 
-		all, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Today: "2026-07-20", YellowBy: "2026-07-23"})
+		all, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByAll, Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		require.Len(t, all, 1)
-		assert.Equal(t, store.ClosureRow{Key: "all", Assigned: 7, Closed: 2, Cancelled: 1, Open: 4, Issued: 3, InProgress: 1, OverdueOpen: 1,
+		assert.Equal(t, stats.Row{Key: "all", Assigned: 7, Closed: 2, Cancelled: 1, Open: 4, Issued: 3, InProgress: 1, OverdueOpen: 1,
 			ClosedOnTime: 1, Extensions: 1, Red: 1, Yellow: 1, Green: 2, Acknowledged: 3, AckedOnTime: 3, Reviewed: 2,
 			TimedCloses: 2, CloseWorkingDays: 18}, all[0])
-		lead, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, Lead: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"})
+		lead, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByAll, Lead: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		assert.EqualValues(t, 3, lead[0].Assigned)
-		none, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByAll, From: "2030-01-01", Today: "2026-07-20", YellowBy: "2026-07-23"})
+		none, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByAll, From: "2030-01-01", Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		require.Len(t, none, 1, "the summary of nothing is one row of zeros")
 		assert.Zero(t, none[0].Assigned)
 		assert.Nil(t, none[0].ClosureRate())
 
-		months, err := st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByMonth, Today: "2026-07-20", YellowBy: "2026-07-23"})
+		months, err := st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByMonth, Today: "2026-07-20", YellowBy: "2026-07-23"})
 		require.NoError(t, err)
 		require.Len(t, months, 1)
 		assert.Equal(t, "2026-07", months[0].Key)
@@ -309,11 +310,11 @@ func TestClosureStats(t *testing.T) {
 		assert.Nil(t, z.OnTimeRate(), "no closed slips: no on-time rate")
 
 		// The rollup, kept by the projections above, agrees with the slips.
-		assertRollupAgrees(t, st, []store.StatsQuery{
-			{GroupBy: store.GroupByDepartment, Today: "2026-07-20", YellowBy: "2026-07-23"},
-			{GroupBy: store.GroupByAll, From: "2026-07-01", To: "2026-07-31", Today: "2026-07-09", YellowBy: "2026-07-14"},
-			{GroupBy: store.GroupByMonth, Lead: "fgw", Today: "2026-08-03", YellowBy: "2026-08-06"},
-			{GroupBy: store.GroupByAll, VisibleTo: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"},
+		assertRollupAgrees(t, st, []stats.Query{
+			{GroupBy: stats.GroupByDepartment, Today: "2026-07-20", YellowBy: "2026-07-23"},
+			{GroupBy: stats.GroupByAll, From: "2026-07-01", To: "2026-07-31", Today: "2026-07-09", YellowBy: "2026-07-14"},
+			{GroupBy: stats.GroupByMonth, Lead: "fgw", Today: "2026-08-03", YellowBy: "2026-08-06"},
+			{GroupBy: stats.GroupByAll, VisibleTo: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"},
 		})
 
 		// The ledger's colour filter agrees with the counts.
@@ -333,40 +334,11 @@ func TestClosureStats(t *testing.T) {
 		assert.Equal(t, 1, extended.Extensions)
 		assert.Nil(t, extended.PendingExtension)
 
-		rows, err = st.ClosureStats(ctx, store.StatsQuery{GroupBy: store.GroupByBatch, From: "2026-08-01", Today: "2026-07-20"})
+		rows, err = st.ClosureStats(ctx, stats.Query{GroupBy: stats.GroupByBatch, From: "2026-08-01", Today: "2026-07-20"})
 		require.NoError(t, err)
 		assert.Empty(t, rows)
 	})
 }
-
-func TestPercent(t *testing.T) {
-	cases := []struct {
-		n, d int64
-		want *float64
-	}{
-		{305, 313, ptr(97.4)},
-		{1, 3, ptr(33.3)},
-		{2, 3, ptr(66.7)},
-		{1, 8, ptr(12.5)},  // 12.5 exactly
-		{1, 16, ptr(6.3)},  // 6.25 rounds half-up
-		{1, 40, ptr(2.5)},  // 2.5
-		{1, 400, ptr(0.3)}, // 0.25 rounds half-up
-		{5, 5, ptr(100.0)},
-		{0, 7, ptr(0.0)},
-		{1, 0, nil},
-	}
-	for _, c := range cases {
-		got := store.Percent(c.n, c.d)
-		if c.want == nil {
-			assert.Nil(t, got, "%d/%d", c.n, c.d)
-			continue
-		}
-		require.NotNil(t, got, "%d/%d", c.n, c.d)
-		assert.Equal(t, *c.want, *got, "%d/%d", c.n, c.d)
-	}
-}
-
-func ptr(f float64) *float64 { return &f }
 
 func TestDepartments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {

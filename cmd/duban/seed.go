@@ -7,19 +7,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
-	"github.com/duban-gov/duban/store"
 )
 
 // seedProgressEvery is how often, in slips, seed reports progress.
 const seedProgressEvery = 100_000
 
 // seedCommand fills the ledger named by DUBAN_DATABASE_URL with realistic
-// slips for demonstrations and load tests (store.Seed).
+// slips for demonstrations and load tests (package seed).
 func seedCommand() *cobra.Command {
 	var (
 		slips, departments, year int
-		seed                     int64
+		rngSeed                  int64
 		asOf                     string
 		appendSlips              bool
 	)
@@ -55,8 +55,8 @@ It refuses a ledger that already has slips unless --append is given.`,
 
 			began := time.Now()
 			next := seedProgressEvery
-			rep, err := st.Seed(ctx, store.SeedOptions{
-				Slips: slips, Departments: departments, Year: year, Seed: seed, Now: now, Append: appendSlips,
+			rep, err := seed.Run(ctx, st, seed.Options{
+				Slips: slips, Departments: departments, Year: year, Seed: rngSeed, Now: now, Append: appendSlips,
 				Calendar: r.lenient, Policies: &r.policies,
 				Progress: func(done int) {
 					if done >= next {
@@ -66,7 +66,7 @@ It refuses a ledger that already has slips unless --append is given.`,
 					}
 				},
 			})
-			if errors.Is(err, store.ErrLedgerNotEmpty) {
+			if errors.Is(err, seed.ErrLedgerNotEmpty) {
 				return fmt.Errorf("the ledger at DUBAN_DATABASE_URL already has slips; pass --append to add to them")
 			}
 			if err != nil {
@@ -87,9 +87,9 @@ It refuses a ledger that already has slips unless --append is given.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&slips, "slips", 10_000, "slips to issue")
-	f.IntVar(&departments, "departments", 200, fmt.Sprintf("departments to spread them over (at most %d)", store.MaxSeedDepartments))
+	f.IntVar(&departments, "departments", 200, fmt.Sprintf("departments to spread them over (at most %d)", seed.MaxDepartments))
 	f.IntVar(&year, "year", 0, "year the slips are issued in (default: the year of --as-of)")
-	f.Int64Var(&seed, "seed", 1, "random seed: the same seed and --as-of give the same ledger")
+	f.Int64Var(&rngSeed, "seed", 1, "random seed: the same seed and --as-of give the same ledger")
 	f.StringVar(&asOf, "as-of", "", `the moment the ledger is seeded as of, "YYYY-MM-DD HH:MM" Beijing time (default: now)`)
 	f.BoolVar(&appendSlips, "append", false, "add to a ledger that already has slips")
 	return cmd

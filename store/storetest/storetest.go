@@ -22,6 +22,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -107,4 +108,18 @@ func Must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(fmt.Errorf("setup: %w", err))
 	}
+}
+
+// AllSlips walks the ledger's slips that f selects, newest first, through
+// EachSlip in batches of batch (0: its default).
+func AllSlips(t testing.TB, st *store.Store, f store.Filter, batch int) []slip.Slip {
+	t.Helper()
+	var out []slip.Slip
+	if err := st.EachSlip(context.Background(), f, batch, func(s slip.Slip) error {
+		out = append(out, s)
+		return nil
+	}); err != nil {
+		t.Fatalf("walk the ledger: %v", err)
+	}
+	return out
 }

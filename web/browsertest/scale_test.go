@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -112,7 +113,7 @@ func TestConsolesAtScale(t *testing.T) {
 	began := time.Now()
 	sys := startSystem(t)
 	ctx := context.Background()
-	rep, err := sys.store.Seed(ctx, store.SeedOptions{Slips: 10000, Departments: 30, Seed: 20261201, Now: time.Now(), Append: true})
+	rep, err := seed.Run(ctx, sys.store, seed.Options{Slips: 10000, Departments: 30, Seed: 20261201, Now: time.Now(), Append: true})
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}

@@ -1,10 +1,8 @@
-package store_test
+package seed_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -22,29 +21,26 @@ import (
 // year, so old slips have had time to close and recent ones have not.
 var seedNow = time.Date(2026, 11, 20, 15, 0, 0, 0, slip.Zone)
 
-// seedOptions writes in small transactions, so that on PostgreSQL several
+var ctx = context.Background()
+
+// options writes in small transactions, so that on PostgreSQL several
 // commit concurrently and out of order.
-func seedOptions(slips, depts int, seed int64) store.SeedOptions {
-	return store.SeedOptions{Slips: slips, Departments: depts, Year: 2026, Seed: seed, Now: seedNow, Batch: 64}
+func options(slips, depts int, rngSeed int64) seed.Options {
+	return seed.Options{Slips: slips, Departments: depts, Year: 2026, Seed: rngSeed, Now: seedNow, Batch: 64}
 }
 
 // allSlips walks the whole ledger, newest first.
-func allSlips(t *testing.T, st *store.Store, f store.Filter, batch int) []slip.Slip {
+func allSlips(t *testing.T, st *store.Store) []slip.Slip {
 	t.Helper()
-	var out []slip.Slip
-	require.NoError(t, st.EachSlip(ctx, f, batch, func(s slip.Slip) error {
-		out = append(out, s)
-		return nil
-	}))
-	return out
+	return storetest.AllSlips(t, st, store.Filter{}, 0)
 }
 
 func TestSeedWritesAConsistentLedger(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		o := seedOptions(500, 20, 7)
+		o := options(500, 20, 7)
 		var progress []int
 		o.Progress = func(done int) { progress = append(progress, done) }
-		rep, err := st.Seed(ctx, o)
+		rep, err := seed.Run(ctx, st, o)
 		require.NoError(t, err)
 		require.Len(t, progress, 8, "one call per committed batch of 64")
 		assert.Equal(t, 500, progress[len(progress)-1])
@@ -64,7 +60,7 @@ func TestSeedWritesAConsistentLedger(t *testing.T) {
 		}
 		assert.Equal(t, "市发展和改革委员会", names["fgw"])
 
-		slips := allSlips(t, st, store.Filter{}, 0)
+		slips := allSlips(t, st)
 		require.Len(t, slips, 500)
 		numbers := map[string]bool{}
 		var events, assignments int64
@@ -89,7 +85,10 @@ func TestSeedWritesAConsistentLedger(t *testing.T) {
 
 		// A slip issued for real after the seed continues the sequence.
 		issued := time.Date(2026, 11, 20, 16, 0, 0, 0, slip.Zone)
-		number, err := st.RecordIssued(ctx, newSlip("after-seed", issued, "fgw"))
+		number, err := st.RecordIssued(ctx, slip.Slip{ID: "after-seed", Draft: slip.Draft{Title: "整治", Content: "内容",
+			Source: "新春第一会", Batch: "2026新春第一会", Category: "营商环境", Priority: slip.PriorityUrgent,
+			LeadDepartment: "fgw", Leader: "张副市长", Deadline: "2026-12-31"},
+			IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued})
 		require.NoError(t, err)
 		assert.Equal(t, "督〔2026〕501号", number)
 	})
@@ -204,9 +203,9 @@ func commandOf(e slip.Event) slip.Command {
 
 func TestSeedStatusMixIsRealistic(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	_, err := st.Seed(ctx, seedOptions(2000, 200, 11))
+	_, err := seed.Run(ctx, st, options(2000, 200, 11))
 	require.NoError(t, err)
-	slips := allSlips(t, st, store.Filter{}, 0)
+	slips := allSlips(t, st)
 
 	var old, oldClosed, recent, recentClosed, cancelled, reworked, extended, escalated, ackReminded, streetLed int
 	for _, s := range slips {
@@ -267,20 +266,20 @@ func TestSeedIsDeterministicAcrossDatabases(t *testing.T) {
 		return out
 	}
 	reference := storetest.Open(t, store.SQLite)
-	_, err := reference.Seed(ctx, seedOptions(300, 30, 42))
+	_, err := seed.Run(ctx, reference, options(300, 30, 42))
 	require.NoError(t, err)
-	want := key(allSlips(t, reference, store.Filter{}, 0))
+	want := key(allSlips(t, reference))
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(300, 30, 42))
+		_, err := seed.Run(ctx, st, options(300, 30, 42))
 		require.NoError(t, err)
-		assert.Equal(t, want, key(allSlips(t, st, store.Filter{}, 0)), "same seed, same ledger")
+		assert.Equal(t, want, key(allSlips(t, st)), "same seed, same ledger")
 	})
 
 	other := storetest.Open(t, store.SQLite)
-	_, err = other.Seed(ctx, seedOptions(300, 30, 43))
+	_, err = seed.Run(ctx, other, options(300, 30, 43))
 	require.NoError(t, err)
-	got := allSlips(t, other, store.Filter{}, 0)
+	got := allSlips(t, other)
 	same := 0
 	for i, s := range got {
 		if strings.Split(want[i], "|")[2] == s.Draft.Title {
@@ -292,33 +291,33 @@ func TestSeedIsDeterministicAcrossDatabases(t *testing.T) {
 
 func TestSeedRefusesANonEmptyLedgerUnlessAppending(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(50, 10, 1))
+		_, err := seed.Run(ctx, st, options(50, 10, 1))
 		require.NoError(t, err)
 
-		_, err = st.Seed(ctx, seedOptions(50, 10, 1))
-		require.ErrorIs(t, err, store.ErrLedgerNotEmpty)
+		_, err = seed.Run(ctx, st, options(50, 10, 1))
+		require.ErrorIs(t, err, seed.ErrLedgerNotEmpty)
 
-		more := seedOptions(30, 12, 1)
+		more := options(30, 12, 1)
 		more.Append = true
-		rep, err := st.Seed(ctx, more)
+		rep, err := seed.Run(ctx, st, more)
 		require.NoError(t, err)
 		assert.Equal(t, 2, rep.CreatedDepartments, "the first ten are kept")
 		assert.Equal(t, "督〔2026〕51号", rep.FirstNumber)
 		assert.Equal(t, "督〔2026〕80号", rep.LastNumber)
-		slips := allSlips(t, st, store.Filter{}, 0)
+		slips := allSlips(t, st)
 		assert.Len(t, slips, 80, "same seed, new ids")
 	})
 }
 
 func TestSeedNamesEveryDepartmentItOffers(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	rep, err := st.Seed(ctx, store.SeedOptions{Departments: store.MaxSeedDepartments, Year: 2026, Now: seedNow})
+	rep, err := seed.Run(ctx, st, seed.Options{Departments: seed.MaxDepartments, Year: 2026, Now: seedNow})
 	require.NoError(t, err)
-	assert.Equal(t, store.MaxSeedDepartments, rep.CreatedDepartments)
+	assert.Equal(t, seed.MaxDepartments, rep.CreatedDepartments)
 	assert.Zero(t, rep.Slips)
 	depts, err := st.ListDepartments(ctx)
 	require.NoError(t, err)
-	require.Len(t, depts, store.MaxSeedDepartments)
+	require.Len(t, depts, seed.MaxDepartments)
 	names := map[string]bool{}
 	streets := 0
 	for _, d := range depts {
@@ -337,100 +336,15 @@ func TestSeedNamesEveryDepartmentItOffers(t *testing.T) {
 
 func TestSeedRejectsImpossibleOptions(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	for name, o := range map[string]store.SeedOptions{
-		"too many departments": {Slips: 1, Departments: store.MaxSeedDepartments + 1, Year: 2026, Now: seedNow},
+	for name, o := range map[string]seed.Options{
+		"too many departments": {Slips: 1, Departments: seed.MaxDepartments + 1, Year: 2026, Now: seedNow},
 		"year not begun":       {Slips: 1, Departments: 5, Year: 2027, Now: seedNow},
 		"negative slips":       {Slips: -1, Departments: 5, Year: 2026, Now: seedNow},
 	} {
-		_, err := st.Seed(ctx, o)
+		_, err := seed.Run(ctx, st, o)
 		assert.Error(t, err, name)
 	}
 	page, err := st.ListSlips(ctx, store.Filter{})
 	require.NoError(t, err)
 	assert.Zero(t, page.Total)
-}
-
-func TestEachSlipVisitsTheFilteredLedgerInOrder(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(300, 20, 5))
-		require.NoError(t, err)
-		everything := allSlips(t, st, store.Filter{}, 0)
-		require.Len(t, everything, 300)
-		today := calendar.DateOf(seedNow).String()
-
-		filters := map[string]store.Filter{
-			"all":                  {},
-			"department":           {Department: "zjj"},
-			"closed":               {Statuses: []slip.Status{slip.StatusClosed}},
-			"open of a department": {Department: "fgw", Statuses: slip.OpenStatuses()},
-			"batch":                {Batch: everything[0].Draft.Batch},
-			"query":                {Query: "小区"},
-			"red":                  {Colour: "red", Today: today, YellowBy: today},
-			"escalated":            {MinEscalation: 1},
-			"nothing":              {Batch: "无此批次"},
-		}
-		for name, f := range filters {
-			if name != "nothing" {
-				require.NotEmpty(t, listAll(t, st, f), "%s: the seed should give this filter something to find", name)
-			}
-			for _, batch := range []int{1, 7, 100, 0} {
-				got := allSlips(t, st, f, batch)
-				assert.Equal(t, listAll(t, st, f), got, "%s, batch %d: the same slips as the ledger pages", name, batch)
-				assert.True(t, slices.IsSortedFunc(got, func(a, b slip.Slip) int { return strings.Compare(b.ID, a.ID) }), "%s: newest first", name)
-			}
-		}
-
-		// The department filter by hand: lead or co-department.
-		var want []string
-		for _, s := range everything {
-			if slices.Contains(s.Draft.Departments(), "zjj") {
-				want = append(want, s.ID)
-			}
-		}
-		var got []string
-		for _, s := range allSlips(t, st, store.Filter{Department: "zjj"}, 9) {
-			got = append(got, s.ID)
-		}
-		require.NotEmpty(t, want)
-		assert.Equal(t, want, got)
-	})
-}
-
-// listAll reads every page of the ledger through ListSlips.
-func listAll(t *testing.T, st *store.Store, f store.Filter) []slip.Slip {
-	t.Helper()
-	var out []slip.Slip
-	f.PageSize = store.MaxPageSize
-	for {
-		page, err := st.ListSlips(ctx, f)
-		require.NoError(t, err)
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out
-		}
-		f.Cursor = page.NextCursor
-	}
-}
-
-func TestEachSlipStopsOnError(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, err := st.Seed(ctx, seedOptions(40, 5, 3))
-		require.NoError(t, err)
-		stop := errors.New("stop")
-		calls := 0
-		err = st.EachSlip(ctx, store.Filter{}, 4, func(slip.Slip) error {
-			calls++
-			if calls == 6 {
-				return stop
-			}
-			return nil
-		})
-		assert.ErrorIs(t, err, stop)
-		assert.Equal(t, 6, calls)
-
-		cancelled, cancel := context.WithCancel(ctx)
-		cancel()
-		err = st.EachSlip(cancelled, store.Filter{}, 4, func(slip.Slip) error { return nil })
-		assert.ErrorIs(t, err, context.Canceled)
-	})
 }
