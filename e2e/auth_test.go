@@ -11,6 +11,7 @@ import (
 
 	"github.com/duban-gov/duban/api"
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -75,7 +76,7 @@ func TestWebLoginSessionAndCSRF(t *testing.T) {
 // Retry-After, and the refused writes change nothing; another credential is
 // not affected.
 func TestRateLimit(t *testing.T) {
-	s := startWith(t, func(d *api.Deps) { d.WritesPerSecond, d.WriteBurst = 0.2, 3 })
+	s := startWith(t, func(c *app.Config) { c.Writes = app.WriteLimit{PerSecond: 0.2, Burst: 3} })
 	s.seedDepartments(t)
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("限流"), s.as("office")...).json(t, &sl)

@@ -1,6 +1,8 @@
 // Package e2e drives duban end to end: an in-process Temporal server
-// (temporaltest), the real worker, the ledger on PostgreSQL and the Gin
-// router over real HTTP.
+// (temporaltest), the worker and the API wired as production wires them
+// (internal/app), the ledger on PostgreSQL — or on SQLite when no
+// PostgreSQL is named, so a developer without one still runs the suite —
+// and the router over real HTTP.
 package e2e
 
 import (
@@ -13,26 +15,20 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
-	"github.com/duban-gov/duban/activities"
-	"github.com/duban-gov/duban/api"
-	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/metrics"
-	"github.com/duban-gov/duban/notify"
-	"github.com/duban-gov/duban/reminder"
-	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
-	"github.com/duban-gov/duban/workflows"
 )
 
 // system is one running duban: Temporal, worker, store and API.
@@ -51,74 +47,76 @@ type system struct {
 	users  map[string]identity.User
 }
 
-// start brings up a whole system on a fresh PostgreSQL database.
+// start brings up a whole system on a fresh ledger of ledgerDialect.
 func start(tb testing.TB) *system { return startWith(tb, nil) }
 
-// startWith lets a test adjust the API's dependencies (rate limits, say).
-func startWith(tb testing.TB, adjust func(*api.Deps)) *system {
+// startWith lets a test adjust the wiring (rate limits, the clock, say).
+func startWith(tb testing.TB, adjust func(*app.Config)) *system {
 	tb.Helper()
-	return startOn(tb, store.Postgres, adjust)
+	return startOn(tb, ledgerDialect(), adjust)
+}
+
+// ledgerDialect is the ledger most tests run on: PostgreSQL, as in
+// production, when DUBAN_TEST_DATABASE_URL names a server or
+// DUBAN_REQUIRE_POSTGRES=1 (CI sets both); otherwise SQLite, the embedded
+// default's ledger, so that without PostgreSQL the suite still exercises
+// the service, identity and API end to end instead of skipping.
+func ledgerDialect() store.Dialect {
+	if os.Getenv(storetest.PostgresURLEnv) != "" || os.Getenv("DUBAN_REQUIRE_POSTGRES") == "1" {
+		return store.Postgres
+	}
+	return store.SQLite
 }
 
 // startOn is startWith on the ledger of the given dialect: tests of what
 // the API keeps in the ledger itself (sign-in attempts, idempotency keys)
 // run on both.
-func startOn(tb testing.TB, dialect store.Dialect, adjust func(*api.Deps)) *system {
+func startOn(tb testing.TB, dialect store.Dialect, adjust func(*app.Config)) *system {
 	tb.Helper()
 	return startOnLedger(tb, storetest.Open(tb, dialect), adjust)
 }
 
-// startOnLedger brings up a whole system on the ledger st.
-func startOnLedger(tb testing.TB, st *store.Store, adjust func(*api.Deps)) *system {
+// startOnLedger brings up a whole system on the ledger st, through the same
+// wiring as `duban dev` and `duban serve`; only a quiet logger, the shipped
+// rules, the SDK's default pollers and high write limits are the tests' own.
+func startOnLedger(tb testing.TB, st *store.Store, adjust func(*app.Config)) *system {
 	tb.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	t, ok := tb.(*testing.T)
 	var opts []temporaltest.TestServerOption
 	if ok {
 		opts = append(opts, temporaltest.WithT(t))
 	} else {
-		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 		opts = append(opts, temporaltest.WithBaseClientOptions(client.Options{Logger: sdklog.NewStructuredLogger(quiet)}))
 	}
 	ts := temporaltest.NewServer(opts...)
 	tb.Cleanup(ts.Stop)
 	tc := ts.GetDefaultClient()
 
-	strict, err := calendar.New(calendar.Options{})
+	rules, err := app.LoadRules(app.RuleFiles{}, quiet)
 	if err != nil {
-		tb.Fatalf("calendar: %v", err)
-	}
-	lenient, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly})
-	if err != nil {
-		tb.Fatalf("calendar: %v", err)
+		tb.Fatalf("rules: %v", err)
 	}
 	m := metrics.New()
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st, Planner: &reminder.Planner{Calendar: lenient},
-		Sender: &notify.Sender{}, Now: time.Now, Metrics: m})
-	if err := w.Start(); err != nil {
+	cfg := app.Config{
+		Store:    st,
+		Temporal: tc,
+		Rules:    rules,
+		Metrics:  m,
+		Log:      quiet,
+		// Tests write fast; TestRateLimit sets its own limits.
+		Writes: app.WriteLimit{PerSecond: 1000, Burst: 1000},
+	}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	w, err := app.StartWorker(tb.Context(), cfg)
+	if err != nil {
 		tb.Fatalf("start worker: %v", err)
 	}
 	tb.Cleanup(w.Stop)
 
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	deps := api.Deps{
-		Store: st,
-		Slips: service.New(service.Config{Store: st, Temporal: tc, TaskQueue: workflows.TaskQueue,
-			Calendar: strict, Policies: reminder.DefaultPolicies(), Now: time.Now, Log: log}),
-		Ready:    func(ctx context.Context) error { return st.Ping(ctx) },
-		Now:      time.Now,
-		Log:      log,
-		Calendar: strict,
-		Colours:  lenient,
-		// Tests write fast; TestRateLimit sets its own limits.
-		WritesPerSecond: 1000,
-		WriteBurst:      1000,
-		Metrics:         m,
-	}
-	if adjust != nil {
-		adjust(&deps)
-	}
-	srv := httptest.NewServer(api.NewRouter(deps))
+	srv := httptest.NewServer(app.NewAPI(tb.Context(), cfg))
 	tb.Cleanup(srv.Close)
 	s := &system{temporal: tc, namespace: ts.GetDefaultNamespace(), store: st, metrics: m, url: srv.URL, http: &http.Client{Timeout: 60 * time.Second}, stopTemporal: ts.Stop,
 		tokens: map[string]string{}, users: map[string]identity.User{}}

@@ -5,14 +5,14 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/duban-gov/duban/api"
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store/storetest"
 )
 
 // eachDialect runs fn once on a system over SQLite and once over PostgreSQL.
-func eachDialect(t *testing.T, adjust func(*api.Deps), fn func(t *testing.T, s *system)) {
+func eachDialect(t *testing.T, adjust func(*app.Config), fn func(t *testing.T, s *system)) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) { fn(t, startOn(t, d, adjust)) })
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/duban-gov/duban/api"
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -60,7 +60,7 @@ func retryAfter(t *testing.T, r reply) int {
 // success starts the count again.
 func TestLoginLocksAnAccountAfterFiveWrongPasswords(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	eachDialect(t, func(d *api.Deps) { d.Now = clock.Now }, func(t *testing.T, s *system) {
+	eachDialect(t, func(c *app.Config) { c.Now = clock.Now }, func(t *testing.T, s *system) {
 		s.seedDepartments(t)
 		s.addUserWithPassword(t, identity.User{Login: "li.qiang", Name: "李强", Role: slip.RoleDepartment, Department: "zjj"}, "correct horse battery")
 		for _, who := range []string{"li.qiang", "no.such.user"} {
@@ -133,7 +133,7 @@ func TestUnknownLoginCostsAsMuchAsAWrongPassword(t *testing.T) {
 // TestWriteLimitIsPerUser: another token or a new web session of the same
 // user shares the user's write limit.
 func TestWriteLimitIsPerUser(t *testing.T) {
-	s := startWith(t, func(d *api.Deps) { d.WritesPerSecond, d.WriteBurst = 0.2, 3 })
+	s := startWith(t, func(c *app.Config) { c.Writes = app.WriteLimit{PerSecond: 0.2, Burst: 3} })
 	s.seedDepartments(t)
 	s.addUserWithPassword(t, identity.User{Login: "li.qiang", Name: "李强", Role: slip.RoleDepartment, Department: "zjj"}, "correct horse battery")
 	var sl slipView

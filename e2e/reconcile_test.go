@@ -19,6 +19,14 @@ import (
 	"github.com/duban-gov/duban/store/storetest"
 )
 
+// ledgerURL names a fresh, empty ledger of ledgerDialect.
+func ledgerURL(t *testing.T) string {
+	if ledgerDialect() == store.Postgres {
+		return storetest.PostgresDatabase(t)
+	}
+	return "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
+}
+
 // openLedger opens a migrated ledger at url and, beside it, a raw
 // connection to the same database for a test to break things with.
 func openLedger(t *testing.T, url string) (*store.Store, *sql.DB) {
@@ -143,7 +151,7 @@ func TestReconcileRestoresALostEvent(t *testing.T) {
 // namespace is refused too.
 func TestLostLedgerIsRefusedAndRebuilt(t *testing.T) {
 	ctx := context.Background()
-	st, _ := openLedger(t, storetest.PostgresDatabase(t))
+	st, _ := openLedger(t, ledgerURL(t))
 	s := startOnLedger(t, st, nil)
 	s.seedDepartments(t)
 	ids := make([]string, 3)
@@ -162,7 +170,7 @@ func TestLostLedgerIsRefusedAndRebuilt(t *testing.T) {
 		t.Fatalf("the live ledger is refused: %v", err)
 	}
 
-	lost, _ := openLedger(t, storetest.PostgresDatabase(t))
+	lost, _ := openLedger(t, ledgerURL(t))
 	err := reconcile.CheckLedger(ctx, s.temporal, s.namespace, lost)
 	var mismatch *reconcile.MismatchError
 	if !errors.As(err, &mismatch) || !strings.Contains(err.Error(), "duban reconcile --rebuild") {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -18,12 +17,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/duban-gov/duban/identity"
-	"github.com/duban-gov/duban/internal/devserver"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/loadgen"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
-	"github.com/duban-gov/duban/workflows"
 )
 
 // benchOptions are the flags of `duban bench`.
@@ -206,49 +204,40 @@ func startEmbedded(ctx context.Context, o benchOptions) (*benchSystem, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := loadRules(cfg, log)
+	r, err := cfg.rules(log)
 	if err != nil {
-		return nil, err
-	}
-	ts, err := devserver.Start(ctx, devserver.Options{DBFile: filepath.Join(dir, "temporal.db")})
-	if err != nil {
-		return nil, err
-	}
-	undo = append(undo, func() { _ = ts.Stop() })
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "duban.db"), store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	undo = append(undo, func() { _ = st.Close() })
-	if err := st.Migrate(ctx); err != nil {
 		return nil, err
 	}
 	m := metrics.New()
-	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
+	e, err := app.StartEmbedded(ctx, cfg.embedded(dir, 0, r, m, log))
 	if err != nil {
 		return nil, err
 	}
-	undo = append(undo, c.Close)
+	undo = append(undo, func() { _ = e.Close() })
 	l, err := listen("127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers, cfg.WebhookAllow)
+	wiring := cfg.wiring(e.Store, e.Client, r, m, log)
+	wiring.PublicURL = "http://" + l.Addr().String()
+	// The benchmark measures the engine, not the per-clerk write limit.
+	wiring.Writes = app.WriteLimit{PerSecond: 1e6, Burst: 1e6}
+	wiring.TrustedProxies = nil
+	w, err := app.StartWorker(ctx, wiring)
 	if err != nil {
 		_ = l.Close()
 		return nil, err
 	}
 	undo = append(undo, w.Stop)
-	// The benchmark measures the engine, not the per-clerk write limit.
 	srvCtx, cancel := context.WithCancel(context.Background())
-	h := newAPI(srvCtx, st, c, workflows.TaskQueue, r, m, log, writeLimit{perSecond: 1e6, burst: 1e6}, nil, cfg.WebhookAllow)
+	h := app.NewAPI(srvCtx, wiring)
 	done := make(chan struct{})
 	go func() { _ = serveHTTP(srvCtx, l, h); close(done) }()
 	undo = append(undo, func() { cancel(); <-done })
 	internal := serveInternal(srvCtx, "127.0.0.1:0", m, log)
 	ok = true
 	return &benchSystem{dir: dir, url: "http://" + l.Addr().String(), metricsURL: "http://" + internal + "/metrics",
-		store: st, startup: time.Since(began), stop: stop}, nil
+		store: e.Store, startup: time.Since(began), stop: stop}, nil
 }
 
 // benchStaff are the simulated clerks' tokens.

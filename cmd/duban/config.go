@@ -9,8 +9,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/duban-gov/duban/calendar"
+	"go.temporal.io/sdk/client"
+
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/logctx"
+	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -44,7 +47,7 @@ type config struct {
 	MetricsAddr string
 	// Writes: DUBAN_WRITES_PER_SECOND and DUBAN_WRITE_BURST, each
 	// credential's write rate limit (0: the API's defaults, 5/s, bursts of 20).
-	Writes writeLimit
+	Writes app.WriteLimit
 	// TrustedProxies: DUBAN_TRUSTED_PROXIES, comma-separated IPs or CIDRs of
 	// the proxies whose X-Forwarded-For names the client (sign-in attempts
 	// are counted per client address). Empty: trust none.
@@ -60,12 +63,6 @@ type config struct {
 	// date a slip's deadline may lie (and how far from today GET /calendar
 	// looks).
 	DeadlineYears int
-}
-
-// writeLimit is a per-credential token bucket for writes.
-type writeLimit struct {
-	perSecond float64
-	burst     int
 }
 
 func getenv(name, fallback string) string {
@@ -93,10 +90,10 @@ func configFromEnv(needDB bool) (config, error) {
 		MetricsAddr:      getenv("DUBAN_METRICS_ADDR", ""),
 	}
 	var err error
-	if c.Writes.perSecond, err = strconv.ParseFloat(getenv("DUBAN_WRITES_PER_SECOND", "0"), 64); err != nil {
+	if c.Writes.PerSecond, err = strconv.ParseFloat(getenv("DUBAN_WRITES_PER_SECOND", "0"), 64); err != nil {
 		return c, fmt.Errorf("DUBAN_WRITES_PER_SECOND: %w", err)
 	}
-	if c.Writes.burst, err = strconv.Atoi(getenv("DUBAN_WRITE_BURST", "0")); err != nil {
+	if c.Writes.Burst, err = strconv.Atoi(getenv("DUBAN_WRITE_BURST", "0")); err != nil {
 		return c, fmt.Errorf("DUBAN_WRITE_BURST: %w", err)
 	}
 	for _, p := range strings.Split(getenv("DUBAN_TRUSTED_PROXIES", ""), ",") {
@@ -145,15 +142,53 @@ func newLogger(level string, json bool) *slog.Logger {
 	return slog.New(logctx.Handler{Handler: slog.NewTextHandler(os.Stderr, opts)})
 }
 
-// openStore opens the ledger named by DUBAN_DATABASE_URL; cal counts working
-// days for the statistics (nil: the shipped calendar).
-func (c config) openStore(ctx context.Context, cal *calendar.Calendar) (*store.Store, error) {
-	return store.Open(ctx, c.DatabaseURL, store.Options{NumberPrefix: c.NumberPrefix, Calendar: cal})
+// rules loads the shipped calendar plus the operator's files
+// (DUBAN_CALENDAR_FILES, comma-separated: year files such as cn-2027.txt and
+// local override files), the reminder policies (DUBAN_REMINDER_POLICIES) and
+// the ranking weights (DUBAN_RANKING_WEIGHTS).
+func (c config) rules(log *slog.Logger) (app.Rules, error) {
+	f := app.RuleFiles{ReminderPolicies: c.ReminderPolicies, RankingWeights: c.RankingWeights, DeadlineYears: c.DeadlineYears}
+	for _, path := range strings.Split(c.CalendarFiles, ",") {
+		if path = strings.TrimSpace(path); path != "" {
+			f.Calendars = append(f.Calendars, path)
+		}
+	}
+	return app.LoadRules(f, log)
+}
+
+// wiring is the configuration for this process's worker and API.
+func (c config) wiring(st *store.Store, tc client.Client, r app.Rules, m *metrics.Registry, log *slog.Logger) app.Config {
+	return app.Config{
+		Store:          st,
+		Temporal:       tc,
+		TaskQueue:      c.TaskQueue,
+		Rules:          r,
+		PublicURL:      c.PublicURL,
+		Metrics:        m,
+		Log:            log,
+		Pollers:        c.WorkerPollers,
+		WebhookTargets: c.WebhookAllow,
+		Writes:         c.Writes,
+		TrustedProxies: c.TrustedProxies,
+	}
+}
+
+// embedded is what the embedded default (`duban dev`, `duban bench`,
+// `duban reconcile --data-dir`) starts in dir, with this configuration's
+// number prefix and rules.
+func (c config) embedded(dir string, temporalPort int, r app.Rules, m *metrics.Registry, log *slog.Logger) app.EmbeddedOptions {
+	return app.EmbeddedOptions{Dir: dir, TemporalPort: temporalPort, NumberPrefix: c.NumberPrefix, Rules: r, Log: log, Metrics: m}
+}
+
+// openStore opens the ledger named by DUBAN_DATABASE_URL under the rules r
+// (zero: the shipped calendar for the statistics).
+func (c config) openStore(ctx context.Context, r app.Rules) (*store.Store, error) {
+	return app.OpenStore(ctx, c.DatabaseURL, c.NumberPrefix, r)
 }
 
 // openMigratedStore opens the ledger and brings its schema up to date.
 func (c config) openMigratedStore(ctx context.Context) (*store.Store, error) {
-	st, err := c.openStore(ctx, nil)
+	st, err := c.openStore(ctx, app.Rules{})
 	if err != nil {
 		return nil, err
 	}

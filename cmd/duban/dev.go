@@ -9,12 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/duban-gov/duban/internal/devserver"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
-	"github.com/duban-gov/duban/workflows"
 )
 
 // demoDepartments are created on the first dev start so that a newcomer can
@@ -59,7 +58,7 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 	if err != nil {
 		return err
 	}
-	r, err := loadRules(cfg, log)
+	r, err := cfg.rules(log)
 	if err != nil {
 		return err
 	}
@@ -70,40 +69,24 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 	}
 	defer l.Close()
 
-	temporalDB := filepath.Join(absData, "temporal.db")
-	ts, err := devserver.Start(ctx, devserver.Options{DBFile: temporalDB, Port: temporalPort})
+	m := metrics.New() // one process: one /metrics for the worker and the API
+	e, err := app.StartEmbedded(ctx, cfg.embedded(absData, temporalPort, r, m, log))
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := ts.Stop(); err != nil {
-			log.Warn("stop temporal dev server", "error", err)
+		if err := e.Close(); err != nil {
+			log.Warn("stop the embedded default", "error", err)
 		}
 	}()
-
-	ledgerDB := filepath.Join(absData, "duban.db")
-	st, err := store.Open(ctx, "sqlite:"+ledgerDB, store.Options{Calendar: r.lenient})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	m := metrics.New() // one process: one /metrics for the worker and the API
-	c, err := dialTemporal(ctx, ts.HostPort(), ts.Namespace(), log, m)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := reconcile.CheckLedger(ctx, c, ts.Namespace(), st); err != nil {
+	if err := reconcile.CheckLedger(ctx, e.Client, e.Server.Namespace(), e.Store); err != nil {
 		return fmt.Errorf("%w\n(data directory %s: run `duban reconcile --data-dir %s --rebuild`)", err, absData, dataDir)
 	}
 	if demo {
-		if err := seedDemo(ctx, st); err != nil {
+		if err := seedDemo(ctx, e.Store); err != nil {
 			return err
 		}
-		if err := seedDemoUsers(ctx, st, absData); err != nil {
+		if err := seedDemoUsers(ctx, e.Store, absData); err != nil {
 			return err
 		}
 	}
@@ -112,7 +95,9 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 	if a := serveInternal(ctx, metricsAddr, m, log); a != "" {
 		internal = fmt.Sprintf("http://%s/metrics   pprof: http://%s/debug/pprof/ (internal only)", a, a)
 	}
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "http://"+l.Addr().String(), m, cfg.WorkerPollers, cfg.WebhookAllow)
+	wiring := cfg.wiring(e.Store, e.Client, r, m, log)
+	wiring.PublicURL = "http://" + l.Addr().String()
+	w, err := app.StartWorker(ctx, wiring)
 	if err != nil {
 		return err
 	}
@@ -128,9 +113,9 @@ duban dev is up (%.1fs)
             %s (ledger)
 Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
-%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), internal, ts.HostPort(), ts.Namespace(), workflows.TaskQueue, temporalDB, ledgerDB, demoLogins(demo))
+%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), internal, e.Server.HostPort(), e.Server.Namespace(), cfg.TaskQueue, e.TemporalDB, e.LedgerDB, demoLogins(demo))
 
-	return serveHTTP(ctx, l, newAPI(ctx, st, c, workflows.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
+	return serveHTTP(ctx, l, app.NewAPI(ctx, wiring))
 }
 
 // seedDemo creates the demo departments that the demo accounts need, on a

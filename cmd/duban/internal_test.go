@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
-	"github.com/duban-gov/duban/workflows"
 )
 
 // TestPublicListenerServesNoInternals: the API's handler, as `serve` and
@@ -19,11 +19,11 @@ import (
 // profiler, which live on the internal address only.
 func TestPublicListenerServesNoInternals(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r, err := loadRules(config{}, log)
+	r, err := config{}.rules(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newAPI(t.Context(), storetest.Open(t, store.SQLite), nil, workflows.TaskQueue, r, metrics.New(), log, writeLimit{}, nil, nil)
+	h := app.NewAPI(t.Context(), config{}.wiring(storetest.Open(t, store.SQLite), nil, r, metrics.New(), log))
 	for _, p := range []string{"/metrics", "/debug/pprof/", "/debug/pprof/heap"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))

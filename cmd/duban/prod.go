@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/store"
@@ -22,17 +23,17 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log := newLogger(cfg.LogLevel, true).With("process", "api")
-			r, err := loadRules(cfg, log)
+			r, err := cfg.rules(log)
 			if err != nil {
 				return err
 			}
-			st, err := cfg.openStore(ctx, r.lenient)
+			st, err := cfg.openStore(ctx, r)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
 			m := metrics.New()
-			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
+			c, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
 				return err
 			}
@@ -46,7 +47,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			log.Info("api listening", "addr", l.Addr().String(), "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
-			return serveHTTP(ctx, l, newAPI(ctx, st, c, cfg.TaskQueue, r, m, log, cfg.Writes, cfg.TrustedProxies, cfg.WebhookAllow))
+			return serveHTTP(ctx, l, app.NewAPI(ctx, cfg.wiring(st, c, r, m, log)))
 		},
 	}
 }
@@ -62,17 +63,17 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			log := newLogger(cfg.LogLevel, true).With("process", "worker")
-			r, err := loadRules(cfg, log)
+			r, err := cfg.rules(log)
 			if err != nil {
 				return err
 			}
-			st, err := cfg.openStore(ctx, r.lenient)
+			st, err := cfg.openStore(ctx, r)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
 			m := metrics.New()
-			c, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
+			c, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
 				return err
 			}
@@ -81,7 +82,7 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			serveInternal(ctx, cfg.metricsAddr(":9090"), m, log)
-			w, err := startWorker(c, st, cfg.TaskQueue, r, cfg.PublicURL, m, cfg.WorkerPollers, cfg.WebhookAllow)
+			w, err := app.StartWorker(ctx, cfg.wiring(st, c, r, m, log))
 			if err != nil {
 				return err
 			}

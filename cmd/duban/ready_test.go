@@ -10,9 +10,9 @@ import (
 
 	"go.temporal.io/server/temporaltest"
 
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
-	"github.com/duban-gov/duban/workflows"
 )
 
 // TestReadyMeansAnActionCanSucceed: with the ledger and Temporal up but no
@@ -24,11 +24,12 @@ func TestReadyMeansAnActionCanSucceed(t *testing.T) {
 	c := ts.GetDefaultClient()
 	st := storetest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r, err := loadRules(config{}, log)
+	r, err := config{}.rules(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newAPI(t.Context(), st, c, workflows.TaskQueue, r, nil, log, writeLimit{}, nil, nil))
+	wiring := config{}.wiring(st, c, r, nil, log)
+	srv := httptest.NewServer(app.NewAPI(t.Context(), wiring))
 	t.Cleanup(srv.Close)
 	readyz := func() int {
 		resp, err := http.Get(srv.URL + "/readyz")
@@ -43,7 +44,8 @@ func TestReadyMeansAnActionCanSucceed(t *testing.T) {
 		t.Fatalf("no worker: /readyz %d, want 503", got)
 	}
 
-	w, err := startWorker(c, st, workflows.TaskQueue, r, "", nil, 2, nil)
+	wiring.Pollers = 2
+	w, err := app.StartWorker(t.Context(), wiring)
 	if err != nil {
 		t.Fatal(err)
 	}

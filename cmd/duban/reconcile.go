@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
-	"github.com/duban-gov/duban/internal/devserver"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/store"
@@ -60,7 +60,7 @@ func runReconcile(ctx context.Context, dataDir string, repair, rebuild, asJSON b
 		return err
 	}
 	log := newLogger(cfg.LogLevel, false).With("process", "reconcile")
-	r, err := loadRules(cfg, log)
+	r, err := cfg.rules(log)
 	if err != nil {
 		return err
 	}
@@ -75,40 +75,34 @@ func runReconcile(ctx context.Context, dataDir string, repair, rebuild, asJSON b
 		if err != nil {
 			return fmt.Errorf("data dir %s: %w", dataDir, err)
 		}
-		ts, err := devserver.Start(ctx, devserver.Options{DBFile: filepath.Join(abs, "temporal.db")})
+		e, err := app.StartEmbedded(ctx, cfg.embedded(abs, 0, r, m, log))
 		if err != nil {
 			return err
 		}
-		defer func() { _ = ts.Stop() }()
-		namespace = ts.Namespace()
-		if st, err = store.Open(ctx, "sqlite:"+filepath.Join(abs, "duban.db"), store.Options{Calendar: r.lenient}); err != nil {
-			return err
-		}
-		if tc, err = dialTemporal(ctx, ts.HostPort(), namespace, log, m); err != nil {
-			return err
-		}
-	} else {
-		if st, err = cfg.openStore(ctx, r.lenient); err != nil {
-			return err
-		}
-		if tc, err = dialTemporal(ctx, cfg.TemporalAddress, namespace, log, m); err != nil {
-			return err
-		}
-	}
-	defer st.Close()
-	defer tc.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	if dataDir != "" {
+		defer func() { _ = e.Close() }()
+		st, tc, namespace = e.Store, e.Client, e.Server.Namespace()
 		// Nothing else runs this data directory's workflows: answer their
 		// queries here. The worker writes to the ledger as usual, which is
 		// safe beside the repair (both are idempotent, by sequence number).
-		w, err := startWorker(tc, st, cfg.TaskQueue, r, "", m, cfg.WorkerPollers, cfg.WebhookAllow)
+		wiring := cfg.wiring(st, tc, r, m, log)
+		wiring.PublicURL = ""
+		w, err := app.StartWorker(ctx, wiring)
 		if err != nil {
 			return err
 		}
 		defer w.Stop()
+	} else {
+		if st, err = cfg.openStore(ctx, r); err != nil {
+			return err
+		}
+		defer st.Close()
+		if tc, err = app.DialTemporal(ctx, cfg.TemporalAddress, namespace, log, m); err != nil {
+			return err
+		}
+		defer tc.Close()
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
 	}
 	if !rebuild {
 		if err := reconcile.CheckLedger(ctx, tc, namespace, st); err != nil {

@@ -43,7 +43,7 @@ It refuses a ledger that already has slips unless --append is given.`,
 					return fmt.Errorf("--as-of: want YYYY-MM-DD HH:MM (Beijing time): %w", err)
 				}
 			}
-			r, err := loadRules(cfg, newLogger(cfg.LogLevel, false))
+			r, err := cfg.rules(newLogger(cfg.LogLevel, false))
 			if err != nil {
 				return err
 			}
@@ -57,7 +57,7 @@ It refuses a ledger that already has slips unless --append is given.`,
 			next := seedProgressEvery
 			rep, err := seed.Run(ctx, st, seed.Options{
 				Slips: slips, Departments: departments, Year: year, Seed: rngSeed, Now: now, Append: appendSlips,
-				Calendar: r.lenient, Policies: &r.policies,
+				Calendar: r.Lenient, Policies: &r.Policies,
 				Progress: func(done int) {
 					if done >= next {
 						elapsed := time.Since(began)

@@ -1,7 +1,8 @@
 // Package browsertest drives duban's web UI in a real Chromium (chromedp,
 // headless) against a whole running system: an in-process Temporal server
-// (temporaltest), the real worker, the ledger on PostgreSQL, and the API
-// router with the UI mounted, served over real HTTP.
+// (temporaltest), the worker and the API with the UI mounted, wired as
+// production wires them (internal/app), and the ledger on PostgreSQL,
+// served over real HTTP.
 //
 // The tests click through pages the way a clerk does and wait for what the
 // page shows, never for fixed times. Each page is saved as a PNG screenshot

@@ -8,24 +8,15 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
-	"github.com/duban-gov/duban/activities"
-	"github.com/duban-gov/duban/api"
-	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/identity"
-	"github.com/duban-gov/duban/notify"
-	"github.com/duban-gov/duban/reminder"
-	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
-	"github.com/duban-gov/duban/web"
-	"github.com/duban-gov/duban/workflows"
 )
 
 // password is every test user's web password.
@@ -50,35 +41,22 @@ func startSystem(t *testing.T) *system {
 	t.Cleanup(ts.Stop)
 	tc := ts.GetDefaultClient()
 
-	strict, err := calendar.New(calendar.Options{})
+	// The worker and the API (with the UI) as `duban serve` wires them; the
+	// test's own values are a quiet logger and the shipped rules.
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rules, err := app.LoadRules(app.RuleFiles{}, log)
 	if err != nil {
-		t.Fatalf("calendar: %v", err)
+		t.Fatalf("rules: %v", err)
 	}
-	lenient, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly})
+	cfg := app.Config{Store: st, Temporal: tc, Rules: rules, Log: log}
+	w, err := app.StartWorker(t.Context(), cfg)
 	if err != nil {
-		t.Fatalf("calendar: %v", err)
-	}
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st, Planner: &reminder.Planner{Calendar: lenient},
-		Sender: &notify.Sender{}, Now: time.Now})
-	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
 	t.Cleanup(w.Stop)
 
 	sys := &system{store: st, temporal: tc}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	router := api.NewRouter(api.Deps{
-		Store: st,
-		Slips: service.New(service.Config{Store: st, Temporal: tc, TaskQueue: workflows.TaskQueue,
-			Calendar: strict, Policies: reminder.DefaultPolicies(), Now: time.Now, Log: log}),
-		Ready:    func(ctx context.Context) error { return st.Ping(ctx) },
-		Now:      time.Now,
-		Log:      log,
-		Calendar: strict,
-		Colours:  lenient,
-		UI:       web.Handler(log),
-	})
+	router := app.NewAPI(t.Context(), cfg)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if body := sys.rankings.Load(); body != nil && r.URL.Path == "/api/v1/rankings" {
 			w.Header().Set("Content-Type", "application/json")

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/duban-gov/duban/api"
+	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/web"
+)
+
+// NewAPI builds the HTTP handler: the JSON API under /api and the browser
+// pages beside it. Until ctx ends it also watches, once a minute, for slip
+// workflows that stopped without finishing their slip (a metric and an
+// error log; see service.WatchFailures); with no Temporal client it only
+// serves.
+func NewAPI(ctx context.Context, cfg Config) http.Handler {
+	log, now := cfg.log(), cfg.now()
+	slips := service.New(service.Config{Store: cfg.Store, Temporal: cfg.Temporal, TaskQueue: cfg.taskQueue(),
+		Calendar: cfg.Rules.Strict, Policies: cfg.Rules.Policies, DeadlineYears: cfg.Rules.DeadlineYears, Now: now, Log: log})
+	if cfg.Temporal != nil {
+		go slips.WatchFailures(ctx, time.Minute, cfg.Metrics)
+	}
+	return api.NewRouter(api.Deps{
+		Store:           cfg.Store,
+		Slips:           slips,
+		Calendar:        cfg.Rules.Strict,
+		DeadlineYears:   cfg.Rules.DeadlineYears,
+		Colours:         cfg.Rules.Lenient,
+		Metrics:         cfg.Metrics,
+		RankingWeights:  cfg.Rules.Weights,
+		UI:              web.Handler(log),
+		WritesPerSecond: cfg.Writes.PerSecond,
+		WriteBurst:      cfg.Writes.Burst,
+		TrustedProxies:  cfg.TrustedProxies,
+		WebhookTargets:  cfg.WebhookTargets,
+		Ready:           func(ctx context.Context) error { return slips.Ready(ctx, now()) },
+		Now:             now,
+		Log:             log,
+	})
+}

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/reminder"
+	"github.com/duban-gov/duban/workflows"
+)
+
+// StartWorker starts a worker for slip workflows on cfg.TaskQueue and makes
+// sure the daily digest and monthly ranking schedules exist; stop it with
+// Stop.
+func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
+	queue := cfg.taskQueue()
+	// Every action is a workflow task; with the SDK's two pollers tasks wait
+	// for a poll (measured: 0.5 s schedule-to-start at 30 actions/s).
+	w := worker.New(cfg.Temporal, queue, worker.Options{
+		MaxConcurrentWorkflowTaskPollers: cfg.Pollers,
+		MaxConcurrentActivityTaskPollers: cfg.Pollers,
+	})
+	workflows.Register(w, &activities.Activities{
+		Store:   cfg.Store,
+		Planner: &reminder.Planner{Calendar: cfg.Rules.Lenient},
+		Sender:  &notify.Sender{UserAgent: "duban", Targets: cfg.webhookTargets()},
+		Now:     cfg.now(),
+
+		PublicURL:      cfg.PublicURL,
+		Metrics:        cfg.Metrics,
+		RankingWeights: cfg.Rules.Weights,
+	})
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker on %s: %w", queue, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for _, ensure := range []func(context.Context, client.Client, string) error{workflows.EnsureDigestSchedule, workflows.EnsureRankingSchedule} {
+		if err := ensure(ctx, cfg.Temporal, queue); err != nil {
+			w.Stop()
+			return nil, err
+		}
+	}
+	return w, nil
+}
