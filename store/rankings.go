@@ -138,17 +138,13 @@ func (s *Store) PublishRanking(ctx context.Context, month string, takenAt time.T
 	return published, nil
 }
 
-// ErrNoSnapshot says a month has no published ranking: stats.ErrNoSnapshot,
-// which the ranking package looks for without importing the store.
-var ErrNoSnapshot = stats.ErrNoSnapshot
-
 // RankingSnapshot returns a month's published ranking as stored, and when it
-// was taken, or ErrNoSnapshot.
+// was taken, or stats.ErrNoSnapshot.
 func (s *Store) RankingSnapshot(ctx context.Context, month string) (string, time.Time, error) {
 	var row rankingSnapshotRow
 	err := s.db.WithContext(ctx).Where("month = ?", month).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", time.Time{}, ErrNoSnapshot
+		return "", time.Time{}, stats.ErrNoSnapshot
 	}
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("ranking snapshot of %s: %w", month, err)

@@ -11,21 +11,6 @@ import (
 	"github.com/duban-gov/duban/stats"
 )
 
-// StatsQuery and the GroupBy names are stats.Query and its groupings, kept
-// under the names the store's callers knew them by.
-//
-// Deprecated: use stats.Query and stats.GroupBy*.
-type StatsQuery = stats.Query
-
-// Deprecated: use the stats.GroupBy names.
-const (
-	GroupByDepartment = stats.GroupByDepartment
-	GroupByBatch      = stats.GroupByBatch
-	GroupByCategory   = stats.GroupByCategory
-	GroupByMonth      = stats.GroupByMonth
-	GroupByAll        = stats.GroupByAll
-)
-
 // ClosureStats counts slips per group. Queries over whole months grouped by
 // lead department, month or nothing (and, for a department's own view of
 // the slips it leads or helps with, by month or nothing) sum the slip_stats

@@ -11,6 +11,7 @@ import (
 
 	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 	"github.com/duban-gov/duban/workflows"
@@ -51,5 +52,5 @@ func TestMonthlyRankingPublishesTheMonthBefore(t *testing.T) {
 	require.Len(t, r.Entries, 1)
 	assert.Equal(t, sl.Draft.LeadDepartment, r.Entries[0].Department)
 	_, _, err = st.RankingSnapshot(ctx, "2026-11")
-	assert.ErrorIs(t, err, store.ErrNoSnapshot)
+	assert.ErrorIs(t, err, stats.ErrNoSnapshot)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -105,7 +106,7 @@ func TestRemindersAndEscalationFireAtExactInstants(t *testing.T) {
 	assert.Equal(t, []string{"supervise", "public_notice", "public_notice"}, inbox("leader", "王副市长"))
 
 	// Acknowledged only after the reminder: not timely; closed late.
-	rows, err := h.store.ClosureStats(t.Context(), store.StatsQuery{GroupBy: store.GroupByDepartment, Today: "2026-10-23", YellowBy: "2026-10-28"})
+	rows, err := h.store.ClosureStats(t.Context(), stats.Query{GroupBy: stats.GroupByDepartment, Today: "2026-10-23", YellowBy: "2026-10-28"})
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
 	assert.Equal(t, 0.0, *rows[0].AckTimelyRate())
