@@ -37,4 +37,3 @@ func (s *Server) createDepartment(c *gin.Context) {
 	}
 	c.JSON(http.StatusCreated, created)
 }
-
