@@ -319,3 +319,54 @@ func TestSQLiteLedgerLockedDuringAcknowledge(t *testing.T) {
 		t.Fatalf("reconcile after the outage: %+v", rep.Findings)
 	}
 }
+
+// TestLedgerAheadOfWorkflowCatchesUpOnRetry: a sign-off was projected into
+// the ledger and then its workflow task was lost (a Temporal server killed
+// before recording it; the production-shape kill test found it). The
+// ledger says 已销号 while the workflow still waits in 待销号. The clerk's
+// retry of the sign-off must reach the workflow, which applies it again
+// (the projection is a no-op) and ends — not be answered 409 from the
+// ledger forever; another action is still refused as the ledger explains.
+func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
+	ctx := context.Background()
+	s := start(t)
+	s.seedDepartments(t)
+	var sl slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("丢失的销号"), s.as("office")...).json(t, &sl)
+	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
+	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
+	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
+
+	// What the lost workflow task had written before it was lost.
+	current, err := s.store.GetSlip(ctx, sl.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	closed := current
+	closed.Status, closed.Seq, closed.ClosedAt, closed.UpdatedAt = slip.StatusClosed, current.Seq+1, &now, now
+	ev := slip.Event{SlipID: sl.ID, Seq: closed.Seq, Type: slip.ActionSignOff, Actor: "督查室", ActorRole: slip.RoleOffice,
+		At: now, From: slip.StatusPendingSignoff, To: slip.StatusClosed, Payload: map[string]any{"comment": "同意销号"}}
+	if err := s.store.Project(ctx, closed, ev); err != nil {
+		t.Fatal(err)
+	}
+
+	s.act(t, "office", sl.ID, "cancel", map[string]any{"reason": "不是重试"}, http.StatusConflict)
+	after := s.act(t, "office", sl.ID, "signoff", map[string]any{"comment": "同意销号"}, http.StatusOK)
+	if after.Status != "closed" {
+		t.Fatalf("after the retry: %s", after.Status)
+	}
+	var final slip.Slip
+	if err := s.temporal.GetWorkflow(ctx, "slip-"+sl.ID, "").Get(ctx, &final); err != nil {
+		t.Fatalf("the workflow did not end: %v", err)
+	}
+	if final.Status != slip.StatusClosed || final.Seq != closed.Seq {
+		t.Fatalf("workflow ended %s at %d, ledger %s at %d", final.Status, final.Seq, closed.Status, closed.Seq)
+	}
+	if got := seqsOf(t, s.store, sl.ID); len(got) != int(closed.Seq) {
+		t.Fatalf("timeline %v", got)
+	}
+	if rep := reconcileOnce(t, s, s.store, false); len(rep.Findings) != 0 {
+		t.Fatalf("reconcile: %+v", rep.Findings)
+	}
+}

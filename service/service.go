@@ -273,14 +273,33 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 // (retries with the same id are applied once) and returns the ledger's view.
 func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip, cmd slip.Command, updateID string) (slip.Slip, error) {
 	id := current.ID
-	if current.Status.Terminal() {
-		// The workflow has ended; the table has the answer.
-		_, err := slip.Next(current.Status, cmd.Action)
-		return slip.Slip{}, slip.AsError(err)
-	}
 	ctx, cancel := context.WithTimeout(ctx, TemporalTimeout)
 	defer cancel()
 	wid := workflows.WorkflowID(id)
+	if current.Status.Terminal() {
+		// Usually the workflow has ended and the table has the answer. But
+		// the ledger may be one action ahead of a running workflow: the
+		// action was projected and then its workflow task was lost (a
+		// Temporal server that died before recording it). The retry must
+		// reach the workflow, which applies it again (the projection is a
+		// no-op) and catches up with the ledger.
+		// Only a retry of the very action that ended the slip goes on: any
+		// other is refused as the ledger explains it.
+		retry, err := s.lastEventIs(ctx, id, cmd.Action)
+		if err != nil {
+			return slip.Slip{}, err
+		}
+		running := false
+		if retry {
+			if running, err = s.workflowRunning(ctx, wid); err != nil {
+				return slip.Slip{}, unavailable(err)
+			}
+		}
+		if !running {
+			_, err := slip.Next(current.Status, cmd.Action)
+			return slip.Slip{}, slip.AsError(err)
+		}
+	}
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   wid,
 		UpdateID:     fmt.Sprintf("%s:%d:%s", cmd.Action, user.ID, updateID),
@@ -308,6 +327,28 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 	}
 	s.log.InfoContext(ctx, "slip action", "slip_id", id, "action", cmd.Action, "workflow_id", wid)
 	return s.store.GetSlip(ctx, id)
+}
+
+// lastEventIs reports whether the slip's latest timeline event is action a.
+func (s *Slips) lastEventIs(ctx context.Context, id string, a slip.Action) (bool, error) {
+	events, err := s.store.Timeline(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return len(events) > 0 && events[len(events)-1].Type == a, nil
+}
+
+// workflowRunning reports whether the slip workflow wid is still running.
+func (s *Slips) workflowRunning(ctx context.Context, wid string) (bool, error) {
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, wid, "")
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("describe workflow %s: %w", wid, err)
+	}
+	return desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
 }
 
 // workingDayDeadline is the date n working days after the day of now.
