@@ -370,3 +370,56 @@ func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
 		t.Fatalf("reconcile: %+v", rep.Findings)
 	}
 }
+
+// TestReconcileSendsALostActionToItsWorkflow: a progress report reached the
+// ledger but its workflow task was lost, and nobody retried it. Reconcile
+// reports the ledger ahead of its workflow and --repair sends the ledger's
+// own action to the workflow again, which applies it and is level again.
+func TestReconcileSendsALostActionToItsWorkflow(t *testing.T) {
+	ctx := context.Background()
+	s := start(t)
+	s.seedDepartments(t)
+	var sl slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("丢失的进展"), s.as("office")...).json(t, &sl)
+	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
+	current, err := s.store.GetSlip(ctx, sl.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ahead := current
+	ahead.Seq, ahead.LatestProgress, ahead.UpdatedAt = current.Seq+1, "已完成 60 个", now
+	ev := slip.Event{SlipID: sl.ID, Seq: ahead.Seq, Type: slip.ActionProgress, Actor: "住建局经办人", ActorRole: slip.RoleDepartment,
+		At: now, From: slip.StatusInProgress, To: slip.StatusInProgress, Payload: map[string]any{"text": "已完成 60 个"}}
+	if err := s.store.Project(ctx, ahead, ev); err != nil {
+		t.Fatal(err)
+	}
+
+	rep := reconcileOnce(t, s, s.store, false)
+	if len(rep.Findings) != 1 || len(rep.Findings[0].Ahead) != 1 || rep.Findings[0].Ahead[0] != ahead.Seq || rep.Findings[0].Repaired {
+		t.Fatalf("dry run: %+v", rep)
+	}
+	rep = reconcileOnce(t, s, s.store, true)
+	if rep.Repaired != 1 {
+		t.Fatalf("repair: %+v", rep)
+	}
+	v, err := s.temporal.QueryWorkflow(ctx, "slip-"+sl.ID, "", "state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state slip.Slip
+	if err := v.Get(&state); err != nil {
+		t.Fatal(err)
+	}
+	if state.Seq != ahead.Seq || state.LatestProgress != "已完成 60 个" {
+		t.Fatalf("workflow after the repair: seq %d, progress %q", state.Seq, state.LatestProgress)
+	}
+	if rep := reconcileOnce(t, s, s.store, false); len(rep.Findings) != 0 {
+		t.Fatalf("after the repair: %+v", rep.Findings)
+	}
+	// The slip goes on from there: the next action gets the next number.
+	s.act(t, "zjj", sl.ID, "progress", map[string]any{"text": "已完成 90 个"}, http.StatusOK)
+	if got := seqsOf(t, s.store, sl.ID); len(got) != int(ahead.Seq)+1 {
+		t.Fatalf("timeline %v", got)
+	}
+}

@@ -70,6 +70,9 @@ type Finding struct {
 	// Repaired is true when a repair brought the ledger level with the
 	// workflow (the recoverable part of it).
 	Repaired bool `json:"repaired,omitempty"`
+	// Ahead lists the timeline numbers the ledger has beyond its workflow:
+	// actions projected whose workflow task was then lost.
+	Ahead []int64 `json:"ahead,omitempty"`
 	// DepartmentsCreated are departments the repair had to create.
 	DepartmentsCreated []string `json:"departments_created,omitempty"`
 }
@@ -243,8 +246,9 @@ func check(ctx context.Context, o Options, w *slipRuns) (Finding, bool, error) {
 			f.MissingEvents = append(f.MissingEvents, seq)
 		}
 	}
-	// A ledger ahead of the workflow is an action in flight: the workflow
-	// takes its new state once the ledger has it.
+	if !f.MissingRow && f.LedgerSeq > state.Seq {
+		return ledgerAhead(ctx, o, w, f, state)
+	}
 	behind := f.LedgerSeq < state.Seq || (f.LedgerSeq == state.Seq && f.LedgerStatus != state.Status)
 	if !f.MissingRow && len(f.MissingEvents) == 0 && !behind {
 		return f, true, nil
@@ -280,6 +284,95 @@ func check(ctx context.Context, o Options, w *slipRuns) (Finding, bool, error) {
 	o.Log.Info("slip reconciled", "slip_id", slipID, "number", state.Number, "missing_row", f.MissingRow,
 		"missing_events", f.MissingEvents, "unrecoverable", f.Unrecoverable, "repaired", f.Repaired)
 	return f, false, nil
+}
+
+// inFlight is how long an action may sit projected but not yet part of its
+// workflow's state (the workflow takes it as its state right after the
+// ledger has it); a ledger still ahead after it lost the workflow's task.
+const inFlight = 5 * time.Second
+
+// ledgerAhead handles a ledger that holds actions its workflow does not: an
+// action in flight (the workflow commits it once projected), or one whose
+// workflow task was lost after the projection (a Temporal server that died
+// before recording the task). The second is a finding; its repair sends
+// the ledger's own actions to the workflow again, in order, as updates with
+// ids of their own: the workflow applies each (the projection is a no-op,
+// the ledger keeps its event) and is level with the ledger again. Reminders
+// need nothing: their timers fire again and write the same numbers.
+func ledgerAhead(ctx context.Context, o Options, w *slipRuns, f Finding, state slip.Slip) (Finding, bool, error) {
+	if w.latestStatus == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		select {
+		case <-ctx.Done():
+			return f, false, ctx.Err()
+		case <-time.After(inFlight):
+		}
+		again, known, err := workflowState(ctx, o.Temporal, w)
+		if err != nil || !known {
+			return f, false, err
+		}
+		if again.Seq >= f.LedgerSeq {
+			return f, true, nil // it was in flight
+		}
+		state = again
+		f.WorkflowStatus, f.WorkflowSeq = state.Status, state.Seq
+	}
+	timeline, err := o.Store.Timeline(ctx, f.SlipID)
+	if err != nil {
+		return f, false, err
+	}
+	var extra []slip.Event
+	for _, e := range timeline {
+		if e.Seq > state.Seq {
+			extra = append(extra, e)
+			f.Ahead = append(f.Ahead, e.Seq)
+		}
+	}
+	f.Problem = fmt.Sprintf("台账比工作流多出第 %v 步（台账 %s，工作流 %s）：这些操作已记入台账，但其工作流任务已丢失",
+		f.Ahead, f.LedgerStatus.Label(), f.WorkflowStatus.Label())
+	if !o.Repair || w.latestStatus != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return f, false, nil
+	}
+	for _, e := range extra {
+		if e.Type.System() {
+			continue
+		}
+		cmd := commandOf(e)
+		handle, err := o.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: w.id, UpdateID: fmt.Sprintf("reconcile:%s:%d", f.SlipID, e.Seq),
+			UpdateName: workflows.UpdateName(e.Type), Args: []any{cmd}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = handle.Get(ctx, nil)
+		}
+		if err != nil {
+			return f, false, fmt.Errorf("send event %d (%s) to the workflow again: %w", e.Seq, e.Type, err)
+		}
+	}
+	after, known, err := workflowState(ctx, o.Temporal, w)
+	if err != nil || !known {
+		return f, false, err
+	}
+	f.Repaired = after.Seq == f.LedgerSeq
+	o.Log.Info("slip reconciled", "slip_id", f.SlipID, "number", f.Number, "ahead", f.Ahead, "repaired", f.Repaired)
+	return f, false, nil
+}
+
+// commandOf rebuilds the command a person's action event records.
+func commandOf(e slip.Event) slip.Command {
+	text := func(k string) string { v, _ := e.Payload[k].(string); return v }
+	cmd := slip.Command{Action: e.Type, Actor: e.Actor, ActorID: e.ActorID, ActorRole: e.ActorRole, RequestID: e.RequestID,
+		Text: text("text"), Summary: text("summary"), Comment: text("comment"), Reason: text("reason"), Deadline: text("deadline")}
+	if v, ok := e.Payload["approved"].(bool); ok {
+		cmd.Approved = &v
+	}
+	if list, ok := e.Payload["evidence"].([]any); ok {
+		for _, x := range list {
+			if v, ok := x.(string); ok {
+				cmd.Evidence = append(cmd.Evidence, v)
+			}
+		}
+	}
+	return cmd
 }
 
 // describe says in Chinese what is wrong with a slip's ledger.
