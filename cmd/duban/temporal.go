@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/server/common/log"
 
 	"github.com/duban-gov/duban/internal/devserver"
+	"github.com/duban-gov/duban/internal/temporalconf"
 )
 
 // temporalCommand runs the Temporal server the project depends on
@@ -60,10 +61,10 @@ func temporalCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&pg.URL, "postgres", os.Getenv("DUBAN_TEMPORAL_DATABASE_URL"),
 		"PostgreSQL URL whose user, password, address and parameters Temporal uses (default $DUBAN_TEMPORAL_DATABASE_URL; its database is only used to create the two below)")
-	f.StringVar(&pg.Database, "db", "temporal", "database for Temporal's persistence (created if missing)")
-	f.StringVar(&pg.VisibilityDatabase, "visibility-db", "temporal_visibility", "database for Temporal's visibility (created if missing)")
+	f.StringVar(&pg.Database, "db", temporalconf.Database, "database for Temporal's persistence (created if missing)")
+	f.StringVar(&pg.VisibilityDatabase, "visibility-db", temporalconf.VisibilityDatabase, "database for Temporal's visibility (created if missing)")
 	f.IntVar(&pg.MaxConns, "max-conns", 20, "connections per database")
-	f.IntVar(&shards, "shards", devserver.HistoryShards, "history shards: fixed for the life of the databases")
+	f.IntVar(&shards, "shards", temporalconf.HistoryShards, "history shards: fixed for the life of the databases")
 	f.StringVar(&ip, "ip", "127.0.0.1", "address the frontend listens on")
 	f.IntVar(&port, "port", 7233, "port of the frontend (0: any free port)")
 	f.StringVar(&namespace, "namespace", "default", "namespace to register if missing")

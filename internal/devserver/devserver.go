@@ -4,7 +4,8 @@
 // command. With Options.Postgres it is the same server on PostgreSQL
 // persistence and visibility, its schema made by Temporal's own SQL tool from
 // the same module: the production shape `duban temporal` runs and the kill
-// test proves (deploy/ configures the same options for Temporal's images).
+// test proves, with the options in internal/temporalconf that deploy/ gives
+// Temporal's own images.
 package devserver
 
 import (
@@ -29,6 +30,8 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/duban-gov/duban/internal/temporalconf"
 )
 
 // Options describe the dev server.
@@ -49,30 +52,11 @@ type Options struct {
 	// creates or upgrades first.
 	Postgres *Postgres
 	// HistoryShards on PostgreSQL (fixed for the life of the databases);
-	// default HistoryShards. SQLite always has one.
+	// default temporalconf.HistoryShards. SQLite always has one.
 	HistoryShards int
 	// Retention of closed workflows in Namespace when Start registers it on
 	// PostgreSQL; default 30 days.
 	Retention time.Duration
-}
-
-// HistoryShards is the production shape's shard count: the kill test runs
-// with it, and deploy/ (compose NUM_HISTORY_SHARDS, the Helm values'
-// numHistoryShards) must carry the same number (deploy/validate checks).
-const HistoryShards = 16
-
-// DynamicConfig is the server's dynamic configuration, the same on SQLite and
-// PostgreSQL; deploy/compose/temporal/dynamicconfig.yaml and the Helm values
-// carry the same keys and values (deploy/validate checks).
-func DynamicConfig() map[string]any {
-	return map[string]any{
-		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key().String(): true,
-		// A handful of pollers: a task queue split in four partitions
-		// leaves tasks waiting on partitions no poller is on until they are
-		// forwarded (seconds under load).
-		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key().String():  1,
-		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key().String(): 1,
-	}
 }
 
 // Server is a running in-process Temporal server.
@@ -154,7 +138,7 @@ func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(staticDynamicConfig()),
+		temporal.WithDynamicConfigClient(staticDynamicConfig(o.Postgres == nil)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("new temporal server: %w", err)
@@ -176,10 +160,17 @@ func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.
 	return s, nil
 }
 
-func staticDynamicConfig() dynamicconfig.StaticClient {
+// staticDynamicConfig is the production shape's dynamic configuration
+// (temporalconf), plus, for the embedded default only, search attributes
+// read through to the database (a development setting: "should not be
+// turned on in production").
+func staticDynamicConfig(embedded bool) dynamicconfig.StaticClient {
 	c := dynamicconfig.StaticClient{}
-	for k, v := range DynamicConfig() {
+	for k, v := range temporalconf.DynamicConfig() {
 		c[dynamicconfig.MakeKey(k)] = []dynamicconfig.ConstrainedValue{{Value: v}}
+	}
+	if embedded {
+		c[dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key()] = []dynamicconfig.ConstrainedValue{{Value: true}}
 	}
 	return c
 }
@@ -301,7 +292,7 @@ func persistenceConfig(o Options) (config.Persistence, error) {
 		}
 		shards := o.HistoryShards
 		if shards == 0 {
-			shards = HistoryShards
+			shards = temporalconf.HistoryShards
 		}
 		return config.Persistence{
 			DefaultStore:     "default",

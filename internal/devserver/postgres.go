@@ -11,12 +11,9 @@ import (
 	_ "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql" // registers the postgres12 plugin
 	"go.temporal.io/server/tools/common/schema"
 	sqltool "go.temporal.io/server/tools/sql"
-)
 
-// PostgresPlugin is the Temporal SQL plugin the production shape uses, the
-// same name the compose file's DB variable and the Helm values' pluginName
-// carry.
-const PostgresPlugin = "postgres12"
+	"github.com/duban-gov/duban/internal/temporalconf"
+)
 
 // Schema names inside go.temporal.io/server/schema (embedded in the module),
 // as temporal-sql-tool's --schema-name takes them.
@@ -39,10 +36,10 @@ type Postgres struct {
 
 func (p Postgres) withDefaults() Postgres {
 	if p.Database == "" {
-		p.Database = "temporal"
+		p.Database = temporalconf.Database
 	}
 	if p.VisibilityDatabase == "" {
-		p.VisibilityDatabase = "temporal_visibility"
+		p.VisibilityDatabase = temporalconf.VisibilityDatabase
 	}
 	if p.MaxConns == 0 {
 		p.MaxConns = 20
@@ -72,7 +69,7 @@ func (p Postgres) sqlConfig(db string) (*config.SQL, error) {
 		attrs[k] = v[0]
 	}
 	return &config.SQL{
-		PluginName:        PostgresPlugin,
+		PluginName:        temporalconf.Plugin,
 		DatabaseName:      db,
 		ConnectAddr:       net.JoinHostPort(host, port),
 		ConnectProtocol:   "tcp",
