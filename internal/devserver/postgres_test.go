@@ -20,6 +20,7 @@ func TestDynamicConfigKeysAreServerSettings(t *testing.T) {
 	known := map[string]bool{
 		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key().String():  true,
 		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key().String(): true,
+		dynamicconfig.MaxIDLengthLimit.Key().String():                    true,
 	}
 	for k := range temporalconf.DynamicConfig() {
 		// Keys are case-insensitive; the server lower-cases them.

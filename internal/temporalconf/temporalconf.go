@@ -22,13 +22,18 @@ const (
 const HistoryShards = 16
 
 // DynamicConfig is the server's dynamic configuration (key → value, no
-// constraints). One task-queue partition: duban's two to ten workers poll
-// one queue with a handful of pollers each; a queue split in four leaves
-// tasks waiting on partitions no poller is on until they are forwarded
-// (seconds under load, measured on the embedded default).
+// constraints).
+//   - One task-queue partition: duban's two to ten workers poll one queue
+//     with a handful of pollers each; a queue split in four leaves tasks
+//     waiting on partitions no poller is on until they are forwarded
+//     (seconds under load, measured on the embedded default).
+//   - Ids of at most 255 characters, the width of the SQL schema's id
+//     columns, so a longer one is refused up front rather than by the
+//     database (duban's are slip-<uuid>).
 func DynamicConfig() map[string]any {
 	return map[string]any{
 		"matching.numTaskqueueReadPartitions":  1,
 		"matching.numTaskqueueWritePartitions": 1,
+		"limit.maxIDLength":                    255,
 	}
 }
