@@ -66,7 +66,7 @@ func temporalCommand() *cobra.Command {
 	f.IntVar(&pg.MaxConns, "max-conns", 20, "connections per database")
 	f.IntVar(&shards, "shards", temporalconf.HistoryShards, "history shards: fixed for the life of the databases")
 	f.StringVar(&ip, "ip", "127.0.0.1", "address the frontend listens on")
-	f.IntVar(&port, "port", 7233, "port of the frontend (0: any free port)")
+	f.IntVar(&port, "port", 7233, "port of the frontend; the other services take Temporal's default layout around it (port-300…port+6), all below 32768")
 	f.StringVar(&namespace, "namespace", "default", "namespace to register if missing")
 	f.DurationVar(&retention, "retention", 30*24*time.Hour, "how long closed workflows are kept, for a namespace this registers")
 	f.StringVar(&logLevel, "log-level", "warn", "server log level: debug, info, warn, error")
