@@ -8,6 +8,7 @@
 //	duban seed          write realistic test data straight to the ledger (benchmarks)
 //	duban bench         drive slips through their whole life and measure
 //	duban temporal-dev  only the development Temporal server (SQLite file)
+//	duban temporal      the Temporal server on PostgreSQL (production shape; schema by its own tool)
 //	duban reconcile     compare the ledger with the workflows; repair or rebuild it
 //
 // Production processes are configured by environment variables; see config.go.
@@ -35,7 +36,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(devCommand(), temporalDevCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand(), benchCommand(), reconcileCommand())
+	root.AddCommand(devCommand(), temporalDevCommand(), temporalCommand(), serveCommand(), workerCommand(), migrateCommand(), userCommand(), seedCommand(), benchCommand(), reconcileCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "duban:", err)
 		os.Exit(1)

@@ -1,7 +1,11 @@
-// Package devserver runs a Temporal server inside the duban process, persisted
-// to a SQLite file, the way `temporal server start-dev --db-filename` does.
-// It is the embedded default that lets a newcomer run everything with one
-// command; production uses a real Temporal cluster instead.
+// Package devserver runs a Temporal server inside the duban process. Persisted
+// to a SQLite file, the way `temporal server start-dev --db-filename` does, it
+// is the embedded default that lets a newcomer run everything with one
+// command. With Options.Postgres it is the same server on PostgreSQL
+// persistence and visibility, its schema made by Temporal's own SQL tool from
+// the same module: the production shape `duban temporal` runs and the kill
+// test proves, with the options in internal/temporalconf that deploy/ gives
+// Temporal's own images.
 package devserver
 
 import (
@@ -14,6 +18,8 @@ import (
 	"strconv"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
@@ -23,6 +29,9 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/duban-gov/duban/internal/temporalconf"
 )
 
 // Options describe the dev server.
@@ -37,6 +46,17 @@ type Options struct {
 	Namespace string
 	// LogLevel of the server's own logger: debug, info, warn, error.
 	LogLevel string
+
+	// Postgres, when set, replaces the SQLite file: Temporal persists to and
+	// keeps visibility in these PostgreSQL databases, whose schema Start
+	// creates or upgrades first.
+	Postgres *Postgres
+	// HistoryShards on PostgreSQL (fixed for the life of the databases);
+	// default temporalconf.HistoryShards. SQLite always has one.
+	HistoryShards int
+	// Retention of closed workflows in Namespace when Start registers it on
+	// PostgreSQL; default 30 days.
+	Retention time.Duration
 }
 
 // Server is a running in-process Temporal server.
@@ -69,25 +89,41 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlCfg := cfg.Persistence.DataStores[sqliteplugin.PluginName].SQL
+	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: o.LogLevel, Format: "json"}))
+	if o.Postgres != nil {
+		if err := SetupPostgresSchema(*o.Postgres, logger); err != nil {
+			return nil, fmt.Errorf("temporal schema on postgres: %w", err)
+		}
+	} else if err := setupSQLite(cfg, o); err != nil {
+		return nil, err
+	}
 
+	return startServer(ctx, cfg, o, logger)
+}
+
+// setupSQLite creates the file with its schema on first start and registers
+// the namespace in it directly.
+func setupSQLite(cfg *config.Config, o Options) error {
+	sqlCfg := cfg.Persistence.DataStores[sqliteplugin.PluginName].SQL
 	if _, err := os.Stat(o.DBFile); errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(o.DBFile), 0o750); err != nil {
-			return nil, fmt.Errorf("create directory for %s: %w", o.DBFile, err)
+			return fmt.Errorf("create directory for %s: %w", o.DBFile, err)
 		}
 		if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
-			return nil, fmt.Errorf("set up temporal schema in %s: %w", o.DBFile, err)
+			return fmt.Errorf("set up temporal schema in %s: %w", o.DBFile, err)
 		}
 	}
 	ns, err := sqliteschema.NewNamespaceConfig(cfg.ClusterMetadata.CurrentClusterName, o.Namespace, false, nil)
 	if err != nil {
-		return nil, fmt.Errorf("namespace config %s: %w", o.Namespace, err)
+		return fmt.Errorf("namespace config %s: %w", o.Namespace, err)
 	}
 	if err := sqliteschema.CreateNamespaces(sqlCfg, ns); err != nil {
-		return nil, fmt.Errorf("create namespace %s: %w", o.Namespace, err)
+		return fmt.Errorf("create namespace %s: %w", o.Namespace, err)
 	}
+	return nil
+}
 
-	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: o.LogLevel, Format: "json"}))
+func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.Logger) (*Server, error) {
 	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporal authorizer: %w", err)
@@ -102,14 +138,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
-			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
-			// One node, a handful of pollers: a task queue split in four
-			// partitions leaves tasks waiting on partitions no poller is
-			// on until they are forwarded (seconds under load).
-			dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  []dynamicconfig.ConstrainedValue{{Value: 1}},
-			dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): []dynamicconfig.ConstrainedValue{{Value: 1}},
-		}),
+		temporal.WithDynamicConfigClient(staticDynamicConfig(o.Postgres == nil)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("new temporal server: %w", err)
@@ -122,7 +151,28 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		_ = srv.Stop()
 		return nil, err
 	}
+	if o.Postgres != nil {
+		if err := s.registerNamespace(ctx, o.Retention); err != nil {
+			_ = srv.Stop()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// staticDynamicConfig is the production shape's dynamic configuration
+// (temporalconf), plus, for the embedded default only, search attributes
+// read through to the database (a development setting: "should not be
+// turned on in production").
+func staticDynamicConfig(embedded bool) dynamicconfig.StaticClient {
+	c := dynamicconfig.StaticClient{}
+	for k, v := range temporalconf.DynamicConfig() {
+		c[dynamicconfig.MakeKey(k)] = []dynamicconfig.ConstrainedValue{{Value: v}}
+	}
+	if embedded {
+		c[dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key()] = []dynamicconfig.ConstrainedValue{{Value: true}}
+	}
+	return c
 }
 
 // HostPort is the frontend address clients dial.
@@ -155,42 +205,24 @@ func (s *Server) waitReady(ctx context.Context) error {
 }
 
 func buildConfig(o Options) (*config.Config, error) {
-	ports := make([]int, 0, 7)
-	for range 7 {
-		p, err := freePort(o.IP)
-		if err != nil {
-			return nil, err
-		}
-		ports = append(ports, p)
+	ports, err := servicePorts(o)
+	if err != nil {
+		return nil, err
 	}
 	service := func(grpcPort, membershipPort int, bindIP string) config.Service {
 		return config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: membershipPort, BindOnIP: bindIP}}
 	}
 	frontend := net.JoinHostPort(o.IP, strconv.Itoa(o.Port))
-	sqlCfg := &config.SQL{
-		PluginName:   sqliteplugin.PluginName,
-		DatabaseName: o.DBFile,
-		// Keys other than SQLite URI parameters become pragmas as they
-		// are: "journal_mode", not "_journal_mode" (an unknown pragma,
-		// silently ignored, which left the file in rollback-journal mode).
-		ConnectAttributes: map[string]string{
-			"mode":         "rwc",
-			"journal_mode": "wal",
-			"synchronous":  "2", // FULL: a committed transition survives a power cut
-			"busy_timeout": "10000",
-		},
+	persistence, err := persistenceConfig(o)
+	if err != nil {
+		return nil, err
 	}
 
 	return &config.Config{
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: "127.0.0.1"},
 		},
-		Persistence: config.Persistence{
-			DefaultStore:     sqliteplugin.PluginName,
-			VisibilityStore:  sqliteplugin.PluginName,
-			NumHistoryShards: 1,
-			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
-		},
+		Persistence: persistence,
 		ClusterMetadata: &cluster.Config{
 			EnableGlobalNamespace:    false,
 			FailoverVersionIncrement: 10,
@@ -219,6 +251,117 @@ func buildConfig(o Options) (*config.Config, error) {
 		},
 		PublicClient: config.PublicClient{HostPort: frontend},
 	}, nil
+}
+
+// servicePorts are the gRPC and membership ports of the other services and
+// the frontend's membership port. On SQLite, free ones. On PostgreSQL,
+// Temporal's default layout around the frontend's port (7233: membership
+// 6933, history 7234/6934, matching 7235/6935, worker 7239/6939): the
+// cluster_membership table keeps ports in a smallint, so they must stay
+// below 32768 (free ports are usually above), and a restarted server takes
+// the very addresses its previous run left in that table.
+func servicePorts(o Options) ([]int, error) {
+	if o.Postgres != nil {
+		p := o.Port
+		if p < 1324 || p+6 > 32767 {
+			return nil, fmt.Errorf("frontend port %d: on PostgreSQL it must be in 1324…32761 (services use port-300…port+6)", p)
+		}
+		return []int{p - 300, p + 1, p - 299, p + 2, p - 298, p + 6, p - 294}, nil
+	}
+	ports := make([]int, 0, 7)
+	for range 7 {
+		p, err := freePort(o.IP)
+		if err != nil {
+			return nil, err
+		}
+		ports = append(ports, p)
+	}
+	return ports, nil
+}
+
+func persistenceConfig(o Options) (config.Persistence, error) {
+	if o.Postgres != nil {
+		p := o.Postgres.withDefaults()
+		main, err := p.sqlConfig(p.Database)
+		if err != nil {
+			return config.Persistence{}, err
+		}
+		visibility, err := p.sqlConfig(p.VisibilityDatabase)
+		if err != nil {
+			return config.Persistence{}, err
+		}
+		shards := o.HistoryShards
+		if shards == 0 {
+			shards = temporalconf.HistoryShards
+		}
+		return config.Persistence{
+			DefaultStore:     "default",
+			VisibilityStore:  "visibility",
+			NumHistoryShards: int32(shards),
+			DataStores: map[string]config.DataStore{
+				"default":    {SQL: main},
+				"visibility": {SQL: visibility},
+			},
+		}, nil
+	}
+	sqlCfg := &config.SQL{
+		PluginName:   sqliteplugin.PluginName,
+		DatabaseName: o.DBFile,
+		// Keys other than SQLite URI parameters become pragmas as they
+		// are: "journal_mode", not "_journal_mode" (an unknown pragma,
+		// silently ignored, which left the file in rollback-journal mode).
+		ConnectAttributes: map[string]string{
+			"mode":         "rwc",
+			"journal_mode": "wal",
+			"synchronous":  "2", // FULL: a committed transition survives a power cut
+			"busy_timeout": "10000",
+		},
+	}
+	return config.Persistence{
+		DefaultStore:     sqliteplugin.PluginName,
+		VisibilityStore:  sqliteplugin.PluginName,
+		NumHistoryShards: 1,
+		DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
+	}, nil
+}
+
+// registerNamespace registers the namespace through the frontend, as
+// `temporal operator namespace create` does; one that exists is left as is.
+func (s *Server) registerNamespace(ctx context.Context, retention time.Duration) error {
+	if retention == 0 {
+		retention = 30 * 24 * time.Hour
+	}
+	nc, err := client.NewNamespaceClient(client.Options{HostPort: s.hostPort, Logger: quietLogger{}})
+	if err != nil {
+		return fmt.Errorf("namespace client: %w", err)
+	}
+	defer nc.Close()
+	err = nc.Register(ctx, &workflowservice.RegisterNamespaceRequest{
+		Namespace:                        s.namespace,
+		WorkflowExecutionRetentionPeriod: durationpb.New(retention),
+	})
+	var exists *serviceerror.NamespaceAlreadyExists
+	if err != nil && !errors.As(err, &exists) {
+		return fmt.Errorf("register namespace %s: %w", s.namespace, err)
+	}
+	// Usable once the services' namespace caches have it: wait until a
+	// query in it succeeds.
+	c, err := client.Dial(client.Options{HostPort: s.hostPort, Namespace: s.namespace, Logger: quietLogger{}})
+	if err != nil {
+		return fmt.Errorf("dial temporal: %w", err)
+	}
+	defer c.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: s.namespace})
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("namespace %s not usable: %w", s.namespace, err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // freePort asks the kernel for a port that is free right now.

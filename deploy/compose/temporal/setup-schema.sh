@@ -9,15 +9,15 @@
 # the schema before the new server starts.
 #
 # Connection settings come from the environment (SQL_PLUGIN, SQL_HOST,
-# SQL_PORT, SQL_USER, SQL_PASSWORD); the schema files ship in the image.
+# SQL_PORT, SQL_USER, SQL_PASSWORD); the schema files are the ones embedded in
+# the tool (--schema-name), the same files and steps `duban temporal` runs in
+# the kill test (internal/devserver SetupPostgresSchema, same module version).
 set -eu
 
-schema=/etc/temporal/schema/postgresql/v12
-
 temporal-sql-tool --db temporal setup-schema -v 0.0
-temporal-sql-tool --db temporal update-schema -d "$schema/temporal/versioned"
+temporal-sql-tool --db temporal update-schema --schema-name postgresql/v12/temporal
 
 temporal-sql-tool --db temporal_visibility setup-schema -v 0.0
-temporal-sql-tool --db temporal_visibility update-schema -d "$schema/visibility/versioned"
+temporal-sql-tool --db temporal_visibility update-schema --schema-name postgresql/v12/visibility
 
 echo "temporal schema up to date"
