@@ -320,6 +320,25 @@ func TestSQLiteLedgerLockedDuringAcknowledge(t *testing.T) {
 	}
 }
 
+// projectLost writes into the ledger what a lost workflow task had written
+// before it was lost: event ev at the slip's next number, and the slip as
+// the ledger has it moved by change. It returns that slip.
+func projectLost(t *testing.T, s *system, id string, ev slip.Event, change func(*slip.Slip, time.Time)) slip.Slip {
+	t.Helper()
+	sl, err := s.store.GetSlip(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	sl.Seq, sl.UpdatedAt = sl.Seq+1, now
+	change(&sl, now)
+	ev.SlipID, ev.Seq, ev.At = id, sl.Seq, now
+	if err := s.store.Project(context.Background(), sl, ev); err != nil {
+		t.Fatal(err)
+	}
+	return sl
+}
+
 // TestLedgerAheadOfWorkflowCatchesUpOnRetry: a sign-off was projected into
 // the ledger and then its workflow task was lost (a Temporal server killed
 // before recording it; the production-shape kill test found it). The
@@ -337,19 +356,9 @@ func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
 	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
 	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
 
-	// What the lost workflow task had written before it was lost.
-	current, err := s.store.GetSlip(ctx, sl.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	closed := current
-	closed.Status, closed.Seq, closed.ClosedAt, closed.UpdatedAt = slip.StatusClosed, current.Seq+1, &now, now
-	ev := slip.Event{SlipID: sl.ID, Seq: closed.Seq, Type: slip.ActionSignOff, Actor: "督查室", ActorRole: slip.RoleOffice,
-		At: now, From: slip.StatusPendingSignoff, To: slip.StatusClosed, Payload: map[string]any{"comment": "同意销号"}}
-	if err := s.store.Project(ctx, closed, ev); err != nil {
-		t.Fatal(err)
-	}
+	closed := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionSignOff, Actor: "督查室", ActorRole: slip.RoleOffice,
+		From: slip.StatusPendingSignoff, To: slip.StatusClosed, Payload: map[string]any{"comment": "同意销号"}},
+		func(sl *slip.Slip, now time.Time) { sl.Status, sl.ClosedAt = slip.StatusClosed, &now })
 
 	s.act(t, "office", sl.ID, "cancel", map[string]any{"reason": "不是重试"}, http.StatusConflict)
 	after := s.act(t, "office", sl.ID, "signoff", map[string]any{"comment": "同意销号"}, http.StatusOK)
@@ -382,18 +391,9 @@ func TestReconcileSendsALostActionToItsWorkflow(t *testing.T) {
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("丢失的进展"), s.as("office")...).json(t, &sl)
 	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
-	current, err := s.store.GetSlip(ctx, sl.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	ahead := current
-	ahead.Seq, ahead.LatestProgress, ahead.UpdatedAt = current.Seq+1, "已完成 60 个", now
-	ev := slip.Event{SlipID: sl.ID, Seq: ahead.Seq, Type: slip.ActionProgress, Actor: "住建局经办人", ActorRole: slip.RoleDepartment,
-		At: now, From: slip.StatusInProgress, To: slip.StatusInProgress, Payload: map[string]any{"text": "已完成 60 个"}}
-	if err := s.store.Project(ctx, ahead, ev); err != nil {
-		t.Fatal(err)
-	}
+	ahead := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionProgress, Actor: "住建局经办人", ActorRole: slip.RoleDepartment,
+		From: slip.StatusInProgress, To: slip.StatusInProgress, Payload: map[string]any{"text": "已完成 60 个"}},
+		func(sl *slip.Slip, _ time.Time) { sl.LatestProgress = "已完成 60 个" })
 
 	rep := reconcileOnce(t, s, s.store, false)
 	if len(rep.Findings) != 1 || len(rep.Findings[0].Ahead) != 1 || rep.Findings[0].Ahead[0] != ahead.Seq || rep.Findings[0].Repaired {
