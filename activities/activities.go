@@ -11,8 +11,11 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
@@ -81,12 +84,21 @@ func (a *Activities) RecordIssued(ctx context.Context, s slip.Slip) (string, err
 	return number, nil
 }
 
+// LedgerConflictType is the application error type of a projection the
+// ledger refused because it holds another action under the event's number.
+const LedgerConflictType = "duban.LedgerConflict"
+
 // Project writes one accepted action to the ledger. It returns the event it
 // wrote, so that the workflow's history holds every event (a local
 // activity's history marker keeps its result, not its input): `duban
 // reconcile` restores a ledger from there.
 func (a *Activities) Project(ctx context.Context, p Projection) (slip.Event, error) {
 	if err := a.Store.Project(ctx, p.Slip, p.Event); err != nil {
+		var conflict *store.EventConflictError
+		if errors.As(err, &conflict) {
+			// No retry will change it: the workflow must hear at once.
+			return slip.Event{}, temporal.NewNonRetryableApplicationError(conflict.Error(), LedgerConflictType, err)
+		}
 		return slip.Event{}, fmt.Errorf("project event %d of slip %s: %w", p.Event.Seq, p.Slip.ID, err)
 	}
 	level := 0

@@ -384,6 +384,8 @@ func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
 // ledger but its workflow task was lost, and nobody retried it. Reconcile
 // reports the ledger ahead of its workflow and --repair sends the ledger's
 // own action to the workflow again, which applies it and is level again.
+// Meanwhile another action, which would take the lost one's number, is
+// refused (409 ledger_ahead) instead of passing for it.
 func TestReconcileSendsALostActionToItsWorkflow(t *testing.T) {
 	ctx := context.Background()
 	s := start(t)
@@ -394,6 +396,16 @@ func TestReconcileSendsALostActionToItsWorkflow(t *testing.T) {
 	ahead := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionProgress, Actor: "住建局经办人", ActorRole: slip.RoleDepartment,
 		From: slip.StatusInProgress, To: slip.StatusInProgress, Payload: map[string]any{"text": "已完成 60 个"}},
 		func(sl *slip.Slip, _ time.Time) { sl.LatestProgress = "已完成 60 个" })
+
+	// Another action now would take the lost one's number in the workflow
+	// while the ledger keeps the lost one: refused, and nothing changes.
+	r := s.do(t, "POST", "/api/v1/slips/"+sl.ID+"/resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, s.as("zjj")...)
+	if r.status != http.StatusConflict || r.errorCode(t) != "ledger_ahead" {
+		t.Fatalf("an action over a lost one: %d %s", r.status, r.body)
+	}
+	if got, _ := s.store.GetSlip(ctx, sl.ID); got.Seq != ahead.Seq || got.Status != slip.StatusInProgress {
+		t.Fatalf("the ledger moved: %s at %d", got.Status, got.Seq)
+	}
 
 	rep := reconcileOnce(t, s, s.store, false)
 	if len(rep.Findings) != 1 || len(rep.Findings[0].Ahead) != 1 || rep.Findings[0].Ahead[0] != ahead.Seq || rep.Findings[0].Repaired {

@@ -59,8 +59,21 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 	}
 	row := newSlipRow(sl, 0, 0, "")
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
-			return fmt.Errorf("append event: %w", err)
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev)
+		if res.Error != nil {
+			return fmt.Errorf("append event: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			// A repeat of this projection, or the ledger holds another
+			// action under this number: one whose workflow task was lost
+			// after it was projected. The second must not pass for the first.
+			var held eventRow
+			if err := tx.Select("type").Where("slip_id = ? AND seq = ?", e.SlipID, e.Seq).Take(&held).Error; err != nil {
+				return fmt.Errorf("read event %d: %w", e.Seq, err)
+			}
+			if held.Type != string(e.Type) {
+				return &EventConflictError{SlipID: e.SlipID, Seq: e.Seq, Held: slip.Action(held.Type), Proposed: e.Type}
+			}
 		}
 		// The row as it was, locked until commit: the statistics' rollup
 		// moves from what it counted to what the row becomes.
@@ -184,4 +197,20 @@ func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) er
 		return fmt.Errorf("insert issued event: %w", err)
 	}
 	return nil
+}
+
+// EventConflictError says the ledger holds another action under an event's
+// number: the ledger is ahead of the workflow that proposes the event (an
+// action was projected and its workflow task then lost). `duban reconcile
+// --repair` brings the workflow level; until then the proposed action is
+// refused.
+type EventConflictError struct {
+	SlipID   string
+	Seq      int64
+	Held     slip.Action
+	Proposed slip.Action
+}
+
+func (e *EventConflictError) Error() string {
+	return fmt.Sprintf("slip %s: the ledger holds %s as event %d, not %s", e.SlipID, e.Held, e.Seq, e.Proposed)
 }

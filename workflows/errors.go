@@ -3,6 +3,8 @@ package workflows
 import (
 	"errors"
 
+	"github.com/duban-gov/duban/activities"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/duban-gov/duban/slip"
@@ -45,4 +47,16 @@ func DecodeError(err error) *slip.Error {
 		return nil
 	}
 	return &slip.Error{Kind: w.Kind, Code: w.Code, Field: w.Field, Message: w.Message}
+}
+
+// errLedgerAhead refuses an action whose number the ledger already gave to
+// another one: an action projected whose workflow task was then lost.
+var errLedgerAhead = &slip.Error{Kind: slip.KindConflict, Code: "ledger_ahead",
+	Message: "台账中有一项操作尚未同步到督办流程，暂不能办理；请稍后重试，或请督查室运行 duban reconcile --repair 核对"}
+
+// ledgerConflict reports whether err is the ledger refusing a projection
+// because it holds another action under the event's number.
+func ledgerConflict(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == activities.LedgerConflictType
 }

@@ -245,6 +245,10 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 			r.commit(next) // before the write, as runs before versionDurableWrites did
 		}
 		if err := r.record(ctx, next, ev); err != nil {
+			if ledgerConflict(err) {
+				r.logger.Error("ledger ahead of the workflow: action refused", "SlipID", next.ID, "Action", action, "Seq", ev.Seq, "Error", err)
+				return slip.Slip{}, EncodeError(errLedgerAhead)
+			}
 			return slip.Slip{}, err
 		}
 		r.commit(next)
@@ -363,6 +367,12 @@ func (r *slipRun) fire(ctx workflow.Context, rem slip.Reminder) error {
 		r.commit(next)
 	}
 	if err := r.record(ctx, next, ev); err != nil {
+		if ledgerConflict(err) {
+			// The ledger holds an action this workflow lost; the reminder
+			// waits for `duban reconcile --repair` to bring it level.
+			r.logger.Error("ledger ahead of the workflow: reminder not recorded", "SlipID", next.ID, "Kind", rem.Kind, "Seq", ev.Seq, "Error", err)
+			return nil
+		}
 		return err
 	}
 	r.commit(next)
@@ -392,7 +402,7 @@ func (r *slipRun) untilLedgerTakes(ctx workflow.Context, what string, write func
 	pause := time.Minute
 	for round := 1; ; round++ {
 		err := write()
-		if err == nil || !r.durable {
+		if err == nil || !r.durable || ledgerConflict(err) {
 			return err
 		}
 		if ctx.Err() != nil {
