@@ -345,7 +345,8 @@ func projectLost(t *testing.T, s *system, id string, ev slip.Event, change func(
 // ledger says 已销号 while the workflow still waits in 待销号. The clerk's
 // retry of the sign-off must reach the workflow, which applies it again
 // (the projection is a no-op) and ends — not be answered 409 from the
-// ledger forever; another action is still refused as the ledger explains.
+// ledger forever; another action is still refused (409: the ledger holds
+// another event under its number).
 func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
 	ctx := context.Background()
 	s := start(t)

@@ -280,20 +280,14 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 		// Usually the workflow has ended and the table has the answer. But
 		// the ledger may be one action ahead of a running workflow: the
 		// action was projected and then its workflow task was lost (a
-		// Temporal server that died before recording it). The retry must
-		// reach the workflow, which applies it again (the projection is a
-		// no-op) and catches up with the ledger.
-		// Only a retry of the very action that ended the slip goes on: any
-		// other is refused as the ledger explains it.
-		retry, err := s.lastEventIs(ctx, id, cmd.Action)
+		// Temporal server that died before recording it). Then the request
+		// goes to the workflow: a retry of that action is applied again
+		// (its projection is a no-op) and the workflow catches up; any
+		// other action is refused by the ledger, which holds another event
+		// under its number (409 ledger_ahead).
+		running, err := s.workflowRunning(ctx, wid)
 		if err != nil {
-			return slip.Slip{}, err
-		}
-		running := false
-		if retry {
-			if running, err = s.workflowRunning(ctx, wid); err != nil {
-				return slip.Slip{}, unavailable(err)
-			}
+			return slip.Slip{}, unavailable(err)
 		}
 		if !running {
 			_, err := slip.Next(current.Status, cmd.Action)
@@ -327,15 +321,6 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 	}
 	s.log.InfoContext(ctx, "slip action", "slip_id", id, "action", cmd.Action, "workflow_id", wid)
 	return s.store.GetSlip(ctx, id)
-}
-
-// lastEventIs reports whether the slip's latest timeline event is action a.
-func (s *Slips) lastEventIs(ctx context.Context, id string, a slip.Action) (bool, error) {
-	events, err := s.store.Timeline(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	return len(events) > 0 && events[len(events)-1].Type == a, nil
 }
 
 // workflowRunning reports whether the slip workflow wid is still running.
