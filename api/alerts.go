@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/duban-gov/duban/service"
 )
 
 // listFailedWorkflows: GET /api/v1/alerts/workflows (office, admin) — the
@@ -21,11 +23,5 @@ func (s *Server) listFailedWorkflows(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	countedOpen := 0
-	for _, f := range failed {
-		if f.CountedOpen {
-			countedOpen++
-		}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": failed, "counted_open": countedOpen})
+	c.JSON(http.StatusOK, gin.H{"items": failed, "counted_open": service.CountedOpen(failed)})
 }

@@ -99,7 +99,7 @@ func namespaceID(ctx context.Context, tc client.Client, namespace string) (strin
 func hasSlipWorkflows(ctx context.Context, tc client.Client, namespace string) (bool, error) {
 	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Namespace: namespace, PageSize: 1,
-		Query: fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName),
+		Query: workflows.VisibilityQuery,
 	})
 	if err != nil {
 		return false, fmt.Errorf("look for slip workflows: %w", err)

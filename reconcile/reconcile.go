@@ -167,7 +167,7 @@ func listSlipWorkflows(ctx context.Context, tc client.Client, namespace string) 
 		err := whileStarting(ctx, func() (err error) {
 			resp, err = tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 				Namespace: namespace, PageSize: 1000, NextPageToken: token,
-				Query: fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName),
+				Query: workflows.VisibilityQuery,
 			})
 			return err
 		})

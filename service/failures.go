@@ -38,14 +38,25 @@ type FailedSlip struct {
 	CountedOpen  bool        `json:"counted_open"`
 }
 
+// CountedOpen is how many of failed the ledger still counts as open.
+func CountedOpen(failed []FailedSlip) int {
+	n := 0
+	for _, f := range failed {
+		if f.CountedOpen {
+			n++
+		}
+	}
+	return n
+}
+
 // stoppedQuery finds slip workflows whose last run ended without completing.
 // A run that continued as new is not among them; the run it started is.
-var stoppedQuery = fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut', 'Canceled')", workflows.WorkflowName)
+var stoppedQuery = workflows.VisibilityQuery + " AND ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut', 'Canceled')"
 
 // troubledQuery finds running slip workflows whose workflow tasks Temporal
 // has seen fail repeatedly (a panic, a non-deterministic change): alive in
 // name only.
-var troubledQuery = fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL", workflows.WorkflowName)
+var troubledQuery = workflows.VisibilityQuery + " AND ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL"
 
 // maxFailedListed bounds one listing: past it something is wrong at scale,
 // and the first ones say what.
@@ -167,11 +178,8 @@ func (s *Slips) WatchFailures(ctx context.Context, interval time.Duration, m *me
 
 // reportFailures sets the gauge and logs the failures not seen before.
 func (s *Slips) reportFailures(ctx context.Context, failed []FailedSlip, seen map[string]bool, m *metrics.Registry) {
-	open := 0
+	open := CountedOpen(failed)
 	for _, f := range failed {
-		if f.CountedOpen {
-			open++
-		}
 		key := f.WorkflowID + "/" + f.RunID
 		if seen[key] {
 			continue

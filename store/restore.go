@@ -64,12 +64,17 @@ func (s *Store) Restore(ctx context.Context, latest slip.Slip, events []slip.Eve
 		seen[e.Seq] = true
 		out.Appended = append(out.Appended, e.Seq)
 	}
-	// A row behind its (complete) timeline catches up with the last event.
+	// A row behind its (complete) timeline catches up with the last event,
+	// unless appending that event just did.
+	if len(out.Appended) > 0 && out.Appended[len(out.Appended)-1] == latest.Seq {
+		return out, nil
+	}
 	for _, e := range sorted {
 		if e.Seq == latest.Seq && e.SlipID == latest.ID && latest.Seq > 1 {
 			if err := s.Project(ctx, latest, e); err != nil {
 				return out, fmt.Errorf("restore slip %s: %w", latest.ID, err)
 			}
+			break
 		}
 	}
 	return out, nil

@@ -44,6 +44,10 @@ const (
 	QueryPlan = "plan"
 )
 
+// VisibilityQuery selects the slip workflows in Temporal's visibility
+// (ListWorkflow); add conditions with AND.
+const VisibilityQuery = "WorkflowType = '" + WorkflowName + "'"
+
 // WorkflowID is the workflow id of the slip with the given id.
 func WorkflowID(slipID string) string { return "slip-" + slipID }
 
