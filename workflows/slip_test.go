@@ -86,25 +86,7 @@ func (h *harness) sendAt(at time.Time, action slip.Action, cmd slip.Command) *ou
 }
 
 func (h *harness) sendAfter(delay time.Duration, action slip.Action, cmd slip.Command) *outcome {
-	o := &outcome{}
-	if cmd.Actor == "" {
-		cmd.Actor = "测试员"
-	}
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdateName(action), "", &testsuite.TestUpdateCallback{
-			OnAccept: func() {},
-			OnReject: func(err error) { o.rejected = err; o.done = true },
-			OnComplete: func(v any, err error) {
-				o.done = true
-				if err != nil {
-					o.failed = err
-					return
-				}
-				o.result = v.(slip.Slip)
-			},
-		}, cmd)
-	}, delay)
-	return o
+	return h.sendWithID(delay, "", action, cmd)
 }
 
 func (h *harness) run() slip.Slip {
