@@ -496,11 +496,15 @@ func whileStarting(ctx context.Context, call func() error) error {
 
 // starting reports whether err is what a Temporal server answers while its
 // services are still joining (after a restart the dev server waits for its
-// old membership to expire): unavailable, or a call that timed out.
+// old membership to expire) or before a worker just started has polled:
+// unavailable, a call that timed out, or a query refused for want of a
+// poller.
 func starting(err error) bool {
 	var unavailable *serviceerror.Unavailable
 	var timedOut *serviceerror.DeadlineExceeded
-	return errors.As(err, &unavailable) || errors.As(err, &timedOut) || errors.Is(err, context.DeadlineExceeded)
+	var precondition *serviceerror.FailedPrecondition
+	return errors.As(err, &unavailable) || errors.As(err, &timedOut) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &precondition) && strings.Contains(precondition.Message, "no poller"))
 }
 
 // ensureDepartments creates the departments a slip names that the ledger
