@@ -33,6 +33,9 @@ func (s *Store) CreateDepartment(ctx context.Context, d slip.Department) (slip.D
 		}
 		return tx.Create(&row).Error
 	})
+	if duplicateKey(err) { // made between the check and the insert
+		err = &slip.Error{Kind: slip.KindConflict, Code: slip.CodeDuplicate, Field: "code", Message: fmt.Sprintf("单位编码 %s 已存在", d.Code)}
+	}
 	if err != nil {
 		if de := slip.AsError(err); de != nil {
 			return slip.Department{}, de

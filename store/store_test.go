@@ -359,6 +359,41 @@ func TestDepartments(t *testing.T) {
 	})
 }
 
+// TestDepartmentCreatedTwiceAtOnce: two requests making the same department
+// at once (two slips repaired side by side) give one department and one
+// conflict, never a database error.
+func TestDepartmentCreatedTwiceAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for round := 0; round < 20; round++ {
+			code := fmt.Sprintf("race-%d", round)
+			errs := make(chan error, 4)
+			for i := 0; i < 4; i++ {
+				go func() {
+					_, err := st.CreateDepartment(ctx, slip.Department{Code: code, Name: code})
+					errs <- err
+				}()
+			}
+			made := 0
+			for i := 0; i < 4; i++ {
+				err := <-errs
+				if err == nil {
+					made++
+					continue
+				}
+				de := slip.AsError(err)
+				if de == nil {
+					if store.Unavailable(err) { // SQLite's single writer, past its busy wait
+						continue
+					}
+					t.Fatalf("round %d: %v", round, err)
+				}
+				assert.Equal(t, slip.KindConflict, de.Kind, "round %d", round)
+			}
+			assert.Equal(t, 1, made, "round %d", round)
+		}
+	})
+}
+
 func TestIdempotencyKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		held, err := st.ClaimIdempotencyKey(ctx, 1, "k1", "slip-a", "h1")

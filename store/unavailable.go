@@ -31,3 +31,13 @@ func Unavailable(err error) bool {
 		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err) ||
 		strings.Contains(err.Error(), "database is locked") // SQLite past its busy timeout
 }
+
+// duplicateKey reports whether err is a unique-constraint violation: two
+// requests that each checked a key was free and then both inserted it.
+func duplicateKey(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") // SQLite
+}

@@ -85,6 +85,9 @@ func (s *Store) CreateUser(ctx context.Context, u identity.User, passwordHash st
 		}
 		return tx.Create(&row).Error
 	})
+	if duplicateKey(err) { // made between the check and the insert
+		err = &slip.Error{Kind: slip.KindConflict, Code: slip.CodeDuplicate, Field: "login", Message: fmt.Sprintf("登录名 %s 已存在", u.Login)}
+	}
 	if err != nil {
 		if de := slip.AsError(err); de != nil {
 			return identity.User{}, de
