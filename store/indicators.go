@@ -144,36 +144,57 @@ func errMonthClosed(month string) error {
 // (409) a month whose window is closed and not reopened, or whose lists are
 // published (frozen). A value while the window is reopened is marked late.
 func (s *Store) ReportValue(ctx context.Context, v indicator.Value) (indicator.Value, error) {
-	row := indicatorValueRow{IndicatorCode: v.Indicator, UnitCode: v.Unit, Month: v.Month, Value: v.Value,
-		Note: v.Note, ReportedBy: v.ReportedBy, ReportedAt: v.ReportedAt.UTC()}
+	out, err := s.ReportValues(ctx, v.Month, []indicator.Value{v})
+	if err != nil {
+		return indicator.Value{}, err
+	}
+	return out[0], nil
+}
+
+// ReportValues records values for one month all at once or not at all (an
+// import), under the same rules as ReportValue.
+func (s *Store) ReportValues(ctx context.Context, month string, vs []indicator.Value) ([]indicator.Value, error) {
+	rows := make([]indicatorValueRow, len(vs))
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		published, err := s.lockListMonth(tx, v.Month)
+		published, err := s.lockListMonth(tx, month)
 		if err != nil {
 			return err
 		}
 		if published {
-			return errListPublished(v.Month)
+			return errListPublished(month)
 		}
+		late := false
 		var w reportingWindowRow
-		err = tx.Where("month = ?", v.Month).Take(&w).Error
+		err = tx.Where("month = ?", month).Take(&w).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
 		case err != nil:
 			return err
 		case w.Status == indicator.WindowClosed:
-			return errMonthClosed(v.Month)
+			return errMonthClosed(month)
 		case w.ReopenedAt != nil:
-			row.Late = true
+			late = true
 		}
-		return tx.Create(&row).Error
+		for i, v := range vs {
+			rows[i] = indicatorValueRow{IndicatorCode: v.Indicator, UnitCode: v.Unit, Month: month, Value: v.Value,
+				Note: v.Note, Late: late, ReportedBy: v.ReportedBy, ReportedAt: v.ReportedAt.UTC()}
+			if err := tx.Create(&rows[i]).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if de := slip.AsError(err); de != nil {
-			return indicator.Value{}, de
+			return nil, de
 		}
-		return indicator.Value{}, fmt.Errorf("report %s of %s for %s: %w", v.Indicator, v.Unit, v.Month, err)
+		return nil, fmt.Errorf("report %d values for %s: %w", len(vs), month, err)
 	}
-	return row.toValue(), nil
+	out := make([]indicator.Value, len(rows))
+	for i, r := range rows {
+		out[i] = r.toValue()
+	}
+	return out, nil
 }
 
 func (r indicatorValueRow) toValue() indicator.Value {

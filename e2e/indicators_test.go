@@ -1,0 +1,187 @@
+package e2e
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/internal/seed"
+	"github.com/duban-gov/duban/slip"
+)
+
+type listView struct {
+	Source string `json:"source"`
+	Groups []struct {
+		Name    string `json:"name"`
+		Entries []struct {
+			Rank   int     `json:"rank"`
+			Member string  `json:"member_code"`
+			Score  float64 `json:"score"`
+			NoData bool    `json:"no_data"`
+		} `json:"entries"`
+		RedList   []struct{ Member string `json:"member_code"` } `json:"red_list"`
+		BlackList []struct{ Member string `json:"member_code"` } `json:"black_list"`
+	} `json:"groups"`
+}
+
+// TestIndicatorsAndListsOverHTTP: the office defines an indicator and its
+// target, a department reports through its window (bad input refused and
+// nothing recorded), the office closes and reopens the window, adjusts and
+// publishes the seed's 区级综合评价榜 for November, exports it as XLSX, and
+// the published month is frozen.
+func TestIndicatorsAndListsOverHTTP(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, slip.Zone)
+	s := startWith(t, func(c *app.Config) { c.Now = func() time.Time { return now } })
+	s.seedDepartments(t)
+	office, zjj, fgw := s.as("office"), s.as("zjj"), s.as("fgw")
+	if err := seed.LoadIndicators(t.Context(), s.store, now.Add(-24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	// An indicator of 住建局's, with a ratio target.
+	s.must(t, http.StatusCreated, "POST", "/api/v1/indicators", map[string]any{"code": "reno-rate", "name": "老旧小区改造开工率",
+		"unit": "%", "direction": "higher", "departments": []string{"zjj"}, "leader": "王副市长", "lists": []string{}, "cumulative": false, "ratio": true}, office...)
+	for _, bad := range []struct {
+		body any
+		code string
+	}{
+		{map[string]any{"period": "2026", "value": 0}, "zero_ratio_target"},
+		{map[string]any{"period": "2026", "value": "九十"}, "not_a_number"},
+		{map[string]any{"period": "2026-13", "value": 90}, slip.CodeInvalidField},
+	} {
+		r := s.do(t, "PUT", "/api/v1/indicators/reno-rate/targets", bad.body, office...)
+		if r.status/100 != 4 || r.errorCode(t) != bad.code {
+			t.Fatalf("target %v: %d %s", bad.body, r.status, r.body)
+		}
+	}
+	s.must(t, http.StatusOK, "PUT", "/api/v1/indicators/reno-rate/targets", map[string]any{"period": "2026", "value": 90}, office...)
+
+	s.must(t, http.StatusOK, "POST", "/api/v1/reporting/2026-12/open", map[string]any{"closes_on": "2026-12-07"}, office...)
+	if r := s.do(t, "POST", "/api/v1/indicators/reno-rate/values", map[string]any{"month": "2026-12", "value": "高"}, zjj...); r.status != 400 || r.errorCode(t) != "not_a_number" {
+		t.Fatalf("a non-number: %d %s", r.status, r.body)
+	}
+	if r := s.do(t, "POST", "/api/v1/indicators/reno-rate/values", map[string]any{"month": "2026-12", "value": 80}, fgw...); r.status != 404 {
+		t.Fatalf("another unit's indicator: %d %s", r.status, r.body)
+	}
+	s.must(t, http.StatusCreated, "POST", "/api/v1/indicators/reno-rate/values", map[string]any{"month": "2026-12", "value": 81}, zjj...)
+	s.must(t, http.StatusCreated, "POST", "/api/v1/indicators/reno-rate/values", map[string]any{"month": "2026-12", "value": 85.5, "note": "更正"}, zjj...)
+	s.must(t, http.StatusOK, "POST", "/api/v1/reporting/2026-12/close", nil, office...)
+	r := s.do(t, "POST", "/api/v1/indicators/reno-rate/values", map[string]any{"month": "2026-12", "value": 99}, zjj...)
+	if r.status != http.StatusConflict || r.errorCode(t) != "period_closed" {
+		t.Fatalf("a value for a closed month: %d %s", r.status, r.body)
+	}
+	s.must(t, http.StatusOK, "POST", "/api/v1/reporting/2026-12/reopen", map[string]any{"reason": "住建局数据口径调整"}, office...)
+	var late struct {
+		Late bool `json:"late"`
+	}
+	s.must(t, http.StatusCreated, "POST", "/api/v1/indicators/reno-rate/values", map[string]any{"month": "2026-12", "value": 86}, zjj...).json(t, &late)
+	if !late.Late {
+		t.Fatal("a value after reopening is not marked late")
+	}
+	var hist struct {
+		Items []struct {
+			Value      float64 `json:"value"`
+			ReportedBy string  `json:"reported_by"`
+			Late       bool    `json:"late"`
+		} `json:"items"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/indicators/reno-rate/values", nil, zjj...).json(t, &hist)
+	if len(hist.Items) != 3 || hist.Items[0].Value != 81 || hist.Items[2].Value != 86 || !hist.Items[2].Late || hist.Items[1].ReportedBy != "住建局李强" {
+		t.Fatalf("history: %+v", hist.Items)
+	}
+	var board struct {
+		Rows []struct {
+			Code   string `json:"indicator_code"`
+			Unit   string `json:"unit_code"`
+			Colour string `json:"colour"`
+			Trend  []any  `json:"trend"`
+		} `json:"rows"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/indicators/board?month=2026-12", nil, zjj...).json(t, &board)
+	// 住建局 sees its three indicators (two of the seed's), and only its own rows.
+	if len(board.Rows) != 3 {
+		t.Fatalf("住建局's board: %+v", board.Rows)
+	}
+	for _, row := range board.Rows {
+		if row.Unit != "zjj" || len(row.Trend) != 12 {
+			t.Fatalf("住建局's board: %+v", row)
+		}
+		if row.Code == "reno-rate" && row.Colour != "yellow" {
+			t.Fatalf("86 of 90 is yellow: %+v", row)
+		}
+	}
+
+	// Lists: bad definitions are refused.
+	bad := map[string]any{"code": "x", "name": "测试榜", "member_kind": "district", "board_size": 0,
+		"members":    []map[string]string{{"code": "a", "name": "甲", "group": "一组"}, {"code": "a", "name": "甲", "group": "二组"}},
+		"components": []map[string]any{{"kind": "indicator", "indicator_code": "village-income", "name": "增收", "weight": 100}}}
+	if r := s.do(t, "POST", "/api/v1/lists", bad, office...); r.status != 422 || r.errorCode(t) != "member_in_two_groups" {
+		t.Fatalf("a member in two groups: %d %s", r.status, r.body)
+	}
+	bad["members"] = []map[string]string{{"code": "a", "name": "甲"}}
+	bad["components"] = []map[string]any{{"kind": "indicator", "indicator_code": "village-income", "name": "增收", "weight": 60},
+		{"kind": "indicator", "indicator_code": "safety-accidents", "name": "事故", "weight": 30}}
+	if r := s.do(t, "POST", "/api/v1/lists", bad, office...); r.status != 422 || r.errorCode(t) != "weights_sum" || !strings.Contains(string(r.body), "90") {
+		t.Fatalf("weights summing to 90: %d %s", r.status, r.body)
+	}
+	if r := s.do(t, "POST", "/api/v1/lists", bad, zjj...); r.status != 403 {
+		t.Fatalf("a department defining a list: %d", r.status)
+	}
+
+	// The office reviews November's 区级综合评价榜, adds 泽雅镇's 加分, publishes.
+	base := "/api/v1/lists/" + seed.DistrictList + "/" + seed.SeedMonth
+	s.must(t, http.StatusCreated, "POST", base+"/adjustments", map[string]any{"member_code": "zeya", "points": 1, "reason": "防汛防台表现突出"}, office...)
+	if r := s.do(t, "POST", base+"/adjustments", map[string]any{"member_code": "zeya", "points": 1, "reason": "x"}, zjj...); r.status != 403 {
+		t.Fatalf("a department adjusting: %d", r.status)
+	}
+	var live, pub listView
+	s.must(t, http.StatusOK, "GET", base, nil, s.as("leader")...).json(t, &live)
+	s.must(t, http.StatusCreated, "POST", base+"/publish", nil, office...).json(t, &pub)
+	if live.Source != "live" || pub.Source != "snapshot" {
+		t.Fatalf("sources: %s, %s", live.Source, pub.Source)
+	}
+	towns := pub.Groups[1]
+	if towns.Name != "乡镇" || towns.Entries[0].Member != "zeya" || towns.Entries[0].Rank != 1 || towns.Entries[1].Rank != 1 ||
+		towns.Entries[0].Score != 91 || !towns.Entries[2].NoData || len(towns.RedList) != 2 || len(towns.BlackList) != 0 {
+		t.Fatalf("乡镇: %+v", towns)
+	}
+	s.must(t, http.StatusOK, "POST", base+"/publish", nil, office...)
+	if r := s.do(t, "POST", base+"/adjustments", map[string]any{"member_code": "guoxi", "points": -1, "reason": "迟报"}, office...); r.status != 409 || r.errorCode(t) != "list_published" {
+		t.Fatalf("adjusting a published list: %d %s", r.status, r.body)
+	}
+	if r := s.do(t, "POST", "/api/v1/indicators/village-income/values", map[string]any{"month": seed.SeedMonth, "unit_code": "guoxi", "value": 500}, office...); r.status != 409 || r.errorCode(t) != "list_published" {
+		t.Fatalf("a value for a published month: %d %s", r.status, r.body)
+	}
+
+	// The export: the published layout, ranks and boards as published.
+	x := s.must(t, http.StatusOK, "GET", base+"/export", nil, office...)
+	f, err := excelize.OpenReader(bytes.NewReader(x.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	cell := func(row []string, i int) string {
+		if i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+	for _, row := range rows { // 名次, 单位, three components, 基础得分, 加减分, 总分, 榜次
+		if len(row) >= 8 && (row[0] == "—" || (row[0] >= "1" && row[0] <= "9")) {
+			got = append(got, strings.TrimSpace(row[0]+" "+row[1]+" "+cell(row, 7)+" "+cell(row, 8)))
+		}
+	}
+	want := []string{"1 五马街道 100 红榜", "2 松台街道 98.5", "3 南汇街道 95 黑榜", "1 泽雅镇 91 红榜", "1 藤桥镇 91 红榜", "— 郭溪镇 暂无数据 暂无数据"}
+	if !strings.HasPrefix(rows[0][0], "区级综合评价榜（2026年11月）") || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("export: title %q, rows %q", rows[0][0], got)
+	}
+}
