@@ -35,12 +35,13 @@ func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
 		Metrics:        cfg.Metrics,
 		RankingWeights: cfg.Rules.Weights,
 	})
+	workflows.RegisterReporting(w)
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", queue, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	for _, ensure := range []func(context.Context, client.Client, string) error{workflows.EnsureDigestSchedule, workflows.EnsureRankingSchedule} {
+	for _, ensure := range []func(context.Context, client.Client, string) error{workflows.EnsureDigestSchedule, workflows.EnsureRankingSchedule, workflows.EnsureReportingSchedule} {
 		if err := ensure(ctx, cfg.Temporal, queue); err != nil {
 			w.Stop()
 			return nil, err
