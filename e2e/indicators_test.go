@@ -185,3 +185,69 @@ func TestIndicatorsAndListsOverHTTP(t *testing.T) {
 		t.Fatalf("export: title %q, rows %q", rows[0][0], got)
 	}
 }
+
+// xlsx builds a workbook whose first sheet holds rows.
+func xlsx(t *testing.T, rows [][]any) string {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestImportValuesOverHTTP: the office previews an Excel import (every row
+// with what is wrong with it), a confirm with a bad row is refused and
+// records nothing, and once corrected every row is recorded at once.
+func TestImportValuesOverHTTP(t *testing.T) {
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, slip.Zone)
+	s := startWith(t, func(c *app.Config) { c.Now = func() time.Time { return now } })
+	s.seedDepartments(t)
+	office := s.as("office")
+	if err := seed.LoadIndicators(t.Context(), s.store, now); err != nil {
+		t.Fatal(err)
+	}
+	head := []any{"指标编码", "单位编码", "数值", "备注"}
+	bad := xlsx(t, [][]any{head, {"key-projects", "fgw", 11.5, "12月"}, {"key-projects", "lucheng", 3, ""}, {"approval-days", "zjj", "十八", ""}, {"no-such", "zjj", 1, ""}})
+	var preview struct {
+		Errors int `json:"errors"`
+		Rows   []struct {
+			Line  int    `json:"line"`
+			Error string `json:"error"`
+		} `json:"rows"`
+	}
+	s.must(t, http.StatusOK, "POST", "/api/v1/indicators/import?month=2026-12", bad, office...).json(t, &preview)
+	if preview.Errors != 3 || len(preview.Rows) != 4 || preview.Rows[0].Error != "" || !strings.Contains(preview.Rows[1].Error, "不是") ||
+		!strings.Contains(preview.Rows[2].Error, "不是数字") || preview.Rows[3].Error != "指标编码不存在" {
+		t.Fatalf("preview: %+v", preview)
+	}
+	if r := s.do(t, "POST", "/api/v1/indicators/import?month=2026-12&confirm=true", bad, office...); r.status != 422 || r.errorCode(t) != "import_invalid" {
+		t.Fatalf("confirming a bad import: %d %s", r.status, r.body)
+	}
+	var vals struct {
+		Items []any `json:"items"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/indicators/key-projects/values?unit_code=fgw", nil, office...).json(t, &vals)
+	if len(vals.Items) != 1 { // the seed's November value only
+		t.Fatalf("a refused import recorded values: %+v", vals.Items)
+	}
+	good := xlsx(t, [][]any{head, {"key-projects", "fgw", 11.5, "12月"}, {"approval-days", "zjj", 18, ""}})
+	s.must(t, http.StatusCreated, "POST", "/api/v1/indicators/import?month=2026-12&confirm=true", good, office...)
+	s.must(t, http.StatusOK, "GET", "/api/v1/indicators/key-projects/values?unit_code=fgw", nil, office...).json(t, &vals)
+	if len(vals.Items) != 2 {
+		t.Fatalf("after the import: %+v", vals.Items)
+	}
+	if r := s.do(t, "POST", "/api/v1/indicators/import?month=2026-12", good, s.as("fgw")...); r.status != 403 {
+		t.Fatalf("a department importing: %d", r.status)
+	}
+	if r := s.do(t, "POST", "/api/v1/indicators/import?month=2026-12", "not a workbook", office...); r.status != 400 {
+		t.Fatalf("not a workbook: %d %s", r.status, r.body)
+	}
+}
