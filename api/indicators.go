@@ -194,8 +194,12 @@ func (s *Server) reportValue(c *gin.Context) {
 
 // checkValue checks one reported value against its indicator.
 func (s *Server) checkValue(ind indicator.Indicator, month, unit string, raw json.RawMessage, note string) (indicator.Value, error) {
-	if _, err := indicator.ParseMonth(month); err != nil {
+	p, err := indicator.ParseMonth(month)
+	if err != nil {
 		return indicator.Value{}, err
+	}
+	if now := s.now().In(slip.Zone); p.Year*12+p.Index > now.Year()*12+int(now.Month()) {
+		return indicator.Value{}, slip.Unprocessable("month_not_started", "month", "%s 尚未开始，不能填报", month)
 	}
 	if !ind.Responsible(unit) {
 		return indicator.Value{}, slip.Unprocessable("not_responsible", "unit_code", "%s 不是指标 %s 的责任单位", unit, ind.Name)

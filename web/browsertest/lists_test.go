@@ -16,7 +16,8 @@ import (
 // flood work — which ties it with 藤桥镇 at 91, both ranked 1st and both on
 // the 红榜 — and publishes the month (two clicks); the page then says the
 // list is frozen and refuses further adjustments. A department sees the
-// published list too, and its indicator board and reporting form.
+// published list too, and its indicator board and reporting form; the
+// leader's dashboard lists the three lists.
 func TestOfficePublishesAMonthsList(t *testing.T) {
 	exe := chromiumPath(t)
 	sys := startSystem(t)
@@ -74,4 +75,9 @@ func TestOfficePublishesAMonthsList(t *testing.T) {
 		click(`#report-table tr[data-indicator="key-projects"] button`),
 		until(`document.querySelector('#report-table tr[data-indicator="key-projects"] td.reported').textContent === '12.5'`))
 	b.shot("17-unit-reporting")
+
+	// The leader's dashboard shows last month's lists.
+	b.logout()
+	b.login("leader", "/dashboard")
+	b.do("the lists on the dashboard", until(`document.querySelectorAll('#lists-panel [data-list]').length === 3`))
 }

@@ -144,9 +144,29 @@ async function load() {
   }
 }
 
+// loadLists shows last month's 晒比 lists, each group's 红榜 and 黑榜, as
+// GET /lists/{code}/{month} answers them (published or live).
+async function loadLists() {
+  const box = D.$('#lists-panel');
+  const month = monthsBack(1).slice(0, 7);
+  try {
+    const lists = (await D.api('GET', '/lists')).items;
+    if (!lists.length) { box.replaceChildren(D.el('p', { class: 'muted', text: '暂无榜单' })); return; }
+    const standings = await Promise.all(lists.map((l) => D.api('GET', '/lists/' + encodeURIComponent(l.code) + '/' + month)));
+    const names = (es) => es.map((e) => e.member_name).join('、') || '暂无';
+    box.replaceChildren(...standings.map((p) => D.el('div', { class: 'rank-list', dataset: { list: p.list_code } },
+      D.el('h3', {}, D.el('a', { href: '/lists?list=' + encodeURIComponent(p.list_code) + '&month=' + month, text: p.list_name }),
+        D.el('small', { class: 'muted', text: ' ' + month + (p.source === 'snapshot' ? ' 已发布' : ' 未发布') })),
+      p.groups.map((g) => D.el('p', {}, g.name ? D.el('b', { text: g.name + '：' }) : '',
+        D.el('span', { class: 'red-text', text: '红榜 ' + names(g.red_list) }), '；黑榜 ' + names(g.black_list))))));
+  } catch (e) {
+    box.replaceChildren(D.el('p', { class: 'error', text: D.errorText(e) }));
+  }
+}
+
 document.addEventListener('DOMContentLoaded', async () => {
   const user = await D.start(['office', 'leader']);
   if (!user) return;
-  await Promise.all([load(), loadRanking()]);
+  await Promise.all([load(), loadRanking(), loadLists()]);
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 });
