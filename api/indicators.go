@@ -230,6 +230,10 @@ func (s *Server) valueHistory(c *gin.Context) {
 	}
 	unit := c.Query("unit_code")
 	if own := visibleUnit(c); own != "" {
+		if unit != "" && unit != own {
+			s.fail(c, slip.NotFound("单位", unit))
+			return
+		}
 		unit = own
 	}
 	if unit == "" {

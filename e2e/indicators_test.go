@@ -94,6 +94,9 @@ func TestIndicatorsAndListsOverHTTP(t *testing.T) {
 	if len(hist.Items) != 3 || hist.Items[0].Value != 81 || hist.Items[2].Value != 86 || !hist.Items[2].Late || hist.Items[1].ReportedBy != "住建局李强" {
 		t.Fatalf("history: %+v", hist.Items)
 	}
+	if r := s.do(t, "GET", "/api/v1/indicators/key-projects/values?unit_code=fgw", nil, zjj...); r.status != 404 {
+		t.Fatalf("住建局 reading 发改委's values: %d %s", r.status, r.body)
+	}
 	var board struct {
 		Rows []struct {
 			Code   string `json:"indicator_code"`

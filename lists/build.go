@@ -17,9 +17,11 @@ import (
 // adjustments and the published snapshots.
 type Ledger interface {
 	List(ctx context.Context, code string) (List, error)
-	Indicators(ctx context.Context) ([]indicator.Indicator, error)
+	// IndicatorsOf returns the indicators with the given codes.
+	IndicatorsOf(ctx context.Context, codes []string) ([]indicator.Indicator, error)
 	Targets(ctx context.Context) (map[string]map[string]float64, error)
-	Values(ctx context.Context, month, unit string) ([]indicator.Value, error)
+	// ValuesOf returns the values in force for a month of the given indicators.
+	ValuesOf(ctx context.Context, month string, codes []string) ([]indicator.Value, error)
 	ListAdjustments(ctx context.Context, list, month string) ([]Adjustment, error)
 	// PublishList stores the standing build computes, in one transaction
 	// with it, unless already published; it reports whether this call did.
@@ -52,7 +54,13 @@ type Published struct {
 // (indicator.Measure, capped at 100); the slip component by slips (nil: no
 // data); 回头看 has no source yet and gives no data.
 func Gather(ctx context.Context, led Ledger, slips SlipScores, l List, month indicator.Period) (Scores, error) {
-	inds, err := led.Indicators(ctx)
+	var codes []string
+	for _, c := range l.Components {
+		if c.Kind == FromIndicator {
+			codes = append(codes, c.Indicator)
+		}
+	}
+	inds, err := led.IndicatorsOf(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +72,7 @@ func Gather(ctx context.Context, led Ledger, slips SlipScores, l List, month ind
 	if err != nil {
 		return nil, err
 	}
-	vals, err := led.Values(ctx, month.String(), "")
+	vals, err := led.ValuesOf(ctx, month.String(), codes)
 	if err != nil {
 		return nil, err
 	}

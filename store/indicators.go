@@ -210,6 +210,37 @@ func (s *Store) Values(ctx context.Context, month, unit string) ([]indicator.Val
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
 	}
+	return s.values(q, month)
+}
+
+// ValuesOf returns the values in force for a month of the given indicators
+// only: what a list with a few of many indicators reads.
+func (s *Store) ValuesOf(ctx context.Context, month string, codes []string) ([]indicator.Value, error) {
+	if len(codes) == 0 {
+		return []indicator.Value{}, nil
+	}
+	return s.values(s.db.WithContext(ctx).Where("month = ? AND indicator_code IN ?", month, codes), month)
+}
+
+// IndicatorsOf returns the indicators with the given codes, by code (an
+// unknown code is left out).
+func (s *Store) IndicatorsOf(ctx context.Context, codes []string) ([]indicator.Indicator, error) {
+	var rows []indicatorRow
+	if err := s.db.WithContext(ctx).Where("code IN ?", codes).Order("code").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("indicators %v: %w", codes, err)
+	}
+	out := make([]indicator.Indicator, 0, len(rows))
+	for _, r := range rows {
+		var ind indicator.Indicator
+		if err := json.Unmarshal([]byte(r.Definition), &ind); err != nil {
+			return nil, fmt.Errorf("decode indicator %s: %w", r.Code, err)
+		}
+		out = append(out, ind)
+	}
+	return out, nil
+}
+
+func (s *Store) values(q *gorm.DB, month string) ([]indicator.Value, error) {
 	var rows []indicatorValueRow
 	if err := q.Order("indicator_code, unit_code, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("values of %s: %w", month, err)
