@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -252,5 +253,60 @@ func TestImportValuesOverHTTP(t *testing.T) {
 	}
 	if r := s.do(t, "POST", "/api/v1/indicators/import?month=2026-12", "not a workbook", office...); r.status != 400 {
 		t.Fatalf("not a workbook: %d %s", r.status, r.body)
+	}
+}
+
+// TestScoringSheetOverHTTP: the town's office sets up November's "15+X"
+// sheet and enters the villages' scores over HTTP; the sheet totals 上潮村
+// at exactly 97.27 and ranks it second, tied with 岙外村; a score above a
+// task's maximum, or with three decimals, is refused and changes nothing.
+func TestScoringSheetOverHTTP(t *testing.T) {
+	s := start(t)
+	s.seedDepartments(t)
+	office := s.as("office")
+	base := "/api/v1/sheets/town-a/2026-11"
+	s.must(t, http.StatusCreated, "PUT", base, map[string]any{"group_name": "泽雅镇各村", "tasks": seed.VillageTasks(), "members": seed.VillageMembers()}, office...)
+	for member, scores := range seed.VillageScores() {
+		s.must(t, http.StatusCreated, "POST", base+"/scores", map[string]any{"member_code": member, "scores": scores}, office...)
+	}
+	over := append([]any{10.01}, make([]any, 16)...)
+	for i := range over[1:] {
+		over[i+1] = 0
+	}
+	if r := s.do(t, "POST", base+"/scores", map[string]any{"member_code": "xian", "scores": over}, office...); r.status != 422 || r.errorCode(t) != "score_above_max" {
+		t.Fatalf("10.01 of 10: %d %s", r.status, r.body)
+	}
+	over[0] = 9.881
+	if r := s.do(t, "POST", base+"/scores", map[string]any{"member_code": "xian", "scores": over}, office...); r.status != 400 {
+		t.Fatalf("three decimals: %d %s", r.status, r.body)
+	}
+	if r := s.do(t, "PUT", base, map[string]any{"group_name": "x", "tasks": seed.VillageTasks()[:3], "members": seed.VillageMembers()}, office...); r.status != 409 {
+		t.Fatalf("changing the tasks of a scored sheet: %d %s", r.status, r.body)
+	}
+	if r := s.do(t, "POST", base+"/scores", map[string]any{"member_code": "xian", "scores": seed.VillageScores()["aowai"]}, s.as("zjj")...); r.status != 403 {
+		t.Fatalf("a department entering scores: %d", r.status)
+	}
+	var got struct {
+		Months []string `json:"months"`
+		Sheet  struct {
+			Max  float64 `json:"max"`
+			Rows []struct {
+				Rank   int       `json:"rank"`
+				Member string    `json:"member_code"`
+				Total  float64   `json:"total"`
+				Scores []float64 `json:"scores"`
+				NoData bool      `json:"no_data"`
+			} `json:"rows"`
+		} `json:"sheet"`
+	}
+	s.must(t, http.StatusOK, "GET", base, nil, s.as("leader")...).json(t, &got)
+	var lines []string
+	for _, r := range got.Sheet.Rows {
+		lines = append(lines, fmt.Sprintf("%d %s %.2f %v", r.Rank, r.Member, r.Total, r.NoData))
+	}
+	want := []string{"1 huangkeng 98.10 false", "2 shangchao 97.27 false", "2 aowai 97.27 false", "4 zhailiaoxi 95.40 false", "0 xian 0.00 true"}
+	if strings.Join(lines, "|") != strings.Join(want, "|") || got.Sheet.Max != 100 || got.Sheet.Rows[1].Scores[0] != 9.88 ||
+		got.Sheet.Rows[1].Scores[2] != 5.5 || len(got.Months) != 1 {
+		t.Fatalf("sheet: %q, %+v", lines, got)
 	}
 }
