@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/slip"
 )
@@ -280,18 +281,18 @@ func (s *Store) Audit(ctx context.Context, q AuditQuery) ([]slip.Event, error) {
 		db = db.Where("actor_id = ?", q.ActorID)
 	}
 	if q.From != "" {
-		from, err := slip.ParseDate(q.From)
+		from, err := calendar.ParseDate(q.From)
 		if err != nil {
 			return nil, slip.Invalid("from", "日期格式应为 YYYY-MM-DD")
 		}
-		db = db.Where("occurred_at >= ?", from.UTC())
+		db = db.Where("occurred_at >= ?", from.At(0, 0).UTC())
 	}
 	if q.To != "" {
-		to, err := slip.ParseDate(q.To)
+		to, err := calendar.ParseDate(q.To)
 		if err != nil {
 			return nil, slip.Invalid("to", "日期格式应为 YYYY-MM-DD")
 		}
-		db = db.Where("occurred_at < ?", to.AddDate(0, 0, 1).UTC())
+		db = db.Where("occurred_at < ?", to.AddDays(1).At(0, 0).UTC())
 	}
 	limit := q.Limit
 	if limit <= 0 || limit > 500 {
