@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // SetCountLimit lowers how far the ledger counts, for the rest of the test.
 func SetCountLimit(t testing.TB, n int64) {
@@ -14,4 +17,14 @@ func SetCountLimit(t testing.TB, n int64) {
 func CountFromSlips(t testing.TB) {
 	useRollup = false
 	t.Cleanup(func() { useRollup = true })
+}
+
+// TokenLastUsed reads when a token was last recorded as used (nil: never).
+func TokenLastUsed(t testing.TB, s *Store, id int64) *time.Time {
+	t.Helper()
+	var row tokenRow
+	if err := s.db.Take(&row, id).Error; err != nil {
+		t.Fatalf("read token %d: %v", id, err)
+	}
+	return row.LastUsedAt
 }
