@@ -120,3 +120,10 @@ func BenchmarkAuthenticate(b *testing.B) {
 		}
 	})
 }
+
+// TestPostgresJITIsOff: the ledger's PostgreSQL connections run without JIT
+// compilation (store.Open sets jit=off unless the URL says otherwise).
+func TestPostgresJITIsOff(t *testing.T) {
+	st := storetest.Open(t, store.Postgres)
+	assert.Equal(t, "off", store.Setting(t, st, "jit"))
+}

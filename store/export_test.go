@@ -12,6 +12,14 @@ func SetCountLimit(t testing.TB, n int64) {
 	t.Cleanup(func() { countLimit = old })
 }
 
+// SetKeywordCountLimit lowers how far the ledger counts keyword matches,
+// for the rest of the test.
+func SetKeywordCountLimit(t testing.TB, n int64) {
+	old := keywordCountLimit
+	keywordCountLimit = n
+	t.Cleanup(func() { keywordCountLimit = old })
+}
+
 // CountFromSlips makes the statistics read the slips, never the rollup, for
 // the rest of the test: the reference the rollup is checked against.
 func CountFromSlips(t testing.TB) {
@@ -27,4 +35,14 @@ func TokenLastUsed(t testing.TB, s *Store, id int64) *time.Time {
 		t.Fatalf("read token %d: %v", id, err)
 	}
 	return row.LastUsedAt
+}
+
+// Setting reads a PostgreSQL setting on one of the store's connections.
+func Setting(t testing.TB, s *Store, name string) string {
+	t.Helper()
+	var v string
+	if err := s.db.Raw("SELECT current_setting(?)", name).Scan(&v).Error; err != nil {
+		t.Fatalf("read setting %s: %v", name, err)
+	}
+	return v
 }
