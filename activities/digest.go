@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/store"
 )
 
 // DigestRequest asks for the daily digest of one day (YYYY-MM-DD).
 type DigestRequest struct {
-	Date string `json:"date"`
+	Date calendar.Date `json:"date"`
 }
 
 // SendDigest writes each department's daily digest to its inbox — what is
@@ -20,16 +20,16 @@ type DigestRequest struct {
 // webhook deliveries to start. A department with nothing due hears nothing.
 // Repeating it for the same day writes nothing new.
 func (a *Activities) SendDigest(ctx context.Context, req DigestRequest) ([]Delivery, error) {
-	today, err := slip.ParseDate(req.Date)
-	if err != nil {
-		return nil, fmt.Errorf("digest date %q: %w", req.Date, err)
+	today := req.Date
+	if today.IsZero() {
+		return nil, fmt.Errorf("digest without a date")
 	}
-	weekEnd := today.AddDate(0, 0, (7-int(today.Weekday()))%7) // the coming Sunday, or today if Sunday
-	items, err := a.Store.DigestItems(ctx, slip.DateOf(weekEnd))
+	weekEnd := today.AddDays((7 - int(today.Weekday())) % 7) // the coming Sunday, or today if Sunday
+	items, err := a.Store.DigestItems(ctx, weekEnd.String())
 	if err != nil {
 		return nil, err
 	}
-	ns := composeDigests(items, req.Date, slip.DateOf(weekEnd), today)
+	ns := composeDigests(items, today.String(), weekEnd.String(), today.At(0, 0))
 	ids, err := a.Store.Notify(ctx, ns)
 	if err != nil {
 		return nil, fmt.Errorf("digest %s: %w", req.Date, err)

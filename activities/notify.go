@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -104,7 +105,7 @@ func wording(s slip.Slip, e slip.Event) (title, body string) {
 	case slip.EventAckReminder:
 		fmt.Fprintf(&b, "交办单 %s 已交办贵单位，至今尚未签收，请尽快签收办理。", s.Number)
 	case slip.EventDueReminder:
-		if deadline == slip.DateOf(e.At) {
+		if deadline == calendar.DateOf(e.At) {
 			fmt.Fprintf(&b, "交办单 %s 今天（%s）到期，请抓紧办结并申请销号。", s.Number, deadline)
 		} else {
 			fmt.Fprintf(&b, "交办单 %s 将于 %s 到期，请抓紧办理。", s.Number, deadline)

@@ -228,13 +228,13 @@ func (s *Server) calendarWindow(from, to calendar.Date) error {
 		years = slip.DefaultDeadlineYears
 	}
 	now := s.now()
-	earliest := slip.DateOf(now.AddDate(-years, 0, 0))
+	earliest := calendar.DateOf(now.AddDate(-years, 0, 0))
 	latest := slip.LatestDeadline(now, years)
 	for _, d := range []struct {
 		field string
 		date  calendar.Date
 	}{{"from", from}, {"to", to}} {
-		if day := d.date.String(); day < earliest || day > latest {
+		if day := d.date; day.Before(earliest) || day.After(latest) {
 			return slip.Unprocessable(slip.CodeDateOutOfRange, d.field, "日期 %s 超出可查询范围（%s 至 %s，今天前后 %d 年）", day, earliest, latest, years)
 		}
 	}

@@ -29,7 +29,7 @@ func (s *Server) getRanking(c *gin.Context) {
 		return
 	}
 	now := s.now()
-	month := c.DefaultQuery("month", now.In(slip.Zone).Format("2006-01"))
+	month := c.DefaultQuery("month", now.In(calendar.Zone).Format("2006-01"))
 	r, err := ranking.Get(c.Request.Context(), s.store, month, now, s.rankingWeights)
 	if err != nil {
 		s.fail(c, err)

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/jsonbody"
+	"github.com/duban-gov/duban/slip"
 )
 
 // decodeJSON reads exactly one JSON value into dst, refusing invalid UTF-8,
@@ -27,6 +29,13 @@ func decodeJSON(c *gin.Context, dst any, emptyOK bool) error {
 		return badRequest("invalid_json", "请求体在 JSON 之后还有多余内容")
 	case errors.Is(err, jsonbody.ErrInvalidUTF8):
 		return badRequest("invalid_json", "请求体不是有效的 UTF-8 编码")
+	}
+	var bad *calendar.DateError
+	if errors.As(err, &bad) {
+		if bad.NoSuchDay {
+			return slip.Invalid("", "日期 %q 不存在，请检查年月日", bad.Input)
+		}
+		return slip.Invalid("", "日期格式应为 YYYY-MM-DD，收到 %q", bad.Input)
 	}
 	return badRequest("invalid_json", "请求体不是有效的 JSON 或含有未知字段："+err.Error())
 }

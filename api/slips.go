@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
@@ -31,8 +32,8 @@ type slipJSON struct {
 	CoDepartments  []string      `json:"co_departments"`
 	Leader         string        `json:"leader"`
 	// Deadline is the effective deadline; OriginalDeadline the one issued.
-	Deadline            string                 `json:"deadline"`
-	OriginalDeadline    string                 `json:"original_deadline"`
+	Deadline            calendar.Date          `json:"deadline"`
+	OriginalDeadline    calendar.Date          `json:"original_deadline"`
 	DeadlineWorkingDays int                    `json:"deadline_working_days,omitempty"`
 	Extensions          int                    `json:"extensions"`
 	PendingExtension    *slip.ExtensionRequest `json:"pending_extension"`
@@ -86,13 +87,13 @@ func statusLabel(st slip.Status) string {
 	return st.Label()
 }
 
-func (s *Server) today() string { return slip.DateOf(s.now()) }
+func (s *Server) today() calendar.Date { return calendar.DateOf(s.now()) }
 
 // clock is the date a response is computed for, the colour threshold, and
 // who is asking (allowed_actions lists what that caller may do).
 type clock struct {
-	today    string
-	yellowBy string // the last deadline that makes an open slip yellow
+	today    calendar.Date
+	yellowBy calendar.Date // the last deadline that makes an open slip yellow
 	caller   identity.User
 }
 
@@ -261,8 +262,8 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 	}
 	f := store.Filter{
 		VisibleTo:  visibleTo(c),
-		Today:      now.today,
-		YellowBy:   now.yellowBy,
+		Today:      now.today.String(),
+		YellowBy:   now.yellowBy.String(),
 		Department: strings.TrimSpace(c.Query("department")),
 		Lead:       strings.TrimSpace(c.Query("lead")),
 		IssuedFrom: c.Query("issued_from"),
@@ -292,7 +293,7 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 	switch c.Query("overdue") {
 	case "", "false":
 	case "true":
-		f.OverdueOn = s.today()
+		f.OverdueOn = s.today().String()
 	default:
 		return f, slip.Invalid("overdue", "overdue 只能是 true 或 false")
 	}
@@ -351,7 +352,7 @@ func checkDateRange(fromName, from, toName, to string) error {
 		if p.value == "" {
 			continue
 		}
-		if _, err := slip.ParseDate(p.value); err != nil {
+		if _, err := calendar.ParseDate(p.value); err != nil {
 			return slip.Invalid(p.name, "日期格式应为 YYYY-MM-DD，收到 %q", p.value)
 		}
 	}
@@ -377,16 +378,16 @@ type (
 		Passed  *bool  `json:"passed"`
 		Comment string `json:"comment"`
 		// Deadline, on a send-back, grants a new deadline with it.
-		Deadline string `json:"deadline"`
+		Deadline calendar.Date `json:"deadline"`
 	}
 	extensionRequest struct {
-		Reason   string `json:"reason"`
-		Deadline string `json:"deadline"`
+		Reason   string        `json:"reason"`
+		Deadline calendar.Date `json:"deadline"`
 	}
 	extensionDecision struct {
-		Approved *bool  `json:"approved"`
-		Deadline string `json:"deadline"`
-		Comment  string `json:"comment"`
+		Approved *bool         `json:"approved"`
+		Deadline calendar.Date `json:"deadline"`
+		Comment  string        `json:"comment"`
 	}
 	cancelRequest struct {
 		Reason string `json:"reason"`
@@ -450,7 +451,7 @@ func (s *Server) review(c *gin.Context) {
 			return slip.Command{}, slip.Invalid("passed", "请注明复核是否通过（passed: true/false）")
 		}
 		if *r.Passed {
-			if r.Deadline != "" {
+			if !r.Deadline.IsZero() {
 				return slip.Command{}, slip.Invalid("deadline", "复核通过时不能修改办结时限")
 			}
 			return slip.Command{Action: slip.ActionPassReview, Comment: r.Comment}, nil

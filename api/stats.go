@@ -105,7 +105,7 @@ func (s *Server) statsQuery(c *gin.Context, extra ...string) (stats.Query, bool)
 		return stats.Query{}, false
 	}
 	q := stats.Query{From: c.Query("from"), To: c.Query("to"), Lead: strings.TrimSpace(c.Query("lead")),
-		Today: now.today, YellowBy: now.yellowBy, VisibleTo: visibleTo(c)}
+		Today: now.today.String(), YellowBy: now.yellowBy.String(), VisibleTo: visibleTo(c)}
 	if err := checkDateRange("from", q.From, "to", q.To); err != nil {
 		s.fail(c, err)
 		return stats.Query{}, false

@@ -1,16 +1,18 @@
 package calendar
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai must resolve on minimal images without system tzdata
 )
 
-// shanghai is the zone every Date is a civil date in. Mainland China has had
-// no daylight saving since 1991, so the fixed fallback is only reachable if the
-// embedded tzdata were somehow missing, and it agrees for every date the
-// calendar has data for.
-var shanghai = loadShanghai()
+// Zone (Asia/Shanghai) is the zone every Date is a civil date in: a
+// deadline of 2026-12-31 means the end of that day in Beijing, wherever the
+// server runs. Mainland China has had no daylight saving since 1991, so the
+// fixed fallback is only reachable if the embedded tzdata were somehow
+// missing, and it agrees for every date the calendar has data for.
+var Zone = loadShanghai()
 
 func loadShanghai() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -22,8 +24,13 @@ func loadShanghai() *time.Location {
 
 // Date is a civil date in mainland China (Asia/Shanghai), with no time of day.
 // Holidays are decided per date, not per instant, so the calendar works on
-// Dates and converts at the edges with DateOf and At. The zero Date is not a
-// valid date.
+// Dates and converts at the edges with DateOf and At. It is the one date type
+// of duban: deadlines, extension dates and statistics' periods are Dates.
+//
+// The zero Date is not a valid date; it stands for "no date" (a draft whose
+// deadline is given in working days, a command without a new deadline) and
+// travels as "" in JSON, so fields tagged omitzero disappear as an empty
+// string tagged omitempty would.
 type Date struct {
 	Year  int
 	Month time.Month
@@ -33,24 +40,51 @@ type Date struct {
 // dateLayout is the only textual form a Date has: in files, JSON and logs.
 const dateLayout = "YYYY-MM-DD"
 
+// DateError is the error of ParseDate and of decoding a Date from JSON: the
+// text that is not a date, and why.
+type DateError struct {
+	Input     string
+	NoSuchDay bool // well-formed, but no such day (2026-02-30)
+}
+
+func (e *DateError) Error() string {
+	if e.NoSuchDay {
+		return fmt.Sprintf("parse date %q: no such date", e.Input)
+	}
+	return fmt.Sprintf("parse date %q: want %s", e.Input, dateLayout)
+}
+
 // ParseDate parses exactly YYYY-MM-DD (zero-padded, year 0001–9999) and
 // rejects dates that do not exist, such as 2026-02-29.
 func ParseDate(s string) (Date, error) {
 	if len(s) != len(dateLayout) || s[4] != '-' || s[7] != '-' {
-		return Date{}, fmt.Errorf("parse date %q: want %s", s, dateLayout)
+		return Date{}, &DateError{Input: s}
 	}
 	y, ok1 := digits(s[0:4])
 	m, ok2 := digits(s[5:7])
 	d, ok3 := digits(s[8:10])
 	if !ok1 || !ok2 || !ok3 {
-		return Date{}, fmt.Errorf("parse date %q: want %s", s, dateLayout)
+		return Date{}, &DateError{Input: s}
 	}
 	date := Date{Year: y, Month: time.Month(m), Day: d}
 	if !date.valid() {
-		return Date{}, fmt.Errorf("parse date %q: no such date", s)
+		return Date{}, &DateError{Input: s, NoSuchDay: true}
 	}
 	return date, nil
 }
+
+// MustParseDate is ParseDate for dates written in code and tests; it panics
+// on a bad one.
+func MustParseDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is the zero Date, "no date".
+func (d Date) IsZero() bool { return d == Date{} }
 
 // digits parses a run of ASCII digits; unlike strconv.Atoi it refuses signs.
 func digits(s string) (int, bool) {
@@ -67,18 +101,21 @@ func digits(s string) (int, bool) {
 
 // DateOf is the date in Asia/Shanghai at instant t, whatever t's location.
 func DateOf(t time.Time) Date {
-	y, m, d := t.In(shanghai).Date()
+	y, m, d := t.In(Zone).Date()
 	return Date{Year: y, Month: m, Day: d}
 }
 
 // At is the instant at hour:minute on d in Asia/Shanghai, e.g. the 18:00
 // close of business that a deadline date stands for.
 func (d Date) At(hour, minute int) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, shanghai)
+	return time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, Zone)
 }
 
-// String formats d as YYYY-MM-DD.
+// String formats d as YYYY-MM-DD, and the zero Date as "".
 func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
@@ -106,18 +143,27 @@ func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 // Weekday is the day of the week of d.
 func (d Date) Weekday() time.Weekday { return weekdayOf(d.dayNumber()) }
 
-// MarshalText formats d as YYYY-MM-DD, so JSON carries dates as strings.
-// An invalid Date (including the zero Date) is an error rather than
+// MarshalText formats d as YYYY-MM-DD, so JSON carries dates as strings,
+// and the zero Date as "". Any other invalid Date is an error rather than
 // "0000-00-00" on the wire.
 func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
 	if !d.valid() {
 		return nil, fmt.Errorf("marshal date: invalid date %s", d)
 	}
 	return []byte(d.String()), nil
 }
 
-// UnmarshalText parses YYYY-MM-DD strictly, as ParseDate does.
+// UnmarshalText parses YYYY-MM-DD strictly, as ParseDate does; "" is the
+// zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
+	b = bytes.TrimSpace(b) // a date pasted with a space around it
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
 	parsed, err := ParseDate(string(b))
 	if err != nil {
 		return err

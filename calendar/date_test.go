@@ -127,7 +127,13 @@ func TestDateJSON(t *testing.T) {
 			t.Errorf("Unmarshal(%s) accepted", bad)
 		}
 	}
-	if _, err := json.Marshal(wrapper{}); err == nil {
-		t.Error("Marshal of the zero Date succeeded, want an error rather than 0000-00-00")
+	if b, err := json.Marshal(wrapper{}); err != nil || string(b) != `{"due":""}` {
+		t.Errorf("Marshal of the zero Date = %s, %v; want the empty string, no date", b, err)
+	}
+	if err := json.Unmarshal([]byte(`{"due":""}`), &w); err != nil || !w.Due.IsZero() {
+		t.Errorf("Unmarshal of \"\" = %v, %v; want the zero Date", w.Due, err)
+	}
+	if _, err := json.Marshal(wrapper{Due: calendar.Date{Year: 2026, Month: 2, Day: 30}}); err == nil {
+		t.Error("Marshal of 2026-02-30 succeeded, want an error rather than an impossible date on the wire")
 	}
 }

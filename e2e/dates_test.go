@@ -14,6 +14,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
@@ -84,9 +85,9 @@ func TestWorkflowStartedAroundTheAPIWithAFarDeadline(t *testing.T) {
 	s.seedDepartments(t)
 	ctx := context.Background()
 	id := "0190f000-0000-7000-8000-000000009999"
-	sl := slip.Slip{ID: id, IssuedAt: time.Now(), IssuedBy: "督查室张敏", Deadline: "9999-12-31",
+	sl := slip.Slip{ID: id, IssuedAt: time.Now(), IssuedBy: "督查室张敏", Deadline: calendar.MustParseDate("9999-12-31"),
 		Policy: reminder.DefaultPolicies().Default,
-		Draft:  slip.Draft{Title: "绕过接口的远期交办", LeadDepartment: "zjj", Priority: slip.PriorityNormal, Deadline: "9999-12-31"}}
+		Draft:  slip.Draft{Title: "绕过接口的远期交办", LeadDepartment: "zjj", Priority: slip.PriorityNormal, Deadline: calendar.MustParseDate("9999-12-31")}}
 	wid := workflows.WorkflowID(id)
 	op := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},

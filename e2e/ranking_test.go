@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -33,8 +34,8 @@ func TestRankingsOverHTTP(t *testing.T) {
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("晾晒事项"), office...).json(t, &sl)
 
-	thisMonth := time.Now().In(slip.Zone).Format("2006-01")
-	lastMonth := time.Now().In(slip.Zone).AddDate(0, 0, -time.Now().In(slip.Zone).Day()).Format("2006-01")
+	thisMonth := time.Now().In(calendar.Zone).Format("2006-01")
+	lastMonth := time.Now().In(calendar.Zone).AddDate(0, 0, -time.Now().In(calendar.Zone).Day()).Format("2006-01")
 
 	var live rankingView
 	s.must(t, http.StatusOK, "GET", "/api/v1/rankings", nil, s.as("zjj")...).json(t, &live)

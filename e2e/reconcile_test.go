@@ -13,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -212,7 +213,7 @@ func TestLostLedgerIsRefusedAndRebuilt(t *testing.T) {
 		}
 	}
 	// Statistics rebuilt with the rows: one closed, two open.
-	next := slip.Slip{ID: "after-rebuild", Draft: slip.Draft{Title: "t", Content: "c", LeadDepartment: "zjj", Deadline: "2099-12-31", Priority: slip.PriorityNormal},
+	next := slip.Slip{ID: "after-rebuild", Draft: slip.Draft{Title: "t", Content: "c", LeadDepartment: "zjj", Deadline: calendar.MustParseDate("2099-12-31"), Priority: slip.PriorityNormal},
 		IssuedAt: time.Now(), IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1}
 	number, err := lost.RecordIssued(ctx, next)
 	if err != nil {

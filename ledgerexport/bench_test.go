@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/ledgerexport"
 	"github.com/duban-gov/duban/slip"
 )
@@ -16,7 +17,7 @@ import (
 // syntheticSlip is slip i of a made-up ledger, with text of realistic length
 // (a 20-character title, a 90-character content, a progress report).
 func syntheticSlip(i int) slip.Slip {
-	issued := time.Date(2026, 1, 5, 9, 0, 0, 0, slip.Zone).Add(time.Duration(i) * 3 * time.Minute)
+	issued := time.Date(2026, 1, 5, 9, 0, 0, 0, calendar.Zone).Add(time.Duration(i) * 3 * time.Minute)
 	co := []string{"fgw", "jtj", "zjj"}[:i%4%3]
 	s := slip.Slip{
 		ID: fmt.Sprintf("%08d", i), Number: fmt.Sprintf("督〔2026〕%d号", i+1), IssuedAt: issued,
@@ -25,12 +26,12 @@ func syntheticSlip(i int) slip.Slip {
 			Title:          fmt.Sprintf("推进第%d片区老旧小区改造和雨污分流工程", i%977),
 			Content:        "按照2026新春第一会要求，年底前完成片区内老旧小区改造，同步实施雨污分流和管网更新，逐月报送进度，确保群众满意。请牵头单位制定整改方案，明确责任人和时间节点。",
 			LeadDepartment: []string{"zjj", "fgw", "jtj"}[i%3], CoDepartments: co,
-			Leader: "王副市长", Deadline: issued.AddDate(0, 1, 0).Format("2006-01-02"),
+			Leader: "王副市长", Deadline: calendar.DateOf(issued.AddDate(0, 1, 0)),
 		},
 		LatestProgress: "已完成总工程量的60%，正在组织管网施工，预计按期完成",
 	}
 	if i%7 == 0 {
-		s.Deadline = issued.AddDate(0, 2, 0).Format("2006-01-02")
+		s.Deadline = calendar.DateOf(issued.AddDate(0, 2, 0))
 	}
 	return s
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/ledgerexport"
 	"github.com/duban-gov/duban/slip"
 )
@@ -42,23 +43,23 @@ func samples() []slip.Slip {
 		{
 			ID: "a", Number: "督〔2026〕1号", IssuedAt: issued, Status: slip.StatusInProgress,
 			Draft: slip.Draft{Title: "推进老旧小区改造", Content: "年底前完成 120 个小区改造，逐月报送进度",
-				LeadDepartment: "zjj", CoDepartments: []string{"fgw", "jtj"}, Leader: "王副市长", Deadline: "2026-11-30"},
-			Deadline: "2026-12-31", Extensions: 1, LatestProgress: "已完成 60 个",
+				LeadDepartment: "zjj", CoDepartments: []string{"fgw", "jtj"}, Leader: "王副市长", Deadline: calendar.MustParseDate("2026-11-30")},
+			Deadline: calendar.MustParseDate("2026-12-31"), Extensions: 1, LatestProgress: "已完成 60 个",
 		},
 		{
 			ID: "b", Number: "督〔2026〕2号", IssuedAt: issued.Add(time.Hour), Status: slip.StatusPendingReview,
 			Draft: slip.Draft{Title: injection, Content: "🚧 施工中\n第二行\r\n第三行 👍",
-				LeadDepartment: "fgw", Leader: "李副市长", Deadline: "2026-04-30"},
+				LeadDepartment: "fgw", Leader: "李副市长", Deadline: calendar.MustParseDate("2026-04-30")},
 			LatestProgress: "-已完成，请复核",
 		},
 		{
 			ID: "c", Number: "督〔2026〕3号", IssuedAt: issued.Add(2 * time.Hour), Status: slip.StatusClosed,
 			Draft: slip.Draft{Title: "@SUM(1+1)", LeadDepartment: "unknown-dept", CoDepartments: []string{"zjj"},
-				Leader: "+张市长", Deadline: "2026-05-01"},
+				Leader: "+张市长", Deadline: calendar.MustParseDate("2026-05-01")},
 		},
 		{
 			ID: "d", Number: "督〔2026〕4号", IssuedAt: issued.Add(3 * time.Hour), Status: slip.StatusCancelled,
-			Draft: slip.Draft{Title: "控制字符\x01测试", Content: "\t以制表符开头", LeadDepartment: "jtj", Deadline: "2026-06-01"},
+			Draft: slip.Draft{Title: "控制字符\x01测试", Content: "\t以制表符开头", LeadDepartment: "jtj", Deadline: calendar.MustParseDate("2026-06-01")},
 		},
 	}
 }
@@ -207,7 +208,7 @@ func TestNewRowLaysOutASlip(t *testing.T) {
 	assert.Equal(t, "2026-12-31（原 2026-11-30）", r.Deadline)
 	assert.Equal(t, "2026-03-02 09:30", r.IssuedAt, "Beijing time")
 
-	s.Deadline = "" // never extended: the effective deadline is the draft's
+	s.Deadline = calendar.Date{} // never extended: the effective deadline is the draft's
 	assert.Equal(t, "2026-11-30", ledgerexport.NewRow(1, s, names, colour).Deadline)
 	s.Draft.Content = ""
 	assert.Equal(t, "推进老旧小区改造", ledgerexport.NewRow(1, s, names, colour).Matter, "no trailing line break")

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -66,9 +67,9 @@ func NewRow(serial int, s slip.Slip, departmentNames map[string]string, colour f
 	for i, c := range s.Draft.CoDepartments {
 		co[i] = name(c)
 	}
-	deadline := s.EffectiveDeadline()
-	if s.Draft.Deadline != "" && deadline != s.Draft.Deadline {
-		deadline += "（原 " + s.Draft.Deadline + "）"
+	deadline := s.EffectiveDeadline().String()
+	if original := s.Draft.Deadline; !original.IsZero() && s.EffectiveDeadline() != original {
+		deadline += "（原 " + original.String() + "）"
 	}
 	r := Row{
 		Serial:   serial,
@@ -86,7 +87,7 @@ func NewRow(serial int, s slip.Slip, departmentNames map[string]string, colour f
 		r.Matter += "\n" + s.Draft.Content
 	}
 	if !s.IssuedAt.IsZero() {
-		r.IssuedAt = s.IssuedAt.In(slip.Zone).Format("2006-01-02 15:04")
+		r.IssuedAt = s.IssuedAt.In(calendar.Zone).Format("2006-01-02 15:04")
 	}
 	if colour != nil {
 		if c := colour(s); c != "" {

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/ranking"
-	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
 )
 
@@ -75,7 +75,7 @@ func TestBuildPublishAndGetThroughALedger(t *testing.T) {
 
 	_, err = ranking.Publish(ctx, l, "2026-10", day(30, 9), w)
 	require.Error(t, err, "October has not ended")
-	at := time.Date(2026, 11, 1, 0, 5, 0, 0, slip.Zone)
+	at := time.Date(2026, 11, 1, 0, 5, 0, 0, calendar.Zone)
 	published, err := ranking.Publish(ctx, l, "2026-10", at, w)
 	require.NoError(t, err)
 	assert.True(t, published)

@@ -209,10 +209,10 @@ type ledger struct {
 	n  int
 }
 
-var issued = time.Date(2026, 10, 9, 9, 0, 0, 0, slip.Zone) // a Friday
+var issued = time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone) // a Friday
 
 // day is a working day of October 2026 after the National Day holiday.
-func day(d int, hour int) time.Time { return time.Date(2026, 10, d, hour, 0, 0, 0, slip.Zone) }
+func day(d int, hour int) time.Time { return time.Date(2026, 10, d, hour, 0, 0, 0, calendar.Zone) }
 
 // slip issues one slip led by dept, due 10-23, and runs steps: each is an
 // action at an instant, or a reminder.
@@ -221,7 +221,7 @@ func (l *ledger) slip(dept string, steps ...func(*slip.Slip) (slip.Event, error)
 	l.n++
 	sl := slip.Slip{ID: fmt.Sprintf("%s-%d", dept, l.n), Draft: slip.Draft{Title: "事项", Content: "内容", Source: "擂台",
 		Batch: "十月擂台", Category: "营商环境", Priority: slip.PriorityNormal, LeadDepartment: dept, Leader: "李副市长",
-		Deadline: "2026-10-23"}, Deadline: "2026-10-23", IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued}
+		Deadline: calendar.MustParseDate("2026-10-23")}, Deadline: calendar.MustParseDate("2026-10-23"), IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued}
 	_, err := l.st.RecordIssued(ctx, sl)
 	require.NoError(l.t, err)
 	for _, step := range steps {
@@ -289,7 +289,7 @@ func TestRankingDoesNotRewardGaming(t *testing.T) {
 				act(pass, day(28, 10)), act(sign, day(29, 10)))
 		}
 
-		now := time.Date(2026, 11, 1, 0, 5, 0, 0, slip.Zone)
+		now := time.Date(2026, 11, 1, 0, 5, 0, 0, calendar.Zone)
 		r, err := ranking.Get(ctx, st, "2026-10", now, ranking.DefaultWeights())
 		require.NoError(t, err)
 		assert.Equal(t, ranking.SourceLive, r.Source)
@@ -332,10 +332,10 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 		_, err = st.AddRankingAdjustment(ctx, stats.Adjustment{Month: "2026-10", Department: "nobody", Points: 3, Reason: "x", CreatedAt: day(30, 9)})
 		assert.Equal(t, slip.CodeUnknownDepartment, slip.AsError(err).Code)
 
-		_, err = ranking.Publish(ctx, st, "2026-11", time.Date(2026, 11, 20, 9, 0, 0, 0, slip.Zone), w)
+		_, err = ranking.Publish(ctx, st, "2026-11", time.Date(2026, 11, 20, 9, 0, 0, 0, calendar.Zone), w)
 		assert.Equal(t, "month_not_ended", slip.AsError(err).Code, "a running month cannot be frozen")
 
-		at := time.Date(2026, 11, 1, 0, 5, 0, 0, slip.Zone)
+		at := time.Date(2026, 11, 1, 0, 5, 0, 0, calendar.Zone)
 		published, err := ranking.Publish(ctx, st, "2026-10", at, w)
 		require.NoError(t, err)
 		assert.True(t, published)
@@ -357,17 +357,17 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 		again, err := ranking.Publish(ctx, st, "2026-10", at.Add(time.Hour), ranking.Weights{ClosureRate: 1})
 		require.NoError(t, err)
 		assert.False(t, again, "the first publication stands")
-		after, err := ranking.Get(ctx, st, "2026-10", time.Date(2026, 11, 23, 9, 0, 0, 0, slip.Zone), w)
+		after, err := ranking.Get(ctx, st, "2026-10", time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone), w)
 		require.NoError(t, err)
 		assert.Equal(t, before, after)
 
-		nov, err := ranking.Get(ctx, st, "2026-11", time.Date(2026, 11, 23, 9, 0, 0, 0, slip.Zone), w)
+		nov, err := ranking.Get(ctx, st, "2026-11", time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone), w)
 		require.NoError(t, err)
 		assert.Equal(t, ranking.SourceLive, nov.Source)
 		assert.Nil(t, nov.TakenAt)
 		_, err = st.AddRankingAdjustment(ctx, stats.Adjustment{Month: "2026-11", Department: "fgw", Points: -5, Reason: "迟报", CreatedAt: at})
 		require.NoError(t, err)
-		nov, err = ranking.Get(ctx, st, "2026-11", time.Date(2026, 11, 23, 9, 0, 0, 0, slip.Zone), w)
+		nov, err = ranking.Get(ctx, st, "2026-11", time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone), w)
 		require.NoError(t, err)
 		require.Len(t, nov.Adjustments, 1)
 	})

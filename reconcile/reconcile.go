@@ -31,6 +31,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -361,7 +362,8 @@ func ledgerAhead(ctx context.Context, o Options, w *slipRuns, f Finding, state s
 func commandOf(e slip.Event) slip.Command {
 	text := func(k string) string { v, _ := e.Payload[k].(string); return v }
 	cmd := slip.Command{Action: e.Type, Actor: e.Actor, ActorID: e.ActorID, ActorRole: e.ActorRole, RequestID: e.RequestID,
-		Text: text("text"), Summary: text("summary"), Comment: text("comment"), Reason: text("reason"), Deadline: text("deadline")}
+		Text: text("text"), Summary: text("summary"), Comment: text("comment"), Reason: text("reason")}
+	cmd.Deadline, _ = calendar.ParseDate(text("deadline")) // "" (none) is the zero Date
 	if v, ok := e.Payload["approved"].(bool); ok {
 		cmd.Approved = &v
 	}

@@ -7,19 +7,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 )
 
 // nov is an instant of November 2026, a month without holidays.
 func nov(day, hour, minute int) time.Time {
-	return time.Date(2026, 11, day, hour, minute, 0, 0, slip.Zone)
+	return time.Date(2026, 11, day, hour, minute, 0, 0, calendar.Zone)
 }
 
 func issuedSlip() *slip.Slip {
 	at := nov(2, 10, 0) // a Monday
-	return &slip.Slip{ID: "s1", Draft: slip.Draft{Title: "事项", LeadDepartment: "zjj", Deadline: "2026-11-13"},
-		Deadline: "2026-11-13", IssuedAt: at, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: at,
+	return &slip.Slip{ID: "s1", Draft: slip.Draft{Title: "事项", LeadDepartment: "zjj", Deadline: calendar.MustParseDate("2026-11-13")},
+		Deadline: calendar.MustParseDate("2026-11-13"), IssuedAt: at, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: at,
 		Policy: slip.DefaultReminderPolicy()}
 }
 
@@ -66,10 +67,10 @@ func TestCourseFiresAtThePlannedInstantsAndReplansOnAMovedDeadline(t *testing.T)
 	assert.True(t, s.AckReminded)
 
 	act(t, c, slip.ActionAcknowledge, nov(3, 14, 0), nil)
-	act(t, c, slip.ActionRequestExtension, nov(9, 10, 0), func(cmd *slip.Command) { cmd.Reason, cmd.Deadline = "需协调", "2026-11-27" })
+	act(t, c, slip.ActionRequestExtension, nov(9, 10, 0), func(cmd *slip.Command) { cmd.Reason, cmd.Deadline = "需协调", calendar.MustParseDate("2026-11-27") })
 	yes := true
 	decided := act(t, c, slip.ActionDecideExtension, nov(10, 8, 0), func(cmd *slip.Command) { cmd.Approved = &yes })
-	require.Equal(t, "2026-11-27", s.EffectiveDeadline())
+	require.Equal(t, calendar.MustParseDate("2026-11-27"), s.EffectiveDeadline())
 
 	require.NoError(t, c.Advance(nov(26, 12, 0)))
 	assert.Equal(t, []fired{{slip.EventDueReminder, nov(24, 9, 0)}, {slip.EventDueReminder, nov(26, 9, 0)}},
@@ -86,7 +87,7 @@ func TestCoursePlansFurtherWhenThePlanRunsOut(t *testing.T) {
 	s := issuedSlip()
 	c, err := lenientPlanner(t).Follow(s)
 	require.NoError(t, err)
-	require.NoError(t, c.Advance(time.Date(2027, 6, 30, 18, 0, 0, 0, slip.Zone)))
+	require.NoError(t, c.Advance(time.Date(2027, 6, 30, 18, 0, 0, 0, calendar.Zone)))
 	var notices []time.Time
 	for _, f := range firedSince(c.Events(), 1) {
 		if f.kind == slip.EventPublicNotice {
@@ -104,7 +105,7 @@ func TestCoursePlansFurtherWhenThePlanRunsOut(t *testing.T) {
 
 	// A slip that ends hears nothing more.
 	n := len(c.Events())
-	act(t, c, slip.ActionCancel, time.Date(2027, 7, 1, 10, 0, 0, 0, slip.Zone), func(cmd *slip.Command) { cmd.Reason = "撤销" })
-	require.NoError(t, c.Advance(time.Date(2027, 12, 31, 18, 0, 0, 0, slip.Zone)))
+	act(t, c, slip.ActionCancel, time.Date(2027, 7, 1, 10, 0, 0, 0, calendar.Zone), func(cmd *slip.Command) { cmd.Reason = "撤销" })
+	require.NoError(t, c.Advance(time.Date(2027, 12, 31, 18, 0, 0, 0, calendar.Zone)))
 	assert.Len(t, c.Events(), n+1)
 }

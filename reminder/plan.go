@@ -81,8 +81,8 @@ func (p *Planner) Plan(s slip.Slip, after time.Time) ([]slip.Reminder, error) {
 			return nil, err
 		}
 	}
-	deadline, err := calendar.ParseDate(s.EffectiveDeadline())
-	if err != nil {
+	deadline := s.EffectiveDeadline()
+	if deadline.IsZero() {
 		return finish(out), nil
 	}
 	for _, n := range policy.BeforeDue {
@@ -185,15 +185,15 @@ const YellowWithin = 3
 
 // ColourOf returns the colour of s on date today, given yellowFrom, the last
 // date that counts as "due soon" (YellowFrom of today).
-func ColourOf(s slip.Slip, today, yellowBy string) Colour {
+func ColourOf(s slip.Slip, today, yellowBy calendar.Date) Colour {
 	if !s.Status.Open() {
 		return None
 	}
 	deadline := s.EffectiveDeadline()
 	switch {
-	case deadline < today:
+	case deadline.Before(today):
 		return Red
-	case deadline <= yellowBy || (s.AckReminded && s.Status == slip.StatusIssued):
+	case !deadline.After(yellowBy) || (s.AckReminded && s.Status == slip.StatusIssued):
 		return Yellow
 	}
 	return Green
@@ -201,14 +201,10 @@ func ColourOf(s slip.Slip, today, yellowBy string) Colour {
 
 // YellowBy returns the last deadline that makes an open slip yellow on date
 // today: YellowWithin working days ahead.
-func YellowBy(cal *calendar.Calendar, today string) (string, error) {
-	d, err := calendar.ParseDate(today)
+func YellowBy(cal *calendar.Calendar, today calendar.Date) (calendar.Date, error) {
+	by, err := cal.AddWorkingDays(today, YellowWithin)
 	if err != nil {
-		return "", err
+		return calendar.Date{}, fmt.Errorf("yellow threshold for %s: %w", today, err)
 	}
-	by, err := cal.AddWorkingDays(d, YellowWithin)
-	if err != nil {
-		return "", fmt.Errorf("yellow threshold for %s: %w", today, err)
-	}
-	return by.String(), nil
+	return by, nil
 }

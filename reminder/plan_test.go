@@ -21,7 +21,7 @@ func lenientPlanner(t *testing.T) *reminder.Planner {
 }
 
 // lastInstant is the end of the last day a plan may name.
-var lastInstant = time.Date(10000, 1, 1, 0, 0, 0, 0, slip.Zone)
+var lastInstant = time.Date(10000, 1, 1, 0, 0, 0, 0, calendar.Zone)
 
 // planWithin runs Plan and fails the test if it errs or takes longer than
 // limit: a planner that loops must fail the test, not hang it.
@@ -63,9 +63,9 @@ func planWithin(t *testing.T, p *reminder.Planner, s slip.Slip, after time.Time,
 // retrying its planning forever.
 func TestPlanAtTheEndOfTime(t *testing.T) {
 	p := lenientPlanner(t)
-	issued := time.Date(2026, 12, 1, 10, 0, 0, 0, slip.Zone)
+	issued := time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Zone)
 	for _, deadline := range []string{"9999-12-31", "9999-12-24", "9999-11-30"} {
-		s := slip.Slip{ID: "end", Status: slip.StatusInProgress, IssuedAt: issued, Deadline: deadline}
+		s := slip.Slip{ID: "end", Status: slip.StatusInProgress, IssuedAt: issued, Deadline: calendar.MustParseDate(deadline)}
 		plan := planWithin(t, p, s, issued, 5*time.Second)
 		due := 0
 		for _, r := range plan {
@@ -128,7 +128,7 @@ func TestPlanIsTotal(t *testing.T) {
 		if i%2 == 1 {
 			status = slip.StatusInProgress
 		}
-		s := slip.Slip{ID: "p", Status: status, IssuedAt: issued, Deadline: deadline.String(), Policy: policies[i%len(policies)]}
+		s := slip.Slip{ID: "p", Status: status, IssuedAt: issued, Deadline: deadline, Policy: policies[i%len(policies)]}
 		plan := planWithin(t, p, s, after, 5*time.Second)
 		for j, r := range plan {
 			if !r.At.After(after) {
@@ -162,8 +162,8 @@ func TestPlanIsTotal(t *testing.T) {
 // eight thousand years of 通报 repeats to the calendar's end and stops there.
 func TestPlanWalksFarQuickly(t *testing.T) {
 	p := lenientPlanner(t)
-	s := slip.Slip{ID: "far", Status: slip.StatusInProgress, IssuedAt: time.Date(1900, 1, 1, 9, 0, 0, 0, slip.Zone), Deadline: "1900-01-31"}
-	plan := planWithin(t, p, s, time.Date(9999, 12, 1, 0, 0, 0, 0, slip.Zone), 10*time.Second)
+	s := slip.Slip{ID: "far", Status: slip.StatusInProgress, IssuedAt: time.Date(1900, 1, 1, 9, 0, 0, 0, calendar.Zone), Deadline: calendar.MustParseDate("1900-01-31")}
+	plan := planWithin(t, p, s, time.Date(9999, 12, 1, 0, 0, 0, 0, calendar.Zone), 10*time.Second)
 	if len(plan) == 0 || len(plan) > reminder.Repeats {
 		t.Fatalf("plan after 9999-12-01 has %d reminders, want 1…%d: %v", len(plan), reminder.Repeats, plan)
 	}

@@ -89,8 +89,8 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 		return Issued{}, err
 	}
 	now := s.now()
-	today := slip.DateOf(now)
-	if d.Deadline != "" && d.Deadline < today {
+	today := calendar.DateOf(now)
+	if !d.Deadline.IsZero() && d.Deadline.Before(today) {
 		return Issued{}, slip.Unprocessable(slip.CodeDeadlinePassed, "deadline", "办结时限 %s 早于今天（%s）", d.Deadline, today)
 	}
 	missing, err := s.store.MissingDepartments(ctx, d.Departments())
@@ -337,17 +337,17 @@ func (s *Slips) workflowRunning(ctx context.Context, wid string) (bool, error) {
 }
 
 // workingDayDeadline is the date n working days after the day of now.
-func (s *Slips) workingDayDeadline(now time.Time, n int) (string, error) {
+func (s *Slips) workingDayDeadline(now time.Time, n int) (calendar.Date, error) {
 	due, err := s.calendar.AddWorkingDays(calendar.DateOf(now), n)
 	var missing *calendar.NoDataError
 	if errors.As(err, &missing) {
-		return "", slip.Unprocessable(slip.CodeNoCalendarData, "deadline_working_days",
+		return calendar.Date{}, slip.Unprocessable(slip.CodeNoCalendarData, "deadline_working_days",
 			"%d年节假日安排尚未载入，无法按工作日计算办结时限；请直接填写日期，或由管理员载入该年安排", missing.Year)
 	}
 	if err != nil {
-		return "", fmt.Errorf("working-day deadline: %w", err)
+		return calendar.Date{}, fmt.Errorf("working-day deadline: %w", err)
 	}
-	return due.String(), nil
+	return due, nil
 }
 
 // unavailable marks err as a failure of a dependency, not of the request.

@@ -1,6 +1,10 @@
 package slip
 
-import "time"
+import (
+	"time"
+
+	"github.com/duban-gov/duban/calendar"
+)
 
 // DefaultDeadlineYears is how far past its issue date a slip's deadline may
 // be set, in years, unless the operator configures another window
@@ -9,24 +13,24 @@ import "time"
 // (9999-12-31) leaves no day after it to escalate on.
 const DefaultDeadlineYears = 10
 
-// LatestDeadline is the last date (YYYY-MM-DD) any deadline of a slip issued
-// at instant issued may name, with a window of years (≤ 0: the default).
-func LatestDeadline(issued time.Time, years int) string {
+// LatestDeadline is the last date any deadline of a slip issued at instant
+// issued may name, with a window of years (≤ 0: the default).
+func LatestDeadline(issued time.Time, years int) calendar.Date {
 	if years <= 0 {
 		years = DefaultDeadlineYears
 	}
-	return issued.In(Zone).AddDate(years, 0, 0).Format(DateLayout)
+	return calendar.DateOf(issued.In(calendar.Zone).AddDate(years, 0, 0))
 }
 
-// CheckDeadlineWindow refuses date (the value of field, YYYY-MM-DD) when it
-// lies past LatestDeadline(issued, years); an empty date passes. It is the
+// CheckDeadlineWindow refuses date (the value of field) when it lies past
+// LatestDeadline(issued, years); the zero date passes. It is the
 // one rule for the issue deadline, a send-back's new deadline, an extension
 // asked for and an extension granted.
-func CheckDeadlineWindow(field, date string, issued time.Time, years int) error {
+func CheckDeadlineWindow(field string, date calendar.Date, issued time.Time, years int) error {
 	if years <= 0 {
 		years = DefaultDeadlineYears
 	}
-	if latest := LatestDeadline(issued, years); date != "" && date > latest {
+	if latest := LatestDeadline(issued, years); !date.IsZero() && date.After(latest) {
 		return Unprocessable(CodeDateOutOfRange, field, "日期 %s 超出允许范围：办结时限最晚为交办之日起 %d 年内（%s）", date, years, latest)
 	}
 	return nil
@@ -34,7 +38,7 @@ func CheckDeadlineWindow(field, date string, issued time.Time, years int) error 
 
 // LatestDeadline is the last date any deadline of s may name: its issue date
 // plus the window fixed on it when it was issued.
-func (s *Slip) LatestDeadline() string { return LatestDeadline(s.IssuedAt, s.DeadlineYears) }
+func (s *Slip) LatestDeadline() calendar.Date { return LatestDeadline(s.IssuedAt, s.DeadlineYears) }
 
 // CheckDates refuses a command that would set a deadline outside the slip's
 // window: an extension asked for, a send-back's new deadline, an extension
@@ -43,7 +47,7 @@ func (s *Slip) LatestDeadline() string { return LatestDeadline(s.IssuedAt, s.Dea
 // possible). The workflow's validators (through Apply) and the service,
 // before the command reaches the workflow, apply this same rule.
 func (s *Slip) CheckDates(cmd Command) error {
-	date := ""
+	var date calendar.Date
 	switch cmd.Action {
 	case ActionRequestExtension, ActionSendBack:
 		date = cmd.Deadline
@@ -51,10 +55,7 @@ func (s *Slip) CheckDates(cmd Command) error {
 		if cmd.Approved == nil || !*cmd.Approved {
 			return nil
 		}
-		date = cmd.Deadline
-		if date == "" && s.PendingExtension != nil {
-			date = s.PendingExtension.ProposedDeadline
-		}
+		date = s.granted(cmd)
 	}
 	return CheckDeadlineWindow("deadline", date, s.IssuedAt, s.DeadlineYears)
 }

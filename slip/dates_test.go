@@ -3,6 +3,8 @@ package slip
 import (
 	"testing"
 	"time"
+
+	"github.com/duban-gov/duban/calendar"
 )
 
 // TestDeadlineWindow: every date that moves a deadline — an extension asked
@@ -11,13 +13,13 @@ import (
 // which the workflow's update validators run; dates inside the window pass;
 // refusing an out-of-window request stays possible.
 func TestDeadlineWindow(t *testing.T) {
-	issued := time.Date(2026, 12, 1, 10, 0, 0, 0, Zone)
+	issued := time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Zone)
 	at := issued.Add(24 * time.Hour)
 	yes, no := true, false
 	base := func(status Status, pending string, years int) Slip {
-		s := Slip{ID: "s", IssuedAt: issued, Status: status, Deadline: "2026-12-31", DeadlineYears: years}
+		s := Slip{ID: "s", IssuedAt: issued, Status: status, Deadline: calendar.MustParseDate("2026-12-31"), DeadlineYears: years}
 		if pending != "" {
-			s.PendingExtension = &ExtensionRequest{ProposedDeadline: pending}
+			s.PendingExtension = &ExtensionRequest{ProposedDeadline: calendar.MustParseDate(pending)}
 		}
 		return s
 	}
@@ -27,15 +29,15 @@ func TestDeadlineWindow(t *testing.T) {
 		cmd  Command
 		ok   bool
 	}{
-		{"extension to 9999-12-31", base(StatusInProgress, "", 0), Command{Action: ActionRequestExtension, Reason: "r", Deadline: "9999-12-31"}, false},
-		{"extension to the last day of the window", base(StatusInProgress, "", 0), Command{Action: ActionRequestExtension, Reason: "r", Deadline: "2036-12-01"}, true},
-		{"extension a day past it", base(StatusInProgress, "", 0), Command{Action: ActionRequestExtension, Reason: "r", Deadline: "2036-12-02"}, false},
-		{"a configured window of 2 years", base(StatusInProgress, "", 2), Command{Action: ActionRequestExtension, Reason: "r", Deadline: "2029-01-01"}, false},
-		{"approval granting 9999-12-31", base(StatusInProgress, "2027-01-31", 0), Command{Action: ActionDecideExtension, Approved: &yes, Deadline: "9999-12-31"}, false},
+		{"extension to 9999-12-31", base(StatusInProgress, "", 0), Command{Action: ActionRequestExtension, Reason: "r", Deadline: calendar.MustParseDate("9999-12-31")}, false},
+		{"extension to the last day of the window", base(StatusInProgress, "", 0), Command{Action: ActionRequestExtension, Reason: "r", Deadline: calendar.MustParseDate("2036-12-01")}, true},
+		{"extension a day past it", base(StatusInProgress, "", 0), Command{Action: ActionRequestExtension, Reason: "r", Deadline: calendar.MustParseDate("2036-12-02")}, false},
+		{"a configured window of 2 years", base(StatusInProgress, "", 2), Command{Action: ActionRequestExtension, Reason: "r", Deadline: calendar.MustParseDate("2029-01-01")}, false},
+		{"approval granting 9999-12-31", base(StatusInProgress, "2027-01-31", 0), Command{Action: ActionDecideExtension, Approved: &yes, Deadline: calendar.MustParseDate("9999-12-31")}, false},
 		{"approval of a request for 9999-12-31", base(StatusInProgress, "9999-12-31", 0), Command{Action: ActionDecideExtension, Approved: &yes}, false},
 		{"refusal of a request for 9999-12-31", base(StatusInProgress, "9999-12-31", 0), Command{Action: ActionDecideExtension, Approved: &no}, true},
-		{"send-back with 9999-12-31", base(StatusPendingReview, "", 0), Command{Action: ActionSendBack, Comment: "c", Deadline: "9999-12-31"}, false},
-		{"send-back with a date in the window", base(StatusPendingReview, "", 0), Command{Action: ActionSendBack, Comment: "c", Deadline: "2027-03-01"}, true},
+		{"send-back with 9999-12-31", base(StatusPendingReview, "", 0), Command{Action: ActionSendBack, Comment: "c", Deadline: calendar.MustParseDate("9999-12-31")}, false},
+		{"send-back with a date in the window", base(StatusPendingReview, "", 0), Command{Action: ActionSendBack, Comment: "c", Deadline: calendar.MustParseDate("2027-03-01")}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package slip
 import (
 	"fmt"
 	"time"
+
+	"github.com/duban-gov/duban/calendar"
 )
 
 // ReminderPolicy says when a slip's reminders and escalations fire, in
@@ -133,5 +135,5 @@ type Reminder struct {
 
 // String is for logs.
 func (r Reminder) String() string {
-	return fmt.Sprintf("%s@%s", r.Kind, r.At.In(Zone).Format("2006-01-02 15:04"))
+	return fmt.Sprintf("%s@%s", r.Kind, r.At.In(calendar.Zone).Format("2006-01-02 15:04"))
 }

@@ -4,30 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // the binary must know Asia/Shanghai on minimal images
 	"unicode/utf8"
+
+	"github.com/duban-gov/duban/calendar"
 )
-
-// Zone is the time zone every date of a slip is read in: a deadline of
-// 2026-12-01 means the end of that day in Beijing time.
-var Zone = mustLoadZone("Asia/Shanghai")
-
-func mustLoadZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("load time zone %s: %v", name, err))
-	}
-	return loc
-}
-
-// DateLayout is how calendar dates travel and are stored: 2026-12-01.
-const DateLayout = "2006-01-02"
-
-// DateOf is the calendar date (in Zone) of instant t.
-func DateOf(t time.Time) string { return t.In(Zone).Format(DateLayout) }
-
-// ParseDate parses a YYYY-MM-DD date in Zone.
-func ParseDate(s string) (time.Time, error) { return time.ParseInLocation(DateLayout, s, Zone) }
 
 // Priority is how urgent a slip is.
 type Priority string
@@ -85,8 +65,8 @@ type Draft struct {
 	// Deadline is the date (YYYY-MM-DD, Beijing time) the work is due by.
 	// Give either Deadline or DeadlineWorkingDays; for the latter the service
 	// computes Deadline from the issue date and keeps both.
-	Deadline            string `json:"deadline"`
-	DeadlineWorkingDays int    `json:"deadline_working_days,omitempty"`
+	Deadline            calendar.Date `json:"deadline"`
+	DeadlineWorkingDays int           `json:"deadline_working_days,omitempty"`
 	// ReminderPolicy overrides the category's reminder policy for this slip.
 	ReminderPolicy *ReminderPolicy `json:"reminder_policy,omitempty"`
 }
@@ -96,7 +76,7 @@ const MaxDeadlineWorkingDays = 250
 
 // Normalize trims surrounding white space and fills defaults.
 func (d *Draft) Normalize() {
-	for _, p := range []*string{&d.Title, &d.Content, &d.Source, &d.Batch, &d.Category, &d.LeadDepartment, &d.Leader, &d.Deadline} {
+	for _, p := range []*string{&d.Title, &d.Content, &d.Source, &d.Batch, &d.Category, &d.LeadDepartment, &d.Leader} {
 		*p = strings.TrimSpace(*p)
 	}
 	for i := range d.CoDepartments {
@@ -153,14 +133,10 @@ func (d Draft) Validate() error {
 	switch {
 	case d.DeadlineWorkingDays < 0 || d.DeadlineWorkingDays > MaxDeadlineWorkingDays:
 		return Invalid("deadline_working_days", "办结时限工作日数须在 1 到 %d 之间", MaxDeadlineWorkingDays)
-	case d.DeadlineWorkingDays > 0 && d.Deadline != "":
+	case d.DeadlineWorkingDays > 0 && !d.Deadline.IsZero():
 		return Invalid("deadline", "办结时限请填写日期或工作日数，二选一")
-	case d.DeadlineWorkingDays == 0 && d.Deadline == "":
+	case d.DeadlineWorkingDays == 0 && d.Deadline.IsZero():
 		return Invalid("deadline", "请填写办结时限（日期 YYYY-MM-DD，或工作日数 deadline_working_days）")
-	case d.Deadline != "":
-		if _, err := ParseDate(d.Deadline); err != nil {
-			return Invalid("deadline", "办结时限格式应为 YYYY-MM-DD，收到 %q", d.Deadline)
-		}
 	}
 	if d.ReminderPolicy != nil {
 		if err := d.ReminderPolicy.Validate(); err != nil {
@@ -206,8 +182,8 @@ type Command struct {
 	// Deadline: the date asked for by an extension request, the date granted
 	// by an approval (empty: as asked), or a new deadline granted together
 	// with a send-back (empty: unchanged).
-	Deadline string `json:"deadline,omitempty"`
-	Approved *bool  `json:"approved,omitempty"` // the office's decision on an extension
+	Deadline calendar.Date `json:"deadline,omitzero"`
+	Approved *bool         `json:"approved,omitempty"` // the office's decision on an extension
 }
 
 // Validate checks that the command carries what its action needs.
@@ -264,21 +240,18 @@ func (c Command) Validate() error {
 		if strings.TrimSpace(c.Reason) == "" {
 			return Invalid("reason", "申请延期须说明理由")
 		}
-		if c.Deadline == "" {
+		if c.Deadline.IsZero() {
 			return Invalid("deadline", "请填写申请延期至的日期")
 		}
 	case ActionDecideExtension:
 		if c.Approved == nil {
 			return Invalid("approved", "请注明是否批准延期（approved: true/false）")
 		}
-		if !*c.Approved && c.Deadline != "" {
+		if !*c.Approved && !c.Deadline.IsZero() {
 			return Invalid("deadline", "不批准延期时不能指定新时限")
 		}
 	}
-	if c.Deadline != "" {
-		if _, err := ParseDate(c.Deadline); err != nil {
-			return Invalid("deadline", "日期格式应为 YYYY-MM-DD，收到 %q", c.Deadline)
-		}
+	if !c.Deadline.IsZero() {
 		switch c.Action {
 		case ActionRequestExtension, ActionDecideExtension, ActionSendBack:
 		default:
@@ -312,7 +285,7 @@ type Slip struct {
 
 	// Deadline is the effective deadline: Draft.Deadline moved by approved
 	// extensions. Draft.Deadline stays the original.
-	Deadline         string            `json:"deadline"`
+	Deadline         calendar.Date     `json:"deadline"`
 	Extensions       int               `json:"extensions"`
 	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
 	// Policy is the reminder policy in force, fixed when the slip is issued.
@@ -332,18 +305,31 @@ type Slip struct {
 
 // ExtensionRequest is a pending request to move the deadline (延期申请).
 type ExtensionRequest struct {
-	RequestedBy      string    `json:"requested_by"`
-	RequestedAt      time.Time `json:"requested_at"`
-	Reason           string    `json:"reason"`
-	ProposedDeadline string    `json:"proposed_deadline"`
+	RequestedBy      string        `json:"requested_by"`
+	RequestedAt      time.Time     `json:"requested_at"`
+	Reason           string        `json:"reason"`
+	ProposedDeadline calendar.Date `json:"proposed_deadline"`
 }
 
-// EffectiveDeadline is the deadline in force.
-func (s *Slip) EffectiveDeadline() string {
-	if s.Deadline != "" {
+// EffectiveDeadline is the deadline in force: Deadline once set, else the
+// original (Draft.Deadline). It is the one statement of that rule;
+// StartIssued fixes it on a new slip.
+func (s *Slip) EffectiveDeadline() calendar.Date {
+	if !s.Deadline.IsZero() {
 		return s.Deadline
 	}
 	return s.Draft.Deadline
+}
+
+// StartIssued puts a slip whose draft and issue fields are set into its first
+// state: issued, event 1, updated when issued, the deadline in force the
+// original one. The workflow, the ledger's restore and the seed start every
+// slip here.
+func (s *Slip) StartIssued() {
+	s.Status = StatusIssued
+	s.Seq = 1
+	s.UpdatedAt = s.IssuedAt
+	s.Deadline = s.EffectiveDeadline()
 }
 
 // Event is one entry of a slip's append-only timeline. (SlipID, Seq) is
@@ -373,7 +359,7 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
-	if err := s.checkDeadlineChange(cmd, DateOf(at)); err != nil {
+	if err := s.checkDeadlineChange(cmd, calendar.DateOf(at)); err != nil {
 		return Event{}, err
 	}
 	from := s.Status
@@ -388,11 +374,7 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 		s.PendingExtension = &ExtensionRequest{RequestedBy: cmd.Actor, RequestedAt: at, Reason: cmd.Reason, ProposedDeadline: cmd.Deadline}
 	case ActionDecideExtension:
 		if *cmd.Approved {
-			granted := cmd.Deadline
-			if granted == "" {
-				granted = s.PendingExtension.ProposedDeadline
-			}
-			s.moveDeadline(granted)
+			s.moveDeadline(s.granted(cmd))
 		}
 		s.PendingExtension = nil
 	case ActionProgress:
@@ -401,7 +383,7 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 		s.ResolvedAt = &at
 	case ActionSendBack:
 		s.ReworkCount++
-		if cmd.Deadline != "" {
+		if !cmd.Deadline.IsZero() {
 			s.moveDeadline(cmd.Deadline)
 		}
 	case ActionSignOff:
@@ -425,7 +407,7 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 // checkDeadlineChange applies the rules on extensions that the lifecycle
 // table cannot express: one pending request at a time, asked before the
 // deadline for a later date, granted for a date not in the past.
-func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
+func (s *Slip) checkDeadlineChange(cmd Command, today calendar.Date) error {
 	deadline := s.EffectiveDeadline()
 	if err := s.CheckDates(cmd); err != nil {
 		return err
@@ -435,10 +417,10 @@ func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
 		if s.PendingExtension != nil {
 			return &Error{Kind: KindConflict, Code: CodeExtensionPending, Message: fmt.Sprintf("已有一份待审批的延期申请（申请延期至 %s）", s.PendingExtension.ProposedDeadline)}
 		}
-		if today > deadline {
+		if today.After(deadline) {
 			return &Error{Kind: KindConflict, Code: CodeExtensionTooLate, Message: fmt.Sprintf("已超过办结时限 %s，不能再申请延期", deadline)}
 		}
-		if cmd.Deadline <= deadline {
+		if !cmd.Deadline.After(deadline) {
 			return Unprocessable(CodeExtensionDate, "deadline", "延期后的时限须晚于当前办结时限 %s", deadline)
 		}
 	case ActionDecideExtension:
@@ -449,16 +431,12 @@ func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
 			return &Error{Kind: KindConflict, Code: CodeNoPendingExtension, Message: "没有待审批的延期申请"}
 		}
 		if *cmd.Approved {
-			granted := cmd.Deadline
-			if granted == "" {
-				granted = s.PendingExtension.ProposedDeadline
-			}
-			if granted < today {
+			if granted := s.granted(cmd); granted.Before(today) {
 				return Unprocessable(CodeDeadlinePassed, "deadline", "批准的时限 %s 早于今天（%s）", granted, today)
 			}
 		}
 	case ActionSendBack:
-		if cmd.Deadline != "" && cmd.Deadline < today {
+		if !cmd.Deadline.IsZero() && cmd.Deadline.Before(today) {
 			return Unprocessable(CodeDeadlinePassed, "deadline", "新的办结时限 %s 早于今天（%s）", cmd.Deadline, today)
 		}
 	}
@@ -469,12 +447,12 @@ func (s *Slip) checkDeadlineChange(cmd Command, today string) error {
 // status that the extension rules of checkDeadlineChange do not refuse
 // outright on date today: what a screen may offer (it still depends on who
 // asks).
-func (s *Slip) Available(today string) []Action {
+func (s *Slip) Available(today calendar.Date) []Action {
 	out := []Action{}
 	for _, a := range Allowed(s.Status) {
 		switch {
 		case a == ActionDecideExtension && s.PendingExtension == nil:
-		case a == ActionRequestExtension && (s.PendingExtension != nil || today > s.EffectiveDeadline()):
+		case a == ActionRequestExtension && (s.PendingExtension != nil || today.After(s.EffectiveDeadline())):
 		default:
 			out = append(out, a)
 		}
@@ -482,8 +460,17 @@ func (s *Slip) Available(today string) []Action {
 	return out
 }
 
+// granted is the date an approval of the pending extension grants: the one
+// the office gives, else the one asked for.
+func (s *Slip) granted(cmd Command) calendar.Date {
+	if cmd.Deadline.IsZero() && s.PendingExtension != nil {
+		return s.PendingExtension.ProposedDeadline
+	}
+	return cmd.Deadline
+}
+
 // moveDeadline sets a new effective deadline; escalation starts afresh.
-func (s *Slip) moveDeadline(to string) {
+func (s *Slip) moveDeadline(to calendar.Date) {
 	s.Deadline = to
 	s.Extensions++
 	s.EscalationLevel = LevelNone
@@ -513,7 +500,7 @@ func (s *Slip) Remind(r Reminder, at time.Time) (Event, bool) {
 	s.Seq++
 	s.UpdatedAt = at
 	s.LastReminderAt = &at
-	payload := map[string]any{"deadline": s.EffectiveDeadline(), "days_offset": r.DaysOffset}
+	payload := map[string]any{"deadline": s.EffectiveDeadline().String(), "days_offset": r.DaysOffset}
 	if r.Level > 0 {
 		payload["level"] = r.Level
 	}
@@ -531,7 +518,7 @@ const SystemActor = "督办系统"
 
 func (c Command) payload() map[string]any {
 	p := map[string]any{}
-	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason, "deadline": c.Deadline} {
+	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason, "deadline": c.Deadline.String()} {
 		if v != "" {
 			p[k] = v
 		}
@@ -560,8 +547,7 @@ func (s *Slip) IssuedEvent() Event {
 	}
 }
 
-// Overdue reports whether an open slip is past its deadline on date today
-// (YYYY-MM-DD in Zone).
-func (s *Slip) Overdue(today string) bool {
-	return s.Status.Open() && s.EffectiveDeadline() < today
+// Overdue reports whether an open slip is past its deadline on date today.
+func (s *Slip) Overdue(today calendar.Date) bool {
+	return s.Status.Open() && s.EffectiveDeadline().Before(today)
 }

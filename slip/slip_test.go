@@ -1,10 +1,13 @@
 package slip
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/duban-gov/duban/calendar"
 )
 
 // TestTransitionTableIsComplete checks the table against every (status,
@@ -46,7 +49,7 @@ func TestTransitionTableIsComplete(t *testing.T) {
 }
 
 func validDraft() Draft {
-	return Draft{Title: "推进老旧小区改造", LeadDepartment: "zjj", CoDepartments: []string{"fgw"}, Deadline: "2026-12-31"}
+	return Draft{Title: "推进老旧小区改造", LeadDepartment: "zjj", CoDepartments: []string{"fgw"}, Deadline: calendar.MustParseDate("2026-12-31")}
 }
 
 func TestDraftValidate(t *testing.T) {
@@ -65,9 +68,8 @@ func TestDraftValidate(t *testing.T) {
 		{"no lead", func(d *Draft) { d.LeadDepartment = "" }, "lead_department"},
 		{"lead repeated as co", func(d *Draft) { d.CoDepartments = []string{"zjj"} }, "co_departments"},
 		{"co twice", func(d *Draft) { d.CoDepartments = []string{"fgw", "fgw"} }, "co_departments"},
-		{"no deadline", func(d *Draft) { d.Deadline = "" }, "deadline"},
-		{"impossible date", func(d *Draft) { d.Deadline = "2026-02-30" }, "deadline"},
-		{"date with time", func(d *Draft) { d.Deadline = "2026-12-31T00:00:00Z" }, "deadline"},
+		{"no deadline", func(d *Draft) { d.Deadline = calendar.Date{} }, "deadline"},
+		{"deadline and working days", func(d *Draft) { d.DeadlineWorkingDays = 5 }, "deadline"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,7 +94,7 @@ func TestDraftValidate(t *testing.T) {
 // TestApplyRecordsEachStep walks a slip through a rework loop and checks
 // the record and the events Apply returns.
 func TestApplyRecordsEachStep(t *testing.T) {
-	at := time.Date(2026, 11, 23, 9, 0, 0, 0, Zone)
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone)
 	s := Slip{ID: "s1", Draft: validDraft(), Status: StatusIssued, Seq: 1}
 	steps := []Command{
 		{Action: ActionAcknowledge, Actor: "住建局"},
@@ -126,18 +128,49 @@ func TestApplyRecordsEachStep(t *testing.T) {
 }
 
 func TestOverdue(t *testing.T) {
-	s := Slip{Draft: Draft{Deadline: "2026-11-20"}, Status: StatusInProgress}
-	if s.Overdue("2026-11-20") {
+	s := Slip{Draft: Draft{Deadline: calendar.MustParseDate("2026-11-20")}, Status: StatusInProgress}
+	if s.Overdue(calendar.MustParseDate("2026-11-20")) {
 		t.Error("due today is not overdue")
 	}
-	if !s.Overdue("2026-11-21") {
+	if !s.Overdue(calendar.MustParseDate("2026-11-21")) {
 		t.Error("a day past the deadline is overdue")
 	}
 	s.Status = StatusClosed
-	if s.Overdue("2026-12-01") {
+	if s.Overdue(calendar.MustParseDate("2026-12-01")) {
 		t.Error("a closed slip is never overdue")
 	}
-	if got := DateOf(time.Date(2026, 11, 22, 16, 30, 0, 0, time.UTC)); got != "2026-11-23" {
+	if got := calendar.DateOf(time.Date(2026, 11, 22, 16, 30, 0, 0, time.UTC)); got != calendar.MustParseDate("2026-11-23") {
 		t.Errorf("DateOf 16:30 UTC = %s, want the Beijing date 2026-11-23", got)
+	}
+}
+
+// TestDraftDatesTravelAsBefore: a draft's deadline reads and writes as the
+// YYYY-MM-DD string it always was (recorded histories replay), an absent or
+// empty one is no date, and a malformed or impossible one is refused when
+// the body is read.
+func TestDraftDatesTravelAsBefore(t *testing.T) {
+	d := validDraft()
+	b, err := json.Marshal(d)
+	if err != nil || !strings.Contains(string(b), `"deadline":"2026-12-31"`) {
+		t.Fatalf("marshal = %s, %v", b, err)
+	}
+	var back Draft
+	if err := json.Unmarshal(b, &back); err != nil || back.Deadline != d.Deadline {
+		t.Fatalf("unmarshal = %v, %v", back.Deadline, err)
+	}
+	var none Draft
+	if err := json.Unmarshal([]byte(`{"deadline":"","deadline_working_days":5}`), &none); err != nil || !none.Deadline.IsZero() {
+		t.Fatalf("empty deadline = %v, %v", none.Deadline, err)
+	}
+	if b, _ := json.Marshal(Command{Action: ActionProgress, Text: "t"}); strings.Contains(string(b), "deadline") {
+		t.Fatalf("a command without a deadline writes one: %s", b)
+	}
+	for _, bad := range []string{"2026-02-30", "2026-12-31T00:00:00Z", "2026/12/31", "20261231"} {
+		var d Draft
+		err := json.Unmarshal([]byte(`{"deadline":"`+bad+`"}`), &d)
+		var de *calendar.DateError
+		if !errors.As(err, &de) || de.Input != bad {
+			t.Errorf("deadline %q: %v", bad, err)
+		}
 	}
 }

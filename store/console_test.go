@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
@@ -65,7 +66,7 @@ func askExtensions(t *testing.T, st *store.Store, slips []slip.Slip, n int) []st
 	var may []slip.Slip
 	for _, s := range slips {
 		at := s.UpdatedAt.Add(time.Minute)
-		if slices.Contains(s.Available(slip.DateOf(at)), slip.ActionRequestExtension) {
+		if slices.Contains(s.Available(calendar.DateOf(at)), slip.ActionRequestExtension) {
 			may = append(may, s)
 		}
 	}
@@ -73,10 +74,9 @@ func askExtensions(t *testing.T, st *store.Store, slips []slip.Slip, n int) []st
 	var ids []string
 	for k := range n {
 		s := may[k*len(may)/n]
-		deadline, err := time.Parse(time.DateOnly, s.EffectiveDeadline())
-		require.NoError(t, err)
+		deadline := s.EffectiveDeadline()
 		ev, err := s.Apply(slip.Command{Action: slip.ActionRequestExtension, Actor: "测试", Reason: "工程量大",
-			Deadline: deadline.AddDate(0, 0, 14).Format(time.DateOnly)}, s.UpdatedAt.Add(time.Minute))
+			Deadline: deadline.AddDays(14)}, s.UpdatedAt.Add(time.Minute))
 		require.NoError(t, err)
 		require.NoError(t, st.Project(ctx, s, ev))
 		ids = append(ids, s.ID)

@@ -23,7 +23,7 @@ import (
 
 // seedNow is the instant the test ledgers are seeded as of: late in the
 // year, so old slips have had time to close and recent ones have not.
-var seedNow = time.Date(2026, 11, 20, 15, 0, 0, 0, slip.Zone)
+var seedNow = time.Date(2026, 11, 20, 15, 0, 0, 0, calendar.Zone)
 
 // seedOptions writes in small transactions, so that on PostgreSQL several
 // commit concurrently and out of order.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -97,8 +98,16 @@ func dateOfPtr(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	d := slip.DateOf(*t)
+	d := calendar.DateOf(*t).String()
 	return &d
+}
+
+// columnDate reads a date column (YYYY-MM-DD, or empty for none). The store
+// writes these columns from Dates only, so a value that does not parse is
+// not expected; it reads as no date rather than failing the whole page.
+func columnDate(s string) calendar.Date {
+	d, _ := calendar.ParseDate(s)
+	return d
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -124,9 +133,9 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		Priority:       string(s.Draft.Priority),
 		LeadDepartment: s.Draft.LeadDepartment,
 		Leader:         s.Draft.Leader,
-		Deadline:       s.Draft.Deadline,
+		Deadline:       s.Draft.Deadline.String(),
 		IssuedAt:       s.IssuedAt.UTC(),
-		IssuedOn:       slip.DateOf(s.IssuedAt),
+		IssuedOn:       calendar.DateOf(s.IssuedAt).String(),
 		IssuedBy:       s.IssuedBy,
 		Status:         string(s.Status),
 		LastSeq:        s.Seq,
@@ -140,7 +149,7 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		CancelledAt:    utcPtr(s.CancelledAt),
 		UpdatedAt:      s.UpdatedAt.UTC(),
 
-		EffectiveDeadline:   s.EffectiveDeadline(),
+		EffectiveDeadline:   s.EffectiveDeadline().String(),
 		DeadlineWorkingDays: s.Draft.DeadlineWorkingDays,
 		Extensions:          s.Extensions,
 		PendingExtension:    jsonPtr(s.PendingExtension),
@@ -198,7 +207,7 @@ func inZone(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
 	}
-	z := t.In(slip.Zone)
+	z := t.In(calendar.Zone)
 	return &z
 }
 
@@ -223,11 +232,11 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 			LeadDepartment: r.LeadDepartment,
 			CoDepartments:  co,
 			Leader:         r.Leader,
-			Deadline:       r.Deadline,
+			Deadline:       columnDate(r.Deadline),
 
 			DeadlineWorkingDays: r.DeadlineWorkingDays,
 		},
-		IssuedAt:       r.IssuedAt.In(slip.Zone),
+		IssuedAt:       r.IssuedAt.In(calendar.Zone),
 		IssuedBy:       r.IssuedBy,
 		Status:         slip.Status(r.Status),
 		Seq:            r.LastSeq,
@@ -237,9 +246,9 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 		ResolvedAt:     inZone(r.ResolvedAt),
 		ClosedAt:       inZone(r.ClosedAt),
 		CancelledAt:    inZone(r.CancelledAt),
-		UpdatedAt:      r.UpdatedAt.In(slip.Zone),
+		UpdatedAt:      r.UpdatedAt.In(calendar.Zone),
 
-		Deadline:         r.EffectiveDeadline,
+		Deadline:         columnDate(r.EffectiveDeadline),
 		Extensions:       r.Extensions,
 		PendingExtension: r.pendingExtension(),
 		Policy:           r.policy(),
@@ -303,7 +312,7 @@ func (r eventRow) toEvent() (slip.Event, error) {
 		Type:    slip.Action(r.Type),
 		Actor:   r.Actor,
 		ActorID: derefID(r.ActorID), ActorRole: slip.Role(r.ActorRole), RequestID: r.RequestID,
-		At:      r.OccurredAt.In(slip.Zone),
+		At:      r.OccurredAt.In(calendar.Zone),
 		From:    slip.Status(r.FromStatus),
 		To:      slip.Status(r.ToStatus),
 		Payload: payload,

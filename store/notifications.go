@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -145,7 +146,7 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 		return nil, fmt.Errorf("list notifications of %s %s: %w", f.RecipientKind, f.Recipient, err)
 	}
 	for i := range out {
-		out[i].CreatedAt = out[i].CreatedAt.In(slip.Zone)
+		out[i].CreatedAt = out[i].CreatedAt.In(calendar.Zone)
 		out[i].ReadAt = inZone(out[i].ReadAt)
 	}
 	return out, nil

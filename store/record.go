@@ -29,7 +29,7 @@ func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) 
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		year := sl.IssuedAt.In(slip.Zone).Year()
+		year := sl.IssuedAt.In(calendar.Zone).Year()
 		var serial int
 		if err := tx.Raw(`INSERT INTO slip_counters (year, last_serial) VALUES (?, 1)
 			ON CONFLICT (year) DO UPDATE SET last_serial = slip_counters.last_serial + 1

@@ -125,8 +125,8 @@ func issuedState(latest slip.Slip) slip.Slip {
 	s := slip.Slip{
 		ID: latest.ID, Number: latest.Number, Draft: latest.Draft, Policy: latest.Policy,
 		IssuedAt: latest.IssuedAt, IssuedBy: latest.IssuedBy, IssuedByID: latest.IssuedByID, IssueRequestID: latest.IssueRequestID,
-		Status: slip.StatusIssued, Seq: 1, UpdatedAt: latest.IssuedAt, Deadline: latest.Draft.Deadline,
 	}
+	s.StartIssued()
 	return s
 }
 

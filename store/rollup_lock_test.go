@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -23,7 +24,7 @@ import (
 func TestConcurrentProjectionsDoNotDeadlock(t *testing.T) {
 	st := storetest.Open(t, store.Postgres)
 	seedDepartments(t, st, "fgw", "zjj", "jtj")
-	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, slip.Zone)
+	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, calendar.Zone)
 	const pairs = 40
 	var resolving, sendingBack []*slip.Slip
 	for i := range 2 * pairs {

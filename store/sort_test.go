@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -27,12 +28,12 @@ func TestLedgerSortsPageByKeyset(t *testing.T) {
 		var facts []fact
 		for i := range 23 {
 			// Few distinct values per column, so ties are common.
-			issued := time.Date(2026, 3, 2+i%4, 9, 0, 0, 0, slip.Zone)
+			issued := time.Date(2026, 3, 2+i%4, 9, 0, 0, 0, calendar.Zone)
 			sl := newSlip(fmt.Sprintf("s%02d", (i*7)%23), issued, depts[i%3])
-			sl.Draft.Deadline = fmt.Sprintf("2026-04-%02d", 10+i%5)
+			sl.Draft.Deadline = calendar.MustParseDate(fmt.Sprintf("2026-04-%02d", 10+i%5))
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
-			facts = append(facts, fact{sl.ID, slip.DateOf(issued), sl.Draft.Deadline, sl.Draft.LeadDepartment})
+			facts = append(facts, fact{sl.ID, calendar.DateOf(issued).String(), sl.Draft.Deadline.String(), sl.Draft.LeadDepartment})
 		}
 		key := map[store.Sort]func(f fact) string{
 			store.SortNewest:     func(f fact) string { return "" },
@@ -109,10 +110,10 @@ func TestLedgerSortsPageByKeyset(t *testing.T) {
 		// visited, one after it is, and nothing repeats.
 		first, err := st.ListSlips(ctx, store.Filter{Sort: store.SortDue, PageSize: 10})
 		require.NoError(t, err)
-		early := newSlip("early", time.Date(2026, 3, 9, 9, 0, 0, 0, slip.Zone), "fgw")
-		early.Draft.Deadline = "2026-04-01"
-		late := newSlip("late", time.Date(2026, 3, 9, 9, 0, 0, 0, slip.Zone), "fgw")
-		late.Draft.Deadline = "2026-05-01"
+		early := newSlip("early", time.Date(2026, 3, 9, 9, 0, 0, 0, calendar.Zone), "fgw")
+		early.Draft.Deadline = calendar.MustParseDate("2026-04-01")
+		late := newSlip("late", time.Date(2026, 3, 9, 9, 0, 0, 0, calendar.Zone), "fgw")
+		late.Draft.Deadline = calendar.MustParseDate("2026-05-01")
 		for _, sl := range []slip.Slip{early, late} {
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
@@ -144,8 +145,8 @@ func TestLedgerFiltersByLeadPriorityAndDates(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw", "zjj")
 		mk := func(id, lead string, co []string, day int, deadline string, p slip.Priority) {
-			sl := newSlip(id, time.Date(2026, 5, day, 9, 0, 0, 0, slip.Zone), lead, co...)
-			sl.Draft.Deadline, sl.Draft.Priority = deadline, p
+			sl := newSlip(id, time.Date(2026, 5, day, 9, 0, 0, 0, calendar.Zone), lead, co...)
+			sl.Draft.Deadline, sl.Draft.Priority = calendar.MustParseDate(deadline), p
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
 		}
@@ -199,7 +200,7 @@ func TestLedgerKeyword(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw")
 		mk := func(id, title, content string) {
-			sl := newSlip(id, time.Date(2026, 5, 6, 9, 0, 0, 0, slip.Zone), "fgw")
+			sl := newSlip(id, time.Date(2026, 5, 6, 9, 0, 0, 0, calendar.Zone), "fgw")
 			sl.Draft.Title, sl.Draft.Content = title, content
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)

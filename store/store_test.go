@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
@@ -32,7 +33,7 @@ func newSlip(id string, issued time.Time, lead string, co ...string) slip.Slip {
 		Draft: slip.Draft{
 			Title: "整治" + id, Content: "内容" + id, Source: "新春第一会", Batch: "2026新春第一会",
 			Category: "营商环境", Priority: slip.PriorityUrgent, LeadDepartment: lead, CoDepartments: co,
-			Leader: "张副市长", Deadline: "2026-12-31",
+			Leader: "张副市长", Deadline: calendar.MustParseDate("2026-12-31"),
 		},
 		IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued,
 	}
@@ -50,7 +51,7 @@ func apply(t *testing.T, st *store.Store, sl *slip.Slip, cmd slip.Command, at ti
 func TestRecordIssuedNumbersPerYearAndIsIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw", "zjj", "jtj")
-		day := time.Date(2026, 3, 2, 9, 0, 0, 0, slip.Zone)
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Zone)
 		a := newSlip("a", day, "fgw", "zjj", "jtj")
 		n1, err := st.RecordIssued(ctx, a)
 		require.NoError(t, err)
@@ -65,10 +66,10 @@ func TestRecordIssuedNumbersPerYearAndIsIdempotent(t *testing.T) {
 		assert.Equal(t, "督〔2026〕2号", n2)
 
 		// 2026-12-31 23:30 in Beijing is still 2026; 2027-01-01 00:10 starts a new sequence.
-		n3, err := st.RecordIssued(ctx, newSlip("c", time.Date(2026, 12, 31, 23, 30, 0, 0, slip.Zone), "fgw"))
+		n3, err := st.RecordIssued(ctx, newSlip("c", time.Date(2026, 12, 31, 23, 30, 0, 0, calendar.Zone), "fgw"))
 		require.NoError(t, err)
 		assert.Equal(t, "督〔2026〕3号", n3)
-		n4, err := st.RecordIssued(ctx, newSlip("d", time.Date(2027, 1, 1, 0, 10, 0, 0, slip.Zone), "fgw"))
+		n4, err := st.RecordIssued(ctx, newSlip("d", time.Date(2027, 1, 1, 0, 10, 0, 0, calendar.Zone), "fgw"))
 		require.NoError(t, err)
 		assert.Equal(t, "督〔2027〕1号", n4)
 
@@ -87,7 +88,7 @@ func TestRecordIssuedNumbersPerYearAndIsIdempotent(t *testing.T) {
 func TestConcurrentIssuesGetDistinctGaplessNumbers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw")
-		day := time.Date(2026, 5, 6, 9, 0, 0, 0, slip.Zone)
+		day := time.Date(2026, 5, 6, 9, 0, 0, 0, calendar.Zone)
 		const n = 20
 		numbers := make([]string, n)
 		var wg sync.WaitGroup
@@ -115,7 +116,7 @@ func TestConcurrentIssuesGetDistinctGaplessNumbers(t *testing.T) {
 func TestProjectIsIdempotentAndNeverRegresses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw")
-		t0 := time.Date(2026, 6, 1, 9, 0, 0, 0, slip.Zone)
+		t0 := time.Date(2026, 6, 1, 9, 0, 0, 0, calendar.Zone)
 		sl := newSlip("p", t0, "fgw")
 		_, err := st.RecordIssued(ctx, sl)
 		require.NoError(t, err)
@@ -155,7 +156,7 @@ func TestProjectRefusesUnknownSlip(t *testing.T) {
 func TestLedgerFiltersAndPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw", "zjj", "jtj")
-		base := time.Date(2026, 4, 1, 9, 0, 0, 0, slip.Zone)
+		base := time.Date(2026, 4, 1, 9, 0, 0, 0, calendar.Zone)
 		for i := range 7 {
 			lead, co := "fgw", []string{"zjj"}
 			if i%2 == 1 {
@@ -167,7 +168,7 @@ func TestLedgerFiltersAndPages(t *testing.T) {
 				sl.Draft.Batch = "擂台"
 			}
 			if i == 5 {
-				sl.Draft.Deadline = "2026-04-10"
+				sl.Draft.Deadline = calendar.MustParseDate("2026-04-10")
 			}
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
@@ -231,10 +232,10 @@ func TestLedgerFiltersAndPages(t *testing.T) {
 func TestClosureStats(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seedDepartments(t, st, "fgw", "zjj")
-		issued := time.Date(2026, 7, 1, 9, 0, 0, 0, slip.Zone)
+		issued := time.Date(2026, 7, 1, 9, 0, 0, 0, calendar.Zone)
 		runDue := func(id, lead, deadline string, steps ...slip.Command) {
 			sl := newSlip(id, issued, lead)
-			sl.Draft.Deadline = deadline
+			sl.Draft.Deadline = calendar.MustParseDate(deadline)
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
 			at := issued
@@ -257,7 +258,7 @@ func TestClosureStats(t *testing.T) {
 		// f4: open, but its deadline was extended to 07-31 before it passed.
 		yes := true
 		run("f4", "fgw", ack,
-			slip.Command{Action: slip.ActionRequestExtension, Reason: "汛期停工", Deadline: "2026-07-31"},
+			slip.Command{Action: slip.ActionRequestExtension, Reason: "汛期停工", Deadline: calendar.MustParseDate("2026-07-31")},
 			slip.Command{Action: slip.ActionDecideExtension, Approved: &yes})
 		// zjj: nothing closed; one overdue (red), one due within 3 working
 		// days of 07-20 (yellow), one due later (green).
@@ -329,8 +330,8 @@ func TestClosureStats(t *testing.T) {
 		}
 		extended, err := st.GetSlip(ctx, "f4")
 		require.NoError(t, err)
-		assert.Equal(t, "2026-07-10", extended.Draft.Deadline, "the original deadline is kept")
-		assert.Equal(t, "2026-07-31", extended.Deadline)
+		assert.Equal(t, calendar.MustParseDate("2026-07-10"), extended.Draft.Deadline, "the original deadline is kept")
+		assert.Equal(t, calendar.MustParseDate("2026-07-31"), extended.Deadline)
 		assert.Equal(t, 1, extended.Extensions)
 		assert.Nil(t, extended.PendingExtension)
 

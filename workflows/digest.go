@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/duban-gov/duban/activities"
-	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/calendar"
 )
 
 // Names of the daily digest.
@@ -26,7 +26,7 @@ const (
 func DigestWorkflow(ctx workflow.Context) error {
 	var acts *activities.Activities
 	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
-	day := slip.DateOf(workflow.Now(ctx))
+	day := calendar.DateOf(workflow.Now(ctx))
 	var deliveries []activities.Delivery
 	if err := workflow.ExecuteActivity(ctx, acts.SendDigest, activities.DigestRequest{Date: day}).Get(ctx, &deliveries); err != nil {
 		return fmt.Errorf("digest of %s: %w", day, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -25,7 +26,7 @@ func TestDailyDigest(t *testing.T) {
 	}
 	for _, s := range []struct{ id, deadline string }{{"late", "2026-10-09"}, {"soon", "2026-10-16"}, {"later", "2026-11-30"}} {
 		sl := reminderSlip()
-		sl.ID, sl.Deadline, sl.Draft.Deadline = s.id, s.deadline, s.deadline
+		sl.ID, sl.Deadline, sl.Draft.Deadline = s.id, calendar.MustParseDate(s.deadline), calendar.MustParseDate(s.deadline)
 		sl.Draft.Title = "事项" + s.id
 		sl.Status, sl.Seq = slip.StatusIssued, 1
 		_, err := st.RecordIssued(ctx, sl)

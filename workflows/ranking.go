@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/duban-gov/duban/activities"
-	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/calendar"
 )
 
 // Names of the monthly ranking.
@@ -35,8 +35,8 @@ func RankingWorkflow(ctx workflow.Context) error {
 
 // previousMonth is the month (YYYY-MM) before the one t falls in, in Beijing time.
 func previousMonth(t time.Time) string {
-	local := t.In(slip.Zone)
-	first := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, slip.Zone)
+	local := t.In(calendar.Zone)
+	first := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, calendar.Zone)
 	return first.AddDate(0, -1, 0).Format("2006-01")
 }
 

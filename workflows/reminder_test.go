@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
 	"github.com/duban-gov/duban/store"
@@ -14,7 +15,7 @@ import (
 
 // at is an instant in Beijing time.
 func at(day string, hour, minute int) time.Time {
-	d, err := time.ParseInLocation(time.DateOnly, day, slip.Zone)
+	d, err := time.ParseInLocation(time.DateOnly, day, calendar.Zone)
 	if err != nil {
 		panic(err)
 	}
@@ -30,7 +31,7 @@ type fired struct {
 func timeline(events []slip.Event) []fired {
 	out := make([]fired, 0, len(events))
 	for _, e := range events {
-		out = append(out, fired{e.Type, e.At.In(slip.Zone).Format("2006-01-02 15:04")})
+		out = append(out, fired{e.Type, e.At.In(calendar.Zone).Format("2006-01-02 15:04")})
 	}
 	return out
 }
@@ -39,10 +40,9 @@ func timeline(events []slip.Event) []fired {
 // Wednesday 2026-09-30: 09-23, 09-24, (中秋 09-25..27 off), 09-28, 09-29,
 // 09-30. 国庆 2026 is 10-01..10-07 off with Saturday 10-10 a make-up working
 // day.
-const (
-	issuedDay = "2026-09-22"
-	dueDay    = "2026-09-30"
-)
+const issuedDay = "2026-09-22"
+
+var dueDay = calendar.MustParseDate("2026-09-30")
 
 func reminderSlip() slip.Slip {
 	d := draft()
@@ -120,8 +120,8 @@ func TestApprovedExtensionMovesTheReminders(t *testing.T) {
 	h := newHarnessAt(t, at(issuedDay, 10, 0))
 	yes := true
 	h.sendAt(at(issuedDay, 11, 0), slip.ActionAcknowledge, slip.Command{})
-	req := h.sendAt(at("2026-09-24", 10, 0), slip.ActionRequestExtension, slip.Command{Reason: "需协调国庆后施工", Deadline: "2026-10-16"})
-	dup := h.sendAt(at("2026-09-24", 10, 30), slip.ActionRequestExtension, slip.Command{Reason: "再申请", Deadline: "2026-10-20"})
+	req := h.sendAt(at("2026-09-24", 10, 0), slip.ActionRequestExtension, slip.Command{Reason: "需协调国庆后施工", Deadline: calendar.MustParseDate("2026-10-16")})
+	dup := h.sendAt(at("2026-09-24", 10, 30), slip.ActionRequestExtension, slip.Command{Reason: "再申请", Deadline: calendar.MustParseDate("2026-10-20")})
 	ok := h.sendAt(at("2026-09-24", 11, 0), slip.ActionDecideExtension, slip.Command{Approved: &yes, Comment: "同意"})
 	none := h.sendAt(at("2026-09-24", 12, 0), slip.ActionDecideExtension, slip.Command{Approved: &yes})
 	h.sendAt(at("2026-10-14", 12, 0), slip.ActionResolve, slip.Command{Summary: "已完成", Evidence: []string{"照片"}})
@@ -133,7 +133,7 @@ func TestApprovedExtensionMovesTheReminders(t *testing.T) {
 	requireRejected(t, dup, slip.CodeExtensionPending)
 	requireAccepted(t, ok, slip.StatusInProgress)
 	requireRejected(t, none, slip.CodeNoPendingExtension)
-	assert.Equal(t, "2026-10-16", final.Deadline)
+	assert.Equal(t, calendar.MustParseDate("2026-10-16"), final.Deadline)
 	assert.Equal(t, dueDay, final.Draft.Deadline, "the original deadline is kept")
 	assert.Equal(t, 1, final.Extensions)
 	assert.Equal(t, slip.LevelNone, final.EscalationLevel)
@@ -159,12 +159,12 @@ func TestApprovedExtensionMovesTheReminders(t *testing.T) {
 func TestExtensionRulesAndSendBackKeepsTheClock(t *testing.T) {
 	h := newHarnessAt(t, at(issuedDay, 10, 0))
 	h.sendAt(at(issuedDay, 11, 0), slip.ActionAcknowledge, slip.Command{})
-	early := h.sendAt(at(issuedDay, 12, 0), slip.ActionRequestExtension, slip.Command{Reason: "x", Deadline: "2026-09-29"})
+	early := h.sendAt(at(issuedDay, 12, 0), slip.ActionRequestExtension, slip.Command{Reason: "x", Deadline: calendar.MustParseDate("2026-09-29")})
 	h.sendAt(at("2026-09-29", 10, 0), slip.ActionResolve, slip.Command{Summary: "完成", Evidence: []string{"e"}})
 	back := h.sendAt(at("2026-09-30", 10, 0), slip.ActionSendBack, slip.Command{Comment: "不达标"})
-	late := h.sendAt(at("2026-10-09", 10, 0), slip.ActionRequestExtension, slip.Command{Reason: "x", Deadline: "2026-10-30"})
+	late := h.sendAt(at("2026-10-09", 10, 0), slip.ActionRequestExtension, slip.Command{Reason: "x", Deadline: calendar.MustParseDate("2026-10-30")})
 	h.sendAt(at("2026-10-09", 11, 0), slip.ActionResolve, slip.Command{Summary: "完成", Evidence: []string{"e"}})
-	back2 := h.sendAt(at("2026-10-09", 12, 0), slip.ActionSendBack, slip.Command{Comment: "仍不达标", Deadline: "2026-10-23"})
+	back2 := h.sendAt(at("2026-10-09", 12, 0), slip.ActionSendBack, slip.Command{Comment: "仍不达标", Deadline: calendar.MustParseDate("2026-10-23")})
 	h.sendAt(at("2026-10-09", 13, 0), slip.ActionCancel, slip.Command{Reason: "合并至新交办单"})
 	final := h.runSlip(reminderSlip())
 
@@ -173,7 +173,7 @@ func TestExtensionRulesAndSendBackKeepsTheClock(t *testing.T) {
 	assert.Equal(t, dueDay, back.result.Deadline, "a send-back keeps the deadline")
 	requireRejected(t, late, slip.CodeExtensionTooLate)
 	requireAccepted(t, back2, slip.StatusInProgress)
-	assert.Equal(t, "2026-10-23", back2.result.Deadline)
+	assert.Equal(t, calendar.MustParseDate("2026-10-23"), back2.result.Deadline)
 	assert.Equal(t, slip.StatusCancelled, final.Status)
 
 	_, events := h.ledger()

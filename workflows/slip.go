@@ -160,12 +160,7 @@ func newSlipRun(ctx workflow.Context, in Input) *slipRun {
 		r.earlier[id] = true
 	}
 	if !r.registered() {
-		r.s.Status = slip.StatusIssued
-		r.s.Seq = 1
-		r.s.UpdatedAt = r.s.IssuedAt
-		if r.s.Deadline == "" {
-			r.s.Deadline = r.s.Draft.Deadline
-		}
+		r.s.StartIssued()
 	}
 	return r
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // issuedAt is a Monday morning in Beijing.
-var issuedAt = time.Date(2026, 11, 2, 9, 0, 0, 0, slip.Zone)
+var issuedAt = time.Date(2026, 11, 2, 9, 0, 0, 0, calendar.Zone)
 
 // harness runs the slip workflow in the SDK's time-skipping test environment
 // with the real activities writing to a real (SQLite) ledger.
@@ -61,7 +61,7 @@ func draft() slip.Draft {
 	return slip.Draft{
 		Title: "老旧小区加装电梯", Content: "年底前完成 30 部", Source: "2026新春第一会", Batch: "2026新春第一会",
 		Category: "民生实事", Priority: slip.PriorityUrgent, LeadDepartment: "zjj", CoDepartments: []string{"fgw"},
-		Leader: "王副市长", Deadline: "2026-11-30",
+		Leader: "王副市长", Deadline: calendar.MustParseDate("2026-11-30"),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 )
@@ -39,7 +40,7 @@ It refuses a ledger that already has slips unless --append is given.`,
 			}
 			now := time.Now()
 			if asOf != "" {
-				if now, err = time.ParseInLocation("2006-01-02 15:04", asOf, slip.Zone); err != nil {
+				if now, err = time.ParseInLocation("2006-01-02 15:04", asOf, calendar.Zone); err != nil {
 					return fmt.Errorf("--as-of: want YYYY-MM-DD HH:MM (Beijing time): %w", err)
 				}
 			}
@@ -75,7 +76,7 @@ It refuses a ledger that already has slips unless --append is given.`,
 			elapsed := time.Since(began)
 			rows := int64(rep.Slips) + rep.SlipDepartments + rep.Events
 			fmt.Fprintf(out, "seeded %d departments (%d new) and %d slips %s … %s as of %s\n",
-				rep.Departments, rep.CreatedDepartments, rep.Slips, rep.FirstNumber, rep.LastNumber, now.In(slip.Zone).Format("2006-01-02 15:04"))
+				rep.Departments, rep.CreatedDepartments, rep.Slips, rep.FirstNumber, rep.LastNumber, now.In(calendar.Zone).Format("2006-01-02 15:04"))
 			fmt.Fprintf(out, "%d events, %d department assignments; statuses:", rep.Events, rep.SlipDepartments)
 			for _, s := range slip.Statuses {
 				fmt.Fprintf(out, " %s %d", s.Label(), rep.Statuses[s])

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/jsonbody"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/slip"
@@ -33,7 +34,7 @@ func FuzzDecodeRequests(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	at := time.Date(2026, 11, 23, 10, 0, 0, 0, slip.Zone)
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, calendar.Zone)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var d slip.Draft
 		if jsonbody.Decode(bytes.NewReader(body), &d, false) == nil {
@@ -45,10 +46,8 @@ func FuzzDecodeRequests(f *testing.F) {
 				if d.Title == "" || utf8.RuneCountInString(d.Title) > slip.MaxTitle || len(d.CoDepartments) > slip.MaxCoDepartment {
 					t.Fatalf("draft passed validation beyond the limits: %+v", d)
 				}
-				if d.Deadline != "" {
-					if _, err := slip.ParseDate(d.Deadline); err != nil {
-						t.Fatalf("draft passed with deadline %q", d.Deadline)
-					}
+				if d.Deadline.IsZero() == (d.DeadlineWorkingDays == 0) {
+					t.Fatalf("draft passed with deadline %q and %d working days", d.Deadline, d.DeadlineWorkingDays)
 				}
 			}
 		}
@@ -57,8 +56,8 @@ func FuzzDecodeRequests(f *testing.F) {
 			cmd.Actor = "模糊测试"
 			if cmd.Validate() == nil {
 				for _, st := range slip.Statuses {
-					s := slip.Slip{ID: "f", Status: st, Seq: 1, Deadline: "2026-12-31",
-						Draft: slip.Draft{LeadDepartment: "zjj", Deadline: "2026-12-31"}}
+					s := slip.Slip{ID: "f", Status: st, Seq: 1, Deadline: calendar.MustParseDate("2026-12-31"),
+						Draft: slip.Draft{LeadDepartment: "zjj", Deadline: calendar.MustParseDate("2026-12-31")}}
 					before := s
 					if _, err := s.Apply(cmd, at); err != nil && (s.Status != before.Status || s.Seq != before.Seq) {
 						t.Fatalf("refused %s changed the slip", cmd.Action)

@@ -200,12 +200,12 @@ func (g *generator) serial(i int) int { return g.offset + i + 1 }
 func (g *generator) slip(i int) (slip.Slip, []slip.Event, error) {
 	rng := rand.New(rand.NewPCG(uint64(g.seed), uint64(g.offset+i)))
 	when := g.schedule[i]
-	at := time.UnixMilli(when.at).In(slip.Zone)
+	at := time.UnixMilli(when.at).In(calendar.Zone)
 	d := g.draft(rng, g.batches[when.batch], at)
 	s := slip.Slip{
-		ID: newID(at, rng), Draft: d, IssuedAt: at, IssuedBy: pick(rng, officeClerks),
-		Status: slip.StatusIssued, Seq: 1, UpdatedAt: at, Deadline: d.Deadline, Policy: g.policies.For(d),
+		ID: newID(at, rng), Draft: d, IssuedAt: at, IssuedBy: pick(rng, officeClerks), Policy: g.policies.For(d),
 	}
+	s.StartIssued()
 	course, err := g.planner.Follow(&s)
 	if err != nil {
 		return s, nil, err
@@ -259,7 +259,7 @@ func (g *generator) draft(rng *rand.Rand, b origin, at time.Time) slip.Draft {
 	fmt.Fprintf(&content, "，%s，于%s前办结并报送办理结果。", pick(rng, requirements), deadline)
 	return slip.Draft{
 		Title: title, Content: content.String(), Source: b.source, Batch: b.name, Category: cat,
-		Priority: prio, LeadDepartment: lead, CoDepartments: co, Leader: leader, Deadline: deadline.String(),
+		Priority: prio, LeadDepartment: lead, CoDepartments: co, Leader: leader, Deadline: deadline,
 	}
 }
 

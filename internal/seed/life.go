@@ -57,8 +57,8 @@ func (l *life) run() error {
 		}
 		if sendBack := []int{14, 6}; round < len(sendBack) && rng.IntN(100) < sendBack[round] {
 			cmd := slip.Command{Action: slip.ActionSendBack, Actor: pick(rng, officeClerks), Comment: pick(rng, sendBackComments)}
-			if day := calendar.DateOf(reviewAt); day.String() > s.EffectiveDeadline() && rng.IntN(2) == 0 {
-				cmd.Deadline = l.g.onOrAfter(day.AddDays(10 + rng.IntN(11))).String()
+			if day := calendar.DateOf(reviewAt); day.After(s.EffectiveDeadline()) && rng.IntN(2) == 0 {
+				cmd.Deadline = l.g.onOrAfter(day.AddDays(10 + rng.IntN(11)))
 			}
 			l.act(reviewAt, cmd)
 			again := l.afterWorkingDays(l.last, 3+rng.IntN(15))
@@ -96,7 +96,7 @@ func (l *life) ackTime(stalled bool) time.Time {
 // resolveTime: on time within the deadline window, a little late, or
 // stalled well past it (the cases the escalation ladder exists for).
 func (l *life) resolveTime(stalled, late bool) time.Time {
-	deadline, _ := calendar.ParseDate(l.s.EffectiveDeadline())
+	deadline := l.s.EffectiveDeadline()
 	from := calendar.DateOf(l.last)
 	var day calendar.Date
 	switch {
@@ -119,7 +119,7 @@ func (l *life) resolveTime(stalled, late bool) time.Time {
 // office approves most requests a few days later.
 func (l *life) extension() {
 	s, rng := l.s, l.rng
-	deadline, _ := calendar.ParseDate(s.EffectiveDeadline())
+	deadline := s.EffectiveDeadline()
 	from := calendar.DateOf(l.last)
 	span := daysBetween(from, deadline)
 	if span < 3 {
@@ -130,7 +130,7 @@ func (l *life) extension() {
 		return
 	}
 	proposed := l.g.onOrAfter(deadline.AddDays(7 + rng.IntN(22)))
-	if !l.act(askAt, slip.Command{Action: slip.ActionRequestExtension, Actor: l.deptActor(), Reason: pick(rng, extensionReasons), Deadline: proposed.String()}) {
+	if !l.act(askAt, slip.Command{Action: slip.ActionRequestExtension, Actor: l.deptActor(), Reason: pick(rng, extensionReasons), Deadline: proposed}) {
 		return
 	}
 	approved := rng.IntN(5) > 0
@@ -140,7 +140,7 @@ func (l *life) extension() {
 		cmd.Comment = "同意延期"
 		if day := calendar.DateOf(decideAt); day.After(proposed) {
 			// Decided after a long holiday: the date asked for has passed.
-			cmd.Deadline = l.g.onOrAfter(day.AddDays(7)).String()
+			cmd.Deadline = l.g.onOrAfter(day.AddDays(7))
 		}
 	}
 	l.act(decideAt, cmd)

@@ -159,11 +159,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	o.Now = o.Now.In(slip.Zone)
+	o.Now = o.Now.In(calendar.Zone)
 	if o.Year == 0 {
 		o.Year = o.Now.Year()
 	}
-	if start := time.Date(o.Year, 1, 1, 9, 0, 0, 0, slip.Zone); o.Now.Before(start) {
+	if start := time.Date(o.Year, 1, 1, 9, 0, 0, 0, calendar.Zone); o.Now.Before(start) {
 		return o, fmt.Errorf("seed: year %d has not begun by %s", o.Year, o.Now.Format(time.DateTime))
 	}
 	if o.Calendar == nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -31,7 +32,7 @@ type truth struct {
 
 // countLedger walks the open slips visible to department (all, if "") as
 // the API's ledger orders them, newest first.
-func countLedger(t *testing.T, st *store.Store, department, today string) truth {
+func countLedger(t *testing.T, st *store.Store, department string, today calendar.Date) truth {
 	t.Helper()
 	tr := truth{byStatus: map[slip.Status]int{}}
 	i := 0
@@ -69,7 +70,7 @@ func askExtensions(t *testing.T, st *store.Store, n int) {
 	ctx := context.Background()
 	var may []slip.Slip
 	err := st.EachSlip(ctx, store.Filter{Statuses: slip.OpenStatuses()}, 500, func(s slip.Slip) error {
-		if slices.Contains(s.Available(slip.DateOf(s.UpdatedAt.Add(time.Minute))), slip.ActionRequestExtension) {
+		if slices.Contains(s.Available(calendar.DateOf(s.UpdatedAt.Add(time.Minute))), slip.ActionRequestExtension) {
 			may = append(may, s)
 		}
 		return nil
@@ -79,12 +80,9 @@ func askExtensions(t *testing.T, st *store.Store, n int) {
 	}
 	for k := range n {
 		s := may[(k+1)*len(may)/(n+1)]
-		deadline, err := time.Parse(time.DateOnly, s.EffectiveDeadline())
-		if err != nil {
-			t.Fatal(err)
-		}
+		deadline := s.EffectiveDeadline()
 		ev, err := s.Apply(slip.Command{Action: slip.ActionRequestExtension, Actor: "测试单位", Reason: "规模测试：申请延期 " + strconv.Itoa(k+1),
-			Deadline: deadline.AddDate(0, 0, 21).Format(time.DateOnly)}, s.UpdatedAt.Add(time.Minute))
+			Deadline: deadline.AddDays(21)}, s.UpdatedAt.Add(time.Minute))
 		if err != nil {
 			t.Fatalf("extension on %s: %v", s.Number, err)
 		}
@@ -118,7 +116,7 @@ func TestConsolesAtScale(t *testing.T) {
 		t.Fatalf("seed: %v", err)
 	}
 	askExtensions(t, sys.store, 4)
-	today := slip.DateOf(time.Now())
+	today := calendar.DateOf(time.Now())
 	all := countLedger(t, sys.store, "", today)
 	t.Logf("seeded %d slips in %s: %d open, %d overdue (%d on the first page), %d pending extensions (%d past the first page)",
 		rep.Slips, time.Since(began).Round(time.Millisecond), all.open, all.overdue, all.firstPageOverdue, len(all.pending), all.pendingBeyondFirstPage)
