@@ -9,7 +9,6 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/indicator"
-	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -55,7 +54,7 @@ func PlanReporting(cal *calendar.Calendar, month string) (ReportingPlan, error) 
 		return ReportingPlan{}, fmt.Errorf("plan reporting of %s: %w", month, err)
 	}
 	at := func(d calendar.Date, hour int) time.Time {
-		return time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, slip.Zone)
+		return time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, calendar.Zone)
 	}
 	return ReportingPlan{ClosesOn: closes.String(), Reminders: []time.Time{at(remind, ReportingHour), at(closes, ReportingHour)},
 		CloseAt: at(closes.AddDays(1), 0)}, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/indicator"
 	"github.com/duban-gov/duban/slip"
 )
@@ -198,7 +199,7 @@ func (s *Server) checkValue(ind indicator.Indicator, month, unit string, raw jso
 	if err != nil {
 		return indicator.Value{}, err
 	}
-	if now := s.now().In(slip.Zone); p.Year*12+p.Index > now.Year()*12+int(now.Month()) {
+	if now := s.now().In(calendar.Zone); p.Year*12+p.Index > now.Year()*12+int(now.Month()) {
 		return indicator.Value{}, slip.Unprocessable("month_not_started", "month", "%s 尚未开始，不能填报", month)
 	}
 	if !ind.Responsible(unit) {
@@ -256,7 +257,7 @@ func (s *Server) indicatorBoard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	month, err := indicator.ParseMonth(c.DefaultQuery("month", s.now().In(slip.Zone).AddDate(0, 0, -s.now().In(slip.Zone).Day()).Format("2006-01")))
+	month, err := indicator.ParseMonth(c.DefaultQuery("month", s.now().In(calendar.Zone).AddDate(0, 0, -s.now().In(calendar.Zone).Day()).Format("2006-01")))
 	if err != nil {
 		s.fail(c, err)
 		return

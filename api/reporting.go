@@ -105,4 +105,3 @@ func (s *Server) reopenWindow(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, w)
 }
-

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
@@ -25,8 +26,12 @@ type listView struct {
 			Score  float64 `json:"score"`
 			NoData bool    `json:"no_data"`
 		} `json:"entries"`
-		RedList   []struct{ Member string `json:"member_code"` } `json:"red_list"`
-		BlackList []struct{ Member string `json:"member_code"` } `json:"black_list"`
+		RedList []struct {
+			Member string `json:"member_code"`
+		} `json:"red_list"`
+		BlackList []struct {
+			Member string `json:"member_code"`
+		} `json:"black_list"`
 	} `json:"groups"`
 }
 
@@ -36,7 +41,7 @@ type listView struct {
 // publishes the seed's 区级综合评价榜 for November, exports it as XLSX, and
 // the published month is frozen.
 func TestIndicatorsAndListsOverHTTP(t *testing.T) {
-	now := time.Date(2026, 12, 1, 10, 0, 0, 0, slip.Zone)
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Zone)
 	s := startWith(t, func(c *app.Config) { c.Now = func() time.Time { return now } })
 	s.seedDepartments(t)
 	office, zjj, fgw := s.as("office"), s.as("zjj"), s.as("fgw")
@@ -211,7 +216,7 @@ func xlsx(t *testing.T, rows [][]any) string {
 // with what is wrong with it), a confirm with a bad row is refused and
 // records nothing, and once corrected every row is recorded at once.
 func TestImportValuesOverHTTP(t *testing.T) {
-	now := time.Date(2026, 12, 2, 10, 0, 0, 0, slip.Zone)
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, calendar.Zone)
 	s := startWith(t, func(c *app.Config) { c.Now = func() time.Time { return now } })
 	s.seedDepartments(t)
 	office := s.as("office")

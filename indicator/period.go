@@ -73,7 +73,9 @@ func (p Period) String() string {
 }
 
 // QuarterOf is the quarter a month lies in.
-func (p Period) QuarterOf() Period { return Period{Kind: Quarter, Year: p.Year, Index: (p.Index-1)/3 + 1} }
+func (p Period) QuarterOf() Period {
+	return Period{Kind: Quarter, Year: p.Year, Index: (p.Index-1)/3 + 1}
+}
 
 // YearOf is the year a period lies in.
 func (p Period) YearOf() Period { return Period{Kind: Year, Year: p.Year} }

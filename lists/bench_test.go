@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/indicator"
 	"github.com/duban-gov/duban/lists"
-	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store/storetest"
 )
 
@@ -20,7 +20,7 @@ func BenchmarkBuildList(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
 			st := storetest.Open(b, d)
-			at := time.Date(2026, 12, 1, 9, 0, 0, 0, slip.Zone)
+			at := time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Zone)
 			var units []string
 			var members []lists.Member
 			for u := range 50 {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/indicator"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/lists"
@@ -50,7 +51,7 @@ func members(es []lists.Entry) []string {
 // not move.
 func TestSeedListsPublishWithExactRanks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		at := time.Date(2026, 11, 3, 9, 0, 0, 0, slip.Zone)
+		at := time.Date(2026, 11, 3, 9, 0, 0, 0, calendar.Zone)
 		for _, d := range []slip.Department{{Code: "fgw", Name: "市发展和改革委员会"}, {Code: "zjj", Name: "市住房和城乡建设局"}, {Code: "jtj", Name: "市交通运输局"}} {
 			_, err := st.CreateDepartment(ctx, d)
 			require.NoError(t, err)
@@ -58,10 +59,10 @@ func TestSeedListsPublishWithExactRanks(t *testing.T) {
 		require.NoError(t, seed.LoadIndicators(ctx, st, at))
 		// 交通局 has one slip, signed for on time and overdue since 10-23:
 		// closure 0, acknowledgement 100, overdue 80 → (0 + 10×100 + 10×80) / 60 = 30.
-		issued := time.Date(2026, 10, 9, 9, 0, 0, 0, slip.Zone)
+		issued := time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone)
 		sl := slip.Slip{ID: "jtj-1", Draft: slip.Draft{Title: "事项", Content: "内容", Source: "擂台", Batch: "十月擂台", Category: "交通",
-			Priority: slip.PriorityNormal, LeadDepartment: "jtj", Leader: "李副市长", Deadline: "2026-10-23"},
-			Deadline: "2026-10-23", IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued}
+			Priority: slip.PriorityNormal, LeadDepartment: "jtj", Leader: "李副市长", Deadline: calendar.MustParseDate("2026-10-23")},
+			Deadline: calendar.MustParseDate("2026-10-23"), IssuedAt: issued, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: issued}
 		_, err := st.RecordIssued(ctx, sl)
 		require.NoError(t, err)
 		ev, err := sl.Apply(slip.Command{Action: slip.ActionAcknowledge, Actor: "办事员"}, issued.Add(time.Hour))
@@ -79,9 +80,9 @@ func TestSeedListsPublishWithExactRanks(t *testing.T) {
 		_, err = st.AddListAdjustment(ctx, lists.Adjustment{List: seed.ProvinceList, Month: seed.SeedMonth, Member: "fgw", Points: 1, Reason: "x"}, at)
 		assert.Equal(t, "unknown_member", slip.AsError(err).Code, "a department not on the 省考 list")
 
-		dec1 := time.Date(2026, 12, 1, 9, 0, 0, 0, slip.Zone)
+		dec1 := time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Zone)
 		slips := ranking.SlipScores(st, ranking.DefaultWeights(), func() time.Time { return dec1 })
-		_, err = lists.Publish(ctx, st, slips, seed.CityList, seed.SeedMonth, "督查室", time.Date(2026, 11, 30, 18, 0, 0, 0, slip.Zone))
+		_, err = lists.Publish(ctx, st, slips, seed.CityList, seed.SeedMonth, "督查室", time.Date(2026, 11, 30, 18, 0, 0, 0, calendar.Zone))
 		assert.Equal(t, "month_not_ended", slip.AsError(err).Code)
 
 		for _, code := range []string{seed.ProvinceList, seed.CityList, seed.DistrictList} {
@@ -145,7 +146,7 @@ func TestSeedListsPublishWithExactRanks(t *testing.T) {
 // with 岙外村, behind 黄坑村 and ahead of 寨寮溪村; 西岸村, not scored, is last.
 func TestSeedVillageSheet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		at := time.Date(2026, 12, 2, 9, 0, 0, 0, slip.Zone)
+		at := time.Date(2026, 12, 2, 9, 0, 0, 0, calendar.Zone)
 		require.NoError(t, seed.LoadIndicators(ctx, st, at))
 		sheet, name, err := st.Sheet(ctx, seed.VillageGroup, seed.SeedMonth)
 		require.NoError(t, err)

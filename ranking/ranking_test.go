@@ -184,7 +184,7 @@ func TestBoards(t *testing.T) {
 		{[]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 5, 5, 7},
 		{[]int{1, 2, 3, 4, 5, 6, 6, 8, 9, 10, 11, 12}, 5, 5, 7}, // the tie's better place from the bottom is 6: not black
 		{[]int{1, 2, 3, 4, 5, 6, 7, 7, 9, 10, 11, 12}, 5, 5, 6}, // the tie at 7–8 is within the bottom five whole
-		{[]int{1, 1, 1, 1, 1, 1}, 5, 6, 6},                       // all tied: all red, nobody black
+		{[]int{1, 1, 1, 1, 1, 1}, 5, 6, 6},                      // all tied: all red, nobody black
 		{[]int{1, 2, 3}, 5, 3, 3},
 		{[]int{}, 5, 0, 0},
 	} {
@@ -388,10 +388,10 @@ func TestNothingDueIsNoDataNotBlackList(t *testing.T) {
 		ack, resolve, pass, sign := slip.ActionAcknowledge, slip.ActionResolve, slip.ActionPassReview, slip.ActionSignOff
 		l.slip("done", act(ack, day(9, 10)), act(resolve, day(16, 10)), act(pass, day(19, 10)), act(sign, day(20, 10)))
 		l.slip("behind", act(ack, day(9, 10))) // due 10-23, open on 12-01: overdue
-		dec1 := time.Date(2026, 12, 1, 9, 0, 0, 0, slip.Zone)
+		dec1 := time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Zone)
 		fresh := slip.Slip{ID: "fresh-1", Draft: slip.Draft{Title: "新事项", Content: "内容", Source: "擂台", Batch: "十二月",
-			Category: "营商环境", Priority: slip.PriorityNormal, LeadDepartment: "fresh", Leader: "李副市长", Deadline: "2026-12-20"},
-			Deadline: "2026-12-20", IssuedAt: dec1, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: dec1}
+			Category: "营商环境", Priority: slip.PriorityNormal, LeadDepartment: "fresh", Leader: "李副市长", Deadline: calendar.MustParseDate("2026-12-20")},
+			Deadline: calendar.MustParseDate("2026-12-20"), IssuedAt: dec1, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: dec1}
 		_, err := st.RecordIssued(ctx, fresh)
 		require.NoError(t, err)
 		ev, err := fresh.Apply(slip.Command{Action: ack, Actor: "办事员"}, dec1.Add(time.Hour))

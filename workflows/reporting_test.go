@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/indicator"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -58,9 +59,9 @@ func TestReportingWindow(t *testing.T) {
 		byLevel[n.Level] = n
 	}
 	assert.Equal(t, "reporting_reminder", byLevel[1].Kind)
-	assert.True(t, byLevel[1].CreatedAt.Equal(at("2026-12-03", 9, 0)), "提醒 at %s", byLevel[1].CreatedAt.In(slip.Zone))
+	assert.True(t, byLevel[1].CreatedAt.Equal(at("2026-12-03", 9, 0)), "提醒 at %s", byLevel[1].CreatedAt.In(calendar.Zone))
 	assert.Equal(t, "reporting_urge", byLevel[2].Kind)
-	assert.True(t, byLevel[2].CreatedAt.Equal(at("2026-12-07", 9, 0)), "催办 at %s", byLevel[2].CreatedAt.In(slip.Zone))
+	assert.True(t, byLevel[2].CreatedAt.Equal(at("2026-12-07", 9, 0)), "催办 at %s", byLevel[2].CreatedAt.In(calendar.Zone))
 	assert.Contains(t, byLevel[2].Body, "老旧小区改造开工率")
 	fgw, err := st.ListNotifications(ctx, store.NotificationFilter{RecipientKind: store.RecipientDepartment, Recipient: "fgw", Limit: 10})
 	require.NoError(t, err)
@@ -70,7 +71,7 @@ func TestReportingWindow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, indicator.WindowClosed, w.Status)
 	require.NotNil(t, w.ClosedAt)
-	assert.True(t, w.ClosedAt.Equal(at("2026-12-08", 0, 0)), "closed at %s", w.ClosedAt.In(slip.Zone))
+	assert.True(t, w.ClosedAt.Equal(at("2026-12-08", 0, 0)), "closed at %s", w.ClosedAt.In(calendar.Zone))
 	_, err = st.ReportValue(ctx, indicator.Value{Indicator: "reno", Unit: "zjj", Month: "2026-11", Value: 80, ReportedBy: "住建局", ReportedAt: time.Now()})
 	assert.Equal(t, indicator.CodePeriodClosed, slip.AsError(err).Code)
 }
