@@ -317,7 +317,9 @@ func (s *Server) importValues(c *gin.Context) {
 		s.fail(c, &httpError{status: http.StatusRequestEntityTooLarge, code: "body_too_large", message: fmt.Sprintf("文件超过 %d 字节", MaxBodyBytes)})
 		return
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(body))
+	// A 1 MiB upload may be a zip that inflates to gigabytes: cap what
+	// excelize unpacks (a sheet of values is a few MiB at most).
+	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		s.fail(c, slip.Invalid("file", "无法读取 Excel 文件（须为 .xlsx）"))
 		return
