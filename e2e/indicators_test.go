@@ -14,6 +14,7 @@ import (
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/workflows"
 )
 
 type listView struct {
@@ -313,5 +314,32 @@ func TestScoringSheetOverHTTP(t *testing.T) {
 	if strings.Join(lines, "|") != strings.Join(want, "|") || got.Sheet.Max != 100 || got.Sheet.Rows[1].Scores[0] != 9.88 ||
 		got.Sheet.Rows[1].Scores[2] != 5.5 || len(got.Months) != 1 {
 		t.Fatalf("sheet: %q, %+v", lines, got)
+	}
+}
+
+// TestReportingScheduleIsCreated: the worker creates the reporting window's
+// schedule at start (as it does the digest's and the ranking's): the 1st of
+// each month at 00:10 Beijing time (16:10 UTC the day before).
+func TestReportingScheduleIsCreated(t *testing.T) {
+	s := start(t)
+	ctx := t.Context()
+	if err := workflows.EnsureReportingSchedule(ctx, s.temporal, workflows.TaskQueue); err != nil {
+		t.Fatalf("ensure schedule again: %v", err)
+	}
+	d, err := s.temporal.ScheduleClient().GetHandle(ctx, workflows.ReportingScheduleID).Describe(ctx)
+	if err != nil {
+		t.Fatalf("describe schedule: %v", err)
+	}
+	spec := d.Schedule.Spec
+	if spec.TimeZoneName != "Asia/Shanghai" || len(spec.Calendars) != 1 || spec.Calendars[0].DayOfMonth[0].Start != 1 ||
+		spec.Calendars[0].Hour[0].Start != 0 || spec.Calendars[0].Minute[0].Start != 10 {
+		t.Fatalf("schedule spec: %+v", spec)
+	}
+	if len(d.Info.NextActionTimes) == 0 {
+		t.Fatal("schedule has no next run")
+	}
+	next := d.Info.NextActionTimes[0].In(calendar.Zone)
+	if next.Day() != 1 || next.Hour() != 0 || next.Minute() != 10 {
+		t.Fatalf("next run at %s, want 00:10 on the 1st", next)
 	}
 }
