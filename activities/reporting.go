@@ -1,8 +1,10 @@
 package activities
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -104,34 +106,58 @@ func (a *Activities) RemindUnreported(ctx context.Context, req RemindRequest) ([
 	return deliveries(ids), nil
 }
 
-// unreported composes the reminders: one per unit with something missing.
-func (a *Activities) unreported(ctx context.Context, req RemindRequest, closesOn string) ([]store.Notification, error) {
+// missing lists the units (codes, sorted) behind on month, per unit the
+// names of the indicators it has not reported, and per lead leader the
+// "unit: indicator" lines.
+func (a *Activities) missing(ctx context.Context, month string) (units []string, byUnit, byLeader map[string][]string, err error) {
 	inds, err := a.Store.Indicators(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	vals, err := a.Store.Values(ctx, req.Month, "")
+	vals, err := a.Store.Values(ctx, month, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	done := map[string]bool{}
 	for _, v := range vals {
 		done[v.Indicator+"/"+v.Unit] = true
 	}
-	missing := map[string][]string{}
-	var units []string
+	depts, err := a.Store.ListDepartments(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	name := map[string]string{}
+	for _, d := range depts {
+		name[d.Code] = d.Name
+	}
+	label := func(u string) string { return cmp.Or(name[u], u) }
+	byUnit, byLeader = map[string][]string{}, map[string][]string{}
 	for _, ind := range inds {
 		for _, u := range ind.Departments {
 			if done[ind.Code+"/"+u] {
 				continue
 			}
-			if _, ok := missing[u]; !ok {
+			if _, ok := byUnit[u]; !ok {
 				units = append(units, u)
 			}
-			missing[u] = append(missing[u], ind.Name)
+			byUnit[u] = append(byUnit[u], ind.Name)
+			if ind.Leader != "" {
+				byLeader[ind.Leader] = append(byLeader[ind.Leader], label(u)+"："+ind.Name)
+			}
 		}
 	}
 	slices.Sort(units)
+	return units, byUnit, byLeader, nil
+}
+
+// unreported composes the reminders: one per unit with something missing
+// and, with the 催办 (level 2), one per lead leader naming the units behind
+// on the indicators they lead — the ladder slips climb.
+func (a *Activities) unreported(ctx context.Context, req RemindRequest, closesOn string) ([]store.Notification, error) {
+	units, byUnit, byLeader, err := a.missing(ctx, req.Month)
+	if err != nil {
+		return nil, err
+	}
 	kind, title := "reporting_reminder", "【指标填报提醒】"
 	if req.Level >= 2 {
 		kind, title = "reporting_urge", "【指标填报催办】"
@@ -141,15 +167,55 @@ func (a *Activities) unreported(ctx context.Context, req RemindRequest, closesOn
 		out = append(out, store.Notification{
 			DedupeKey:     fmt.Sprintf("reporting/%s/%d/%s", req.Month, req.Level, u),
 			RecipientKind: store.RecipientDepartment, Recipient: u, Kind: kind, Level: req.Level,
-			Title: fmt.Sprintf("%s%s 尚有 %d 项指标未填报，%s 截止", title, req.Month, len(missing[u]), closesOn),
-			Body:  "未填报：" + strings.Join(missing[u], "、"), CreatedAt: req.At,
+			Title: fmt.Sprintf("%s%s 尚有 %d 项指标未填报，%s 截止", title, req.Month, len(byUnit[u]), closesOn),
+			Body:  "未填报：" + strings.Join(byUnit[u], "、"), CreatedAt: req.At,
 		})
+	}
+	if req.Level >= 2 {
+		leaders := slices.Sorted(maps.Keys(byLeader))
+		for _, l := range leaders {
+			out = append(out, store.Notification{
+				DedupeKey:     fmt.Sprintf("reporting/%s/%d/leader/%s", req.Month, req.Level, l),
+				RecipientKind: store.RecipientLeader, Recipient: l, Kind: kind, Level: req.Level,
+				Title: fmt.Sprintf("%s%s 您牵头的指标尚有 %d 项未填报，%s 截止", title, req.Month, len(byLeader[l]), closesOn),
+				Body:  strings.Join(byLeader[l], "\n"), CreatedAt: req.At,
+			})
+		}
 	}
 	return out, nil
 }
 
-// CloseReporting closes month's window (a repeat changes nothing).
+// CloseReporting closes month's window (a repeat changes nothing) and tells
+// the office which units never reported (通报), if any.
 func (a *Activities) CloseReporting(ctx context.Context, req ReportingRequest) error {
-	_, err := a.Store.CloseWindow(ctx, req.Month, req.At)
-	return err
+	if _, err := a.Store.CloseWindow(ctx, req.Month, req.At); err != nil {
+		return err
+	}
+	units, byUnit, _, err := a.missing(ctx, req.Month)
+	if err != nil || len(units) == 0 {
+		return err
+	}
+	depts, err := a.Store.ListDepartments(ctx)
+	if err != nil {
+		return err
+	}
+	name := map[string]string{}
+	for _, d := range depts {
+		name[d.Code] = d.Name
+	}
+	lines := make([]string, len(units))
+	for i, u := range units {
+		lines[i] = cmp.Or(name[u], u) + "：" + strings.Join(byUnit[u], "、")
+	}
+	_, err = a.Store.Notify(ctx, []store.Notification{{
+		DedupeKey:     "reporting/" + req.Month + "/closed",
+		RecipientKind: store.RecipientOffice, Recipient: "office", Kind: "reporting_closed", Level: 3,
+		Title:     fmt.Sprintf("【指标填报通报】%s 填报期已截止，%d 个单位未报齐", req.Month, len(units)),
+		Body:      strings.Join(lines, "\n"),
+		CreatedAt: req.At,
+	}})
+	if err != nil {
+		return fmt.Errorf("report the units behind on %s: %w", req.Month, err)
+	}
+	return nil
 }

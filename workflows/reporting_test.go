@@ -23,16 +23,17 @@ import (
 // which has not reported, gets a 提醒 in its inbox and 发改委, which has,
 // nothing; 住建局 still has not reported by 09:00 on the 5th working day
 // (Monday 7 December: the last day), so it gets a 催办; the window closes at
-// 00:00 on 8 December, after which a value is refused with 409.
+// 00:00 on 8 December — the office told who never reported — after which a
+// value is refused with 409.
 func TestReportingWindow(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t, store.SQLite)
-	for _, code := range []string{"zjj", "fgw"} {
-		_, err := st.CreateDepartment(ctx, slip.Department{Code: code, Name: code})
+	for _, d := range []slip.Department{{Code: "zjj", Name: "住建局"}, {Code: "fgw", Name: "发改委"}} {
+		_, err := st.CreateDepartment(ctx, d)
 		require.NoError(t, err)
 	}
 	require.NoError(t, st.PutIndicator(ctx, indicator.Indicator{Code: "reno", Name: "老旧小区改造开工率", Unit: "%",
-		Direction: indicator.Higher, Departments: []string{"zjj", "fgw"}}, at("2026-11-01", 9, 0)))
+		Direction: indicator.Higher, Departments: []string{"zjj", "fgw"}, Leader: "王副市长"}, at("2026-11-01", 9, 0)))
 
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
@@ -66,6 +67,19 @@ func TestReportingWindow(t *testing.T) {
 	fgw, err := st.ListNotifications(ctx, store.NotificationFilter{RecipientKind: store.RecipientDepartment, Recipient: "fgw", Limit: 10})
 	require.NoError(t, err)
 	assert.Empty(t, fgw, "发改委 reported in time")
+	// The 催办 climbs to the indicator's lead leader; at the close the office
+	// hears who never reported (通报).
+	leader, err := st.ListNotifications(ctx, store.NotificationFilter{RecipientKind: store.RecipientLeader, Recipient: "王副市长", Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, leader, 1)
+	assert.True(t, leader[0].CreatedAt.Equal(at("2026-12-07", 9, 0)))
+	assert.Equal(t, "住建局：老旧小区改造开工率", leader[0].Body)
+	office, err := st.ListNotifications(ctx, store.NotificationFilter{RecipientKind: store.RecipientOffice, Recipient: "office", Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, office, 1)
+	assert.Equal(t, "reporting_closed", office[0].Kind)
+	assert.True(t, office[0].CreatedAt.Equal(at("2026-12-08", 0, 0)))
+	assert.Equal(t, "住建局：老旧小区改造开工率", office[0].Body)
 
 	w, err := st.Window(ctx, "2026-11")
 	require.NoError(t, err)
