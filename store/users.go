@@ -149,23 +149,20 @@ type Token struct {
 	RevokedAt *time.Time `json:"revoked_at"`
 }
 
-// CreateToken issues an API token for a user and returns it in plain text:
-// the only time it is ever seen. ttl 0 means no expiry.
-func (s *Store) CreateToken(ctx context.Context, userID int64, label string, ttl time.Duration) (string, Token, error) {
-	plain, hash, err := identity.NewSecret(identity.TokenPrefix)
-	if err != nil {
-		return "", Token{}, err
-	}
+// CreateToken records an API token for a user by the hash of its secret
+// (identity.NewToken makes both; the plain secret is never stored). ttl 0
+// means no expiry.
+func (s *Store) CreateToken(ctx context.Context, userID int64, label, tokenHash string, ttl time.Duration) (Token, error) {
 	now := time.Now().UTC()
-	row := tokenRow{UserID: userID, TokenHash: hash, Label: label, CreatedAt: now}
+	row := tokenRow{UserID: userID, TokenHash: tokenHash, Label: label, CreatedAt: now}
 	if ttl > 0 {
 		exp := now.Add(ttl)
 		row.ExpiresAt = &exp
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", Token{}, fmt.Errorf("create token for user %d: %w", userID, err)
+		return Token{}, fmt.Errorf("create token for user %d: %w", userID, err)
 	}
-	return plain, Token{ID: row.ID, UserID: userID, Label: label, CreatedAt: now, ExpiresAt: row.ExpiresAt}, nil
+	return Token{ID: row.ID, UserID: userID, Label: label, CreatedAt: now, ExpiresAt: row.ExpiresAt}, nil
 }
 
 // RevokeToken ends a token now.
@@ -204,15 +201,16 @@ type tokenUserRow struct {
 	DisabledAt     *time.Time
 }
 
-// Authenticate finds the enabled user of a live API token: one read (the
-// token joined with its user) and, at most once a tokenUseInterval per
-// token, one write recording its use.
-func (s *Store) Authenticate(ctx context.Context, plainToken string, now time.Time) (identity.User, error) {
+// Authenticate finds the enabled user of a live API token, given the hash of
+// its secret (identity.HashSecret): one read (the token joined with its
+// user) and, at most once a tokenUseInterval per token, one write recording
+// its use.
+func (s *Store) Authenticate(ctx context.Context, tokenHash string, now time.Time) (identity.User, error) {
 	var rows []tokenUserRow
 	err := s.db.WithContext(ctx).Table("api_tokens AS t").
 		Select("t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at").
 		Joins("JOIN users AS u ON u.id = t.user_id").
-		Where("t.token_hash = ?", identity.HashSecret(plainToken)).Limit(1).Scan(&rows).Error
+		Where("t.token_hash = ?", tokenHash).Limit(1).Scan(&rows).Error
 	if err != nil {
 		return identity.User{}, fmt.Errorf("authenticate: %w", err)
 	}
@@ -237,33 +235,26 @@ func (s *Store) Authenticate(ctx context.Context, plainToken string, now time.Ti
 	return u.toUser(), nil
 }
 
-// CreateSession starts a web session and returns its cookie value and CSRF
-// token.
-func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (cookie, csrf string, err error) {
-	cookie, hash, err := identity.NewSecret("")
-	if err != nil {
-		return "", "", err
-	}
-	csrf, _, err = identity.NewSecret("")
-	if err != nil {
-		return "", "", err
-	}
+// CreateSession records a web session by the hash of its cookie value, with
+// its CSRF token (identity.NewSession makes them).
+func (s *Store) CreateSession(ctx context.Context, userID int64, sessionHash, csrf string, ttl time.Duration) error {
 	now := time.Now().UTC()
-	row := sessionRow{TokenHash: hash, UserID: userID, CsrfToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	row := sessionRow{TokenHash: sessionHash, UserID: userID, CsrfToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", "", fmt.Errorf("create session: %w", err)
+		return fmt.Errorf("create session: %w", err)
 	}
-	return cookie, csrf, nil
+	return nil
 }
 
-// SessionUser finds the user of a live session and the session's CSRF token,
-// in one read (the session joined with its user).
-func (s *Store) SessionUser(ctx context.Context, cookie string, now time.Time) (identity.User, string, error) {
+// SessionUser finds the user of a live session, given the hash of its
+// cookie value, and the session's CSRF token, in one read (the session
+// joined with its user).
+func (s *Store) SessionUser(ctx context.Context, sessionHash string, now time.Time) (identity.User, string, error) {
 	var found []sessionUserRow
 	err := s.db.WithContext(ctx).Table("sessions AS s").
 		Select("s.csrf_token, s.expires_at AS session_expires_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at").
 		Joins("JOIN users AS u ON u.id = s.user_id").
-		Where("s.token_hash = ?", identity.HashSecret(cookie)).Limit(1).Scan(&found).Error
+		Where("s.token_hash = ?", sessionHash).Limit(1).Scan(&found).Error
 	if err != nil {
 		return identity.User{}, "", fmt.Errorf("find session: %w", err)
 	}
@@ -290,9 +281,9 @@ type sessionUserRow struct {
 	DisabledAt       *time.Time
 }
 
-// DeleteSession ends a web session.
-func (s *Store) DeleteSession(ctx context.Context, cookie string) error {
-	if err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(cookie)).Delete(&sessionRow{}).Error; err != nil {
+// DeleteSession ends the web session with the given cookie hash.
+func (s *Store) DeleteSession(ctx context.Context, sessionHash string) error {
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", sessionHash).Delete(&sessionRow{}).Error; err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

@@ -276,7 +276,7 @@ func benchClerks(ctx context.Context, st *store.Store, offices, departments int)
 				return "", err
 			}
 		}
-		plain, _, err := st.CreateToken(ctx, existing.ID, "duban bench", 2*time.Hour)
+		plain, _, err := app.IssueToken(ctx, st, existing.ID, "duban bench", 2*time.Hour)
 		return plain, err
 	}
 	for i := 1; i <= offices; i++ {
