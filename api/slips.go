@@ -25,6 +25,8 @@ type slipJSON struct {
 	Content        string        `json:"content"`
 	Source         string        `json:"source"`
 	Batch          string        `json:"batch"`
+	MeetingID      string        `json:"meeting_id,omitempty"`
+	ProblemID      string        `json:"problem_id,omitempty"`
 	Category       string        `json:"category"`
 	Priority       slip.Priority `json:"priority"`
 	PriorityLabel  string        `json:"priority_label"`
@@ -125,6 +127,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 	return slipJSON{
 		ID: sl.ID, Number: sl.Number,
 		Title: sl.Draft.Title, Content: sl.Draft.Content, Source: sl.Draft.Source, Batch: sl.Draft.Batch,
+		MeetingID: sl.Draft.MeetingID, ProblemID: sl.Draft.ProblemID,
 		Category: sl.Draft.Category, Priority: sl.Draft.Priority, PriorityLabel: sl.Draft.Priority.Label(),
 		LeadDepartment: sl.Draft.LeadDepartment, CoDepartments: co, Leader: sl.Draft.Leader,
 		Deadline: sl.EffectiveDeadline(), OriginalDeadline: sl.Draft.Deadline, DeadlineWorkingDays: sl.Draft.DeadlineWorkingDays,
@@ -257,7 +260,7 @@ func (s *Server) listSlips(c *gin.Context) {
 
 func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {
 	if err := allowQuery(c, append([]string{"status", "department", "lead", "batch", "category", "priority", "overdue", "color", "escalation", "q",
-		"pending_extension", "issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor"}, extra...)...); err != nil {
+		"pending_extension", "issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor", "meeting", "problem"}, extra...)...); err != nil {
 		return store.Filter{}, err
 	}
 	f := store.Filter{
@@ -273,6 +276,8 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 		Sort:       store.Sort(c.Query("sort")),
 		Batch:      strings.TrimSpace(c.Query("batch")),
 		Category:   strings.TrimSpace(c.Query("category")),
+		Meeting:    strings.TrimSpace(c.Query("meeting")),
+		Problem:    strings.TrimSpace(c.Query("problem")),
 		Query:      strings.TrimSpace(c.Query("q")),
 		Cursor:     c.Query("cursor"),
 	}

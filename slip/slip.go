@@ -69,6 +69,10 @@ type Draft struct {
 	DeadlineWorkingDays int           `json:"deadline_working_days,omitempty"`
 	// ReminderPolicy overrides the category's reminder policy for this slip.
 	ReminderPolicy *ReminderPolicy `json:"reminder_policy,omitempty"`
+	// MeetingID names the meeting the slip was handed out at (现场交办),
+	// ProblemID the problem (问题) it is a measure (措施) of; both optional.
+	MeetingID string `json:"meeting_id,omitempty"`
+	ProblemID string `json:"problem_id,omitempty"`
 }
 
 // MaxDeadlineWorkingDays bounds deadline_working_days (about a year).
@@ -76,7 +80,7 @@ const MaxDeadlineWorkingDays = 250
 
 // Normalize trims surrounding white space and fills defaults.
 func (d *Draft) Normalize() {
-	for _, p := range []*string{&d.Title, &d.Content, &d.Source, &d.Batch, &d.Category, &d.LeadDepartment, &d.Leader} {
+	for _, p := range []*string{&d.Title, &d.Content, &d.Source, &d.Batch, &d.Category, &d.LeadDepartment, &d.Leader, &d.MeetingID, &d.ProblemID} {
 		*p = strings.TrimSpace(*p)
 	}
 	for i := range d.CoDepartments {
@@ -105,6 +109,8 @@ func (d Draft) Validate() error {
 		{"category", d.Category, MaxShortText},
 		{"leader", d.Leader, MaxShortText},
 		{"lead_department", d.LeadDepartment, MaxShortText},
+		{"meeting_id", d.MeetingID, MaxShortText},
+		{"problem_id", d.ProblemID, MaxShortText},
 	}
 	for _, c := range checks {
 		if err := checkText(c.field, c.value, c.max); err != nil {

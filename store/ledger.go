@@ -48,6 +48,10 @@ type Filter struct {
 	VisibleTo string
 	Batch     string
 	Category  string
+	// Meeting and Problem keep the slips of one meeting, or the measures
+	// of one problem.
+	Meeting string
+	Problem string
 	// OverdueOn, when set (YYYY-MM-DD), keeps only open slips whose
 	// deadline is before that day.
 	OverdueOn string
@@ -152,6 +156,12 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	}
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)
+	}
+	if f.Meeting != "" {
+		q = q.Where("meeting_id = ?", f.Meeting)
+	}
+	if f.Problem != "" {
+		q = q.Where("problem_id = ?", f.Problem)
 	}
 	if f.OverdueOn != "" {
 		c := overdueOn(f.OverdueOn)

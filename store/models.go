@@ -53,6 +53,9 @@ type slipRow struct {
 	AckLate          bool // an acknowledgement reminder went out before the slip was signed for
 	Reviewed         bool // the slip went through re-inspection at least once
 	CloseWorkingDays *int // working days from issue to sign-off, once closed
+
+	MeetingID string // the meeting it was handed out at; "" for none
+	ProblemID string // the problem it is a measure of; "" for none
 }
 
 func (slipRow) TableName() string { return "slips" }
@@ -157,6 +160,8 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		AckReminded:         s.AckReminded,
 		LastReminderAt:      utcPtr(s.LastReminderAt),
 		Policy:              jsonText(s.Policy),
+		MeetingID:           s.Draft.MeetingID,
+		ProblemID:           s.Draft.ProblemID,
 	}
 }
 
@@ -235,6 +240,8 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 			Deadline:       columnDate(r.Deadline),
 
 			DeadlineWorkingDays: r.DeadlineWorkingDays,
+			MeetingID:           r.MeetingID,
+			ProblemID:           r.ProblemID,
 		},
 		IssuedAt:       r.IssuedAt.In(calendar.Zone),
 		IssuedBy:       r.IssuedBy,
