@@ -88,13 +88,15 @@ type Server struct {
 	metrics        *metrics.Registry
 	rankingWeights ranking.Weights
 	webhookTargets *notify.Targets
+
+	meetings *service.Meetings
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
 		deadlineYears: d.DeadlineYears, secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
-		webhookTargets: d.WebhookTargets}
+		webhookTargets: d.WebhookTargets, meetings: service.NewMeetings(d.Slips)}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5
@@ -161,6 +163,9 @@ func NewRouter(d Deps) http.Handler {
 	slips.POST("/slips/:id/extension", s.requestExtension)
 	slips.POST("/slips/:id/extension/decision", s.decideExtension)
 	slips.POST("/slips/:id/instruction", s.instruct)
+
+	// Meetings, their imported tables, problems and visits (meetings.go).
+	s.meetingRoutes(a)
 
 	// Slips whose workflows stopped: the office answers for the slips, an
 	// admin for the system.
@@ -239,7 +244,11 @@ func (s *Server) recover(c *gin.Context) {
 }
 
 func limitBody(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+	limit := int64(MaxBodyBytes)
+	if c.FullPath() == importPath {
+		limit = service.ImportLimits.MaxBytes // a spreadsheet
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 
