@@ -17,7 +17,7 @@ import (
 // BatchConcurrency is how many slips of one batch are handed to Temporal at
 // once: enough to issue a 313-row table in a few seconds on the embedded
 // default, few enough not to starve other users' requests.
-const BatchConcurrency = 24
+const BatchConcurrency = 32
 
 // BatchItem is one slip of a batch under the id it must have. The id is
 // derived from what the row is (see BatchSlipID), so issuing the same row
@@ -98,6 +98,20 @@ func (s *Slips) IssueBatch(ctx context.Context, user identity.User, items []Batc
 				progress(1)
 			}
 		}()
+	}
+	wg.Wait()
+	// A row that timed out waiting for Temporal may well have been issued
+	// meanwhile: ask once more under the same id (which joins its workflow)
+	// before reporting it failed.
+	for i, r := range results {
+		if r.Status == BatchFailed && r.Error.Kind == slip.KindUnavailable && ctx.Err() == nil {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				results[i] = s.issueOne(ctx, user, items[i], unknown, requestID)
+			}()
+		}
 	}
 	wg.Wait()
 	return results, nil

@@ -195,7 +195,9 @@ type Problem struct {
 }
 
 // Status is where the problem stands.
-func (p Problem) Status() meeting.ProblemStatus { return meeting.StatusOf(p.Measures, p.AcceptedAt != nil) }
+func (p Problem) Status() meeting.ProblemStatus {
+	return meeting.StatusOf(p.Measures, p.AcceptedAt != nil)
+}
 
 func (r problemRow) toProblem(c meeting.Counts) Problem {
 	return Problem{ID: r.ID, MeetingID: r.MeetingID, Title: r.Title, Position: r.Position, AcceptedAt: inZone(r.AcceptedAt),
