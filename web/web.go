@@ -51,6 +51,12 @@ var pages = map[string]page{
 	"reporting":  {name: "reporting", title: "指标填报", script: "reporting", nav: "reporting"},
 	"lists":      {name: "lists", title: "晒比榜单", script: "lists", nav: "lists"},
 	"sheets":     {name: "sheets", title: "三考三比", script: "sheets", nav: "lists"},
+	// Meetings (issue 14).
+	"meetings":       {name: "meetings", title: "会议", script: "meetings", nav: "meetings"},
+	"meeting":        {name: "meeting", title: "会议", script: "meeting", nav: "meetings"},
+	"meeting-import": {name: "meeting-import", title: "导入交办清单", script: "meeting-import", nav: "meetings"},
+	"meeting-print":  {name: "meeting-print", title: "备忘录及交办单（打印）", script: "meeting-print"},
+	"problem":        {name: "problem", title: "问题", script: "problem", nav: "meetings"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -100,6 +106,11 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /reporting", u.render("reporting"))
 	u.mux.HandleFunc("GET /lists", u.render("lists"))
 	u.mux.HandleFunc("GET /sheets", u.render("sheets"))
+	u.mux.HandleFunc("GET /meetings", u.render("meetings"))
+	u.mux.HandleFunc("GET /meetings/{id}", u.render("meeting"))
+	u.mux.HandleFunc("GET /meetings/{id}/import", u.render("meeting-import"))
+	u.mux.HandleFunc("GET /meetings/{id}/print", u.render("meeting-print"))
+	u.mux.HandleFunc("GET /problems/{id}", u.render("problem"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

@@ -49,6 +49,7 @@ function paper(s) {
 }
 
 document.addEventListener('DOMContentLoaded', async () => {
+  if (document.body.dataset.page !== 'print') return; // the meeting's print view borrows paper()
   const id = decodeURIComponent(location.pathname.split('/')[2] || '');
   D.$('#print-back').href = '/slips/' + encodeURIComponent(id);
   D.$('#print-now').addEventListener('click', () => window.print());
