@@ -29,6 +29,8 @@ func (s *Server) meetingRoutes(a *gin.RouterGroup) {
 	read.GET("/meetings", s.listMeetings)
 	read.GET("/meetings/:mid", s.getMeeting)
 	read.GET("/problems/:pid", s.getProblem)
+	read.GET("/visits", s.listVisits)
+	read.GET("/visits/:vid", s.getVisit)
 	a.GET("/department-aliases", s.listAliases)
 
 	office := a.Group("", s.requireRole(slip.RoleOffice))
@@ -37,6 +39,9 @@ func (s *Server) meetingRoutes(a *gin.RouterGroup) {
 	office.GET("/imports/:iid", s.getImport)
 	office.POST("/imports/:iid/confirm", s.confirmImport)
 	office.POST("/problems/:pid/accept", s.acceptProblem)
+	office.POST("/visits", s.planVisit)
+	office.POST("/visits/:vid/merge", s.mergeVisit)
+	office.POST("/visits/:vid/findings", s.recordFindings)
 
 	a.POST("/department-aliases", s.requireRole(slip.RoleAdmin), s.setAlias)
 }
@@ -279,4 +284,143 @@ func (s *Server) setAlias(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, a)
+}
+
+// visitJSON is a visit with its labels.
+type visitJSON struct {
+	meeting.Visit
+	StatusLabel string `json:"status_label"`
+}
+
+func toVisitJSON(v meeting.Visit) visitJSON {
+	return visitJSON{Visit: v, StatusLabel: v.Status.Label()}
+}
+
+func toVisitsJSON(vs []meeting.Visit) []visitJSON {
+	out := make([]visitJSON, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, toVisitJSON(v))
+	}
+	return out
+}
+
+// planVisit: POST /api/v1/visits {department, date, team, matters,
+// window_days}: plans a visit and answers the visits it would repeat (to
+// the same unit on the same matters within window_days either side, or the
+// same month when 0) for the office to merge.
+func (s *Server) planVisit(c *gin.Context) {
+	var body struct {
+		Department string        `json:"department"`
+		Date       calendar.Date `json:"date"`
+		Team       string        `json:"team"`
+		Matters    []string      `json:"matters"`
+		WindowDays int           `json:"window_days"`
+	}
+	if err := decodeJSON(c, &body, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if body.WindowDays < 0 || body.WindowDays > 366 {
+		s.fail(c, slip.Invalid("window_days", "重复督查的判断窗口须为 0（同一月）到 366 天"))
+		return
+	}
+	p, err := s.meetings.PlanVisit(c.Request.Context(), principal(c),
+		meeting.Visit{Department: body.Department, Date: body.Date, Team: body.Team, Matters: body.Matters}, meeting.Window{Days: body.WindowDays})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := gin.H{"visit": toVisitJSON(p.Visit), "clashes": toVisitsJSON(p.Clashes)}
+	if len(p.Clashes) > 0 {
+		out["proposal"] = gin.H{"merge_into": p.Clashes[0].ID, "date": p.Clashes[0].Date,
+			"message": "最多督一次：该单位在 " + p.Clashes[0].Date.String() + " 已安排督查同类事项，建议合并到同一天"}
+	}
+	c.Header("Location", "/api/v1/visits/"+p.Visit.ID)
+	c.JSON(http.StatusCreated, out)
+}
+
+// listVisits: GET /api/v1/visits?month=YYYY-MM: the month's visits.
+func (s *Server) listVisits(c *gin.Context) {
+	if err := allowQuery(c, "month"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	month := calendar.DateOf(s.now())
+	if v := c.Query("month"); v != "" {
+		d, err := calendar.ParseDate(v + "-01")
+		if err != nil {
+			s.fail(c, slip.Invalid("month", "月份格式应为 YYYY-MM，收到 %q", v))
+			return
+		}
+		month = d
+	}
+	vs, err := s.meetings.VisitMonth(c.Request.Context(), month)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"month": fmt.Sprintf("%04d-%02d", month.Year, int(month.Month)), "items": toVisitsJSON(vs)})
+}
+
+// getVisit: GET /api/v1/visits/{id}: the visit and its checklist, what is
+// open at the unit.
+func (s *Server) getVisit(c *gin.Context) {
+	ctx := c.Request.Context()
+	v, err := s.store.GetVisit(ctx, c.Param("vid"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.meetings.VisitChecklist(ctx, v)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	now, err := s.clock(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]slipJSON, 0, len(list.Slips))
+	for _, sl := range list.Slips {
+		items = append(items, toSlipJSON(sl, now))
+	}
+	problems := make([]problemJSON, 0, len(list.Problems))
+	for _, p := range list.Problems {
+		problems = append(problems, toProblemJSON(p))
+	}
+	c.JSON(http.StatusOK, gin.H{"visit": toVisitJSON(v), "checklist": gin.H{"slips": items, "problems": problems}})
+}
+
+// mergeVisit: POST /api/v1/visits/{id}/merge {"into": "<visit id>"}.
+func (s *Server) mergeVisit(c *gin.Context) {
+	var body struct {
+		Into string `json:"into"`
+	}
+	if err := decodeJSON(c, &body, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	v, err := s.meetings.MergeVisit(c.Request.Context(), principal(c), c.Param("vid"), body.Into)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toVisitJSON(v))
+}
+
+// recordFindings: POST /api/v1/visits/{id}/findings {findings, issue:
+// [drafts], close: [slip ids]}.
+func (s *Server) recordFindings(c *gin.Context) {
+	var f service.Findings
+	if err := decodeJSON(c, &f, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.meetings.RecordFindings(c.Request.Context(), principal(c), c.Param("vid"), f, requestID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"visit": toVisitJSON(out.Visit), "issued": out.Issued, "closed": out.Closed})
 }
