@@ -57,6 +57,7 @@ var pages = map[string]page{
 	"meeting-import": {name: "meeting-import", title: "导入交办清单", script: "meeting-import", nav: "meetings"},
 	"meeting-print":  {name: "meeting-print", title: "备忘录及交办单（打印）", script: "meeting-print"},
 	"problem":        {name: "problem", title: "问题", script: "problem", nav: "meetings"},
+	"visits":         {name: "visits", title: "督查走访", script: "visits", nav: "visits"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -111,6 +112,7 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /meetings/{id}/import", u.render("meeting-import"))
 	u.mux.HandleFunc("GET /meetings/{id}/print", u.render("meeting-print"))
 	u.mux.HandleFunc("GET /problems/{id}", u.render("problem"))
+	u.mux.HandleFunc("GET /visits", u.render("visits"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

@@ -95,4 +95,28 @@ func TestMeetingImportAndPrintInTheBrowser(t *testing.T) {
 	}
 	_ = os.WriteFile(filepath.Join(b.dir, "17-meeting-print.pdf"), pdf, 0o644)
 	t.Logf("printed meeting: %d A4 pages", pages)
+
+	// 最多督一次: a second visit to 住建局 on the same matter this month is
+	// flagged and merged onto the first visit's day.
+	b.open("/visits")
+	plan := func(team, date string) {
+		b.do("plan a visit by "+team,
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#visit-clash').hidden = true`),
+			set(`#visit-form [name="department"]`, "zjj"),
+			set(`#visit-form [name="date"]`, date),
+			set(`#visit-form [name="team"]`, team),
+			set(`#visit-form [name="matters"]`, "第7项：推进重点项目建设"),
+			click(`#visit-plan`),
+			until(`!document.querySelector('#visit-clash').hidden`))
+	}
+	month := time.Now().Format("2006-01")
+	plan("第一督查组", month+"-10")
+	plan("第二督查组", month+"-25")
+	b.do("merge the second visit", click(`#visit-merge`), until(`document.querySelector('#visit-clash').textContent.startsWith('已合并')`),
+		until(`document.querySelectorAll('#visit-table li[data-status="merged"]').length === 1`))
+	b.do("open the visit's checklist", click(`#visit-table li[data-status="planned"] a`), until(`document.querySelectorAll('#visit-checklist tr[data-slip-id]').length > 0`))
+	if got := eval[string](b, `document.querySelector('#visit-detail-title').textContent`); !regexp.MustCompile(`第一督查组、第二督查组`).MatchString(got) {
+		t.Fatalf("merged visit reads %q", got)
+	}
+	b.shot("18-visit-planner")
 }
