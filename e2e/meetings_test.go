@@ -393,7 +393,14 @@ func TestImportPreviewFixAndRefusals(t *testing.T) {
 	if n := s.slipCount(t); n != count {
 		t.Fatalf("refused files changed the ledger: %d → %d slips", count, n)
 	}
-	// Another meeting's import id is just not found for a made-up id.
+	// The same item for the same unit at another meeting: a note, not a block.
+	other := s.newMeeting(t, "2026年4月晒比会")
+	var dup previewView
+	s.upload(t, other, "四月.csv", []byte("事项内容,牵头单位,办结时限\n修缮学校围墙,市住房和城乡建设局,"+deadline+"\n")).json(t, &dup)
+	if len(dup.Rows) != 1 || len(dup.Rows[0].Issues) != 1 || dup.Rows[0].Issues[0].Code != "duplicate_open_slip" || dup.Rows[0].Issues[0].Blocking {
+		t.Fatalf("duplicate of an open slip: %+v", dup.Rows)
+	}
+	// A made-up import id is not found.
 	if r := s.do(t, "POST", "/api/v1/imports/nope/confirm", nil, s.as("office")...); r.status != http.StatusNotFound {
 		t.Fatalf("unknown import: %d", r.status)
 	}

@@ -287,7 +287,13 @@ func (m *Meetings) check(ctx context.Context, meetingID string, rows []ImportRow
 	if err != nil {
 		return err
 	}
-	open, err := m.slips.store.OpenSlipsLike(ctx, titles)
+	var leads []string
+	for _, r := range rows {
+		if r.LeadDepartment != "" && !slices.Contains(leads, r.LeadDepartment) {
+			leads = append(leads, r.LeadDepartment)
+		}
+	}
+	open, err := m.slips.store.OpenSlipsLike(ctx, titles, leads)
 	if err != nil {
 		return err
 	}

@@ -132,15 +132,19 @@ func (s *Store) ExistingSlips(ctx context.Context, ids []string) (map[string]str
 	return out, nil
 }
 
-// OpenSlipsLike returns the open slips with one of these titles, as
-// title → lead department → slip number: what a new row would duplicate.
-func (s *Store) OpenSlipsLike(ctx context.Context, titles []string) (map[string]map[string]string, error) {
+// OpenSlipsLike returns the open slips led by one of leads with one of
+// these titles, as title → lead department → slip number: what a new row
+// would duplicate. The leads narrow the search to the (lead, status) index.
+func (s *Store) OpenSlipsLike(ctx context.Context, titles, leads []string) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
+	if len(leads) == 0 {
+		return out, nil
+	}
 	for start := 0; start < len(titles); start += 500 {
 		var rows []slipRow
 		end := min(start+500, len(titles))
 		err := s.db.WithContext(ctx).Select("id, number, title, lead_department").
-			Where("title IN ? AND status IN ?", titles[start:end], statusStrings(slip.OpenStatuses())).Find(&rows).Error
+			Where("lead_department IN ? AND status IN ? AND title IN ?", leads, statusStrings(slip.OpenStatuses()), titles[start:end]).Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("look up open slips: %w", err)
 		}

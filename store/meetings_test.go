@@ -92,7 +92,7 @@ func TestMeetingsProblemsAndImports(t *testing.T) {
 		existing, err := st.ExistingSlips(ctx, []string{"s1", "s9"})
 		require.NoError(t, err)
 		require.Len(t, existing, 1)
-		open, err := st.OpenSlipsLike(ctx, []string{"整治s3", "整治s1"})
+		open, err := st.OpenSlipsLike(ctx, []string{"整治s3", "整治s1"}, []string{"zjj", "fgw"})
 		require.NoError(t, err)
 		require.Contains(t, open["整治s3"], "zjj")
 		require.NotContains(t, open, "整治s1", "a closed slip is no duplicate")
