@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
@@ -66,6 +67,10 @@ type Deps struct {
 	// WebhookTargets are the internal addresses a department's webhook may
 	// name (DUBAN_WEBHOOK_ALLOW); nil allows none.
 	WebhookTargets *notify.Targets
+	// Evidence stores evidence files' contents; EvidenceMaxBytes is the
+	// most one file may hold (0: evidence.DefaultMaxBytes).
+	Evidence         evidence.Blobs
+	EvidenceMaxBytes int64
 	// UI, when set, serves the browser pages: every GET or HEAD outside /api
 	// that no API route takes. Unknown /api paths stay JSON 404s.
 	UI http.Handler
@@ -88,13 +93,18 @@ type Server struct {
 	metrics        *metrics.Registry
 	rankingWeights ranking.Weights
 	webhookTargets *notify.Targets
+	evidence       evidence.Blobs
+	evidenceMax    int64
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
 		deadlineYears: d.DeadlineYears, secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
-		webhookTargets: d.WebhookTargets}
+		webhookTargets: d.WebhookTargets, evidence: d.Evidence, evidenceMax: d.EvidenceMaxBytes}
+	if s.evidenceMax <= 0 {
+		s.evidenceMax = evidence.DefaultMaxBytes
+	}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5
@@ -113,7 +123,7 @@ func NewRouter(d Deps) http.Handler {
 		// Config checks the list first; a bad one here is a wiring bug.
 		panic(fmt.Sprintf("api: trusted proxies %v: %v", d.TrustedProxies, err))
 	}
-	r.Use(s.requestID, s.accessLog, s.recover, limitBody)
+	r.Use(s.requestID, s.accessLog, s.recover, s.limitBody)
 	r.NoRoute(func(c *gin.Context) {
 		if d.UI != nil && isPage(c.Request) {
 			c.Status(http.StatusOK) // Gin presets 404 for NoRoute
@@ -161,6 +171,9 @@ func NewRouter(d Deps) http.Handler {
 	slips.POST("/slips/:id/extension", s.requestExtension)
 	slips.POST("/slips/:id/extension/decision", s.decideExtension)
 	slips.POST("/slips/:id/instruction", s.instruct)
+	slips.GET("/slips/:id/evidence", s.listEvidence)
+	slips.POST("/slips/:id/evidence", s.uploadEvidence)
+	slips.GET("/slips/:id/evidence/:eid", s.downloadEvidence)
 
 	// Slips whose workflows stopped: the office answers for the slips, an
 	// admin for the system.
@@ -233,8 +246,14 @@ func (s *Server) recover(c *gin.Context) {
 	c.Next()
 }
 
-func limitBody(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+// limitBody caps every body at MaxBodyBytes, and an evidence upload at the
+// evidence limit plus its multipart framing.
+func (s *Server) limitBody(c *gin.Context) {
+	limit := int64(MaxBodyBytes)
+	if c.FullPath() == evidenceUploadRoute && c.Request.Method == http.MethodPost {
+		limit = s.evidenceMax + multipartSlack
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 

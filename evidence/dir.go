@@ -77,6 +77,17 @@ func (d *Dir) Open(_ context.Context, key string) (io.ReadCloser, error) {
 	return f, nil
 }
 
+// Delete implements Blobs.
+func (d *Dir) Delete(_ context.Context, key string) error {
+	if !ValidKey(key) {
+		return nil
+	}
+	if err := os.Remove(d.path(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete evidence blob %s: %w", key, err)
+	}
+	return nil
+}
+
 // ctxReader stops a copy when ctx ends.
 type ctxReader struct {
 	ctx context.Context

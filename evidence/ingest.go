@@ -24,6 +24,10 @@ type Blobs interface {
 	Put(ctx context.Context, key string, r io.Reader) error
 	// Open streams the contents stored under key; ErrNotFound if none.
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes what is stored under key (nothing stored is no error).
+	// Only an upload that failed after its contents were stored uses it:
+	// evidence is kept as long as its slip.
+	Delete(ctx context.Context, key string) error
 }
 
 // Stored describes a file Ingest has stored.

@@ -143,6 +143,14 @@ func (b chunkBlobs) Open(ctx context.Context, key string) (io.ReadCloser, error)
 	return &chunkReader{ctx: ctx, s: b.s, key: key}, nil
 }
 
+// Delete implements evidence.Blobs.
+func (b chunkBlobs) Delete(ctx context.Context, key string) error {
+	if err := b.s.db.WithContext(ctx).Where("blob_key = ?", key).Delete(&chunkRow{}).Error; err != nil {
+		return fmt.Errorf("delete evidence blob %s: %w", key, err)
+	}
+	return nil
+}
+
 type chunkReader struct {
 	ctx  context.Context
 	s    *Store

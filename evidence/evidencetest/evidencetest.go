@@ -76,7 +76,16 @@ func Contract(t *testing.T, blobs evidence.Blobs, count Count) {
 	if n := count(t); n != 2 {
 		t.Fatalf("%d blobs after a good put, a too-large, one at the limit and an interrupted one; want 2", n)
 	}
-	for _, key := range []string{"0190a0a0-0000-7000-8000-000000000002", "0190a0a0-0000-7000-8000-000000000004", "0190a0a0-0000-7000-8000-00000000ffff"} {
+	if err := blobs.Delete(ctx, "0190a0a0-0000-7000-8000-000000000003"); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := blobs.Delete(ctx, "0190a0a0-0000-7000-8000-000000000003"); err != nil {
+		t.Fatalf("delete again: %v", err)
+	}
+	if n := count(t); n != 1 {
+		t.Fatalf("%d blobs after deleting one of two, want 1", n)
+	}
+	for _, key := range []string{"0190a0a0-0000-7000-8000-000000000003", "0190a0a0-0000-7000-8000-000000000002", "0190a0a0-0000-7000-8000-000000000004", "0190a0a0-0000-7000-8000-00000000ffff"} {
 		if _, err := blobs.Open(ctx, key); !errors.Is(err, evidence.ErrNotFound) {
 			t.Errorf("open %s: %v, want ErrNotFound", key, err)
 		}
