@@ -161,6 +161,7 @@ func NewRouter(d Deps) http.Handler {
 	slips.GET("/stats/closure", s.closureStats)
 	slips.GET("/stats/summary", s.statsSummary)
 	slips.GET("/rankings", s.getRanking)
+	slips.GET("/stats/quality", s.qualityStats)
 	slips.POST("/slips", s.issueSlip)
 	slips.POST("/slips/:id/acknowledge", s.acknowledge)
 	slips.POST("/slips/:id/progress", s.progress)

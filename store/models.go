@@ -53,6 +53,9 @@ type slipRow struct {
 	AckLate          bool // an acknowledgement reminder went out before the slip was signed for
 	Reviewed         bool // the slip went through re-inspection at least once
 	CloseWorkingDays *int // working days from issue to sign-off, once closed
+
+	Grade    string // the office's grade at sign-off (slip.Grade)
+	ReworkOf string // the slip this one re-opens after a failed 回头看
 }
 
 func (slipRow) TableName() string { return "slips" }
@@ -157,6 +160,8 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		AckReminded:         s.AckReminded,
 		LastReminderAt:      utcPtr(s.LastReminderAt),
 		Policy:              jsonText(s.Policy),
+		Grade:               string(s.Grade),
+		ReworkOf:            s.Draft.ReworkOf,
 	}
 }
 
@@ -200,6 +205,7 @@ func (r slipRow) progressColumns() map[string]any {
 		"escalation_level":   r.EscalationLevel,
 		"ack_reminded":       r.AckReminded,
 		"last_reminder_at":   r.LastReminderAt,
+		"grade":              r.Grade,
 	}
 }
 
@@ -235,7 +241,9 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 			Deadline:       columnDate(r.Deadline),
 
 			DeadlineWorkingDays: r.DeadlineWorkingDays,
+			ReworkOf:            r.ReworkOf,
 		},
+		Grade:          slip.Grade(r.Grade),
 		IssuedAt:       r.IssuedAt.In(calendar.Zone),
 		IssuedBy:       r.IssuedBy,
 		Status:         slip.Status(r.Status),
