@@ -86,7 +86,6 @@ func (s *Server) listEvidence(c *gin.Context) {
 // through type sniffing, the size limit and SHA-256 into storage; the
 // ledger records the file only once it is stored whole.
 func (s *Server) uploadEvidence(c *gin.Context) {
-	ctx := c.Request.Context()
 	u := principal(c)
 	if u.Role != slip.RoleDepartment && u.Role != slip.RoleOffice {
 		s.fail(c, slip.Forbidden("%s不能上传证明材料", u.Role.Label()))
@@ -106,6 +105,13 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		s.fail(c, &httpError{status: http.StatusConflict, code: codeSlipClosed, message: "交办单" + sl.Status.Label() + "，不能再上传证明材料"})
 		return
 	}
+	s.receiveEvidence(c, u, sl, purpose)
+}
+
+// receiveEvidence streams the "file" part of the request into storage as a
+// file of sl and answers 201 with it.
+func (s *Server) receiveEvidence(c *gin.Context, u identity.User, sl slip.Slip, purpose evidence.Purpose) {
+	ctx := c.Request.Context()
 	if c.Request.ContentLength > s.evidenceMax+multipartSlack {
 		s.fail(c, tooLarge(s.evidenceMax))
 		return
@@ -139,7 +145,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.log.InfoContext(ctx, "evidence stored", "slip_id", sl.ID, "evidence_id", f.ID, "size", f.Size, "sha256", f.SHA256, "request_id", requestID(c))
+		s.log.InfoContext(ctx, "evidence stored", "slip_id", sl.ID, "evidence_id", f.ID, "purpose", purpose, "size", f.Size, "sha256", f.SHA256, "request_id", requestID(c))
 		c.JSON(http.StatusCreated, toEvidenceJSON(f))
 		return
 	}
@@ -206,12 +212,17 @@ func cleanFileName(name string) (string, error) {
 // open in the browser, other files download; a file of a slip the caller
 // cannot see is not found, like the slip.
 func (s *Server) downloadEvidence(c *gin.Context) {
-	ctx := c.Request.Context()
 	sl, err := s.visibleSlip(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.sendEvidence(c, sl)
+}
+
+// sendEvidence answers the file {eid} of sl.
+func (s *Server) sendEvidence(c *gin.Context, sl slip.Slip) {
+	ctx := c.Request.Context()
 	f, err := s.store.GetEvidence(ctx, sl.ID, c.Param("eid"))
 	if err != nil {
 		s.fail(c, err)

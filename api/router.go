@@ -153,7 +153,7 @@ func NewRouter(d Deps) http.Handler {
 
 	// Slips: office and leaders see all, a department its own (others are
 	// not found), an admin none.
-	slips := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment))
+	slips := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment, slip.RoleInspector))
 	slips.GET("/slips", s.listSlips)
 	slips.GET("/slips/export", s.exportSlips)
 	slips.GET("/slips/:id", s.getSlip)
@@ -180,7 +180,17 @@ func NewRouter(d Deps) http.Handler {
 	// admin for the system.
 	a.GET("/alerts/workflows", s.requireRole(slip.RoleOffice, slip.RoleAdmin), s.listFailedWorkflows)
 
+	// 回头看: the office schedules; a 督查员 or 市民监督员 sees and records
+	// only what is assigned to them.
+	insp := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleInspector, slip.RoleCitizen))
+	insp.GET("/reinspections", s.listReinspections)
+	insp.GET("/reinspections/:rid", s.getReinspection)
+	insp.POST("/reinspections/:rid/record", s.recordReinspection)
+	insp.POST("/reinspections/:rid/evidence", s.uploadReinspectionEvidence)
+	insp.GET("/reinspections/:rid/evidence/:eid", s.downloadReinspectionEvidence)
+
 	office := a.Group("", s.requireRole(slip.RoleOffice))
+	office.POST("/reinspections", s.scheduleReinspection)
 	office.POST("/rankings/adjustments", s.addRankingAdjustment)
 	office.POST("/rankings/:month/publish", s.publishRanking)
 
@@ -251,7 +261,7 @@ func (s *Server) recover(c *gin.Context) {
 // evidence limit plus its multipart framing.
 func (s *Server) limitBody(c *gin.Context) {
 	limit := int64(MaxBodyBytes)
-	if c.FullPath() == evidenceUploadRoute && c.Request.Method == http.MethodPost {
+	if p := c.FullPath(); (p == evidenceUploadRoute || p == reinspectionUploadRoute) && c.Request.Method == http.MethodPost {
 		limit = s.evidenceMax + multipartSlack
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/evidence/evidencetest"
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -47,6 +48,26 @@ func TestEvidenceFiles(t *testing.T) {
 		}
 		if _, err := st.GetEvidence(ctx, "0190a0a0-0000-7000-8000-00000000ffff", f.ID); slip.AsError(err) == nil || slip.AsError(err).Kind != slip.KindNotFound {
 			t.Fatalf("file asked for under another slip: %v, want not found", err)
+		}
+	})
+}
+
+// TestInspectorRoles: the 回头看 roles can be stored (migration 0053 widens
+// the role check; on SQLite it remakes the users table) and sign in.
+func TestInspectorRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, u := range []identity.User{
+			{Login: "duchayuan", Name: "督查员周", Role: slip.RoleInspector},
+			{Login: "shimin", Name: "市民监督员刘", Role: slip.RoleCitizen},
+		} {
+			created, err := st.CreateUser(ctx, u, "")
+			storetest.Must(t, err)
+			token, _, err := st.CreateToken(ctx, created.ID, "t", 0)
+			storetest.Must(t, err)
+			got, err := st.Authenticate(ctx, token, time.Now())
+			if err != nil || got.Role != u.Role {
+				t.Fatalf("token of %s: %+v %v", u.Login, got, err)
+			}
 		}
 	})
 }
