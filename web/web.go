@@ -45,6 +45,7 @@ var pages = map[string]page{
 	"ledger":     {name: "ledger", title: "台账", script: "ledger", nav: "ledger"},
 	"slip":       {name: "slip", title: "交办单", script: "slip", nav: "ledger"},
 	"print":      {name: "print", title: "交办单（打印）", script: "print"},
+	"inspect":    {name: "inspect", title: "回头看", script: "inspect", nav: "inspect"},
 	"notfound":   {name: "notfound", title: "页面不存在"},
 }
 
@@ -91,6 +92,7 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /ledger", u.render("ledger"))
 	u.mux.HandleFunc("GET /slips/{id}", u.render("slip"))
 	u.mux.HandleFunc("GET /slips/{id}/print", u.render("print"))
+	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

@@ -135,8 +135,8 @@ const D = (() => {
   }
   function deptName(code) { return deptNames[code] || code; }
 
-  const roleLabels = { office: '督查室', department: '责任单位', leader: '领导', admin: '管理员' };
-  const homes = { office: '/office', department: '/department', leader: '/dashboard', admin: '/' };
+  const roleLabels = { office: '督查室', department: '责任单位', leader: '领导', admin: '管理员', inspector: '督查员', citizen: '市民监督员' };
+  const homes = { office: '/office', department: '/department', leader: '/dashboard', admin: '/', inspector: '/inspect', citizen: '/inspect' };
 
   /**
    * start loads the signed-in user and the departments, fills the top bar,
