@@ -186,4 +186,14 @@ func TestPhoneEvidenceGradeAndReinspection(t *testing.T) {
 		t.Errorf("quality row of 住建局: %q, want %q", cells, want)
 	}
 	b.shot("17-dashboard-quality")
+
+	// The leader's dashboard on a phone: charts and tables fit the screen.
+	b.phone()
+	b.open("/dashboard")
+	b.do("the charts are drawn", until(`document.querySelector('#quality-table') && document.querySelectorAll('canvas').length > 0`))
+	b.fitsPhone("领导驾驶舱（手机）")
+	if w := eval[int](b, `Math.max(...Array.from(document.querySelectorAll('canvas'), c => c.getBoundingClientRect().right))`); w > phoneWidth {
+		t.Errorf("a chart reaches %d px on a %d px screen", w, phoneWidth)
+	}
+	b.shot("18-phone-dashboard")
 }
