@@ -117,6 +117,9 @@ func TestReinspectionSampleFailsIntoRework(t *testing.T) {
 	if g := s.do(t, "GET", "/api/v1/reinspections/"+failing.ID, nil, s.as("citizen2")...); g.status != http.StatusNotFound {
 		t.Errorf("another citizen asking for it: %d, want 404", g.status)
 	}
+	if len(r.Slip.Evidence) != 0 {
+		t.Fatalf("evidence before any upload: %+v", r.Slip.Evidence)
+	}
 	if g := s.do(t, "GET", "/api/v1/slips/"+failing.SlipID, nil, s.as("citizen")...); g.status != http.StatusForbidden && g.status != http.StatusNotFound {
 		t.Errorf("a citizen asking for the slip itself: %d", g.status)
 	}
@@ -139,6 +142,15 @@ func TestReinspectionSampleFailsIntoRework(t *testing.T) {
 	}
 	body, ct := multipartBody(t, "file", "回头看现场.jpg", photo)
 	s.must(t, http.StatusCreated, "POST", "/api/v1/reinspections/"+failing.ID+"/evidence", string(body), append(s.as("citizen"), "Content-Type", ct)...)
+	r = s.waitReinspection(t, "citizen", failing.ID, func(r reinspectionView) bool { return len(r.Slip.Evidence) == 1 })
+	if got := s.must(t, http.StatusOK, "GET", r.Slip.Evidence[0].URL, nil, s.as("citizen")...); len(got.body) != len(photo) {
+		t.Errorf("the citizen downloads %d bytes of the visit photo", len(got.body))
+	}
+	for _, who := range []string{"citizen2", "inspector"} {
+		if g := s.do(t, "GET", r.Slip.Evidence[0].URL, nil, s.as(who)...); g.status != http.StatusNotFound {
+			t.Errorf("%s downloading another's 回头看 photo: %d, want 404", who, g.status)
+		}
+	}
 	if g := s.do(t, "POST", "/api/v1/reinspections/"+failing.ID+"/record", map[string]any{"passed": false, "notes": " "}, s.as("citizen")...); g.status != http.StatusBadRequest {
 		t.Errorf("不合格 without notes: %d %s", g.status, g.body)
 	}

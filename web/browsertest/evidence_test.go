@@ -131,6 +131,9 @@ func TestPhoneEvidenceGradeAndReinspection(t *testing.T) {
 		t.Errorf("opening the photo: %s", got)
 	}
 	b.shot("15-office-review-evidence")
+	b.open("/slips/" + id + "/print")
+	b.do("the print view lists the photo", until(`(document.querySelector('#print-evidence li') || {}).textContent.startsWith('现场照片.jpg（办结材料')`))
+	b.open("/slips/" + id)
 	slipAct(b, "pass_review", `[name="comment"]`, "现场照片与报告一致")
 	slipAct(b, "sign_off", `[name="grade"]`, "basic", `[name="comment"]`, "基本完成，个别点位需巩固")
 	b.do("closed and graded", until(`document.body.dataset.status === 'closed'`),
