@@ -1,6 +1,9 @@
 package store_test
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -70,4 +73,29 @@ func TestInspectorRoles(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BenchmarkEvidenceBlobs stores a 20 MiB photo in the database's chunks
+// (PostgreSQL when DUBAN_TEST_DATABASE_URL names one) and reads it back.
+func BenchmarkEvidenceBlobs(b *testing.B) {
+	st := storetest.Open(b, store.Postgres)
+	data := evidencetest.JPEG(20 << 20)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		key := fmt.Sprintf("0190a0a0-0000-7000-8000-%012d", i)
+		if _, err := evidence.Ingest(ctx, st.EvidenceBlobs(), key, "p.jpg", bytes.NewReader(data), 0); err != nil {
+			b.Fatal(err)
+		}
+		rc, err := st.EvidenceBlobs().Open(ctx, key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n, err := io.Copy(io.Discard, rc); err != nil || n != int64(len(data)) {
+			b.Fatalf("read back %d bytes: %v", n, err)
+		}
+		_ = rc.Close()
+	}
 }
