@@ -107,6 +107,9 @@ func TestReinspectionSampleFailsIntoRework(t *testing.T) {
 		t.Fatalf("draw %+v drew %v, want %v from the recorded seed", draw.Draw, got, want)
 	}
 	failing, passing := draw.Items[0], draw.Items[1]
+	if again := s.do(t, "POST", "/api/v1/reinspections", map[string]any{"scope": "slip", "slip_id": failing.SlipID, "inspector": "inspector"}, office...); again.status != http.StatusConflict || again.errorCode(t) != "reinspection_open" {
+		t.Errorf("a second 回头看 of a slip while one runs: %d %s", again.status, again.body)
+	}
 
 	// The citizen sees only their own assignments, and of the slip only
 	// what checking it needs.

@@ -29,6 +29,9 @@ const (
 	maxSeed                 = 1<<53 - 1      // seeds stay exact as JSON numbers in a browser
 )
 
+// CodeReinspectionOpen refuses a second 回头看 of one slip while one runs.
+const CodeReinspectionOpen = "reinspection_open"
+
 // ScheduleRequest asks for 回头看 of one slip, of every signed-off slip of a
 // batch, or of a seeded random sample of them.
 type ScheduleRequest struct {
@@ -121,6 +124,16 @@ func (s *Slips) ScheduleReinspection(ctx context.Context, user identity.User, re
 		if sl.Status != slip.StatusClosed {
 			return Scheduled{}, &slip.Error{Kind: slip.KindConflict, Code: reinspection.CodeSlipNotClosed, Field: "slip_id",
 				Message: "交办单" + sl.Status.Label() + "，回头看须在销号之后安排"}
+		}
+		open, err := s.store.ListReinspections(ctx, store.ReinspectionFilter{SlipID: sl.ID})
+		if err != nil {
+			return Scheduled{}, err
+		}
+		for _, r := range open {
+			if !r.Status.Final() {
+				return Scheduled{}, &slip.Error{Kind: slip.KindConflict, Code: CodeReinspectionOpen, Field: "slip_id",
+					Message: "该交办单已有进行中的回头看（" + r.InspectorName + "，" + r.DueOn.String() + " 前）"}
+			}
 		}
 		population, drawn = []string{sl.ID}, []string{sl.ID}
 	default:

@@ -42,12 +42,14 @@ const Reinspection = (() => {
         body.percent = Number(percent.value);
         if (seed.value !== '') body.seed = Number(seed.value);
       }
+      const button = form.querySelector('#schedule-submit');
+      button.disabled = true; // one click, one draw
       try {
         const r = await D.api('POST', '/reinspections', body);
         const d = r.draw;
         D.flash('已安排回头看：' + d.drawn + ' 件' + (d.scope === 'sample' ? '（从 ' + d.population + ' 件中按 ' + d.percent + '% 抽取，随机种子 ' + d.seed + '）' : ''));
         await reload();
-      } catch (e) { D.flash(D.errorText(e), 'error'); }
+      } catch (e) { D.flash(D.errorText(e), 'error'); } finally { button.disabled = false; }
     });
     return form;
   }
