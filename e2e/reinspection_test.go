@@ -205,4 +205,26 @@ func TestReinspectionSampleFailsIntoRework(t *testing.T) {
 		z.ReinspectPassRate == nil || *z.ReinspectPassRate != 50 || z.RedoRate == nil || *z.RedoRate != 25 {
 		t.Fatalf("quality of 住建局: %+v", z)
 	}
+
+	// The month's ranking scores it too: four 满意, one 合格, one 不合格.
+	var rk struct {
+		Entries []struct {
+			Department      string   `json:"department_code"`
+			ReinspectFailed int64    `json:"reinspect_failed"`
+			QualityScore    *float64 `json:"quality_score"`
+		} `json:"entries"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/rankings", nil, office...).json(t, &rk)
+	found := false
+	for _, e := range rk.Entries {
+		if e.Department == "zjj" {
+			found = true
+			if e.ReinspectFailed != 1 || e.QualityScore == nil || *e.QualityScore != 83.3 {
+				t.Errorf("住建局 in the ranking: %+v (quality %v)", e, e.QualityScore)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("住建局 is not ranked: %+v", rk.Entries)
+	}
 }

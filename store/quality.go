@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/duban-gov/duban/stats"
 )
 
 // Quality is one lead department's quality of closure: the grades of its
@@ -68,6 +70,42 @@ func (s *Store) DepartmentNames(ctx context.Context) (map[string]string, error) 
 	out := make(map[string]string, len(depts))
 	for _, d := range depts {
 		out[d.Code] = d.Name
+	}
+	return out, nil
+}
+
+// RankingQuality counts stats.Quality per lead department over the slips
+// issued from..to (YYYY-MM-DD, inclusive), the ranking's period: grades of
+// those signed off and results of their 回头看 recorded so far.
+func (s *Store) RankingQuality(ctx context.Context, from, to string) (map[string]stats.Quality, error) {
+	var rows []struct {
+		Department      string
+		Satisfied       int64
+		Basic           int64
+		Unsatisfied     int64
+		ReinspectPassed int64
+		ReinspectFailed int64
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT s.lead_department AS department,
+			SUM(CASE WHEN s.status = 'closed' AND s.grade = 'satisfied' THEN 1 ELSE 0 END) AS satisfied,
+			SUM(CASE WHEN s.status = 'closed' AND s.grade = 'basic' THEN 1 ELSE 0 END) AS basic,
+			SUM(CASE WHEN s.status = 'closed' AND s.grade = 'unsatisfied' THEN 1 ELSE 0 END) AS unsatisfied,
+			COALESCE(SUM(r.passed), 0) AS reinspect_passed, COALESCE(SUM(r.failed), 0) AS reinspect_failed
+		FROM slips s
+		LEFT JOIN (SELECT slip_id,
+				SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS passed,
+				SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
+			FROM reinspections GROUP BY slip_id) r ON r.slip_id = s.id
+		WHERE s.issued_on >= ? AND s.issued_on <= ?
+		GROUP BY s.lead_department`, from, to).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("ranking quality %s..%s: %w", from, to, err)
+	}
+	out := make(map[string]stats.Quality, len(rows))
+	for _, r := range rows {
+		out[r.Department] = stats.Quality{Satisfied: r.Satisfied, Basic: r.Basic, Unsatisfied: r.Unsatisfied,
+			ReinspectPassed: r.ReinspectPassed, ReinspectFailed: r.ReinspectFailed}
 	}
 	return out, nil
 }
