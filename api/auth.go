@@ -43,7 +43,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			s.fail(c, unauthenticated("请在 Authorization 请求头中提供 Bearer 令牌"))
 			return
 		}
-		u, err := s.store.Authenticate(ctx, token, now)
+		u, err := s.store.Authenticate(ctx, identity.HashSecret(token), now)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -53,7 +53,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	if cookie, err := c.Cookie(SessionCookie); err == nil && cookie != "" && len(cookie) <= maxTokenLength {
-		u, csrf, err := s.store.SessionUser(ctx, cookie, now)
+		u, csrf, err := s.store.SessionUser(ctx, identity.HashSecret(cookie), now)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -211,7 +211,10 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cookie, csrf, err := s.store.CreateSession(ctx, u.ID, SessionTTL)
+	cookie, hash, csrf, err := identity.NewSession()
+	if err == nil {
+		err = s.store.CreateSession(ctx, u.ID, hash, csrf, SessionTTL)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -224,7 +227,7 @@ func (s *Server) login(c *gin.Context) {
 // logout: POST /api/v1/logout ends the session of the cookie.
 func (s *Server) logout(c *gin.Context) {
 	if cookie, err := c.Cookie(SessionCookie); err == nil {
-		if err := s.store.DeleteSession(c.Request.Context(), cookie); err != nil {
+		if err := s.store.DeleteSession(c.Request.Context(), identity.HashSecret(cookie)); err != nil {
 			s.fail(c, err)
 			return
 		}

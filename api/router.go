@@ -194,6 +194,11 @@ func NewRouter(d Deps) http.Handler {
 	office.POST("/rankings/adjustments", s.addRankingAdjustment)
 	office.POST("/rankings/:month/publish", s.publishRanking)
 
+	// Indicators and the monthly 晒比 lists (issue 17): read by everyone
+	// but the admin (a department sees its own indicators and values),
+	// reported by departments, run by the office.
+	s.indicatorRoutes(a)
+
 	// Webhooks: an admin for any department, a department for its own.
 	hooks := a.Group("", s.requireRole(slip.RoleAdmin, slip.RoleDepartment), s.ownDepartment)
 	hooks.GET("/departments/:code/webhooks", s.listWebhooks)

@@ -85,7 +85,12 @@ func (s *Server) createUserToken(c *gin.Context) {
 		s.fail(c, slip.Forbidden("管理员不能为其他用户签发令牌（否则可冒用其身份）；请由运维人员在服务器上执行 duban user token"))
 		return
 	}
-	token, info, err := s.store.CreateToken(c.Request.Context(), u.ID, req.Label, time.Duration(req.ExpiresInH)*time.Hour)
+	token, hash, err := identity.NewToken()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	info, err := s.store.CreateToken(c.Request.Context(), u.ID, req.Label, hash, time.Duration(req.ExpiresInH)*time.Hour)
 	if err != nil {
 		s.fail(c, err)
 		return

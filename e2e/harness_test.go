@@ -142,7 +142,7 @@ func (s *system) addUserWithPassword(tb testing.TB, u identity.User, password st
 	if err != nil {
 		tb.Fatalf("create user %s: %v", u.Login, err)
 	}
-	token, _, err := s.store.CreateToken(ctx, created.ID, "e2e", 0)
+	token, _, err := app.IssueToken(ctx, s.store, created.ID, "e2e", 0)
 	if err != nil {
 		tb.Fatalf("token for %s: %v", u.Login, err)
 	}

@@ -142,7 +142,7 @@ func TestWriteLimitIsPerUser(t *testing.T) {
 	for range 3 { // 409s (not yet acknowledged), but each a write
 		s.must(t, http.StatusConflict, "POST", "/api/v1/slips/"+sl.ID+"/progress", progress, s.as("li.qiang")...)
 	}
-	second, _, err := s.store.CreateToken(context.Background(), s.users["li.qiang"].ID, "second", 0)
+	second, _, err := app.IssueToken(context.Background(), s.store, s.users["li.qiang"].ID, "second", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
@@ -34,12 +35,12 @@ func TestAccessMatrix(t *testing.T) {
 		s.addUser(t, identity.User{Login: login, Name: login, Role: slip.RoleOffice})
 		noID[login] = s.as(login)
 	}
-	expired, _, err := s.store.CreateToken(ctx, s.users["expired"].ID, "short", time.Nanosecond)
+	expired, _, err := app.IssueToken(ctx, s.store, s.users["expired"].ID, "short", time.Nanosecond)
 	if err != nil {
 		t.Fatal(err)
 	}
 	noID["expired"] = []string{"Authorization", "Bearer " + expired}
-	revoke, info, err := s.store.CreateToken(ctx, s.users["revoked"].ID, "to revoke", 0)
+	revoke, info, err := app.IssueToken(ctx, s.store, s.users["revoked"].ID, "to revoke", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,6 +117,21 @@ func NewSecret(prefix string) (plain, hash string, err error) {
 	return plain, HashSecret(plain), nil
 }
 
+// NewToken returns a new API token and the hash of it that is stored.
+func NewToken() (plain, hash string, err error) { return NewSecret(TokenPrefix) }
+
+// NewSession returns a new session: the cookie value, the hash of it that is
+// stored, and the session's CSRF token.
+func NewSession() (cookie, hash, csrf string, err error) {
+	if cookie, hash, err = NewSecret(""); err != nil {
+		return "", "", "", err
+	}
+	if csrf, _, err = NewSecret(""); err != nil {
+		return "", "", "", err
+	}
+	return cookie, hash, csrf, nil
+}
+
 // HashSecret is the stored form of a token or session id. A fast hash is
 // right here: the secrets are 256 random bits, not passwords.
 func HashSecret(plain string) string {

@@ -137,3 +137,27 @@ func Get(ctx context.Context, st Ledger, month string, now time.Time, w Weights)
 	}
 	return Published{Ranking: r, Source: SourceLive}, nil
 }
+
+// SlipScores gives, for a month, each department's slip-handling score
+// (BaseScore: the composite before the office's adjustments) as of now,
+// leaving out the departments with nothing measurable (暂无数据): the slip
+// component of the 晒比 lists (lists.SlipScores).
+func SlipScores(st Ledger, w Weights, now func() time.Time) func(ctx context.Context, month string) (map[string]float64, error) {
+	return func(ctx context.Context, month string) (map[string]float64, error) {
+		p, err := PeriodOf(month, calendar.DateOf(now()))
+		if err != nil {
+			return nil, err
+		}
+		r, err := Build(ctx, st, p, w.OrDefault())
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]float64{}
+		for _, e := range r.Entries {
+			if !e.NoData {
+				out[e.Department] = e.BaseScore
+			}
+		}
+		return out, nil
+	}
+}

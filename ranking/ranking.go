@@ -10,6 +10,12 @@
 // bounces slips between resolution and review therefore ranks below one that
 // resolves them once, properly.
 //
+// Ties share a place (competition ranking: 1, 2, 2, 4) and are placed on a
+// list together or not at all (Boards). A department with nothing yet
+// measurable — no slip closed, none overdue, no resolution reviewed, as on
+// the first day of a month when nothing has fallen due — is listed as 暂无数据
+// (NoData), unranked and on neither list, instead of on the 黑榜 at 0%.
+//
 // Compute is pure: it scores stats.Rows and needs no database. Build gathers
 // its input from a Ledger (closure statistics over the year to the month's
 // end, and the month's adjustments) and Publish freezes a month's result; the
@@ -93,7 +99,10 @@ func LoadWeights(path string) (Weights, error) {
 
 // Entry is one department's place in a ranking.
 type Entry struct {
-	Rank           int      `json:"rank"`
+	Rank int `json:"rank"` // 0 when NoData
+	// NoData marks a department with nothing yet measurable in the period
+	// (暂无数据): listed after the ranked ones, unscored, on neither list.
+	NoData         bool     `json:"no_data"`
 	Department     string   `json:"department_code"`
 	DepartmentName string   `json:"department_name"`
 	Score          float64  `json:"score"`      // components plus Adjustment, one decimal
@@ -115,7 +124,7 @@ type Entry struct {
 }
 
 // Ranking is a month's ranking: every department with work in the period,
-// best first, and the two lists.
+// best first (those with no data last), and the two lists.
 type Ranking struct {
 	Month   string  `json:"month"` // YYYY-MM
 	From    string  `json:"from"`  // first issue date counted
@@ -123,8 +132,10 @@ type Ranking struct {
 	AsOf    string  `json:"as_of"` // overdue counted as of this day
 	Weights Weights `json:"weights"`
 	Entries []Entry `json:"entries"`
-	// RedList holds the top ListSize entries; BlackList the bottom
-	// ListSize, best of them first, never repeating one on the red list.
+	// RedList holds the entries ranked within the top ListSize places;
+	// BlackList those within the bottom ListSize places, best of them
+	// first, never repeating one on the red list. A tie is on a list whole
+	// or not at all, so a list can be longer than ListSize (Boards).
 	RedList     []Entry            `json:"red_list"`
 	BlackList   []Entry            `json:"black_list"`
 	Adjustments []stats.Adjustment `json:"adjustments"`
@@ -159,6 +170,7 @@ func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []sta
 	if r.Adjustments == nil {
 		r.Adjustments = []stats.Adjustment{}
 	}
+	var noData []Entry
 	for _, c := range rows {
 		if c.Answerable() <= 0 {
 			continue
@@ -172,8 +184,13 @@ func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []sta
 			v = round1(v)
 			e.QualityScore = &v
 		}
-		e.BaseScore = round1(w.score(c, q))
 		e.Adjustment = round1(adjust[c.Key])
+		if !Measurable(c) {
+			e.NoData = true
+			noData = append(noData, e)
+			continue
+		}
+		e.BaseScore = round1(w.score(c, q))
 		e.Score = round1(e.BaseScore + e.Adjustment)
 		r.Entries = append(r.Entries, e)
 	}
@@ -181,19 +198,68 @@ func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []sta
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(deref(b.ClosureRate), deref(a.ClosureRate)),
 			cmp.Compare(a.OverdueOpen, b.OverdueOpen), cmp.Compare(a.Department, b.Department))
 	})
+	ranks := CompetitionRanks(len(r.Entries), func(i, j int) bool { return r.Entries[i].Score == r.Entries[j].Score })
 	for i := range r.Entries {
-		// Competition ranking: equal scores share a place (1, 2, 2, 4).
-		if i > 0 && r.Entries[i].Score == r.Entries[i-1].Score {
-			r.Entries[i].Rank = r.Entries[i-1].Rank
+		r.Entries[i].Rank = ranks[i]
+	}
+	redEnd, blackStart := Boards(ranks, ListSize)
+	r.RedList = append(r.RedList, r.Entries[:redEnd]...)
+	r.BlackList = append(r.BlackList, r.Entries[blackStart:]...)
+	slices.SortFunc(noData, func(a, b Entry) int { return cmp.Compare(a.Department, b.Department) })
+	r.Entries = append(r.Entries, noData...)
+	return r
+}
+
+// Measurable reports whether a department has anything the ranking can
+// judge yet: a slip closed, one overdue, or a resolution reviewed. Slips
+// issued and not yet due are not a failure, so a department with only those
+// is 暂无数据, not 0%.
+func Measurable(c stats.Row) bool {
+	return c.Closed > 0 || c.OverdueOpen > 0 || c.Reviewed > 0 || c.SendBacks > 0
+}
+
+// CompetitionRanks gives the places of n entries sorted best first, where
+// tied(i, i-1) says entry i ties with the one before it: equal entries share
+// a place and the next one skips (1, 2, 2, 4).
+func CompetitionRanks(n int, tied func(i, j int) bool) []int {
+	ranks := make([]int, n)
+	for i := range n {
+		if i > 0 && tied(i, i-1) {
+			ranks[i] = ranks[i-1]
 		} else {
-			r.Entries[i].Rank = i + 1
+			ranks[i] = i + 1
 		}
 	}
-	red := min(ListSize, len(r.Entries))
-	r.RedList = append(r.RedList, r.Entries[:red]...)
-	black := max(red, len(r.Entries)-ListSize)
-	r.BlackList = append(r.BlackList, r.Entries[black:]...)
-	return r
+	return ranks
+}
+
+// Boards places entries with competition ranks (sorted best first) on the
+// red and the black list of size places: the red list is entries[:redEnd],
+// every entry ranked within the top size places; the black list is
+// entries[blackStart:], every entry whose place counted from the bottom
+// (ties sharing the better one) is within the bottom size, less any on the
+// red list. A tie is on a list whole or not at all: it is never split
+// between the red list, the middle and the black list, so a list may be
+// longer than size when a tie straddles its edge.
+func Boards(ranks []int, size int) (redEnd, blackStart int) {
+	n := len(ranks)
+	for redEnd < n && ranks[redEnd] <= size {
+		redEnd++
+	}
+	// An entry's place from the bottom is n − (the last index of its tie);
+	// it is on the black list when that is at most size.
+	blackStart = n
+	for i := n - 1; i >= redEnd; i-- {
+		last := i
+		for last+1 < n && ranks[last+1] == ranks[i] {
+			last++
+		}
+		if n-last > size {
+			break
+		}
+		blackStart = i
+	}
+	return redEnd, blackStart
 }
 
 // score is the weighted mean of the components c has data for.

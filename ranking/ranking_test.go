@@ -61,7 +61,8 @@ func TestComputeScoresRanksAndLists(t *testing.T) {
 		row("c", 10, 5, 5, 0),                    // the same as b: shares its place
 		row("d", 10, 5, 0, 2),                    // on time 0, two overdue: (2000+0+1000+1500+10×60)/100 = 51
 		{Key: "gone", Assigned: 2, Cancelled: 2}, // nothing to answer for: not ranked
-		{Key: "new", Label: "单位new", Assigned: 1, Acknowledged: 0}, // nothing closed, acknowledged or reviewed
+		{Key: "new", Label: "单位new", Assigned: 1, Acknowledged: 0}, // nothing closed, reviewed or overdue yet
+		row("late", 1, 0, 0, 1), // one slip, overdue: 0% closure, measurable
 	}
 	for i := range 8 {
 		rows = append(rows, row(fmt.Sprintf("z%d", i), 10, int64(i), int64(i), 0))
@@ -78,7 +79,7 @@ func TestComputeScoresRanksAndLists(t *testing.T) {
 		byCode[e.Department] = e
 	}
 	assert.NotContains(t, byCode, "gone")
-	assert.Len(t, r.Entries, 13)
+	assert.Len(t, r.Entries, 14)
 	assert.Equal(t, 100.0, byCode["a"].Score)
 	assert.Equal(t, 1, byCode["a"].Rank)
 	assert.Equal(t, 80.0, byCode["b"].Score)
@@ -86,28 +87,111 @@ func TestComputeScoresRanksAndLists(t *testing.T) {
 	assert.Equal(t, 51.0, byCode["d"].BaseScore)
 	assert.Equal(t, 1.5, byCode["d"].Adjustment)
 	assert.Equal(t, 52.5, byCode["d"].Score)
-	// new: only closure (0) and overdue (100) have data: (40×0 + 10×100) / 50 = 20.
-	assert.Equal(t, 20.0, byCode["new"].Score)
-	assert.Nil(t, byCode["new"].OnTimeRate)
-	assert.Equal(t, 0.0, *byCode["new"].ClosureRate)
+	// new: nothing has fallen due, so 暂无数据: listed last, unranked.
+	assert.True(t, byCode["new"].NoData)
+	assert.Equal(t, 0, byCode["new"].Rank)
+	// z0 too: ten slips, none closed, none overdue yet.
+	assert.True(t, byCode["z0"].NoData)
+	// late: closure (0), acknowledgement (100) and overdue (80): (40×0 + 10×100 + 10×80) / 60 = 30.
+	assert.False(t, byCode["late"].NoData)
+	assert.Equal(t, 30.0, byCode["late"].Score)
 
-	for i := 1; i < len(r.Entries); i++ {
+	ranked := r.Entries[:len(r.Entries)-2]
+	for i := 1; i < len(ranked); i++ {
 		assert.GreaterOrEqual(t, r.Entries[i-1].Score, r.Entries[i].Score, "best first")
 		if r.Entries[i].Score < r.Entries[i-1].Score {
 			assert.Equal(t, i+1, r.Entries[i].Rank)
 		}
 	}
-	require.Len(t, r.RedList, ranking.ListSize)
-	require.Len(t, r.BlackList, ranking.ListSize)
-	assert.Equal(t, r.Entries[:5], r.RedList)
-	assert.Equal(t, r.Entries[len(r.Entries)-5:], r.BlackList)
-	assert.Equal(t, "new", r.BlackList[4].Department, "the worst last: nothing closed, nothing signed for")
+	codes := func(es []ranking.Entry) (out []string) {
+		for _, e := range es {
+			out = append(out, e.Department)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"a", "z7", "z6", "b", "c", "z5", "z4", "z3", "z2", "z1", "d", "late", "new", "z0"}, codes(r.Entries))
+	// b, c and z5 share 4th place: all three go on the red list, not two of them.
+	assert.Equal(t, []string{"a", "z7", "z6", "b", "c", "z5"}, codes(r.RedList))
+	assert.Equal(t, ranked[len(ranked)-5:], r.BlackList)
+	assert.Equal(t, "late", r.BlackList[4].Department, "the worst last: nothing closed, one overdue")
+	for _, e := range r.BlackList {
+		assert.False(t, e.NoData, "暂无数据 is never on the 黑榜")
+	}
 
 	// Fewer than ten departments: the black list never repeats the red one.
 	small := ranking.Compute(p, w, rows[:4], nil)
 	assert.Len(t, small.RedList, 4)
 	assert.Empty(t, small.BlackList)
 	assert.Empty(t, ranking.Compute(p, w, nil, nil).Entries)
+}
+
+// TestTiesAreListedTogether: the case — four departments tied at
+// 97.6 among eight. Counting places, the top five would take two of them
+// and the bottom five the other two; instead the whole tie goes on the red
+// list (ranked 3rd, within the top five) and the black list keeps only the
+// two below it.
+func TestTiesAreListedTogether(t *testing.T) {
+	p := ranking.Period{Month: "2026-11", From: "2026-01-01", To: "2026-11-30", AsOf: "2026-12-01"}
+	var rows []stats.Row
+	for _, c := range []string{"a", "b"} { // 100
+		rows = append(rows, row(c, 10, 10, 10, 0))
+	}
+	for _, c := range []string{"t1", "t2", "t3", "t4"} { // closure 94%: 40×94+6000 = 97.6
+		rows = append(rows, row(c, 50, 47, 47, 0))
+	}
+	rows = append(rows, row("y", 10, 8, 8, 0), row("z", 10, 5, 5, 0)) // 92, 80
+	r := ranking.Compute(p, ranking.DefaultWeights(), rows, nil)
+	var ranks []int
+	var scores []float64
+	for _, e := range r.Entries {
+		ranks = append(ranks, e.Rank)
+		scores = append(scores, e.Score)
+	}
+	assert.Equal(t, []int{1, 1, 3, 3, 3, 3, 7, 8}, ranks)
+	assert.Equal(t, []float64{100, 100, 97.6, 97.6, 97.6, 97.6, 92, 80}, scores)
+	codes := func(es []ranking.Entry) (out []string) {
+		for _, e := range es {
+			out = append(out, e.Department)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"a", "b", "t1", "t2", "t3", "t4"}, codes(r.RedList))
+	assert.Equal(t, []string{"y", "z"}, codes(r.BlackList))
+
+	// Twelve departments: the tie at places 5–8 straddles the red list's
+	// edge and goes on it whole; a tie at the bottom goes on the black list
+	// whole even past five.
+	rows = nil
+	for i, sc := range []int64{10, 9, 9, 8, 7, 7, 7, 7, 6, 5, 5, 5} {
+		rows = append(rows, row(fmt.Sprintf("u%02d", i), 10, sc, sc, 0))
+	}
+	r = ranking.Compute(p, ranking.DefaultWeights(), rows, nil)
+	ranks = nil
+	for _, e := range r.Entries {
+		ranks = append(ranks, e.Rank)
+	}
+	assert.Equal(t, []int{1, 2, 2, 4, 5, 5, 5, 5, 9, 10, 10, 10}, ranks)
+	assert.Equal(t, []string{"u00", "u01", "u02", "u03", "u04", "u05", "u06", "u07"}, codes(r.RedList))
+	assert.Equal(t, []string{"u08", "u09", "u10", "u11"}, codes(r.BlackList))
+}
+
+func TestBoards(t *testing.T) {
+	for _, tc := range []struct {
+		ranks             []int
+		size              int
+		redEnd, blackFrom int
+	}{
+		{[]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 5, 5, 7},
+		{[]int{1, 2, 3, 4, 5, 6, 6, 8, 9, 10, 11, 12}, 5, 5, 7}, // the tie's better place from the bottom is 6: not black
+		{[]int{1, 2, 3, 4, 5, 6, 7, 7, 9, 10, 11, 12}, 5, 5, 6}, // the tie at 7–8 is within the bottom five whole
+		{[]int{1, 1, 1, 1, 1, 1}, 5, 6, 6},                      // all tied: all red, nobody black
+		{[]int{1, 2, 3}, 5, 3, 3},
+		{[]int{}, 5, 0, 0},
+	} {
+		red, black := ranking.Boards(tc.ranks, tc.size)
+		assert.Equal(t, tc.redEnd, red, "%v red", tc.ranks)
+		assert.Equal(t, tc.blackFrom, black, "%v black", tc.ranks)
+	}
 }
 
 func TestWeightsValidate(t *testing.T) {
@@ -286,5 +370,42 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 		nov, err = ranking.Get(ctx, st, "2026-11", time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone), w)
 		require.NoError(t, err)
 		require.Len(t, nov.Adjustments, 1)
+	})
+}
+
+// TestNothingDueIsNoDataNotBlackList: on the first day of December a
+// department whose only slip was issued that morning and signed for, due
+// later in the month, has nothing measurable: the ledger's ranking lists it
+// as 暂无数据, unranked, and keeps it off the 黑榜, while a department with
+// an overdue slip is ranked and listed.
+func TestNothingDueIsNoDataNotBlackList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, d := range []string{"fresh", "behind", "done"} {
+			_, err := st.CreateDepartment(ctx, slip.Department{Code: d, Name: d})
+			require.NoError(t, err)
+		}
+		l := &ledger{t: t, st: st}
+		ack, resolve, pass, sign := slip.ActionAcknowledge, slip.ActionResolve, slip.ActionPassReview, slip.ActionSignOff
+		l.slip("done", act(ack, day(9, 10)), act(resolve, day(16, 10)), act(pass, day(19, 10)), act(sign, day(20, 10)))
+		l.slip("behind", act(ack, day(9, 10))) // due 10-23, open on 12-01: overdue
+		dec1 := time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Zone)
+		fresh := slip.Slip{ID: "fresh-1", Draft: slip.Draft{Title: "新事项", Content: "内容", Source: "擂台", Batch: "十二月",
+			Category: "营商环境", Priority: slip.PriorityNormal, LeadDepartment: "fresh", Leader: "李副市长", Deadline: calendar.MustParseDate("2026-12-20")},
+			Deadline: calendar.MustParseDate("2026-12-20"), IssuedAt: dec1, IssuedBy: "督查室", Status: slip.StatusIssued, Seq: 1, UpdatedAt: dec1}
+		_, err := st.RecordIssued(ctx, fresh)
+		require.NoError(t, err)
+		ev, err := fresh.Apply(slip.Command{Action: ack, Actor: "办事员"}, dec1.Add(time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, st.Project(ctx, fresh, ev))
+
+		r, err := ranking.Get(ctx, st, "2026-12", dec1.Add(2*time.Hour), ranking.DefaultWeights())
+		require.NoError(t, err)
+		require.Equal(t, []string{"done", "behind", "fresh"}, departments(r.Entries))
+		assert.Equal(t, 1, r.Entries[0].Rank)
+		assert.Equal(t, 2, r.Entries[1].Rank)
+		assert.True(t, r.Entries[2].NoData)
+		assert.Equal(t, 0, r.Entries[2].Rank)
+		assert.Equal(t, []string{"done", "behind"}, departments(r.RedList), "two ranked: both within the top five")
+		assert.Empty(t, r.BlackList, "暂无数据 is never on the 黑榜")
 	})
 }

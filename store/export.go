@@ -20,12 +20,15 @@ const (
 // memory, never the whole ledger. f.PageSize and f.Cursor are ignored: the
 // walk always covers everything f selects.
 //
-// The walk is a keyset scan in batches of batch rows (0 means
-// DefaultExportBatch; at most MaxExportBatch), each batch with its
-// departments loaded in one more query. It is not a snapshot: each batch reads
-// the ledger as it is when the batch runs, so a slip that changes status
-// during a long export shows its status at that moment, and slips issued
-// after the walk began are visited only if they sort after its position. An error from fn stops the walk and is returned as is.
+// The walk is one query, read as it streams (the database sorts the
+// selection once, or walks the sort's index), in batches of batch rows (0
+// means DefaultExportBatch; at most MaxExportBatch), each batch with its
+// departments loaded in one more query: the cost per row stays flat however
+// deep the export goes. (It used to be a query per batch, keyset after the
+// last row, which made the database find and sort the rest of a filtered
+// selection again for every batch.) The slips are as of the moment the walk
+// began, except their departments, read batch by batch. An error from fn
+// stops the walk and is returned as is.
 func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.Slip) error) error {
 	if batch <= 0 {
 		batch = DefaultExportBatch
@@ -34,28 +37,42 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	if !f.Sort.Valid() {
 		return InvalidSort()
 	}
-	var after *position
-	for {
-		var rows []slipRow
-		if err := f.Sort.after(s.filtered(ctx, f), after).Limit(batch).Find(&rows).Error; err != nil {
-			return fmt.Errorf("export ledger after %+v: %w", after, err)
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		slips, err := s.withDepartments(ctx, rows)
+	rows, err := f.Sort.after(s.filtered(ctx, f), nil).Rows()
+	if err != nil {
+		return fmt.Errorf("export ledger: %w", err)
+	}
+	defer rows.Close()
+	buf := make([]slipRow, 0, batch)
+	flush := func() error {
+		slips, err := s.withDepartments(ctx, buf)
 		if err != nil {
 			return fmt.Errorf("export ledger: %w", err)
 		}
+		buf = buf[:0]
 		for _, sl := range slips {
 			if err := fn(sl); err != nil {
 				return err
 			}
 		}
-		if len(rows) < batch {
-			return nil
-		}
-		last := rows[len(rows)-1]
-		after = &position{Sort: f.Sort, Key: f.Sort.keyOf(last), ID: last.ID}
+		return nil
 	}
+	for rows.Next() {
+		var r slipRow
+		if err := s.db.ScanRows(rows, &r); err != nil {
+			return fmt.Errorf("export ledger: read a slip: %w", err)
+		}
+		buf = append(buf, r)
+		if len(buf) == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("export ledger: %w", err)
+	}
+	if len(buf) > 0 {
+		return flush()
+	}
+	return nil
 }

@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // SetCountLimit lowers how far the ledger counts, for the rest of the test.
 func SetCountLimit(t testing.TB, n int64) {
@@ -9,9 +12,37 @@ func SetCountLimit(t testing.TB, n int64) {
 	t.Cleanup(func() { countLimit = old })
 }
 
+// SetKeywordCountLimit lowers how far the ledger counts keyword matches,
+// for the rest of the test.
+func SetKeywordCountLimit(t testing.TB, n int64) {
+	old := keywordCountLimit
+	keywordCountLimit = n
+	t.Cleanup(func() { keywordCountLimit = old })
+}
+
 // CountFromSlips makes the statistics read the slips, never the rollup, for
 // the rest of the test: the reference the rollup is checked against.
 func CountFromSlips(t testing.TB) {
 	useRollup = false
 	t.Cleanup(func() { useRollup = true })
+}
+
+// TokenLastUsed reads when a token was last recorded as used (nil: never).
+func TokenLastUsed(t testing.TB, s *Store, id int64) *time.Time {
+	t.Helper()
+	var row tokenRow
+	if err := s.db.Take(&row, id).Error; err != nil {
+		t.Fatalf("read token %d: %v", id, err)
+	}
+	return row.LastUsedAt
+}
+
+// Setting reads a PostgreSQL setting on one of the store's connections.
+func Setting(t testing.TB, s *Store, name string) string {
+	t.Helper()
+	var v string
+	if err := s.db.Raw("SELECT current_setting(?)", name).Scan(&v).Error; err != nil {
+		t.Fatalf("read setting %s: %v", name, err)
+	}
+	return v
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,8 +26,18 @@ const (
 // size are what the statistics are for.
 const MaxCount = 10_000
 
-// countLimit is MaxCount, lowered by tests.
-var countLimit int64 = MaxCount
+// MaxKeywordCount is how far the ledger counts the slips a keyword search
+// (Filter.Query) matches: each match is confirmed on its row, so counting to
+// MaxCount read ten thousand rows at a million slips (about 150 ms); a search
+// past a thousand matches is narrowed, not paged through.
+const MaxKeywordCount = 1000
+
+// countLimit is MaxCount and keywordCountLimit MaxKeywordCount, lowered by
+// tests.
+var (
+	countLimit        int64 = MaxCount
+	keywordCountLimit int64 = MaxKeywordCount
+)
 
 // Filter selects slips from the ledger. Zero fields do not filter.
 type Filter struct {
@@ -71,7 +82,8 @@ type Page struct {
 	Items      []slip.Slip
 	NextCursor string // empty on the last page
 	// Total counts the slips matching the filter over all pages, up to
-	// MaxCount; TotalCapped says there are more than that.
+	// MaxCount (MaxKeywordCount with a keyword); TotalCapped says there are
+	// more than that.
 	Total       int64
 	TotalCapped bool
 }
@@ -117,6 +129,14 @@ func escapeLike(s string) string {
 }
 
 func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
+	return s.filteredBy(ctx, f, true)
+}
+
+// filteredBy is filtered, narrowing a keyword by the character-pair index
+// only when useIndex: the index finds every slip with the keyword's pairs,
+// which is what a rare keyword wants and a common one does not (there,
+// walking the page's order and testing each slip finds a page sooner).
+func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.DB {
 	q := s.db.WithContext(ctx).Model(&slipRow{})
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", statusStrings(f.Statuses))
@@ -162,9 +182,14 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 	}
 	if f.Query != "" {
 		lower := strings.ToLower(f.Query)
-		if s.dialect == Postgres && utf8.RuneCountInString(lower) >= 2 {
+		switch n := utf8.RuneCountInString(lower); {
+		case !useIndex || s.dialect != Postgres:
+		case n >= 2:
 			// Narrowed by the character-pair index (migration 0006).
 			q = q.Where("duban_bigrams(LOWER(title || ' ' || content)) @> duban_bigrams(?)", lower)
+		case n == 1:
+			// Narrowed by the character index (migration 0011).
+			q = q.Where("duban_chars(LOWER(title || ' ' || content)) @> ARRAY[?]::text[]", lower)
 		}
 		pattern := "%" + escapeLike(lower) + "%"
 		q = q.Where("(LOWER(title) LIKE ? ESCAPE '!' OR LOWER(content) LIKE ? ESCAPE '!')", pattern, pattern)
@@ -194,21 +219,36 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 		after = p
 	}
 	var page Page
-	capped := s.filtered(ctx, f).Select("1").Limit(int(countLimit) + 1)
-	if dept, ok := f.departmentOnly(); ok {
-		// A department's whole ledger: its assignments alone say how many,
-		// without touching a slip.
-		capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
-			Where("department_code = ?", dept).Limit(int(countLimit) + 1)
+	limit := countLimit
+	if f.Query != "" {
+		limit = min(limit, keywordCountLimit)
 	}
-	if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
-		return Page{}, fmt.Errorf("count ledger: %w", err)
+	if rollup, ok := s.rollupCount(ctx, f); ok {
+		// Counted from the statistics' rollup: a few hundred rows instead
+		// of up to MaxCount slips read one by one.
+		if err := rollup.Scan(&page.Total).Error; err != nil {
+			return Page{}, fmt.Errorf("count ledger: %w", err)
+		}
+	} else {
+		capped := s.filtered(ctx, f).Select("1").Limit(int(limit) + 1)
+		if dept, ok := f.departmentOnly(); ok {
+			// A department's whole ledger: its assignments alone say how many,
+			// without touching a slip.
+			capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
+				Where("department_code = ?", dept).Limit(int(limit) + 1)
+		}
+		if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
+			return Page{}, fmt.Errorf("count ledger: %w", err)
+		}
 	}
-	if page.Total > countLimit {
-		page.Total, page.TotalCapped = countLimit, true
+	if page.Total > limit {
+		page.Total, page.TotalCapped = limit, true
 	}
+	// A keyword matching more than keywordCountLimit slips is common
+	// enough that walking the order finds a page within a few thousand
+	// rows; the index would make the database read every match first.
 	var rows []slipRow
-	if err := f.Sort.after(s.filtered(ctx, f), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
+	if err := f.Sort.after(s.filteredBy(ctx, f, !page.TotalCapped), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
 		return Page{}, fmt.Errorf("list ledger: %w", err)
 	}
 	if len(rows) > f.PageSize {
@@ -241,6 +281,59 @@ func (f Filter) departmentOnly() (string, bool) {
 		return f.Department, true
 	}
 	return "", false
+}
+
+// rollupCount is the query counting what f selects from the slip_stats
+// rollup (migration 0005), when f filters only by what the rollup keeps: a
+// department (lead or co-unit), a lead department, statuses, overdue and
+// 三色 colour. The rollup counts each slip once per department it is
+// on, and keeps status, effective deadline and acknowledgement reminder for
+// open slips, the columns those conditions read; it is kept in step with the
+// slips in the transaction that changes them, so the count is exact. A
+// department's whole ledger, or the whole ledger, is left to the capped
+// count (cheaper there: an index-only scan stopping at MaxCount).
+func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
+	if !useRollup {
+		return nil, false
+	}
+	rest := f
+	rest.VisibleTo, rest.Department, rest.Lead, rest.Statuses, rest.OverdueOn = "", "", "", nil, ""
+	rest.Colour, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", 0, ""
+	if !reflect.DeepEqual(rest, Filter{}) {
+		return nil, false
+	}
+	colour, hasColour := colourConditions(f.Today, f.YellowBy)[f.Colour]
+	if len(f.Statuses) == 0 && f.OverdueOn == "" && !hasColour {
+		return nil, false // no condition the rollup helps with
+	}
+	if f.VisibleTo != "" && f.Department != "" && f.VisibleTo != f.Department {
+		return nil, false
+	}
+	dept := cmp.Or(f.VisibleTo, f.Department)
+	q := s.db.WithContext(ctx).Table("slip_stats").Select("COALESCE(SUM(slips), 0)")
+	switch {
+	case dept != "" && f.Lead != "" && f.Lead != dept:
+		return nil, false // led by one, on another's ledger: not in the rollup
+	case dept != "" && f.Lead != "":
+		q = q.Where("department_code = ? AND role = ?", dept, "lead")
+	case dept != "":
+		q = q.Where("department_code = ?", dept)
+	case f.Lead != "":
+		q = q.Where("department_code = ? AND role = ?", f.Lead, "lead")
+	default:
+		q = q.Where("role = ?", "lead") // every slip has exactly one lead
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", statusStrings(f.Statuses))
+	}
+	if f.OverdueOn != "" {
+		c := overdueOn(f.OverdueOn)
+		q = q.Where(c.sql, c.args...)
+	}
+	if hasColour {
+		q = q.Where(colour.sql, colour.args...)
+	}
+	return q, true
 }
 
 // withDepartments loads the departments of rows in one query.

@@ -39,12 +39,20 @@ func TestRolesMigrationKeepsUsersOnSQLite(t *testing.T) {
 			t.Fatal(err)
 		}
 		users[i] = created
-		if tokens[u.Login], _, err = st.CreateToken(ctx, created.ID, "t", 0); err != nil {
+		_, hash, err := identity.NewToken()
+		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err = st.CreateToken(ctx, created.ID, "t", hash, 0); err != nil {
+			t.Fatal(err)
+		}
+		tokens[u.Login] = hash
 	}
-	cookie, _, err := st.CreateSession(ctx, users[1].ID, time.Hour)
+	_, cookie, csrf, err := identity.NewSession()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSession(ctx, users[1].ID, cookie, csrf, time.Hour); err != nil {
 		t.Fatal(err)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -148,23 +149,20 @@ type Token struct {
 	RevokedAt *time.Time `json:"revoked_at"`
 }
 
-// CreateToken issues an API token for a user and returns it in plain text:
-// the only time it is ever seen. ttl 0 means no expiry.
-func (s *Store) CreateToken(ctx context.Context, userID int64, label string, ttl time.Duration) (string, Token, error) {
-	plain, hash, err := identity.NewSecret(identity.TokenPrefix)
-	if err != nil {
-		return "", Token{}, err
-	}
+// CreateToken records an API token for a user by the hash of its secret
+// (identity.NewToken makes both; the plain secret is never stored). ttl 0
+// means no expiry.
+func (s *Store) CreateToken(ctx context.Context, userID int64, label, tokenHash string, ttl time.Duration) (Token, error) {
 	now := time.Now().UTC()
-	row := tokenRow{UserID: userID, TokenHash: hash, Label: label, CreatedAt: now}
+	row := tokenRow{UserID: userID, TokenHash: tokenHash, Label: label, CreatedAt: now}
 	if ttl > 0 {
 		exp := now.Add(ttl)
 		row.ExpiresAt = &exp
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", Token{}, fmt.Errorf("create token for user %d: %w", userID, err)
+		return Token{}, fmt.Errorf("create token for user %d: %w", userID, err)
 	}
-	return plain, Token{ID: row.ID, UserID: userID, Label: label, CreatedAt: now, ExpiresAt: row.ExpiresAt}, nil
+	return Token{ID: row.ID, UserID: userID, Label: label, CreatedAt: now, ExpiresAt: row.ExpiresAt}, nil
 }
 
 // RevokeToken ends a token now.
@@ -183,84 +181,109 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 // caller cannot tell a revoked token from an unknown one.
 var errBadCredentials = &slip.Error{Kind: slip.KindUnauthorized, Code: slip.CodeUnauthenticated, Message: "身份凭证无效、已过期或已撤销，请重新登录"}
 
-// Authenticate finds the enabled user of a live API token.
-func (s *Store) Authenticate(ctx context.Context, plainToken string, now time.Time) (identity.User, error) {
-	var tok tokenRow
-	err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(plainToken)).Take(&tok).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return identity.User{}, errBadCredentials
-	}
+// tokenUseInterval is how stale a token's last_used_at may get before a
+// request refreshes it: the time is for an admin judging whether a token is
+// still in use, and a write on every request would put the single SQLite
+// writer (and a PostgreSQL row lock) on the path of every read.
+const tokenUseInterval = time.Minute
+
+// tokenUserRow is a token with its user, read in one statement.
+type tokenUserRow struct {
+	TokenID        int64
+	ExpiresAt      *time.Time
+	RevokedAt      *time.Time
+	LastUsedAt     *time.Time
+	ID             int64
+	Login          string
+	Name           string
+	Role           string
+	DepartmentCode *string
+	DisabledAt     *time.Time
+}
+
+// Authenticate finds the enabled user of a live API token, given the hash of
+// its secret (identity.HashSecret): one read (the token joined with its
+// user) and, at most once a tokenUseInterval per token, one write recording
+// its use.
+func (s *Store) Authenticate(ctx context.Context, tokenHash string, now time.Time) (identity.User, error) {
+	var rows []tokenUserRow
+	err := s.db.WithContext(ctx).Table("api_tokens AS t").
+		Select("t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at").
+		Joins("JOIN users AS u ON u.id = t.user_id").
+		Where("t.token_hash = ?", tokenHash).Limit(1).Scan(&rows).Error
 	if err != nil {
 		return identity.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
+	if len(rows) == 0 {
 		return identity.User{}, errBadCredentials
 	}
-	u, err := s.enabledUser(ctx, tok.UserID)
-	if err != nil {
-		return identity.User{}, err
+	r := rows[0]
+	if r.RevokedAt != nil || (r.ExpiresAt != nil && !now.Before(*r.ExpiresAt)) || r.DisabledAt != nil {
+		return identity.User{}, errBadCredentials
 	}
-	// Record use at most once a minute per token: a write per request
-	// would cost more than it tells.
-	s.db.WithContext(ctx).Model(&tokenRow{}).
-		Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", tok.ID, now.Add(-time.Minute).UTC()).
-		Update("last_used_at", now.UTC())
-	return u, nil
-}
-
-func (s *Store) enabledUser(ctx context.Context, id int64) (identity.User, error) {
-	var row userRow
-	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return identity.User{}, errBadCredentials
+	if r.LastUsedAt == nil || now.Sub(*r.LastUsedAt) >= tokenUseInterval {
+		// The condition repeats the check so concurrent requests write once;
+		// a failure to record use does not refuse the caller.
+		err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&tokenRow{}).
+			Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", r.TokenID, now.Add(-tokenUseInterval).UTC()).
+			Update("last_used_at", now.UTC()).Error
+		if err != nil {
+			slog.WarnContext(ctx, "record token use", "token_id", r.TokenID, "error", err)
 		}
-		return identity.User{}, fmt.Errorf("authenticate user %d: %w", id, err)
 	}
-	if row.DisabledAt != nil {
-		return identity.User{}, errBadCredentials
-	}
-	return row.toUser(), nil
+	u := userRow{ID: r.ID, Login: r.Login, Name: r.Name, Role: r.Role, DepartmentCode: r.DepartmentCode, DisabledAt: r.DisabledAt}
+	return u.toUser(), nil
 }
 
-// CreateSession starts a web session and returns its cookie value and CSRF
-// token.
-func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (cookie, csrf string, err error) {
-	cookie, hash, err := identity.NewSecret("")
-	if err != nil {
-		return "", "", err
-	}
-	csrf, _, err = identity.NewSecret("")
-	if err != nil {
-		return "", "", err
-	}
+// CreateSession records a web session by the hash of its cookie value, with
+// its CSRF token (identity.NewSession makes them).
+func (s *Store) CreateSession(ctx context.Context, userID int64, sessionHash, csrf string, ttl time.Duration) error {
 	now := time.Now().UTC()
-	row := sessionRow{TokenHash: hash, UserID: userID, CsrfToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	row := sessionRow{TokenHash: sessionHash, UserID: userID, CsrfToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", "", fmt.Errorf("create session: %w", err)
+		return fmt.Errorf("create session: %w", err)
 	}
-	return cookie, csrf, nil
+	return nil
 }
 
-// SessionUser finds the user of a live session and the session's CSRF token.
-func (s *Store) SessionUser(ctx context.Context, cookie string, now time.Time) (identity.User, string, error) {
-	var row sessionRow
-	err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(cookie)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return identity.User{}, "", errBadCredentials
-	}
+// SessionUser finds the user of a live session, given the hash of its
+// cookie value, and the session's CSRF token, in one read (the session
+// joined with its user).
+func (s *Store) SessionUser(ctx context.Context, sessionHash string, now time.Time) (identity.User, string, error) {
+	var found []sessionUserRow
+	err := s.db.WithContext(ctx).Table("sessions AS s").
+		Select("s.csrf_token, s.expires_at AS session_expires_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at").
+		Joins("JOIN users AS u ON u.id = s.user_id").
+		Where("s.token_hash = ?", sessionHash).Limit(1).Scan(&found).Error
 	if err != nil {
 		return identity.User{}, "", fmt.Errorf("find session: %w", err)
 	}
-	if !now.Before(row.ExpiresAt) {
+	if len(found) == 0 {
 		return identity.User{}, "", errBadCredentials
 	}
-	u, err := s.enabledUser(ctx, row.UserID)
-	return u, row.CsrfToken, err
+	r := found[0]
+	if !now.Before(r.SessionExpiresAt) || r.DisabledAt != nil {
+		return identity.User{}, "", errBadCredentials
+	}
+	u := userRow{ID: r.ID, Login: r.Login, Name: r.Name, Role: r.Role, DepartmentCode: r.DepartmentCode, DisabledAt: r.DisabledAt}
+	return u.toUser(), r.CsrfToken, nil
 }
 
-// DeleteSession ends a web session.
-func (s *Store) DeleteSession(ctx context.Context, cookie string) error {
-	if err := s.db.WithContext(ctx).Where("token_hash = ?", identity.HashSecret(cookie)).Delete(&sessionRow{}).Error; err != nil {
+// sessionUserRow is a session with its user, read in one statement.
+type sessionUserRow struct {
+	CsrfToken        string
+	SessionExpiresAt time.Time
+	ID               int64
+	Login            string
+	Name             string
+	Role             string
+	DepartmentCode   *string
+	DisabledAt       *time.Time
+}
+
+// DeleteSession ends the web session with the given cookie hash.
+func (s *Store) DeleteSession(ctx context.Context, sessionHash string) error {
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", sessionHash).Delete(&sessionRow{}).Error; err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

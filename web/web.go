@@ -47,6 +47,11 @@ var pages = map[string]page{
 	"print":      {name: "print", title: "交办单（打印）", script: "print"},
 	"inspect":    {name: "inspect", title: "回头看", script: "inspect", nav: "inspect"},
 	"notfound":   {name: "notfound", title: "页面不存在"},
+	// The monthly 晒比 (issue 17).
+	"indicators": {name: "indicators", title: "指标看板", script: "indicators", nav: "indicators"},
+	"reporting":  {name: "reporting", title: "指标填报", script: "reporting", nav: "reporting"},
+	"lists":      {name: "lists", title: "晒比榜单", script: "lists", nav: "lists"},
+	"sheets":     {name: "sheets", title: "三考三比", script: "sheets", nav: "lists"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -92,6 +97,10 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /ledger", u.render("ledger"))
 	u.mux.HandleFunc("GET /slips/{id}", u.render("slip"))
 	u.mux.HandleFunc("GET /slips/{id}/print", u.render("print"))
+	u.mux.HandleFunc("GET /indicators", u.render("indicators"))
+	u.mux.HandleFunc("GET /reporting", u.render("reporting"))
+	u.mux.HandleFunc("GET /lists", u.render("lists"))
+	u.mux.HandleFunc("GET /sheets", u.render("sheets"))
 	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil

@@ -40,6 +40,10 @@ func TestPagesRender(t *testing.T) {
 		{"/ledger", "导出 Excel"},
 		{"/slips/0b6f3c9e-1", "正在加载"},
 		{"/slips/0b6f3c9e-1/print", "打印"},
+		{"/indicators", "目标与完成"},
+		{"/reporting", "填报期管理与导入"},
+		{"/lists", "发布本月榜单"},
+		{"/sheets", "三考三比评分表"},
 	} {
 		w := get(t, h, tc.path)
 		if w.Code != http.StatusOK {

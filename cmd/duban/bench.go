@@ -30,6 +30,11 @@ type benchOptions struct {
 	urls, workerMetrics, apiMetrics          []string
 	dataDir, cpuProfile, metricsOut          string
 	keep                                     bool
+	// compareFloor is the bare-Temporal floor binary to alternate with;
+	// rounds is how many runs of each; verbose prints their whole output.
+	compareFloor string
+	rounds       int
+	verbose      bool
 }
 
 // benchCommand drives slips through their whole life over HTTP and reports
@@ -51,8 +56,16 @@ With --url (repeatable: several serve processes) it drives a running installatio
 clerks and departments (bench01…) are created in the ledger named by DUBAN_DATABASE_URL, with
 tokens that expire in two hours, and each clerk is subject to the API's write rate limit. It
 writes real slips: use a staging installation. --worker-metrics and --api-metrics name the
-processes' internal /metrics URLs (DUBAN_METRICS_ADDR) to report their memory.`,
+processes' internal /metrics URLs (DUBAN_METRICS_ADDR) to report their memory.
+
+With --compare-floor PATH it runs the bare-Temporal floor at PATH (-mode sqlite, the same
+--slips and --concurrency) and this bench (embedded) alternately, --rounds times each, each in
+its own process, and prints every run (end-to-end throughput, CPU seconds, peak RSS), the load
+average, and the median ratios duban ÷ floor.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.compareFloor != "" {
+				return compareFloor(cmd.Context(), cmd.OutOrStdout(), o)
+			}
 			return runBench(cmd.Context(), cmd.OutOrStdout(), o)
 		},
 	}
@@ -68,6 +81,9 @@ processes' internal /metrics URLs (DUBAN_METRICS_ADDR) to report their memory.`,
 	f.BoolVar(&o.keep, "keep", false, "embedded: keep the temporary data directory")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "embedded: write a CPU profile of the run to this file")
 	f.StringVar(&o.metricsOut, "metrics-out", "", "embedded: write the process's /metrics (Temporal SDK metrics included) to this file at the end")
+	f.StringVar(&o.compareFloor, "compare-floor", "", "path of the bare-Temporal floor binary (../shared/bench/floor): run it and this bench alternately, as separate processes, and print both and the median ratio")
+	f.IntVar(&o.rounds, "rounds", 2, "with --compare-floor: runs of each (floor, duban, floor, duban, …)")
+	f.BoolVar(&o.verbose, "verbose", false, "with --compare-floor: print each run's whole output")
 	return cmd
 }
 
@@ -260,7 +276,7 @@ func benchClerks(ctx context.Context, st *store.Store, offices, departments int)
 				return "", err
 			}
 		}
-		plain, _, err := st.CreateToken(ctx, existing.ID, "duban bench", 2*time.Hour)
+		plain, _, err := app.IssueToken(ctx, st, existing.ID, "duban bench", 2*time.Hour)
 		return plain, err
 	}
 	for i := 1; i <= offices; i++ {

@@ -21,6 +21,12 @@ import (
 	"github.com/duban-gov/duban/workflows"
 )
 
+// defaultWorkflowCacheSize is DUBAN_WORKER_CACHE_SIZE's default: enough to
+// keep every slip being worked on at once warm (a bench at concurrency 64
+// touches 64), far below the SDK's 10,000, whose cached workflows were most
+// of a worker's memory (issue 16).
+const defaultWorkflowCacheSize = 2000
+
 // config is the production configuration, read once from the environment.
 type config struct {
 	DatabaseURL     string // DUBAN_DATABASE_URL: postgres://… (or sqlite:PATH)
@@ -56,6 +62,12 @@ type config struct {
 	// WorkerPollers: DUBAN_WORKER_POLLERS, the workflow-task and
 	// activity-task polls each worker keeps open.
 	WorkerPollers int
+	// WorkflowCacheSize: DUBAN_WORKER_CACHE_SIZE, how many slip workflows a
+	// worker process keeps in memory between their tasks (the Temporal
+	// SDK's sticky cache). A slip out of the cache is rebuilt by replaying
+	// its history on its next task (a few ms of CPU); each one in it costs
+	// memory, so the SDK's default of 10,000 let a worker grow to ~700 MiB.
+	WorkflowCacheSize int
 	// WebhookAllow: DUBAN_WEBHOOK_ALLOW, the internal hosts and CIDR prefixes
 	// webhooks may reach (none by default: loopback, private and link-local
 	// addresses are refused when a webhook is saved and when it is sent).
@@ -114,6 +126,9 @@ func configFromEnv(needDB bool) (config, error) {
 	}
 	if c.WorkerPollers, err = strconv.Atoi(getenv("DUBAN_WORKER_POLLERS", "8")); err != nil {
 		return c, fmt.Errorf("DUBAN_WORKER_POLLERS: %w", err)
+	}
+	if c.WorkflowCacheSize, err = strconv.Atoi(getenv("DUBAN_WORKER_CACHE_SIZE", strconv.Itoa(defaultWorkflowCacheSize))); err != nil || c.WorkflowCacheSize < 1 {
+		return c, fmt.Errorf("DUBAN_WORKER_CACHE_SIZE: want a positive number of workflows, got %q", getenv("DUBAN_WORKER_CACHE_SIZE", ""))
 	}
 	if c.WebhookAllow, err = notify.ParseTargets(getenv("DUBAN_WEBHOOK_ALLOW", "")); err != nil {
 		return c, fmt.Errorf("DUBAN_WEBHOOK_ALLOW: %w", err)
@@ -179,19 +194,20 @@ func (c config) wiring(st *store.Store, tc client.Client, r app.Rules, m *metric
 		blobs, _ = evidence.NewDir(c.EvidenceDir)
 	}
 	return app.Config{
-		Evidence:         blobs,
-		EvidenceMaxBytes: c.EvidenceMaxBytes,
-		Store:            st,
-		Temporal:         tc,
-		TaskQueue:        c.TaskQueue,
-		Rules:            r,
-		PublicURL:        c.PublicURL,
-		Metrics:          m,
-		Log:              log,
-		Pollers:          c.WorkerPollers,
-		WebhookTargets:   c.WebhookAllow,
-		Writes:           c.Writes,
-		TrustedProxies:   c.TrustedProxies,
+		Evidence:          blobs,
+		EvidenceMaxBytes:  c.EvidenceMaxBytes,
+		Store:             st,
+		Temporal:          tc,
+		TaskQueue:         c.TaskQueue,
+		Rules:             r,
+		PublicURL:         c.PublicURL,
+		Metrics:           m,
+		Log:               log,
+		Pollers:           c.WorkerPollers,
+		WorkflowCacheSize: c.WorkflowCacheSize,
+		WebhookTargets:    c.WebhookAllow,
+		Writes:            c.Writes,
+		TrustedProxies:    c.TrustedProxies,
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/reconcile"
 	"github.com/duban-gov/duban/slip"
@@ -148,6 +149,11 @@ func seedDemo(ctx context.Context, st *store.Store) error {
 		if _, err := st.CreateDepartment(ctx, d); err != nil {
 			return fmt.Errorf("create demo department %s: %w", d.Code, err)
 		}
+	}
+	// The 晒比 demo (issue 17): the seed's indicators, three lists and
+	// village sheet, with November 2026's values and scores.
+	if err := seed.LoadIndicators(ctx, st, time.Now()); err != nil {
+		return fmt.Errorf("load the 晒比 demo: %w", err)
 	}
 	return nil
 }

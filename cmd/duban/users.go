@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/duban-gov/duban/identity"
+	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 )
@@ -37,7 +38,7 @@ func userCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				token, _, err := st.CreateToken(ctx, u.ID, "duban user add", expires)
+				token, _, err := app.IssueToken(ctx, st, u.ID, "duban user add", expires)
 				if err != nil {
 					return err
 				}
@@ -64,7 +65,7 @@ func userCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				plain, info, err := st.CreateToken(ctx, u.ID, label, tokenExpires)
+				plain, info, err := app.IssueToken(ctx, st, u.ID, label, tokenExpires)
 				if err != nil {
 					return err
 				}
@@ -146,7 +147,7 @@ func seedDemoUsers(ctx context.Context, st *store.Store, dataDir string) error {
 		if err != nil {
 			return fmt.Errorf("create demo user %s: %w", u.Login, err)
 		}
-		token, _, err := st.CreateToken(ctx, created.ID, "duban dev demo", 0)
+		token, _, err := app.IssueToken(ctx, st, created.ID, "duban dev demo", 0)
 		if err != nil {
 			return err
 		}

@@ -41,6 +41,11 @@ type Config struct {
 	// Pollers is how many workflow-task and activity-task polls the worker
 	// keeps open (0: the SDK's default, 2 each).
 	Pollers int
+	// WorkflowCacheSize is how many workflows the worker keeps in memory
+	// between their tasks (the SDK's sticky cache, shared by every worker
+	// of the process and sized when the first one starts); 0: the SDK's
+	// default, 10,000.
+	WorkflowCacheSize int
 	// WebhookTargets are the internal hosts and prefixes webhooks may reach
 	// (DUBAN_WEBHOOK_ALLOW); nil allows none, on save and on send.
 	WebhookTargets *notify.Targets

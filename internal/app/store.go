@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"time"
 
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/store"
 )
 
@@ -12,4 +14,19 @@ import (
 // migrate.
 func OpenStore(ctx context.Context, url, numberPrefix string, r Rules) (*store.Store, error) {
 	return store.Open(ctx, url, store.Options{NumberPrefix: numberPrefix, Calendar: r.Lenient})
+}
+
+// IssueToken makes an API token for a user and records its hash on the
+// ledger; the plain token it returns is the only copy there will be. ttl 0
+// means no expiry. The commands, the bench and the tests issue tokens here.
+func IssueToken(ctx context.Context, st *store.Store, userID int64, label string, ttl time.Duration) (string, store.Token, error) {
+	plain, hash, err := identity.NewToken()
+	if err != nil {
+		return "", store.Token{}, err
+	}
+	info, err := st.CreateToken(ctx, userID, label, hash, ttl)
+	if err != nil {
+		return "", store.Token{}, err
+	}
+	return plain, info, nil
 }

@@ -78,14 +78,28 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.LogLevel == "" {
 		o.LogLevel = "warn"
 	}
+	// The ports left free are reserved (held open) until the server is
+	// about to bind them; see reservePorts.
+	need := 0
 	if o.Port == 0 {
-		p, err := freePort(o.IP)
+		need++
+	}
+	if o.Postgres == nil {
+		need += 7
+	}
+	var reserved *reservation
+	if need > 0 {
+		r, err := reservePorts(o.IP, need)
 		if err != nil {
 			return nil, err
 		}
-		o.Port = p
+		defer r.release()
+		reserved = r
+		if o.Port == 0 {
+			o.Port = r.take(1)[0]
+		}
 	}
-	cfg, err := buildConfig(o)
+	cfg, err := buildConfig(o, reserved)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +112,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 
-	return startServer(ctx, cfg, o, logger)
+	return startServer(ctx, cfg, o, logger, reserved)
 }
 
 // setupSQLite creates the file with its schema on first start and registers
@@ -123,7 +137,7 @@ func setupSQLite(cfg *config.Config, o Options) error {
 	return nil
 }
 
-func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.Logger) (*Server, error) {
+func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.Logger, reserved *reservation) (*Server, error) {
 	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporal authorizer: %w", err)
@@ -132,6 +146,7 @@ func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.
 	if err != nil {
 		return nil, fmt.Errorf("temporal claim mapper: %w", err)
 	}
+	reserved.release() // the server binds its ports from here on
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
@@ -204,8 +219,8 @@ func (s *Server) waitReady(ctx context.Context) error {
 	}
 }
 
-func buildConfig(o Options) (*config.Config, error) {
-	ports, err := servicePorts(o)
+func buildConfig(o Options, reserved *reservation) (*config.Config, error) {
+	ports, err := servicePorts(o, reserved)
 	if err != nil {
 		return nil, err
 	}
@@ -254,13 +269,13 @@ func buildConfig(o Options) (*config.Config, error) {
 }
 
 // servicePorts are the gRPC and membership ports of the other services and
-// the frontend's membership port. On SQLite, free ones. On PostgreSQL,
+// the frontend's membership port. On SQLite, the reserved ones. On PostgreSQL,
 // Temporal's default layout around the frontend's port (7233: membership
 // 6933, history 7234/6934, matching 7235/6935, worker 7239/6939): the
 // cluster_membership table keeps ports in a smallint, so they must stay
 // below 32768 (free ports are usually above), and a restarted server takes
 // the very addresses its previous run left in that table.
-func servicePorts(o Options) ([]int, error) {
+func servicePorts(o Options, reserved *reservation) ([]int, error) {
 	if o.Postgres != nil {
 		p := o.Port
 		if p < 1324 || p+6 > 32767 {
@@ -268,15 +283,10 @@ func servicePorts(o Options) ([]int, error) {
 		}
 		return []int{p - 300, p + 1, p - 299, p + 2, p - 298, p + 6, p - 294}, nil
 	}
-	ports := make([]int, 0, 7)
-	for range 7 {
-		p, err := freePort(o.IP)
-		if err != nil {
-			return nil, err
-		}
-		ports = append(ports, p)
+	if reserved == nil {
+		return nil, errors.New("temporal dev server: service ports were not reserved")
 	}
-	return ports, nil
+	return reserved.take(7), nil
 }
 
 func persistenceConfig(o Options) (config.Persistence, error) {
@@ -362,16 +372,6 @@ func (s *Server) registerNamespace(ctx context.Context, retention time.Duration)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-}
-
-// freePort asks the kernel for a port that is free right now.
-func freePort(ip string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // quietLogger drops the SDK client's logs while probing readiness.

@@ -100,8 +100,8 @@ async function loadRanking() {
       ...entries.length ? [D.el('table', { class: 'table rank-table' },
         D.el('thead', {}, D.el('tr', {}, ['名次', '单位', '得分', '销号率', '按期办结率', '及时签收率', '重办率', '逾期在办', '加减分'].map((h) => D.el('th', { text: h })))),
         D.el('tbody', {}, entries.map((e) => D.el('tr', { dataset: { department: e.department_code } },
-          D.el('td', { text: e.rank }), D.el('td', { text: e.department_name || e.department_code }),
-          D.el('td', { text: Number(e.score).toFixed(1) }), D.el('td', { text: D.pct(e.closure_rate) }),
+          D.el('td', { text: e.no_data ? '—' : e.rank }), D.el('td', { text: e.department_name || e.department_code }),
+          D.el('td', { class: e.no_data ? 'muted' : '', text: e.no_data ? '暂无数据' : Number(e.score).toFixed(1) }), D.el('td', { text: D.pct(e.closure_rate) }),
           D.el('td', { text: D.pct(e.on_time_rate) }), D.el('td', { text: D.pct(e.ack_timely_rate) }),
           D.el('td', { text: D.pct(e.rework_rate) }), D.el('td', { text: e.overdue_open }),
           D.el('td', { text: e.adjustment ? (e.adjustment > 0 ? '+' : '') + e.adjustment : '0' })))))] : []);
@@ -144,9 +144,29 @@ async function load() {
   }
 }
 
+// loadLists shows last month's 晒比 lists, each group's 红榜 and 黑榜, as
+// GET /lists/{code}/{month} answers them (published or live).
+async function loadLists() {
+  const box = D.$('#lists-panel');
+  const month = monthsBack(1).slice(0, 7);
+  try {
+    const lists = (await D.api('GET', '/lists')).items;
+    if (!lists.length) { box.replaceChildren(D.el('p', { class: 'muted', text: '暂无榜单' })); return; }
+    const standings = await Promise.all(lists.map((l) => D.api('GET', '/lists/' + encodeURIComponent(l.code) + '/' + month)));
+    const names = (es) => es.map((e) => e.member_name).join('、') || '暂无';
+    box.replaceChildren(...standings.map((p) => D.el('div', { class: 'rank-list', dataset: { list: p.list_code } },
+      D.el('h3', {}, D.el('a', { href: '/lists?list=' + encodeURIComponent(p.list_code) + '&month=' + month, text: p.list_name }),
+        D.el('small', { class: 'muted', text: ' ' + month + (p.source === 'snapshot' ? ' 已发布' : ' 未发布') })),
+      p.groups.map((g) => D.el('p', {}, g.name ? D.el('b', { text: g.name + '：' }) : '',
+        D.el('span', { class: 'red-text', text: '红榜 ' + names(g.red_list) }), '；黑榜 ' + names(g.black_list))))));
+  } catch (e) {
+    box.replaceChildren(D.el('p', { class: 'error', text: D.errorText(e) }));
+  }
+}
+
 document.addEventListener('DOMContentLoaded', async () => {
   const user = await D.start(['office', 'leader']);
   if (!user) return;
-  await Promise.all([load(), loadRanking()]);
+  await Promise.all([load(), loadRanking(), loadLists()]);
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 });

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// floorRun is one run of the floor or of duban bench, as measured from the
+// outside: what it printed and what the kernel says it cost.
+type floorRun struct {
+	name    string  // "floor" or "duban"
+	total   float64 // seconds end to end (issue + drive phases)
+	perSec  float64 // slips per second end to end
+	cpu     float64 // CPU seconds (user + system) of the whole process
+	peakRSS int64   // KiB
+	output  string
+}
+
+// The lines the two programs print their end-to-end time on.
+var (
+	floorTotalRe = regexp.MustCompile(`end to end ([0-9.]+)s`)
+	dubanTotalRe = regexp.MustCompile(`end to end:\s+([0-9.]+)s`)
+)
+
+// parseTotal finds the end-to-end seconds in a run's output.
+func parseTotal(name, out string) (float64, error) {
+	re := dubanTotalRe
+	if name == "floor" {
+		re = floorTotalRe
+	}
+	m := re.FindStringSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("%s printed no end-to-end time:\n%s", name, out)
+	}
+	return strconv.ParseFloat(m[1], 64)
+}
+
+// compareFloor runs the bare-Temporal floor (../shared/bench/floor, built by
+// the caller) and duban bench alternately, rounds times each, as separate
+// processes on the same machine, and prints every run and the median ratios:
+// alternating runs see the same machine load, so the ratio is what carries
+// over between machines and moments.
+func compareFloor(ctx context.Context, out io.Writer, o benchOptions) error {
+	if len(o.urls) > 0 {
+		return errors.New("--compare-floor measures the embedded default; it cannot be used with --url")
+	}
+	if _, err := os.Stat(o.compareFloor); err != nil {
+		return fmt.Errorf("--compare-floor: the floor binary: %w (build it: cd ../shared/bench/floor && go build -o /tmp/floor .)", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("compare floor: find this binary: %w", err)
+	}
+	n, c := strconv.Itoa(o.slips), strconv.Itoa(o.concurrency)
+	floorArgs := []string{"-mode", "sqlite", "-n", n, "-c", c}
+	dubanArgs := []string{"bench", "--slips", n, "--concurrency", c,
+		"--departments", strconv.Itoa(o.departments), "--offices", strconv.Itoa(o.offices)}
+	fmt.Fprintf(out, "comparing duban bench with the floor: %d slips at concurrency %d, %d rounds (floor, duban, …)\n", o.slips, o.concurrency, o.rounds)
+	fmt.Fprintf(out, "load average before: %s\n", loadAverage())
+	var runs []floorRun
+	for round := 1; round <= o.rounds; round++ {
+		for _, p := range []struct {
+			name, bin string
+			args      []string
+		}{{"floor", o.compareFloor, floorArgs}, {"duban", self, dubanArgs}} {
+			r, err := measureRun(ctx, p.name, p.bin, p.args, float64(o.slips))
+			if err != nil {
+				return fmt.Errorf("round %d: %w", round, err)
+			}
+			runs = append(runs, r)
+			fmt.Fprintf(out, "round %d %-5s end to end %7.2fs = %6.1f slips/s, CPU %6.1fs (%.1f ms/slip), peak RSS %d MiB\n",
+				round, r.name, r.total, r.perSec, r.cpu, 1000*r.cpu/float64(o.slips), r.peakRSS/1024)
+		}
+	}
+	fmt.Fprintf(out, "load average after: %s\n", loadAverage())
+	s := summarizeFloor(runs)
+	fmt.Fprintf(out, "\nduban ÷ floor, median of %d rounds: throughput %.2f× (goal ≥ 0.8), CPU per slip %.2f× (goal ≤ 1.25), peak RSS %.2f×\n",
+		s.rounds, s.throughput, s.cpu, s.rss)
+	if o.verbose {
+		for _, r := range runs {
+			fmt.Fprintf(out, "\n--- %s\n%s", r.name, r.output)
+		}
+	}
+	return nil
+}
+
+// measureRun runs one program to the end and measures it.
+func measureRun(ctx context.Context, name, bin string, args []string, slips float64) (floorRun, error) {
+	var buf bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Run(); err != nil {
+		return floorRun{}, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, buf.String())
+	}
+	total, err := parseTotal(name, buf.String())
+	if err != nil {
+		return floorRun{}, err
+	}
+	r := floorRun{name: name, total: total, perSec: slips / total, output: buf.String(),
+		cpu: (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.peakRSS = ru.Maxrss // KiB on Linux
+	}
+	return r, nil
+}
+
+// floorSummary is the median ratios duban ÷ floor over the rounds.
+type floorSummary struct {
+	rounds               int
+	throughput, cpu, rss float64
+}
+
+// summarizeFloor pairs each duban run with the floor run before it and takes
+// the median of each ratio.
+func summarizeFloor(runs []floorRun) floorSummary {
+	var tp, cpu, rss []float64
+	for i := 0; i+1 < len(runs); i += 2 {
+		f, d := runs[i], runs[i+1]
+		tp = append(tp, d.perSec/f.perSec)
+		cpu = append(cpu, d.cpu/f.cpu)
+		if f.peakRSS > 0 {
+			rss = append(rss, float64(d.peakRSS)/float64(f.peakRSS))
+		}
+	}
+	return floorSummary{rounds: len(tp), throughput: median(tp), cpu: median(cpu), rss: median(rss)}
+}
+
+// median of xs (0 for none).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load, to print beside
+// the runs: other work on the machine slows both programs.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "n/a"
+	}
+	return strings.Join(f[:3], " ") + " (" + time.Now().UTC().Format("15:04 UTC") + ")"
+}

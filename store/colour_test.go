@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/reminder"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+)
+
+// TestColourFilterAgreesWithColourOf: the ledger's 三色 filter (SQL) picks
+// exactly the slips reminder.ColourOf colours so, for deadlines either side
+// of today and of the yellow threshold, in every open status and after the
+// closing ones, with and without the acknowledgement reminder out. The rule
+// is written twice (Go for one slip, SQL for a page of a million); this is
+// what keeps the two the same.
+func TestColourFilterAgreesWithColourOf(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "zjj")
+		today := calendar.MustParseDate("2026-11-16")
+		yellowBy := calendar.MustParseDate("2026-11-19")
+		issued := time.Date(2026, 11, 2, 9, 0, 0, 0, calendar.Zone)
+		deadlines := []calendar.Date{today.AddDays(-2), today.AddDays(-1), today, yellowBy.AddDays(-1), yellowBy, yellowBy.AddDays(1), yellowBy.AddDays(40)}
+		type path struct {
+			name  string
+			steps []slip.Command
+			ack   bool
+		}
+		paths := []path{
+			{"issued", nil, false},
+			{"issued, reminded", nil, true},
+			{"in progress", []slip.Command{{Action: slip.ActionAcknowledge, Actor: "a"}}, false},
+			{"pending review", []slip.Command{{Action: slip.ActionAcknowledge, Actor: "a"}, {Action: slip.ActionResolve, Actor: "a", Summary: "s", Evidence: []string{"e"}}}, false},
+			{"cancelled", []slip.Command{{Action: slip.ActionCancel, Actor: "a", Reason: "r"}}, false},
+		}
+		want := map[string][]string{}
+		n := 0
+		for _, d := range deadlines {
+			for _, p := range paths {
+				n++
+				sl := newSlip(fmt.Sprintf("c%02d", n), issued, "zjj")
+				sl.Draft.Deadline = d
+				sl.StartIssued()
+				_, err := st.RecordIssued(ctx, sl)
+				require.NoError(t, err)
+				at := issued
+				if p.ack {
+					at = at.Add(time.Hour)
+					ev, ok := sl.Remind(slip.Reminder{Kind: slip.EventAckReminder, At: at}, at)
+					require.True(t, ok)
+					require.NoError(t, st.Project(ctx, sl, ev))
+				}
+				for _, cmd := range p.steps {
+					at = at.Add(time.Hour)
+					apply(t, st, &sl, cmd, at)
+				}
+				if c := reminder.ColourOf(sl, today, yellowBy); c != reminder.None {
+					want[string(c)] = append(want[string(c)], sl.ID)
+				}
+			}
+		}
+		for _, colour := range []string{"red", "yellow", "green"} {
+			page, err := st.ListSlips(ctx, store.Filter{Colour: colour, Today: today.String(), YellowBy: yellowBy.String(), PageSize: store.MaxPageSize})
+			require.NoError(t, err)
+			var got []string
+			for _, s := range page.Items {
+				got = append(got, s.ID)
+			}
+			sort.Strings(got)
+			sort.Strings(want[colour])
+			assert.Equal(t, want[colour], got, "colour %s", colour)
+			assert.Equal(t, int64(len(want[colour])), page.Total, "colour %s counted", colour)
+		}
+		assert.NotEmpty(t, want["red"])
+		assert.NotEmpty(t, want["yellow"])
+		assert.NotEmpty(t, want["green"])
+	})
+}
