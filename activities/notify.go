@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
@@ -166,7 +167,9 @@ func (a *Activities) SendWebhook(ctx context.Context, deliveryID int64) error {
 	if n.SlipID != nil {
 		msg.SlipID = *n.SlipID
 		if a.PublicURL != "" {
-			msg.Link = strings.TrimRight(a.PublicURL, "/") + "/api/v1/slips/" + *n.SlipID
+			// The slip's page, not the API: a clerk opens it on the phone
+			// (DingTalk, WeCom) and signs in first when needed.
+			msg.Link = strings.TrimRight(a.PublicURL, "/") + "/slips/" + url.PathEscape(*n.SlipID)
 		}
 	}
 	endpoint := notify.Endpoint{Channel: notify.Channel(job.Webhook.Channel), URL: job.Webhook.URL, Secret: job.Webhook.Secret}

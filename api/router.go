@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
@@ -66,6 +67,10 @@ type Deps struct {
 	// WebhookTargets are the internal addresses a department's webhook may
 	// name (DUBAN_WEBHOOK_ALLOW); nil allows none.
 	WebhookTargets *notify.Targets
+	// Evidence stores evidence files' contents; EvidenceMaxBytes is the
+	// most one file may hold (0: evidence.DefaultMaxBytes).
+	Evidence         evidence.Blobs
+	EvidenceMaxBytes int64
 	// UI, when set, serves the browser pages: every GET or HEAD outside /api
 	// that no API route takes. Unknown /api paths stay JSON 404s.
 	UI http.Handler
@@ -88,15 +93,19 @@ type Server struct {
 	metrics        *metrics.Registry
 	rankingWeights ranking.Weights
 	webhookTargets *notify.Targets
-
-	meetings *service.Meetings
+	evidence       evidence.Blobs
+	evidenceMax    int64
+	meetings       *service.Meetings
 }
 
 // NewRouter builds the HTTP handler of the API.
 func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
 		deadlineYears: d.DeadlineYears, secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
-		webhookTargets: d.WebhookTargets, meetings: service.NewMeetings(d.Slips)}
+		webhookTargets: d.WebhookTargets, meetings: service.NewMeetings(d.Slips), evidence: d.Evidence, evidenceMax: d.EvidenceMaxBytes}
+	if s.evidenceMax <= 0 {
+		s.evidenceMax = evidence.DefaultMaxBytes
+	}
 	perSecond, burst := d.WritesPerSecond, d.WriteBurst
 	if perSecond <= 0 {
 		perSecond = 5
@@ -115,7 +124,7 @@ func NewRouter(d Deps) http.Handler {
 		// Config checks the list first; a bad one here is a wiring bug.
 		panic(fmt.Sprintf("api: trusted proxies %v: %v", d.TrustedProxies, err))
 	}
-	r.Use(s.requestID, s.accessLog, s.recover, limitBody)
+	r.Use(s.requestID, s.accessLog, s.recover, s.limitBody)
 	r.NoRoute(func(c *gin.Context) {
 		if d.UI != nil && isPage(c.Request) {
 			c.Status(http.StatusOK) // Gin presets 404 for NoRoute
@@ -145,7 +154,7 @@ func NewRouter(d Deps) http.Handler {
 
 	// Slips: office and leaders see all, a department its own (others are
 	// not found), an admin none.
-	slips := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment))
+	slips := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment, slip.RoleInspector))
 	slips.GET("/slips", s.listSlips)
 	slips.GET("/slips/export", s.exportSlips)
 	slips.GET("/slips/:id", s.getSlip)
@@ -153,6 +162,7 @@ func NewRouter(d Deps) http.Handler {
 	slips.GET("/stats/closure", s.closureStats)
 	slips.GET("/stats/summary", s.statsSummary)
 	slips.GET("/rankings", s.getRanking)
+	slips.GET("/stats/quality", s.qualityStats)
 	slips.POST("/slips", s.issueSlip)
 	slips.POST("/slips/:id/acknowledge", s.acknowledge)
 	slips.POST("/slips/:id/progress", s.progress)
@@ -163,6 +173,9 @@ func NewRouter(d Deps) http.Handler {
 	slips.POST("/slips/:id/extension", s.requestExtension)
 	slips.POST("/slips/:id/extension/decision", s.decideExtension)
 	slips.POST("/slips/:id/instruction", s.instruct)
+	slips.GET("/slips/:id/evidence", s.listEvidence)
+	slips.POST("/slips/:id/evidence", s.uploadEvidence)
+	slips.GET("/slips/:id/evidence/:eid", s.downloadEvidence)
 
 	// Meetings, their imported tables, problems and visits (meetings.go).
 	s.meetingRoutes(a)
@@ -171,7 +184,17 @@ func NewRouter(d Deps) http.Handler {
 	// admin for the system.
 	a.GET("/alerts/workflows", s.requireRole(slip.RoleOffice, slip.RoleAdmin), s.listFailedWorkflows)
 
+	// 回头看: the office schedules; a 督查员 or 市民监督员 sees and records
+	// only what is assigned to them.
+	insp := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleInspector, slip.RoleCitizen))
+	insp.GET("/reinspections", s.listReinspections)
+	insp.GET("/reinspections/:rid", s.getReinspection)
+	insp.POST("/reinspections/:rid/record", s.recordReinspection)
+	insp.POST("/reinspections/:rid/evidence", s.uploadReinspectionEvidence)
+	insp.GET("/reinspections/:rid/evidence/:eid", s.downloadReinspectionEvidence)
+
 	office := a.Group("", s.requireRole(slip.RoleOffice))
+	office.POST("/reinspections", s.scheduleReinspection)
 	office.POST("/rankings/adjustments", s.addRankingAdjustment)
 	office.POST("/rankings/:month/publish", s.publishRanking)
 
@@ -243,10 +266,16 @@ func (s *Server) recover(c *gin.Context) {
 	c.Next()
 }
 
-func limitBody(c *gin.Context) {
+// limitBody caps every body at MaxBodyBytes, a meeting's spreadsheet at the
+// import limit, and an evidence upload at the evidence limit plus its
+// multipart framing.
+func (s *Server) limitBody(c *gin.Context) {
 	limit := int64(MaxBodyBytes)
-	if c.FullPath() == importPath {
+	switch p := c.FullPath(); {
+	case p == importPath:
 		limit = service.ImportLimits.MaxBytes // a spreadsheet
+	case (p == evidenceUploadRoute || p == reinspectionUploadRoute) && c.Request.Method == http.MethodPost:
+		limit = s.evidenceMax + multipartSlack
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()

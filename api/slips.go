@@ -60,6 +60,9 @@ type slipJSON struct {
 	UpdatedAt           time.Time              `json:"updated_at"`
 	Seq                 int64                  `json:"seq"`
 	AllowedActions      []slip.Action          `json:"allowed_actions"`
+	Grade               slip.Grade             `json:"grade"`
+	GradeLabel          string                 `json:"grade_label"`
+	ReworkOf            string                 `json:"rework_of,omitempty"`
 	Timeline            []eventJSON            `json:"timeline,omitempty"`
 }
 
@@ -140,6 +143,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 		AcknowledgedAt: sl.AcknowledgedAt, ResolvedAt: sl.ResolvedAt, ClosedAt: sl.ClosedAt, CancelledAt: sl.CancelledAt,
 		UpdatedAt: sl.UpdatedAt, Seq: sl.Seq, AllowedActions: allowed,
 		Colour: colour, ColourLabel: colour.Label(),
+		Grade: sl.Grade, GradeLabel: sl.Grade.Label(), ReworkOf: sl.Draft.ReworkOf,
 	}
 }
 
@@ -158,6 +162,10 @@ func (s *Server) issueSlip(c *gin.Context) {
 	var d slip.Draft
 	if err := decodeJSON(c, &d, false); err != nil {
 		s.fail(c, err)
+		return
+	}
+	if d.ReworkOf != "" {
+		s.fail(c, slip.Invalid("rework_of", "重办单由回头看不合格时生成，不能直接指定"))
 		return
 	}
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
@@ -478,8 +486,8 @@ func (s *Server) decideExtension(c *gin.Context) {
 }
 
 func (s *Server) signoff(c *gin.Context) {
-	act(s, c, true, func(r commentRequest) (slip.Command, error) {
-		return slip.Command{Action: slip.ActionSignOff, Comment: r.Comment}, nil
+	act(s, c, true, func(r signoffRequest) (slip.Command, error) {
+		return slip.Command{Action: slip.ActionSignOff, Comment: r.Comment, Grade: r.Grade}, nil
 	})
 }
 

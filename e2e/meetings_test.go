@@ -76,7 +76,7 @@ func (s *system) newMeeting(t *testing.T, title string) string {
 	return m.ID
 }
 
-func (s *system) upload(t *testing.T, meetingID, name string, data []byte) reply {
+func (s *system) uploadTable(t *testing.T, meetingID, name string, data []byte) reply {
 	t.Helper()
 	return s.do(t, "POST", "/api/v1/meetings/"+meetingID+"/imports?name="+urlQuery(name), string(data), s.as("office")...)
 }
@@ -160,7 +160,7 @@ func TestMeetingTableOf313Rows(t *testing.T) {
 	}
 
 	var p previewView
-	r := s.upload(t, mid, "新春第一会.xlsx", file)
+	r := s.uploadTable(t, mid, "新春第一会.xlsx", file)
 	if r.status != http.StatusCreated {
 		t.Fatalf("upload: %d %s", r.status, r.body)
 	}
@@ -202,7 +202,7 @@ func TestMeetingTableOf313Rows(t *testing.T) {
 	}
 	// The same table uploaded again: every row is already issued.
 	var p2 previewView
-	s.upload(t, mid, "新春第一会（再次上传）.xlsx", file).json(t, &p2)
+	s.uploadTable(t, mid, "新春第一会（再次上传）.xlsx", file).json(t, &p2)
 	if p2.Summary.Issued != 313 || p2.Summary.Ready != 0 {
 		t.Fatalf("re-upload preview %+v", p2.Summary)
 	}
@@ -259,7 +259,7 @@ func TestProblemListOf190Problems(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p previewView
-	s.upload(t, mid, "问题清单.xlsx", file).json(t, &p)
+	s.uploadTable(t, mid, "问题清单.xlsx", file).json(t, &p)
 	if p.Summary.Rows != 568 || p.Summary.Ready != 568 || p.Summary.Problems != 190 {
 		t.Fatalf("preview %+v", p.Summary)
 	}
@@ -330,7 +330,7 @@ func TestImportPreviewFixAndRefusals(t *testing.T) {
 		"加快项目审批,发改委,,年底前,\n"
 	csv = strings.ReplaceAll(csv, ",,,", ",,")
 	var p previewView
-	r := s.upload(t, mid, "晒比会.csv", []byte(csv))
+	r := s.uploadTable(t, mid, "晒比会.csv", []byte(csv))
 	if r.status != http.StatusCreated {
 		t.Fatalf("upload %d %s", r.status, r.body)
 	}
@@ -365,7 +365,7 @@ func TestImportPreviewFixAndRefusals(t *testing.T) {
 	}
 	// A department and a leader may not import.
 	for _, who := range []string{"zjj", "leader"} {
-		if r := s.upload(t, mid, "x.csv", []byte(csv)); r.status != http.StatusCreated {
+		if r := s.uploadTable(t, mid, "x.csv", []byte(csv)); r.status != http.StatusCreated {
 			t.Fatalf("office upload again: %d", r.status)
 		}
 		r := s.do(t, "POST", "/api/v1/meetings/"+mid+"/imports?name=x.csv", csv, s.as(who)...)
@@ -385,7 +385,7 @@ func TestImportPreviewFixAndRefusals(t *testing.T) {
 		{"big.csv", big, http.StatusRequestEntityTooLarge, "file_too_large"},
 		{"f.csv", "事项内容,牵头单位,办结时限\n=1+1,住建局," + deadline + "\n", http.StatusUnprocessableEntity, "formulas_not_allowed"},
 	} {
-		r := s.upload(t, mid, c.name, []byte(c.body))
+		r := s.uploadTable(t, mid, c.name, []byte(c.body))
 		if r.status != c.status || r.errorCode(t) != c.code {
 			t.Errorf("%s: %d %s, want %d %s", c.name, r.status, r.body, c.status, c.code)
 		}
@@ -396,7 +396,7 @@ func TestImportPreviewFixAndRefusals(t *testing.T) {
 	// The same item for the same unit at another meeting: a note, not a block.
 	other := s.newMeeting(t, "2026年4月晒比会")
 	var dup previewView
-	s.upload(t, other, "四月.csv", []byte("事项内容,牵头单位,办结时限\n修缮学校围墙,市住房和城乡建设局,"+deadline+"\n")).json(t, &dup)
+	s.uploadTable(t, other, "四月.csv", []byte("事项内容,牵头单位,办结时限\n修缮学校围墙,市住房和城乡建设局,"+deadline+"\n")).json(t, &dup)
 	if len(dup.Rows) != 1 || len(dup.Rows[0].Issues) != 1 || dup.Rows[0].Issues[0].Code != "duplicate_open_slip" || dup.Rows[0].Issues[0].Blocking {
 		t.Fatalf("duplicate of an open slip: %+v", dup.Rows)
 	}

@@ -42,7 +42,7 @@ func (u User) Validate() error {
 		return slip.Invalid("name", "请填写姓名（不超过 %d 字）", slip.MaxShortText)
 	}
 	if !u.Role.Valid() {
-		return slip.Invalid("role", "角色只能是 office、department、leader 或 admin")
+		return slip.Invalid("role", "角色只能是 office、department、leader、admin、inspector（督查员）或 citizen（市民监督员）")
 	}
 	if (u.Role == slip.RoleDepartment) != (u.Department != "") {
 		return slip.Invalid("department", "责任单位用户须且只能指定所属单位")
@@ -62,8 +62,20 @@ func loginPattern(s string) bool {
 	return true
 }
 
-// SeesAllSlips reports whether u sees every slip (office and leaders).
-func (u User) SeesAllSlips() bool { return u.Role == slip.RoleOffice || u.Role == slip.RoleLeader }
+// SeesAllSlips reports whether u sees every slip (office, leaders and
+// inspectors). A citizen supervisor sees no slip as such, only the
+// re-inspections assigned to them (MayInspect).
+func (u User) SeesAllSlips() bool {
+	return u.Role == slip.RoleOffice || u.Role == slip.RoleLeader || u.Role == slip.RoleInspector
+}
+
+// Inspects reports whether u is sent on 回头看 (督查员 or 市民监督员).
+func (u User) Inspects() bool { return u.Role == slip.RoleInspector || u.Role == slip.RoleCitizen }
+
+// MayInspect reports whether u may see and record the re-inspection
+// assigned to inspectorID: only its own inspector. Everyone else is told
+// it does not exist.
+func (u User) MayInspect(inspectorID int64) bool { return u.Inspects() && u.ID == inspectorID }
 
 // CanSee reports whether u may see slip s. A department sees the slips it
 // leads or helps with; an admin sees none.

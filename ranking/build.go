@@ -28,6 +28,12 @@ type Ledger interface {
 	RankingSnapshot(ctx context.Context, month string) (string, time.Time, error)
 }
 
+// QualityLedger is a Ledger that also counts grades and 回头看 results
+// (*store.Store does); Build scores them when the ledger can.
+type QualityLedger interface {
+	RankingQuality(ctx context.Context, from, to string) (map[string]stats.Quality, error)
+}
+
 // Where a ranking comes from.
 const (
 	SourceSnapshot = "snapshot" // published at month end, frozen
@@ -74,7 +80,13 @@ func Build(ctx context.Context, st Ledger, p Period, w Weights) (Ranking, error)
 	if err != nil {
 		return Ranking{}, fmt.Errorf("ranking of %s: %w", p.Month, err)
 	}
-	return Compute(p, w, rows, adj), nil
+	var quality map[string]stats.Quality
+	if ql, ok := st.(QualityLedger); ok {
+		if quality, err = ql.RankingQuality(ctx, p.From, p.To); err != nil {
+			return Ranking{}, fmt.Errorf("ranking of %s: %w", p.Month, err)
+		}
+	}
+	return ComputeWithQuality(p, w, rows, adj, quality), nil
 }
 
 // Publish freezes the ranking of a month that has ended, as of at. A month

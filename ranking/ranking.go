@@ -49,11 +49,14 @@ type Weights struct {
 	// OverduePenalty is what one overdue open slip costs the overdue
 	// component, in points (floored at 0).
 	OverduePenalty float64 `json:"overdue_penalty"`
+	// Quality weighs the grades at 销号 and the 回头看 results
+	// (stats.Quality.Score); a department with neither is not scored on it.
+	Quality float64 `json:"quality"`
 }
 
 // DefaultWeights are the weights a supervision office starts from.
 func DefaultWeights() Weights {
-	return Weights{ClosureRate: 40, OnTimeRate: 25, AckTimelyRate: 10, Rework: 15, Overdue: 10, OverduePenalty: 20}
+	return Weights{ClosureRate: 40, OnTimeRate: 25, AckTimelyRate: 10, Rework: 15, Overdue: 10, OverduePenalty: 20, Quality: 10}
 }
 
 // OrDefault is w, or the default weights when w is the zero value (unset).
@@ -66,7 +69,7 @@ func (w Weights) OrDefault() Weights {
 
 // Validate refuses weights that cannot rank anybody.
 func (w Weights) Validate() error {
-	all := []float64{w.ClosureRate, w.OnTimeRate, w.AckTimelyRate, w.Rework, w.Overdue, w.OverduePenalty}
+	all := []float64{w.ClosureRate, w.OnTimeRate, w.AckTimelyRate, w.Rework, w.Overdue, w.OverduePenalty, w.Quality}
 	sum := 0.0
 	for _, v := range all {
 		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -113,6 +116,11 @@ type Entry struct {
 	OnTimeRate     *float64 `json:"on_time_rate"`
 	AckTimelyRate  *float64 `json:"ack_timely_rate"`
 	ReworkRate     *float64 `json:"rework_rate"`
+	// Unsatisfied (不满意 at 销号) and ReinspectFailed (回头看不合格) are what
+	// lowered the quality component; QualityScore is that component.
+	Unsatisfied     int64    `json:"unsatisfied"`
+	ReinspectFailed int64    `json:"reinspect_failed"`
+	QualityScore    *float64 `json:"quality_score"`
 }
 
 // Ranking is a month's ranking: every department with work in the period,
@@ -147,6 +155,12 @@ type Period struct {
 // cancelled, or none) are left out; adjustments for a department not ranked
 // are listed but change nothing.
 func Compute(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustment) Ranking {
+	return ComputeWithQuality(p, w, rows, adjustments, nil)
+}
+
+// ComputeWithQuality is Compute with each department's quality of closure
+// (grades at 销号, 回头看 results) scored too.
+func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustment, quality map[string]stats.Quality) Ranking {
 	adjust := map[string]float64{}
 	for _, a := range adjustments {
 		adjust[a.Department] += a.Points
@@ -164,13 +178,19 @@ func Compute(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustme
 		e := Entry{Department: c.Key, DepartmentName: c.Label, Assigned: c.Assigned, Closed: c.Closed,
 			OverdueOpen: c.OverdueOpen, SendBacks: c.SendBacks, ClosureRate: c.ClosureRate(), OnTimeRate: c.OnTimeRate(),
 			AckTimelyRate: c.AckTimelyRate(), ReworkRate: c.ReworkRate()}
+		q := quality[c.Key]
+		e.Unsatisfied, e.ReinspectFailed = q.Unsatisfied, q.ReinspectFailed
+		if v, ok := q.Score(); ok {
+			v = round1(v)
+			e.QualityScore = &v
+		}
 		e.Adjustment = round1(adjust[c.Key])
 		if !Measurable(c) {
 			e.NoData = true
 			noData = append(noData, e)
 			continue
 		}
-		e.BaseScore = round1(w.score(c))
+		e.BaseScore = round1(w.score(c, q))
 		e.Score = round1(e.BaseScore + e.Adjustment)
 		r.Entries = append(r.Entries, e)
 	}
@@ -243,7 +263,7 @@ func Boards(ranks []int, size int) (redEnd, blackStart int) {
 }
 
 // score is the weighted mean of the components c has data for.
-func (w Weights) score(c stats.Row) float64 {
+func (w Weights) score(c stats.Row, q stats.Quality) float64 {
 	type part struct {
 		weight, value float64
 		ok            bool
@@ -267,6 +287,8 @@ func (w Weights) score(c stats.Row) float64 {
 		{w.Rework, rework, okRework},
 		{w.Overdue, math.Max(0, 100-w.OverduePenalty*float64(c.OverdueOpen)), true},
 	}
+	quality, okQuality := q.Score()
+	parts = append(parts, part{w.Quality, quality, okQuality})
 	var sum, weights float64
 	for _, p := range parts {
 		if p.ok && p.weight > 0 {

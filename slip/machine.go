@@ -146,10 +146,18 @@ const (
 	RoleLeader     Role = "leader"     // 领导: sees everything, adds instructions (批示)
 	RoleAdmin      Role = "admin"      // 管理员: users and departments; no slips
 	RoleSystem     Role = "system"     // the workflow's timers
+	// RoleInspector (督查员) is office staff sent on 回头看: sees every slip,
+	// records re-inspections assigned to them.
+	RoleInspector Role = "inspector"
+	// RoleCitizen (市民监督员) is a citizen supervisor: sees only the
+	// re-inspections assigned to them, and of each slip only what checking
+	// it needs.
+	RoleCitizen Role = "citizen"
 )
 
 var roleLabels = map[Role]string{
 	RoleOffice: "督查室", RoleDepartment: "责任单位", RoleLeader: "领导", RoleAdmin: "管理员", RoleSystem: "系统",
+	RoleInspector: "督查员", RoleCitizen: "市民监督员",
 }
 
 // Label is the role as a clerk reads it.
@@ -162,7 +170,7 @@ func (r Role) Label() string {
 
 // Valid reports whether r is a role a user may have.
 func (r Role) Valid() bool {
-	return r == RoleOffice || r == RoleDepartment || r == RoleLeader || r == RoleAdmin
+	return r == RoleOffice || r == RoleDepartment || r == RoleLeader || r == RoleAdmin || r == RoleInspector || r == RoleCitizen
 }
 
 // ActedBy returns the role that performs action a (from the table), or ""

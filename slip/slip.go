@@ -73,6 +73,9 @@ type Draft struct {
 	// ProblemID the problem (问题) it is a measure (措施) of; both optional.
 	MeetingID string `json:"meeting_id,omitempty"`
 	ProblemID string `json:"problem_id,omitempty"`
+	// ReworkOf is the closed slip whose 回头看 failed, when this slip is its
+	// rework (重办); set by the re-inspection service, never by a client.
+	ReworkOf string `json:"rework_of,omitempty"`
 }
 
 // MaxDeadlineWorkingDays bounds deadline_working_days (about a year).
@@ -190,6 +193,7 @@ type Command struct {
 	// with a send-back (empty: unchanged).
 	Deadline calendar.Date `json:"deadline,omitzero"`
 	Approved *bool         `json:"approved,omitempty"` // the office's decision on an extension
+	Grade    Grade         `json:"grade,omitempty"`    // the office's grade of the result, at sign-off
 }
 
 // Validate checks that the command carries what its action needs.
@@ -217,6 +221,9 @@ func (c Command) Validate() error {
 		if err := checkText("evidence", e, MaxEvidenceItem); err != nil {
 			return err
 		}
+	}
+	if err := c.checkGrade(); err != nil {
+		return err
 	}
 	switch c.Action {
 	case ActionProgress:
@@ -288,6 +295,8 @@ type Slip struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 	CancelledAt    *time.Time `json:"cancelled_at,omitempty"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// Grade is the office's grade of the result, given at sign-off.
+	Grade Grade `json:"grade,omitempty"`
 
 	// Deadline is the effective deadline: Draft.Deadline moved by approved
 	// extensions. Draft.Deadline stays the original.
@@ -394,6 +403,7 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 		}
 	case ActionSignOff:
 		s.ClosedAt = &at
+		s.Grade = cmd.Grade
 	case ActionCancel:
 		s.CancelledAt = &at
 	}
@@ -524,7 +534,7 @@ const SystemActor = "督办系统"
 
 func (c Command) payload() map[string]any {
 	p := map[string]any{}
-	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason, "deadline": c.Deadline.String()} {
+	for k, v := range map[string]string{"text": c.Text, "summary": c.Summary, "comment": c.Comment, "reason": c.Reason, "deadline": c.Deadline.String(), "grade": string(c.Grade)} {
 		if v != "" {
 			p[k] = v
 		}

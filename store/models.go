@@ -56,6 +56,8 @@ type slipRow struct {
 
 	MeetingID string // the meeting it was handed out at; "" for none
 	ProblemID string // the problem it is a measure of; "" for none
+	Grade     string // the office's grade at sign-off (slip.Grade)
+	ReworkOf  string // the slip this one re-opens after a failed 回头看
 }
 
 func (slipRow) TableName() string { return "slips" }
@@ -162,6 +164,8 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		Policy:              jsonText(s.Policy),
 		MeetingID:           s.Draft.MeetingID,
 		ProblemID:           s.Draft.ProblemID,
+		Grade:               string(s.Grade),
+		ReworkOf:            s.Draft.ReworkOf,
 	}
 }
 
@@ -205,6 +209,7 @@ func (r slipRow) progressColumns() map[string]any {
 		"escalation_level":   r.EscalationLevel,
 		"ack_reminded":       r.AckReminded,
 		"last_reminder_at":   r.LastReminderAt,
+		"grade":              r.Grade,
 	}
 }
 
@@ -242,7 +247,9 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 			DeadlineWorkingDays: r.DeadlineWorkingDays,
 			MeetingID:           r.MeetingID,
 			ProblemID:           r.ProblemID,
+			ReworkOf:            r.ReworkOf,
 		},
+		Grade:          slip.Grade(r.Grade),
 		IssuedAt:       r.IssuedAt.In(calendar.Zone),
 		IssuedBy:       r.IssuedBy,
 		Status:         slip.Status(r.Status),

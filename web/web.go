@@ -45,6 +45,7 @@ var pages = map[string]page{
 	"ledger":     {name: "ledger", title: "台账", script: "ledger", nav: "ledger"},
 	"slip":       {name: "slip", title: "交办单", script: "slip", nav: "ledger"},
 	"print":      {name: "print", title: "交办单（打印）", script: "print"},
+	"inspect":    {name: "inspect", title: "回头看", script: "inspect", nav: "inspect"},
 	"notfound":   {name: "notfound", title: "页面不存在"},
 	// The monthly 晒比 (issue 17).
 	"indicators": {name: "indicators", title: "指标看板", script: "indicators", nav: "indicators"},
@@ -113,6 +114,7 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /meetings/{id}/print", u.render("meeting-print"))
 	u.mux.HandleFunc("GET /problems/{id}", u.render("problem"))
 	u.mux.HandleFunc("GET /visits", u.render("visits"))
+	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

@@ -19,6 +19,13 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterActivity(acts)
 }
 
+// RegisterReinspections puts the 回头看 workflow and its activities on a
+// worker.
+func RegisterReinspections(r worker.Registry, acts *activities.Reinspections) {
+	r.RegisterWorkflowWithOptions(ReinspectionWorkflow, workflow.RegisterOptions{Name: ReinspectionWorkflowName})
+	r.RegisterActivity(acts)
+}
+
 // workflowRegisterOptions registers SlipWorkflow under its stable name.
 func workflowRegisterOptions() workflow.RegisterOptions {
 	return workflow.RegisterOptions{Name: WorkflowName}

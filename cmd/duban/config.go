@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/logctx"
 	"github.com/duban-gov/duban/metrics"
@@ -75,6 +76,12 @@ type config struct {
 	// date a slip's deadline may lie (and how far from today GET /calendar
 	// looks).
 	DeadlineYears int
+	// EvidenceMaxBytes: DUBAN_EVIDENCE_MAX_BYTES, the most bytes one
+	// evidence file may hold (50 MiB by default).
+	EvidenceMaxBytes int64
+	// EvidenceDir: DUBAN_EVIDENCE_DIR, a directory for evidence files'
+	// contents; empty (the default): they are kept in the database.
+	EvidenceDir string
 }
 
 func getenv(name, fallback string) string {
@@ -129,6 +136,14 @@ func configFromEnv(needDB bool) (config, error) {
 	if c.DeadlineYears, err = strconv.Atoi(getenv("DUBAN_DEADLINE_MAX_YEARS", strconv.Itoa(slip.DefaultDeadlineYears))); err != nil || c.DeadlineYears < 1 || c.DeadlineYears > 100 {
 		return c, fmt.Errorf("DUBAN_DEADLINE_MAX_YEARS: want 1 to 100 years, got %q", getenv("DUBAN_DEADLINE_MAX_YEARS", ""))
 	}
+	if c.EvidenceMaxBytes, err = strconv.ParseInt(getenv("DUBAN_EVIDENCE_MAX_BYTES", strconv.FormatInt(evidence.DefaultMaxBytes, 10)), 10, 64); err != nil || c.EvidenceMaxBytes < 1 {
+		return c, fmt.Errorf("DUBAN_EVIDENCE_MAX_BYTES: want a positive number of bytes, got %q", getenv("DUBAN_EVIDENCE_MAX_BYTES", ""))
+	}
+	if c.EvidenceDir = getenv("DUBAN_EVIDENCE_DIR", ""); c.EvidenceDir != "" {
+		if _, err := evidence.NewDir(c.EvidenceDir); err != nil {
+			return c, fmt.Errorf("DUBAN_EVIDENCE_DIR: %w", err)
+		}
+	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
 	}
@@ -173,7 +188,14 @@ func (c config) rules(log *slog.Logger) (app.Rules, error) {
 
 // wiring is the configuration for this process's worker and API.
 func (c config) wiring(st *store.Store, tc client.Client, r app.Rules, m *metrics.Registry, log *slog.Logger) app.Config {
+	var blobs evidence.Blobs
+	if c.EvidenceDir != "" {
+		// configFromEnv made the directory; NewDir cannot fail on it now.
+		blobs, _ = evidence.NewDir(c.EvidenceDir)
+	}
 	return app.Config{
+		Evidence:          blobs,
+		EvidenceMaxBytes:  c.EvidenceMaxBytes,
 		Store:             st,
 		Temporal:          tc,
 		TaskQueue:         c.TaskQueue,

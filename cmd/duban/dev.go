@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/metrics"
@@ -98,6 +99,12 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 	}
 	wiring := cfg.wiring(e.Store, e.Client, r, m, log)
 	wiring.PublicURL = "http://" + l.Addr().String()
+	if wiring.Evidence == nil {
+		// The embedded default keeps evidence files in the data directory.
+		if wiring.Evidence, err = evidence.NewDir(filepath.Join(absData, "evidence")); err != nil {
+			return err
+		}
+	}
 	w, err := app.StartWorker(ctx, wiring)
 	if err != nil {
 		return err

@@ -49,7 +49,7 @@ func userCommand() *cobra.Command {
 	}
 	add.Flags().StringVar(&login, "login", "", "login name (required)")
 	add.Flags().StringVar(&name, "name", "", "full name, as it appears on the timeline (required)")
-	add.Flags().StringVar(&role, "role", "", "office, department, leader or admin (required)")
+	add.Flags().StringVar(&role, "role", "", "office, department, leader, admin, inspector (督查员) or citizen (市民监督员) (required)")
 	add.Flags().StringVar(&department, "department", "", "department code (department users only)")
 	add.Flags().StringVar(&password, "password", "", "password for the web login (optional; 10–72 characters)")
 	add.Flags().DurationVar(&expires, "expires", 0, "token lifetime, e.g. 720h (0: no expiry)")
@@ -124,6 +124,8 @@ var demoUsers = []identity.User{
 	{Login: "fgw", Name: "发改委王芳", Role: slip.RoleDepartment, Department: "fgw"},
 	{Login: "leader", Name: "王副市长", Role: slip.RoleLeader},
 	{Login: "admin", Name: "系统管理员", Role: slip.RoleAdmin},
+	{Login: "inspector", Name: "督查员周明", Role: slip.RoleInspector},
+	{Login: "citizen", Name: "市民监督员刘芳", Role: slip.RoleCitizen},
 }
 
 // seedDemoUsers creates the demo users when there are none, with the

@@ -22,21 +22,27 @@ func NewAPI(ctx context.Context, cfg Config) http.Handler {
 	if cfg.Temporal != nil {
 		go slips.WatchFailures(ctx, time.Minute, cfg.Metrics)
 	}
+	blobs := cfg.Evidence
+	if blobs == nil {
+		blobs = cfg.Store.EvidenceBlobs()
+	}
 	return api.NewRouter(api.Deps{
-		Store:           cfg.Store,
-		Slips:           slips,
-		Calendar:        cfg.Rules.Strict,
-		DeadlineYears:   cfg.Rules.DeadlineYears,
-		Colours:         cfg.Rules.Lenient,
-		Metrics:         cfg.Metrics,
-		RankingWeights:  cfg.Rules.Weights,
-		UI:              web.Handler(log),
-		WritesPerSecond: cfg.Writes.PerSecond,
-		WriteBurst:      cfg.Writes.Burst,
-		TrustedProxies:  cfg.TrustedProxies,
-		WebhookTargets:  cfg.WebhookTargets,
-		Ready:           func(ctx context.Context) error { return slips.Ready(ctx, now()) },
-		Now:             now,
-		Log:             log,
+		Evidence:         blobs,
+		EvidenceMaxBytes: cfg.EvidenceMaxBytes,
+		Store:            cfg.Store,
+		Slips:            slips,
+		Calendar:         cfg.Rules.Strict,
+		DeadlineYears:    cfg.Rules.DeadlineYears,
+		Colours:          cfg.Rules.Lenient,
+		Metrics:          cfg.Metrics,
+		RankingWeights:   cfg.Rules.Weights,
+		UI:               web.Handler(log),
+		WritesPerSecond:  cfg.Writes.PerSecond,
+		WriteBurst:       cfg.Writes.Burst,
+		TrustedProxies:   cfg.TrustedProxies,
+		WebhookTargets:   cfg.WebhookTargets,
+		Ready:            func(ctx context.Context) error { return slips.Ready(ctx, now()) },
+		Now:              now,
+		Log:              log,
 	})
 }

@@ -15,6 +15,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/store"
@@ -52,6 +53,10 @@ type Config struct {
 	Writes WriteLimit
 	// TrustedProxies name the proxies whose X-Forwarded-For names the client.
 	TrustedProxies []string
+	// Evidence keeps evidence files' contents; nil: in the ledger's database
+	// (Store.EvidenceBlobs). EvidenceMaxBytes caps one file (0: the default).
+	Evidence         evidence.Blobs
+	EvidenceMaxBytes int64
 	// Now is the clock of the API, the service and the activities; nil:
 	// time.Now. Tests move it to step through lockouts.
 	Now func() time.Time

@@ -39,6 +39,7 @@ func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
 		Metrics:        cfg.Metrics,
 		RankingWeights: cfg.Rules.Weights,
 	})
+	registerReinspections(w, cfg)
 	workflows.RegisterReporting(w)
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", queue, err)

@@ -135,8 +135,8 @@ const D = (() => {
   }
   function deptName(code) { return deptNames[code] || code; }
 
-  const roleLabels = { office: '督查室', department: '责任单位', leader: '领导', admin: '管理员' };
-  const homes = { office: '/office', department: '/department', leader: '/dashboard', admin: '/' };
+  const roleLabels = { office: '督查室', department: '责任单位', leader: '领导', admin: '管理员', inspector: '督查员', citizen: '市民监督员' };
+  const homes = { office: '/office', department: '/department', leader: '/dashboard', admin: '/', inspector: '/inspect', citizen: '/inspect' };
 
   /**
    * start loads the signed-in user and the departments, fills the top bar,
@@ -212,7 +212,8 @@ const D = (() => {
       { name: 'comment', label: '退回理由', type: 'textarea', required: true },
       { name: 'deadline', label: '同时给予新的办结时限（可不填）', type: 'date' }] },
     sign_off: { label: '销号', path: 'signoff', primary: true, fields: [
-      { name: 'comment', label: '销号意见（可不填）', value: '同意销号' }] },
+      { name: 'grade', label: '办理结果评价', type: 'select', options: [['satisfied', '满意'], ['basic', '基本满意'], ['unsatisfied', '不满意']] },
+      { name: 'comment', label: '销号意见（评价为“不满意”时须说明理由）', value: '同意销号' }] },
     cancel: { label: '撤销', path: 'cancel', danger: true, fields: [
       { name: 'reason', label: '撤销理由', type: 'textarea', required: true }] },
     request_extension: { label: '申请延期', path: 'extension', fields: [

@@ -18,6 +18,7 @@ function fields(s) {
     ['最新进展', s.latest_progress || '—'], ['签收时间', D.fmtTime(s.acknowledged_at) || '—'],
     ['申请办结时间', D.fmtTime(s.resolved_at) || '—'], ['销号时间', D.fmtTime(s.closed_at) || '—'],
   ];
+  if (s.status === 'closed') rows.push(['销号评价', s.grade_label]);
   if (s.cancelled_at) rows.push(['撤销时间', D.fmtTime(s.cancelled_at)]);
   if (s.pending_extension) {
     const p = s.pending_extension;

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/duban-gov/duban/stats"
+)
+
+// Quality is one lead department's quality of closure: the grades of its
+// signed-off slips, its 回头看 results and the rework slips (重办) failed
+// 回头看 opened against it.
+type Quality struct {
+	Department      string `json:"department"`
+	Closed          int64  `json:"closed"`
+	Satisfied       int64  `json:"satisfied"`
+	Basic           int64  `json:"basic"`
+	Unsatisfied     int64  `json:"unsatisfied"`
+	Ungraded        int64  `json:"ungraded"`
+	Reinspections   int64  `json:"reinspections"`
+	ReinspectPassed int64  `json:"reinspect_passed"`
+	ReinspectFailed int64  `json:"reinspect_failed"`
+	Reworks         int64  `json:"reworks"`
+}
+
+// QualityByDepartment counts Quality per lead department (only dept when
+// it is not empty), in department code order. Rework slips count as slips
+// of their own (they are closed and graded like any other) and, through
+// Reworks, against the department of the slip they re-open.
+func (s *Store) QualityByDepartment(ctx context.Context, dept string) ([]Quality, error) {
+	var rows []Quality
+	where, args := "", []any{}
+	if dept != "" {
+		where, args = "WHERE d.code = ?", append(args, dept)
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT d.code AS department,
+			COALESCE(g.closed, 0) AS closed, COALESCE(g.satisfied, 0) AS satisfied, COALESCE(g.basic, 0) AS basic,
+			COALESCE(g.unsatisfied, 0) AS unsatisfied, COALESCE(g.ungraded, 0) AS ungraded,
+			COALESCE(r.total, 0) AS reinspections, COALESCE(r.passed, 0) AS reinspect_passed, COALESCE(r.failed, 0) AS reinspect_failed,
+			COALESCE(w.reworks, 0) AS reworks
+		FROM departments d
+		LEFT JOIN (SELECT lead_department,
+				SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS closed,
+				SUM(CASE WHEN status = 'closed' AND grade = 'satisfied' THEN 1 ELSE 0 END) AS satisfied,
+				SUM(CASE WHEN status = 'closed' AND grade = 'basic' THEN 1 ELSE 0 END) AS basic,
+				SUM(CASE WHEN status = 'closed' AND grade = 'unsatisfied' THEN 1 ELSE 0 END) AS unsatisfied,
+				SUM(CASE WHEN status = 'closed' AND grade = '' THEN 1 ELSE 0 END) AS ungraded
+			FROM slips GROUP BY lead_department) g ON g.lead_department = d.code
+		LEFT JOIN (SELECT lead_department, COUNT(*) AS total,
+				SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS passed,
+				SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
+			FROM reinspections GROUP BY lead_department) r ON r.lead_department = d.code
+		LEFT JOIN (SELECT o.lead_department, COUNT(*) AS reworks
+			FROM slips w JOIN slips o ON o.id = w.rework_of GROUP BY o.lead_department) w ON w.lead_department = d.code
+		`+where+`
+		ORDER BY d.code`, args...).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("quality by department: %w", err)
+	}
+	return rows, nil
+}
+
+// DepartmentNames maps department codes to names.
+func (s *Store) DepartmentNames(ctx context.Context) (map[string]string, error) {
+	depts, err := s.ListDepartments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(depts))
+	for _, d := range depts {
+		out[d.Code] = d.Name
+	}
+	return out, nil
+}
+
+// RankingQuality counts stats.Quality per lead department over the slips
+// issued from..to (YYYY-MM-DD, inclusive), the ranking's period: grades of
+// those signed off and results of their 回头看 recorded so far.
+func (s *Store) RankingQuality(ctx context.Context, from, to string) (map[string]stats.Quality, error) {
+	var rows []struct {
+		Department      string
+		Satisfied       int64
+		Basic           int64
+		Unsatisfied     int64
+		ReinspectPassed int64
+		ReinspectFailed int64
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT s.lead_department AS department,
+			SUM(CASE WHEN s.status = 'closed' AND s.grade = 'satisfied' THEN 1 ELSE 0 END) AS satisfied,
+			SUM(CASE WHEN s.status = 'closed' AND s.grade = 'basic' THEN 1 ELSE 0 END) AS basic,
+			SUM(CASE WHEN s.status = 'closed' AND s.grade = 'unsatisfied' THEN 1 ELSE 0 END) AS unsatisfied,
+			COALESCE(SUM(r.passed), 0) AS reinspect_passed, COALESCE(SUM(r.failed), 0) AS reinspect_failed
+		FROM slips s
+		LEFT JOIN (SELECT slip_id,
+				SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS passed,
+				SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
+			FROM reinspections GROUP BY slip_id) r ON r.slip_id = s.id
+		WHERE s.issued_on >= ? AND s.issued_on <= ?
+		GROUP BY s.lead_department`, from, to).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("ranking quality %s..%s: %w", from, to, err)
+	}
+	out := make(map[string]stats.Quality, len(rows))
+	for _, r := range rows {
+		out[r.Department] = stats.Quality{Satisfied: r.Satisfied, Basic: r.Basic, Unsatisfied: r.Unsatisfied,
+			ReinspectPassed: r.ReinspectPassed, ReinspectFailed: r.ReinspectFailed}
+	}
+	return out, nil
+}
