@@ -55,6 +55,9 @@ var documentedEnv = []string{
 	"DUBAN_TRUSTED_PROXIES",
 	"DUBAN_WEBHOOK_ALLOW",
 	"DUBAN_DEADLINE_MAX_YEARS",
+	"DUBAN_WORKER_CACHE_SIZE",
+	"DUBAN_EVIDENCE_MAX_BYTES",
+	"DUBAN_EVIDENCE_DIR",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.
