@@ -81,6 +81,12 @@ func (s *system) uploadTable(t *testing.T, meetingID, name string, data []byte) 
 	return s.do(t, "POST", "/api/v1/meetings/"+meetingID+"/imports?name="+urlQuery(name), string(data), s.as("office")...)
 }
 
+// patientClient lets one request run for minutes: a confirm issues hundreds
+// of slips, which on a busy machine takes longer than the harness's usual
+// minute. These tests count what was issued; the import's speed is
+// measured by BenchmarkImport313Embedded, not here.
+func (s *system) patientClient() { s.http.Timeout = 10 * time.Minute }
+
 func (s *system) meetingView(t *testing.T, id string) meetingView {
 	t.Helper()
 	var v meetingView
@@ -140,6 +146,7 @@ func (s *system) meetingSlips(t *testing.T, query string) []slipView {
 // closures the meeting shows 97.4.
 func TestMeetingTableOf313Rows(t *testing.T) {
 	s := start(t)
+	s.patientClient()
 	s.seedDepartments(t)
 	s.must(t, http.StatusOK, "POST", "/api/v1/department-aliases", map[string]string{"alias": "住建委", "department_code": "zjj"}, s.as("admin")...)
 	mid := s.newMeeting(t, "2026年新春第一会")
@@ -238,6 +245,7 @@ func TestMeetingTableOf313Rows(t *testing.T) {
 // 568 measures under 190 problems, and counts problems and measures apart.
 func TestProblemListOf190Problems(t *testing.T) {
 	s := start(t)
+	s.patientClient()
 	s.seedDepartments(t)
 	mid := s.newMeeting(t, "2026年营商环境短板整改推进会")
 	units := []string{"住建局", "发改委", "交通局"}
