@@ -287,8 +287,8 @@ func (f Filter) departmentOnly() (string, bool) {
 // on, and keeps status, effective deadline and acknowledgement reminder for
 // open slips, the columns those conditions read; it is kept in step with the
 // slips in the transaction that changes them, so the count is exact. A
-// department's whole ledger, or the whole ledger, is left to the capped
-// count (cheaper there: an index-only scan stopping at MaxCount).
+// department's whole ledger, and the whole ledger's filters, are left to the
+// capped count (cheaper there: an index-only scan stopping at MaxCount).
 func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	if !useRollup {
 		return nil, false
@@ -318,7 +318,11 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	case f.Lead != "":
 		q = q.Where("department_code = ? AND role = ?", f.Lead, "lead")
 	default:
-		q = q.Where("role = ?", "lead") // every slip has exactly one lead
+		// The whole ledger by status, overdue or colour: the capped count
+		// is an index-only scan on (status, id) or (status,
+		// effective_deadline), cheaper than summing every department's
+		// rows of open slips.
+		return nil, false
 	}
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", statusStrings(f.Statuses))
