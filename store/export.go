@@ -41,7 +41,7 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	if !f.Sort.Valid() {
 		return InvalidSort()
 	}
-	rows, err := f.Sort.after(s.filtered(ctx, f), nil).Rows()
+	rows, err := f.ordered(s.filtered(ctx, f), nil).Rows()
 	if err != nil {
 		return fmt.Errorf("export ledger: %w", err)
 	}

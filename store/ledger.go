@@ -138,7 +138,12 @@ func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
 // walking the page's order and testing each slip finds a page sooner).
 func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.DB {
 	q := s.db.WithContext(ctx).Model(&slipRow{})
-	if len(f.Statuses) > 0 {
+	switch {
+	case len(f.Statuses) == 1 && f.Sort == SortNewest && s.dialect == Postgres:
+		// Not "status = ?": PostgreSQL would then drop the status from
+		// the order as constant (see Filter.ordered).
+		q = q.Where("status = ANY(ARRAY[?])", statusStrings(f.Statuses))
+	case len(f.Statuses) > 0:
 		q = q.Where("status IN ?", statusStrings(f.Statuses))
 	}
 	if f.Department != "" {
@@ -245,7 +250,7 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 	// enough that walking the order finds a page within a few thousand
 	// rows; the index would make the database read every match first.
 	var rows []slipRow
-	if err := f.Sort.after(s.filteredBy(ctx, f, !page.TotalCapped), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
+	if err := f.ordered(s.filteredBy(ctx, f, !page.TotalCapped), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
 		return Page{}, fmt.Errorf("list ledger: %w", err)
 	}
 	if len(rows) > f.PageSize {
@@ -258,6 +263,21 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 	}
 	page.Items = items
 	return page, nil
+}
+
+// ordered orders q by f.Sort after a position (see Sort.after). Newest first
+// with one status, it orders by the status first — the same order, as the
+// status is fixed — so that PostgreSQL walks the (status, id) index
+// (migration 0010): otherwise it walks every slip newest first expecting the
+// status to turn up soon, and the newest slips are the open ones (a
+// department's closed slips: 18k rows skipped, 16-30 ms; on the index, 2.6
+// ms). filteredBy writes that one status as "= ANY(ARRAY[…])", which the
+// planner does not treat as a constant to drop from the order.
+func (f Filter) ordered(q *gorm.DB, after *position) *gorm.DB {
+	if f.Sort == SortNewest && len(f.Statuses) == 1 {
+		q = q.Order("status DESC")
+	}
+	return f.Sort.after(q, after)
 }
 
 // departmentOnly reports whether f selects exactly the slips of one
