@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"reflect"
+
+	"gorm.io/gorm"
 
 	"github.com/duban-gov/duban/slip"
 )
@@ -37,11 +41,15 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	if !f.Sort.Valid() {
 		return InvalidSort()
 	}
-	rows, err := f.Sort.after(s.filtered(ctx, f), nil).Rows()
+	rows, err := f.ordered(s.filtered(ctx, f), nil).Rows()
 	if err != nil {
 		return fmt.Errorf("export ledger: %w", err)
 	}
 	defer rows.Close()
+	scan, err := s.slipScanner(rows)
+	if err != nil {
+		return fmt.Errorf("export ledger: %w", err)
+	}
 	buf := make([]slipRow, 0, batch)
 	flush := func() error {
 		slips, err := s.withDepartments(ctx, buf)
@@ -58,7 +66,7 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	}
 	for rows.Next() {
 		var r slipRow
-		if err := s.db.ScanRows(rows, &r); err != nil {
+		if err := scan(&r); err != nil {
 			return fmt.Errorf("export ledger: read a slip: %w", err)
 		}
 		buf = append(buf, r)
@@ -75,4 +83,37 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 		return flush()
 	}
 	return nil
+}
+
+// slipScanner returns a function that scans the current row of rows into a
+// slipRow, matching columns to fields by GORM's names once per query rather
+// than once per row as DB.ScanRows does (which was 40% of an export's CPU).
+// A column without a field is read and dropped.
+func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
+	stmt := &gorm.Statement{DB: s.db}
+	if err := stmt.Parse(&slipRow{}); err != nil {
+		return nil, fmt.Errorf("slip row schema: %w", err)
+	}
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	index := make([][]int, len(cols))
+	for i, c := range cols {
+		if f := stmt.Schema.LookUpField(c); f != nil {
+			index[i] = f.StructField.Index
+		}
+	}
+	dest := make([]any, len(cols))
+	return func(r *slipRow) error {
+		v := reflect.ValueOf(r).Elem()
+		for i, idx := range index {
+			if idx == nil {
+				dest[i] = new(any)
+				continue
+			}
+			dest[i] = v.FieldByIndex(idx).Addr().Interface()
+		}
+		return rows.Scan(dest...)
+	}, nil
 }
