@@ -122,7 +122,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 	b.login("office", "/office")
 	act(b, "#queue-review", id, "pass_review", `[name="comment"]`, "复核属实")
 	b.do("wait for 待销号", chromedp.WaitVisible(chromedp.CSS(row("#queue-signoff", id))))
-	act(b, "#queue-signoff", id, "sign_off", `[name="comment"]`, "同意销号")
+	act(b, "#queue-signoff", id, "sign_off", `[name="grade"]`, "satisfied", `[name="comment"]`, "同意销号")
 	b.do("wait until it leaves 待销号", until(`!document.querySelector('`+row("#queue-signoff", id)+`') && !document.querySelector('`+row("#queue-open", id)+`')`))
 
 	// The ledger, the slip and its paper form show the closed slip.

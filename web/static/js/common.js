@@ -212,7 +212,7 @@ const D = (() => {
       { name: 'comment', label: '退回理由', type: 'textarea', required: true },
       { name: 'deadline', label: '同时给予新的办结时限（可不填）', type: 'date' }] },
     sign_off: { label: '销号', path: 'signoff', primary: true, fields: [
-      { name: 'grade', label: '办理结果评价', type: 'select', options: [['satisfied', '满意'], ['basic', '基本满意'], ['unsatisfied', '不满意']] },
+      { name: 'grade', label: '办理结果评价', type: 'select', required: true, placeholder: '请选择评价', options: [['satisfied', '满意'], ['basic', '基本满意'], ['unsatisfied', '不满意']] },
       { name: 'comment', label: '销号意见（评价为“不满意”时须说明理由）', value: '同意销号' }] },
     cancel: { label: '撤销', path: 'cancel', danger: true, fields: [
       { name: 'reason', label: '撤销理由', type: 'textarea', required: true }] },
@@ -231,7 +231,11 @@ const D = (() => {
     const value = (f.from && f.from(s)) || f.value || '';
     if (f.type === 'textarea') return el('textarea', { name: f.name, rows: 3, required: f.required, maxlength: 20000 }, value);
     if (f.type === 'select') {
-      return el('select', { name: f.name }, f.options.map(([v, l]) => el('option', { value: v, text: l })));
+      // A select with a placeholder starts on it, so a grade is a choice made,
+      // not a default accepted.
+      const options = f.options.map(([v, l]) => el('option', { value: v, text: l }));
+      if (f.placeholder) options.unshift(el('option', { value: '', text: f.placeholder, selected: true, disabled: true }));
+      return el('select', { name: f.name, required: f.required }, options);
     }
     return el('input', { name: f.name, type: f.type || 'text', required: f.required, value, maxlength: f.type ? undefined : 200 });
   }
