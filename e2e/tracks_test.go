@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/identity"
@@ -150,6 +154,23 @@ func TestTracksOverHTTP(t *testing.T) {
 		len(tv.Tracks[0].Report.Measures) != 1 || tv.Tracks[3].Presses != 1 || tv.Tracks[2].Status != "replaced" || tv.Tracks[2].Refusals != 1 {
 		t.Fatalf("tracks before resolution: %+v", tv)
 	}
+	// The batch's 汇总表: title row, then the lead's report and every
+	// co-unit's part in 实现情况 / 存在问题 / 具体措施.
+	r := s.must(t, http.StatusOK, "GET", "/api/v1/slips/export?format=xlsx&batch="+urlQuery("2026新春第一会"), nil, office...)
+	f, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || !strings.HasPrefix(rows[0][0], "2026新春第一会 督办事项汇总表") || rows[1][9] != "存在问题" ||
+		!strings.Contains(rows[2][9], "资金缺口 300 万") || !strings.Contains(rows[2][10], "申请专项资金（责任单位：太平乡、区卫健局；解决时限：") ||
+		!strings.Contains(rows[2][8], "【协办·市卫生健康委员会·已完成】已完成") || !strings.Contains(rows[2][8], "【协办·市交通运输局·已改派】已改派市卫生健康委员会") {
+		t.Fatalf("汇总表: %q", rows)
+	}
+
 	post(http.StatusOK, zjj, "resolution", map[string]any{"summary": "全部完成", "evidence": []string{"验收报告.pdf"}})
 	post(http.StatusOK, office, "review", map[string]any{"passed": true})
 	if v := post(http.StatusOK, office, "signoff", map[string]any{}); v.status != http.StatusOK {
