@@ -59,14 +59,14 @@ func TestTracksInTheBrowser(t *testing.T) {
 	// 交通局 refuses its part: not its business.
 	b.login("jtj", "/department")
 	act(b, "main", id, "refuse", `[name="reason"]`, "职责不符，应由卫健委承办")
-	b.shot("14-department-refused")
+	b.shot("20-department-refused")
 	b.logout()
 
 	// 督查室: the 退回 queue shows the refusal; reassign to 卫健委, due today.
 	b.login("office", "/office")
 	b.do("see the refusal in the 退回 queue",
 		until(`(document.querySelector('`+trackRow("#queue-refusals", id, "jtj")+` .notes') || {}).textContent === '退回理由：职责不符，应由卫健委承办'`))
-	b.shot("15-office-refusal-queue")
+	b.shot("21-office-refusal-queue")
 	actRow(b, trackRow("#queue-refusals", id, "jtj"), "reassign", `[name="new_department"]`, "wjj", `[name="deadline"]`, today)
 	b.do("the queue is empty again", until(`document.querySelector('#queue-refusals .empty')`))
 	b.logout()
@@ -118,5 +118,5 @@ func TestTracksInTheBrowser(t *testing.T) {
 		until(`document.querySelector('`+trackRow("main", id, "wjj")+` .report-achieved').textContent === '已完成（逾期）'`),
 		until(`document.querySelector('`+trackRow("main", id, "zjj")+` .report-achieved').textContent === '100 条背街小巷全部整治'`),
 		until(`document.querySelector('.timeline .event-reassign .detail').textContent.includes('改派给：市卫生健康委员会')`))
-	b.shot("16-slip-tracks")
+	b.shot("22-slip-tracks")
 }
