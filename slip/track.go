@@ -427,9 +427,16 @@ func (s *Slip) applyTrack(cmd Command, at time.Time) error {
 	today := calendar.DateOf(at)
 	switch cmd.Action {
 	case ActionSignOff:
+		// The lead's part is done when the slip is signed off, and was done
+		// on time if its accepted resolution came by the deadline (as 按期办结率
+		// counts the slip).
+		done := &at
+		if s.ResolvedAt != nil {
+			done = s.ResolvedAt
+		}
 		for i := range s.Tracks {
 			if s.Tracks[i].Role == RoleLead && s.Tracks[i].Status == TrackInProgress {
-				s.Tracks[i].Status, s.Tracks[i].CompletedAt = TrackCompleted, &at
+				s.Tracks[i].Status, s.Tracks[i].CompletedAt = TrackCompleted, done
 			}
 		}
 		return nil
