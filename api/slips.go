@@ -128,7 +128,9 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 		available = sl.AvailableTo(now.caller.Department, today)
 	}
 	for _, a := range available {
-		if now.caller.MayAct(sl, a) == nil && !slices.Contains(slip.OfficeTrackActions, a) {
+		// The office's actions on one unit's part are on that part (tracks);
+		// 催办 stays on the slip too, where it urges the lead.
+		if now.caller.MayAct(sl, a) == nil && (a == slip.ActionPress || !slices.Contains(slip.OfficeTrackActions, a)) {
 			allowed = append(allowed, a)
 		}
 	}
