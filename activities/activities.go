@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -63,6 +64,31 @@ func (a *Activities) PlanReminders(ctx context.Context, req PlanRequest) ([]slip
 		return nil, fmt.Errorf("plan reminders of slip %s: %w", req.Slip.ID, err)
 	}
 	return plan, nil
+}
+
+// PlanTrackReminders returns the reminders of every co-unit's part of the
+// slip after req.After, each on the part's own clock (its receipt, its
+// deadline), in time order.
+func (a *Activities) PlanTrackReminders(ctx context.Context, req PlanRequest) ([]slip.TrackReminder, error) {
+	var out []slip.TrackReminder
+	for _, t := range req.Slip.Tracks {
+		if t.Role != slip.RoleCo {
+			continue
+		}
+		clock, ok := req.Slip.TrackClock(t)
+		if !ok {
+			continue
+		}
+		plan, err := a.Planner.Plan(clock, req.After)
+		if err != nil {
+			return nil, fmt.Errorf("plan reminders of %s on slip %s: %w", t.Department, req.Slip.ID, err)
+		}
+		for _, r := range plan {
+			out = append(out, slip.TrackReminder{Department: t.Department, Reminder: r})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y slip.TrackReminder) int { return x.At.Compare(y.At) })
+	return out, nil
 }
 
 // Projection is one accepted action: the slip as it stands after the action,

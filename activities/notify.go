@@ -63,14 +63,38 @@ func Compose(s slip.Slip, e slip.Event) []store.Notification {
 	type to struct{ kind, who string }
 	lead := to{store.RecipientDepartment, s.Draft.LeadDepartment}
 	var rcpt []to
+	unit, _ := e.Payload["department"].(string)
+	if unit != "" && e.Type.System() {
+		// A co-unit's own clock: the reminder is that unit's.
+		lead = to{store.RecipientDepartment, unit}
+	}
 	switch e.Type {
-	case slip.EventAckReminder:
-		rcpt = []to{lead}
 	case slip.EventDueReminder, slip.EventUrge:
+		if unit != "" {
+			rcpt = []to{lead}
+			break
+		}
 		rcpt = []to{lead}
 		for _, c := range s.Draft.CoDepartments {
 			rcpt = append(rcpt, to{store.RecipientDepartment, c})
 		}
+	case slip.ActionInstruct:
+		rcpt = []to{lead}
+		for _, c := range s.Draft.CoDepartments {
+			rcpt = append(rcpt, to{store.RecipientDepartment, c})
+		}
+	case slip.ActionPress, slip.ActionDeclineRefusal, slip.ActionWaive:
+		if unit == "" {
+			unit = s.Draft.LeadDepartment
+		}
+		rcpt = []to{{store.RecipientDepartment, unit}}
+	case slip.ActionRefuse:
+		rcpt = []to{{store.RecipientOffice, "office"}}
+	case slip.ActionReassign:
+		nu, _ := e.Payload["new_department"].(string)
+		rcpt = []to{{store.RecipientDepartment, nu}}
+	case slip.EventAckReminder:
+		rcpt = []to{lead}
 	case slip.EventSupervise, slip.EventPublicNotice:
 		rcpt = []to{lead, {store.RecipientOffice, "office"}}
 		if s.Draft.Leader != "" {
@@ -100,6 +124,11 @@ func Compose(s slip.Slip, e slip.Event) []store.Notification {
 // wording is the title and body a clerk reads.
 func wording(s slip.Slip, e slip.Event) (title, body string) {
 	deadline := s.EffectiveDeadline()
+	if d, ok := e.Payload["deadline"].(string); ok && e.Type.System() {
+		if own, err := calendar.ParseDate(d); err == nil {
+			deadline = own // a co-unit's own deadline
+		}
+	}
 	title = fmt.Sprintf("【%s】%s %s", e.Type.Label(), s.Number, s.Draft.Title)
 	var b strings.Builder
 	switch e.Type {
@@ -127,6 +156,21 @@ func wording(s slip.Slip, e slip.Event) (title, body string) {
 		}
 	case slip.ActionSendBack:
 		fmt.Fprintf(&b, "交办单 %s 复核未通过，退回重办。理由：%v。办结时限：%s。", s.Number, e.Payload["comment"], deadline)
+	case slip.ActionInstruct:
+		fmt.Fprintf(&b, "%s 对交办单 %s 作出批示：%v", e.Actor, s.Number, e.Payload["text"])
+	case slip.ActionPress:
+		fmt.Fprintf(&b, "督查室对交办单 %s 进行催办，请立即办理并报送进展。", s.Number)
+		if c, ok := e.Payload["comment"].(string); ok && c != "" {
+			fmt.Fprintf(&b, "%s", c)
+		}
+	case slip.ActionRefuse:
+		fmt.Fprintf(&b, "%v 申请退回交办单 %s，理由：%v。请改派或驳回。", e.Payload["department"], s.Number, e.Payload["reason"])
+	case slip.ActionDeclineRefusal:
+		fmt.Fprintf(&b, "贵单位对交办单 %s 的退回申请未获同意，请签收办理。意见：%v", s.Number, e.Payload["comment"])
+	case slip.ActionReassign:
+		fmt.Fprintf(&b, "交办单 %s 已改派贵单位办理（原承办单位 %v），请及时签收。", s.Number, e.Payload["department"])
+	case slip.ActionWaive:
+		fmt.Fprintf(&b, "督查室已豁免贵单位在交办单 %s 中的协办任务。理由：%v", s.Number, e.Payload["reason"])
 	}
 	if c, ok := e.Payload["comment"].(string); ok && c != "" && e.Type == slip.ActionDecideExtension {
 		fmt.Fprintf(&b, "意见：%s", c)

@@ -213,7 +213,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	cookie, hash, csrf, err := identity.NewSession()
 	if err == nil {
-		err = s.store.CreateSession(ctx, u.ID, hash, csrf, SessionTTL)
+		err = s.store.CreateSessionAt(ctx, u.ID, hash, csrf, s.now(), SessionTTL)
 	}
 	if err != nil {
 		s.fail(c, err)

@@ -48,7 +48,13 @@ func (s *Server) exportSlips(c *gin.Context) {
 	name := fmt.Sprintf("督办事项台账-%s%s", now.today, format.Extension())
 	c.Header("Content-Type", format.ContentType())
 	c.Header("Content-Disposition", "attachment; filename=\"duban-ledger"+format.Extension()+"\"; filename*=UTF-8''"+url.PathEscape(name))
-	w, err := ledgerexport.NewWriter(c.Writer, format, names, colour)
+	// A batch's export is the 汇总表 the chair reads at the next meeting:
+	// titled with the batch and the as-of date (XLSX only; see tracks).
+	title := ""
+	if f.Batch != "" {
+		title = fmt.Sprintf("%s 督办事项汇总表（截至 %s）", f.Batch, now.today)
+	}
+	w, err := ledgerexport.NewTitledWriter(c.Writer, format, names, colour, title)
 	if err != nil {
 		s.fail(c, err)
 		return

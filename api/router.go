@@ -179,6 +179,16 @@ func NewRouter(d Deps) http.Handler {
 
 	// Meetings, their imported tables, problems and visits (meetings.go).
 	s.meetingRoutes(a)
+	// Tracks (issue 13): each unit's part; see api/tracks.go.
+	slips.POST("/slips/:id/co-acknowledge", s.coAcknowledge)
+	slips.POST("/slips/:id/completion", s.completePart)
+	slips.POST("/slips/:id/refusal", s.refuse)
+	slips.POST("/slips/:id/refusal/decline", s.declineRefusal)
+	slips.POST("/slips/:id/reassignment", s.reassign)
+	slips.POST("/slips/:id/waiver", s.waive)
+	slips.POST("/slips/:id/press", s.press)
+	slips.GET("/refusals", s.refusals)
+	slips.GET("/stats/tracks", s.trackStats)
 
 	// Slips whose workflows stopped: the office answers for the slips, an
 	// admin for the system.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +64,12 @@ type slipJSON struct {
 	Grade               slip.Grade             `json:"grade"`
 	GradeLabel          string                 `json:"grade_label"`
 	ReworkOf            string                 `json:"rework_of,omitempty"`
-	Timeline            []eventJSON            `json:"timeline,omitempty"`
+	// Tracks are the units' parts (主办 first), with what the caller may
+	// do on each; WorstDeadline is the earliest deadline of open work.
+	Tracks        []trackJSON   `json:"tracks"`
+	WorstDeadline calendar.Date `json:"worst_deadline"`
+	OpenCoUnits   []string      `json:"open_co_units"`
+	Timeline      []eventJSON   `json:"timeline,omitempty"`
 }
 
 type eventJSON struct {
@@ -117,8 +123,14 @@ func (s *Server) clock(c *gin.Context) (clock, error) {
 func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 	today := now.today
 	allowed := []slip.Action{}
-	for _, a := range sl.Available(today) {
-		if now.caller.MayAct(sl, a) == nil {
+	available := sl.Available(today)
+	if now.caller.Role == slip.RoleDepartment {
+		available = sl.AvailableTo(now.caller.Department, today)
+	}
+	for _, a := range available {
+		// The office's actions on one unit's part are on that part (tracks);
+		// 催办 stays on the slip too, where it urges the lead.
+		if now.caller.MayAct(sl, a) == nil && (a == slip.ActionPress || !slices.Contains(slip.OfficeTrackActions, a)) {
 			allowed = append(allowed, a)
 		}
 	}
@@ -144,6 +156,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 		UpdatedAt: sl.UpdatedAt, Seq: sl.Seq, AllowedActions: allowed,
 		Colour: colour, ColourLabel: colour.Label(),
 		Grade: sl.Grade, GradeLabel: sl.Grade.Label(), ReworkOf: sl.Draft.ReworkOf,
+		Tracks: toTracksJSON(sl, now), WorstDeadline: sl.WorstDeadline(), OpenCoUnits: nonNil(sl.OpenCoUnits()),
 	}
 }
 
@@ -381,11 +394,20 @@ type (
 		Comment string `json:"comment"`
 	}
 	progressRequest struct {
+		Text     string         `json:"text"`
+		Problems string         `json:"problems"`
+		Measures []slip.Measure `json:"measures"`
+		Figures  []slip.Figure  `json:"figures"`
+	}
+	instructionRequest struct {
 		Text string `json:"text"`
 	}
 	resolutionRequest struct {
-		Summary  string   `json:"summary"`
-		Evidence []string `json:"evidence"`
+		Summary  string         `json:"summary"`
+		Evidence []string       `json:"evidence"`
+		Problems string         `json:"problems"`
+		Measures []slip.Measure `json:"measures"`
+		Figures  []slip.Figure  `json:"figures"`
 	}
 	reviewRequest struct {
 		Passed  *bool  `json:"passed"`
@@ -448,13 +470,15 @@ func (s *Server) acknowledge(c *gin.Context) {
 
 func (s *Server) progress(c *gin.Context) {
 	act(s, c, false, func(r progressRequest) (slip.Command, error) {
-		return slip.Command{Action: slip.ActionProgress, Text: r.Text}, nil
+		return slip.Command{Action: slip.ActionProgress, Text: r.Text,
+			TrackFields: slip.TrackFields{Problems: r.Problems, Measures: r.Measures, Figures: r.Figures}}, nil
 	})
 }
 
 func (s *Server) resolution(c *gin.Context) {
 	act(s, c, false, func(r resolutionRequest) (slip.Command, error) {
-		return slip.Command{Action: slip.ActionResolve, Summary: r.Summary, Evidence: r.Evidence}, nil
+		return slip.Command{Action: slip.ActionResolve, Summary: r.Summary, Evidence: r.Evidence,
+			TrackFields: slip.TrackFields{Problems: r.Problems, Measures: r.Measures, Figures: r.Figures}}, nil
 	})
 }
 
@@ -492,7 +516,7 @@ func (s *Server) signoff(c *gin.Context) {
 }
 
 func (s *Server) instruct(c *gin.Context) {
-	act(s, c, false, func(r progressRequest) (slip.Command, error) {
+	act(s, c, false, func(r instructionRequest) (slip.Command, error) {
 		return slip.Command{Action: slip.ActionInstruct, Text: r.Text}, nil
 	})
 }

@@ -57,6 +57,7 @@ func TestDatesOutsideTheWindow(t *testing.T) {
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("时限在窗口内"), office...).json(t, &sl)
 	s.must(t, http.StatusOK, "POST", path("/api/v1/slips/%s/acknowledge", sl.ID), nil, zjj...)
+	s.coUnitsDone(t, sl.ID)
 	refused("extension request", "POST", path("/api/v1/slips/%s/extension", sl.ID),
 		map[string]any{"reason": "工程量大", "deadline": "9999-12-31"}, zjj)
 	within := time.Now().AddDate(0, 3, 0).Format(time.DateOnly)

@@ -219,6 +219,7 @@ func evidenceScenario(t *testing.T, s *system, blobs func() int) {
 	// Once signed off, the slip takes no more files; its files stay.
 	zjj := s.as("zjj")
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/acknowledge", map[string]any{}, zjj...)
+	s.coUnitsDone(t, sl.ID)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/resolution", map[string]any{"summary": "已完成", "evidence": []string{"现场照片 1.jpg"}}, zjj...)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/review", map[string]any{"passed": true}, office...)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/signoff", map[string]any{}, office...)

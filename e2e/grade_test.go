@@ -12,6 +12,7 @@ func (s *system) closeReady(t *testing.T, title string) slipView {
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft(title), office...).json(t, &sl)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/acknowledge", map[string]any{}, zjj...)
+	s.coUnitsDone(t, sl.ID)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/resolution", map[string]any{"summary": "已完成", "evidence": []string{"验收报告.pdf"}}, zjj...)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/review", map[string]any{"passed": true}, office...).json(t, &sl)
 	return sl

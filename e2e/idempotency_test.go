@@ -84,6 +84,7 @@ func TestActionKeysReplayAndBindTheBody(t *testing.T) {
 		// then signs off once it may, and a retry answers as the first did.
 		signoff := map[string]any{"comment": "同意销号"}
 		s.must(t, http.StatusConflict, "POST", "/api/v1/slips/"+a+"/signoff", signoff, key("office", "s-1")...)
+		s.coUnitsDone(t, a)
 		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a+"/resolution", resolution, s.as("zjj")...)
 		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a+"/review", map[string]any{"passed": true}, s.as("office")...)
 		signed := s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a+"/signoff", signoff, key("office", "s-1")...)
@@ -123,6 +124,7 @@ func TestActionKeysReplayAndBindTheBody(t *testing.T) {
 			t.Errorf("refused key reuse changed the store: %s → %s", before, after)
 		}
 		// fgw (co-department) has a key of the same name: its own.
+		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b+"/co-acknowledge", nil, s.as("fgw")...)
 		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b+"/progress", progress("配合完成"), key("fgw", "p-2")...)
 		if got := timeline(b); got["progress"] != 2 || got["resolve"] != 0 {
 			t.Errorf("timeline of the slip the key was reused on: %v", got)

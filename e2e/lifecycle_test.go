@@ -98,6 +98,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		t.Fatalf("retried progress: seq %d then %d, latest %q", p1.Seq, p2.Seq, p1.LatestProgress)
 	}
 	refuse("signoff", nil, office)
+	s.coUnitsDone(t, id)
 
 	if v := act("resolution", resolution, dept); v.Status != "pending_review" {
 		t.Fatalf("after resolution: %s", v.Status)
@@ -120,7 +121,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	// Timeline: every accepted action once, in order, with no gap.
 	var got slipView
 	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &got)
-	wantTypes := []string{"issue", "acknowledge", "request_extension", "decide_extension", "progress", "resolve", "send_back", "progress", "resolve", "pass_review", "sign_off"}
+	wantTypes := []string{"issue", "acknowledge", "request_extension", "decide_extension", "progress", "co_acknowledge", "complete_part", "resolve", "send_back", "progress", "resolve", "pass_review", "sign_off"}
 	if len(got.Timeline) != len(wantTypes) {
 		t.Fatalf("timeline has %d events, want %d: %+v", len(got.Timeline), len(wantTypes), got.Timeline)
 	}
@@ -135,8 +136,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if got.Seq != int64(len(wantTypes)) {
 		t.Errorf("slip seq %d, want %d", got.Seq, len(wantTypes))
 	}
-	if got.Timeline[6].Payload["comment"] != "回头看发现 3 个小区未完工" {
-		t.Errorf("send-back reason not kept: %+v", got.Timeline[6].Payload)
+	if got.Timeline[8].Payload["comment"] != "回头看发现 3 个小区未完工" {
+		t.Errorf("send-back reason not kept: %+v", got.Timeline[8].Payload)
 	}
 
 	// The workflow has finished, and it agrees with the ledger.

@@ -209,7 +209,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 
 	// Each caller is offered only the actions they may take.
-	for login, want := range map[string]string{"office": "cancel", "zjj": "acknowledge request_extension", "fgw": "", "leader": "instruct"} {
+	for login, want := range map[string]string{"office": "cancel press", "zjj": "acknowledge request_extension refuse", "fgw": "co_acknowledge refuse", "leader": "instruct"} {
 		var v slipView
 		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+a, nil, s.as(login)...).json(t, &v)
 		if got := strings.Join(v.AllowedActions, " "); got != want {

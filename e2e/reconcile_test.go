@@ -162,6 +162,7 @@ func TestLostLedgerIsRefusedAndRebuilt(t *testing.T) {
 		ids[i] = sl.ID
 	}
 	s.act(t, "zjj", ids[0], "acknowledge", nil, http.StatusOK)
+	s.coUnitsDone(t, ids[0])
 	s.act(t, "zjj", ids[0], "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
 	s.act(t, "office", ids[0], "review", map[string]any{"passed": true}, http.StatusOK)
 	s.act(t, "office", ids[0], "signoff", map[string]any{"comment": "同意销号"}, http.StatusOK)
@@ -355,6 +356,7 @@ func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("丢失的销号"), s.as("office")...).json(t, &sl)
 	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
+	s.coUnitsDone(t, sl.ID)
 	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
 	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
 
@@ -395,6 +397,7 @@ func TestReconcileSendsALostActionToItsWorkflow(t *testing.T) {
 	var sl slipView
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("丢失的进展"), s.as("office")...).json(t, &sl)
 	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
+	s.coUnitsDone(t, sl.ID)
 	ahead := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionProgress, Actor: "住建局经办人", ActorRole: slip.RoleDepartment,
 		From: slip.StatusInProgress, To: slip.StatusInProgress, Payload: map[string]any{"text": "已完成 60 个"}},
 		func(sl *slip.Slip, _ time.Time) { sl.LatestProgress = "已完成 60 个" })

@@ -23,6 +23,7 @@ func TestVisitsAtMostOnce(t *testing.T) {
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("加快老旧小区改造"), s.as("office")...).json(t, &open)
 	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("整治违建"), s.as("office")...).json(t, &ready)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+ready.ID+"/acknowledge", nil, s.as("zjj")...)
+	s.coUnitsDone(t, ready.ID)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+ready.ID+"/resolution", map[string]any{"summary": "已拆除", "evidence": []string{"照片"}}, s.as("zjj")...)
 	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+ready.ID+"/review", map[string]any{"passed": true}, s.as("office")...)
 

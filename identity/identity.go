@@ -98,7 +98,7 @@ func (u User) MayAct(s slip.Slip, a slip.Action) error {
 		return slip.Forbidden("%s无权执行“%s”", u.Role.Label(), a.Label())
 	}
 	if u.Role == slip.RoleDepartment && s.Draft.LeadDepartment != u.Department && !slices.Contains(slip.CoDepartmentActions, a) {
-		return slip.Forbidden("“%s”须由牵头单位办理，配合单位只能报送进展", a.Label())
+		return slip.Forbidden("“%s”须由牵头单位办理，配合单位只能签收、报送进展、完成或退回本单位的协办任务", a.Label())
 	}
 	return nil
 }

@@ -45,9 +45,9 @@ type Row struct {
 	Leader   string // 责任领导
 	IssuedAt string // 交办时间, YYYY-MM-DD HH:MM Beijing time
 	Deadline string // 办结时限: the effective deadline, with the original when it moved
-	Progress string // 实现情况: the latest progress report
-	Problems string // 存在问题: not recorded yet, kept so the layout is the office's
-	Measures string // 具体措施: likewise
+	Progress string // 实现情况: the lead's latest report (for a closed slip its accepted resolution), then each co-unit's
+	Problems string // 存在问题: from the same reports
+	Measures string // 具体措施: each with its 责任单位 and 解决时限, from the same reports
 	Status   string // 状态, in Chinese
 	Colour   string // 三色: 红, 黄, 绿 or NoColour
 }
@@ -86,6 +86,7 @@ func NewRow(serial int, s slip.Slip, departmentNames map[string]string, colour f
 	if s.Draft.Content != "" {
 		r.Matter += "\n" + s.Draft.Content
 	}
+	r.Progress, r.Problems, r.Measures = reportCells(s, name)
 	if !s.IssuedAt.IsZero() {
 		r.IssuedAt = s.IssuedAt.In(calendar.Zone).Format("2006-01-02 15:04")
 	}
@@ -130,4 +131,56 @@ func utf16Len(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// reportCells lays out the 实现情况, 存在问题 and 具体措施 of a slip: the
+// lead's latest report first, then each co-unit's part beneath it, marked
+// with its unit and status (协办 parts refused, replaced or waived show
+// what happened to them). A slip without parts shows its latest progress.
+func reportCells(s slip.Slip, name func(string) string) (progress, problems, measures string) {
+	if len(s.Tracks) == 0 {
+		return s.LatestProgress, "", ""
+	}
+	var pr, pb, ms []string
+	for _, t := range s.Tracks {
+		mark := ""
+		if t.Role == slip.RoleCo {
+			mark = "【协办·" + name(t.Department) + "·" + t.Status.Label() + "】"
+		}
+		achieved := ""
+		if t.Report != nil {
+			achieved = t.Report.Achieved
+			for _, f := range t.Report.Figures {
+				achieved += "；" + f.Name + " " + f.Value + f.Unit
+			}
+		}
+		switch {
+		case t.Status == slip.TrackWaived:
+			achieved = strings.TrimSpace(achieved + " 已豁免：" + t.Waiver)
+		case t.Status == slip.TrackReplaced:
+			achieved = strings.TrimSpace(achieved + " 已改派" + name(t.ReplacedBy))
+		case t.Refusal != nil && t.Status == slip.TrackRefused:
+			achieved = strings.TrimSpace(achieved + " 申请退回：" + t.Refusal.Reason)
+		}
+		if achieved == "" && t.Role == slip.RoleLead {
+			achieved = s.LatestProgress
+		}
+		if achieved != "" {
+			pr = append(pr, mark+achieved)
+		}
+		if t.Report == nil {
+			continue
+		}
+		if t.Report.Problems != "" {
+			pb = append(pb, mark+t.Report.Problems)
+		}
+		for _, m := range t.Report.Measures {
+			units := make([]string, len(m.Units))
+			for i, u := range m.Units {
+				units[i] = name(u)
+			}
+			ms = append(ms, mark+m.Content+"（责任单位："+strings.Join(units, "、")+"；解决时限："+m.Due.String()+"）")
+		}
+	}
+	return strings.Join(pr, "\n"), strings.Join(pb, "\n"), strings.Join(ms, "\n")
 }

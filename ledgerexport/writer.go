@@ -74,13 +74,21 @@ var errClosed = errors.New("ledger export: writer is closed")
 // departmentNames maps department codes to the names shown (牵头单位,
 // 配合单位); colour, which may be nil, gives a slip's 三色 label.
 func NewWriter(w io.Writer, format Format, departmentNames map[string]string, colour func(slip.Slip) string) (*Writer, error) {
+	return NewTitledWriter(w, format, departmentNames, colour, "")
+}
+
+// NewTitledWriter is NewWriter for the 汇总表 the chair reads at a meeting:
+// in XLSX a title row (the batch or meeting and the as-of date), merged
+// across every column, above the header, and printed on every page with
+// it. CSV keeps the same columns and no title row, so it stays a table.
+func NewTitledWriter(w io.Writer, format Format, departmentNames map[string]string, colour func(slip.Slip) string, title string) (*Writer, error) {
 	var (
 		sh  sheet
 		err error
 	)
 	switch format {
 	case XLSX:
-		sh, err = newXLSXSheet(w)
+		sh, err = newXLSXSheet(w, title)
 	case CSV:
 		sh, err = newCSVSheet(w)
 	default:

@@ -29,16 +29,20 @@ type xlsxSheet struct {
 	center int            // style of short centred cells
 	fills  map[string]int // style of each 三色 label
 	next   int            // the next row number
+	title  string         // the merged title row above the header; "" for none
 }
 
-func newXLSXSheet(dst io.Writer) (*xlsxSheet, error) {
+func newXLSXSheet(dst io.Writer, title string) (*xlsxSheet, error) {
 	f := excelize.NewFile()
 	// excelize builds the whole zip in a memory buffer before copying it to
 	// the destination (tens of megabytes for a million slips); its zip
 	// writer hook lets the archive stream to dst instead, and the buffer it
 	// then copies is empty.
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(dst) })
-	x := &xlsxSheet{dst: dst, file: f, fills: map[string]int{}, next: 2}
+	x := &xlsxSheet{dst: dst, file: f, fills: map[string]int{}, next: 2, title: title}
+	if title != "" {
+		x.next = 3
+	}
 	if err := x.setup(); err != nil {
 		_ = f.Close()
 		return nil, err
@@ -96,7 +100,8 @@ func (x *xlsxSheet) setup() error {
 	if err := f.SetPageLayout(SheetTitle, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: new(int)}); err != nil {
 		return err
 	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + SheetTitle + "'!$1:$1", Scope: SheetTitle}); err != nil {
+	headerRow := x.next - 1
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", SheetTitle, headerRow), Scope: SheetTitle}); err != nil {
 		return err
 	}
 
@@ -115,14 +120,33 @@ func (x *xlsxSheet) setup() error {
 			return err
 		}
 	}
-	if err := x.stream.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := x.stream.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: fmt.Sprintf("A%d", headerRow+1), ActivePane: "bottomLeft"}); err != nil {
 		return err
+	}
+	if x.title != "" {
+		titleStyle, err := f.NewStyle(&excelize.Style{
+			Font:      &excelize.Font{Bold: true, Size: 16},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		})
+		if err != nil {
+			return err
+		}
+		if err := x.stream.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: fitCell(x.title)}}, excelize.RowOpts{Height: 36}); err != nil {
+			return err
+		}
+		last, err := excelize.CoordinatesToCellName(len(header), 1)
+		if err != nil {
+			return err
+		}
+		if err := x.stream.MergeCell("A1", last); err != nil {
+			return err
+		}
 	}
 	cells := make([]any, len(header))
 	for i, h := range header {
 		cells[i] = h
 	}
-	return x.stream.SetRow("A1", cells, excelize.RowOpts{StyleID: headerStyle, Height: 24})
+	return x.stream.SetRow(fmt.Sprintf("A%d", headerRow), cells, excelize.RowOpts{StyleID: headerStyle, Height: 24})
 }
 
 // centred are the short columns: 序号, 交办时间, 状态, 三色 (0-based).

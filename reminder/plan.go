@@ -189,7 +189,7 @@ func ColourOf(s slip.Slip, today, yellowBy calendar.Date) Colour {
 	if !s.Status.Open() {
 		return None
 	}
-	deadline := s.EffectiveDeadline()
+	deadline := s.WorstDeadline() // its worst open part's: a late co-unit turns the slip red
 	switch {
 	case deadline.Before(today):
 		return Red

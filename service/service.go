@@ -43,8 +43,10 @@ type Slips struct {
 	policies  reminder.Policies
 	// deadlineYears is the window fixed on each slip issued (0: the default).
 	deadlineYears int
-	now           func() time.Time
-	log           *slog.Logger
+	// refuseDays is the 退回 window in working days.
+	refuseDays int
+	now        func() time.Time
+	log        *slog.Logger
 }
 
 // Config is what the service needs.
@@ -59,14 +61,17 @@ type Config struct {
 	// DeadlineYears is how many years past its issue date a slip's deadline
 	// may lie (DUBAN_DEADLINE_MAX_YEARS; 0: slip.DefaultDeadlineYears).
 	DeadlineYears int
-	Now           func() time.Time // time.Now in production
-	Log           *slog.Logger
+	// RefuseWorkingDays is how many working days after receipt a unit may
+	// refuse its part (退回; 0: slip.DefaultRefuseWorkingDays).
+	RefuseWorkingDays int
+	Now               func() time.Time // time.Now in production
+	Log               *slog.Logger
 }
 
 // New builds the service.
 func New(c Config) *Slips {
 	return &Slips{store: c.Store, temporal: c.Temporal, taskQueue: c.TaskQueue, calendar: c.Calendar,
-		policies: c.Policies, deadlineYears: c.DeadlineYears, now: c.Now, log: c.Log}
+		policies: c.Policies, deadlineYears: c.DeadlineYears, refuseDays: c.RefuseWorkingDays, now: c.Now, log: c.Log}
 }
 
 // Issued is the outcome of Issue.
@@ -112,6 +117,9 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	if err := slip.CheckDeadlineWindow("deadline", due, now, s.deadlineYears); err != nil {
 		return Issued{}, err
 	}
+	if err := checkCoDeadlines(d, due, today); err != nil {
+		return Issued{}, err
+	}
 
 	id, err := newSlipID()
 	if err != nil {
@@ -146,6 +154,7 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	d.Deadline = due
 	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, IssuedByID: user.ID, IssueRequestID: requestID,
 		Deadline: d.Deadline, Policy: s.policies.For(d), DeadlineYears: s.deadlineYears}
+	sl.Tracks = slip.NewTracks(d, now, s.refuseBy(ctx, now))
 	registered, err := s.start(ctx, sl)
 	if err != nil {
 		return Issued{}, err
@@ -236,6 +245,9 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	// workflow's validator checks the slip's own again.
 	current.DeadlineYears = s.deadlineYears
 	if err := current.CheckDates(cmd); err != nil {
+		return Acted{}, err
+	}
+	if err := s.prepareTrackAction(ctx, user, current, &cmd); err != nil {
 		return Acted{}, err
 	}
 	if idempotencyKey == "" {

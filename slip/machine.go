@@ -187,7 +187,7 @@ func ActedBy(a Action) Role {
 // CoDepartmentActions are what a co-department (配合单位) may do on a slip
 // it helps with: report progress. Everything else of the department role is
 // the lead department's.
-var CoDepartmentActions = []Action{ActionProgress}
+var CoDepartmentActions = []Action{ActionProgress, ActionCoAcknowledge, ActionCompletePart, ActionRefuse}
 
 // Transition is one row of the lifecycle table.
 type Transition struct {
@@ -224,6 +224,24 @@ var Transitions = []Transition{
 	{StatusInProgress, ActionInstruct, StatusInProgress, RoleLeader},
 	{StatusPendingReview, ActionInstruct, StatusPendingReview, RoleLeader},
 	{StatusPendingSignoff, ActionInstruct, StatusPendingSignoff, RoleLeader},
+	// Track actions (track.go) leave the slip's status where it is; the
+	// track table says what the unit's part must be in. A co-unit may sign
+	// for and report on its part before the lead has signed.
+	{StatusIssued, ActionProgress, StatusIssued, RoleDepartment},
+	{StatusIssued, ActionCoAcknowledge, StatusIssued, RoleDepartment},
+	{StatusInProgress, ActionCoAcknowledge, StatusInProgress, RoleDepartment},
+	{StatusIssued, ActionCompletePart, StatusIssued, RoleDepartment},
+	{StatusInProgress, ActionCompletePart, StatusInProgress, RoleDepartment},
+	{StatusIssued, ActionRefuse, StatusIssued, RoleDepartment},
+	{StatusInProgress, ActionRefuse, StatusInProgress, RoleDepartment},
+	{StatusIssued, ActionDeclineRefusal, StatusIssued, RoleOffice},
+	{StatusInProgress, ActionDeclineRefusal, StatusInProgress, RoleOffice},
+	{StatusIssued, ActionReassign, StatusIssued, RoleOffice},
+	{StatusInProgress, ActionReassign, StatusInProgress, RoleOffice},
+	{StatusIssued, ActionWaive, StatusIssued, RoleOffice},
+	{StatusInProgress, ActionWaive, StatusInProgress, RoleOffice},
+	{StatusIssued, ActionPress, StatusIssued, RoleOffice},
+	{StatusInProgress, ActionPress, StatusInProgress, RoleOffice},
 }
 
 // Next returns the status that action leads to from status from, or a

@@ -2,6 +2,7 @@ package slip
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,6 +77,9 @@ type Draft struct {
 	// ReworkOf is the closed slip whose 回头看 failed, when this slip is its
 	// rework (重办); set by the re-inspection service, never by a client.
 	ReworkOf string `json:"rework_of,omitempty"`
+	// CoDeadlines sets a co-unit's own deadline (协办意见 due before the
+	// slip's), by unit code; a co-unit not named has the slip's.
+	CoDeadlines map[string]calendar.Date `json:"co_deadlines,omitempty"`
 }
 
 // MaxDeadlineWorkingDays bounds deadline_working_days (about a year).
@@ -152,6 +156,17 @@ func (d Draft) Validate() error {
 			return err
 		}
 	}
+	for code, due := range d.CoDeadlines {
+		if !slices.Contains(d.CoDepartments, code) {
+			return Invalid("co_deadlines", "单位 %s 不是配合单位，不能单独设定时限", code)
+		}
+		if due.IsZero() {
+			return Invalid("co_deadlines", "请填写协办单位 %s 的时限", code)
+		}
+		if !d.Deadline.IsZero() && due.After(d.Deadline) {
+			return Unprocessable(CodeDeadlinePassed, "co_deadlines", "协办单位 %s 的时限 %s 晚于交办单的办结时限 %s", code, due, d.Deadline)
+		}
+	}
 	return nil
 }
 
@@ -194,6 +209,9 @@ type Command struct {
 	Deadline calendar.Date `json:"deadline,omitzero"`
 	Approved *bool         `json:"approved,omitempty"` // the office's decision on an extension
 	Grade    Grade         `json:"grade,omitempty"`    // the office's grade of the result, at sign-off
+	// TrackFields name the unit a track action concerns and carry the
+	// structured report (存在问题, 具体措施, figures).
+	TrackFields
 }
 
 // Validate checks that the command carries what its action needs.
@@ -210,6 +228,9 @@ func (c Command) Validate() error {
 		if err := checkText(t.field, t.value, MaxLongText); err != nil {
 			return err
 		}
+	}
+	if err := c.validateTrackFields(); err != nil {
+		return err
 	}
 	if len(c.Evidence) > MaxEvidence {
 		return Invalid("evidence", "佐证材料最多 %d 项", MaxEvidence)
@@ -266,7 +287,7 @@ func (c Command) Validate() error {
 	}
 	if !c.Deadline.IsZero() {
 		switch c.Action {
-		case ActionRequestExtension, ActionDecideExtension, ActionSendBack:
+		case ActionRequestExtension, ActionDecideExtension, ActionSendBack, ActionReassign:
 		default:
 			return Invalid("deadline", "该操作不能修改办结时限")
 		}
@@ -316,6 +337,9 @@ type Slip struct {
 	// slip is still not acknowledged.
 	AckReminded    bool       `json:"ack_reminded"`
 	LastReminderAt *time.Time `json:"last_reminder_at,omitempty"`
+	// Tracks are the units' parts, lead first (see track.go); empty for
+	// slips issued before tracks existed.
+	Tracks []Track `json:"tracks,omitempty"`
 }
 
 // ExtensionRequest is a pending request to move the deadline (延期申请).
@@ -378,6 +402,10 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 		return Event{}, err
 	}
 	from := s.Status
+	s.Tracks = cloneTracks(s.Tracks)
+	if err := s.applyTrack(cmd, at); err != nil {
+		return Event{}, err
+	}
 	s.Status = to
 	s.Seq++
 	s.UpdatedAt = at
@@ -393,7 +421,9 @@ func (s *Slip) Apply(cmd Command, at time.Time) (Event, error) {
 		}
 		s.PendingExtension = nil
 	case ActionProgress:
-		s.LatestProgress = cmd.Text
+		if len(s.Tracks) == 0 {
+			s.LatestProgress = cmd.Text // with tracks, only the lead's (applyTrack)
+		}
 	case ActionResolve:
 		s.ResolvedAt = &at
 	case ActionSendBack:
@@ -539,6 +569,17 @@ func (c Command) payload() map[string]any {
 			p[k] = v
 		}
 	}
+	for k, v := range map[string]string{"department": c.Department, "new_department": c.NewDepartment, "refuse_by": c.RefuseBy.String(), "problems": c.Problems} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if len(c.Measures) > 0 {
+		p["measures"] = c.Measures
+	}
+	if len(c.Figures) > 0 {
+		p["figures"] = c.Figures
+	}
 	if c.Approved != nil {
 		p["approved"] = *c.Approved
 	}
@@ -563,7 +604,8 @@ func (s *Slip) IssuedEvent() Event {
 	}
 }
 
-// Overdue reports whether an open slip is past its deadline on date today.
+// Overdue reports whether an open slip is past its worst open part's
+// deadline on date today.
 func (s *Slip) Overdue(today calendar.Date) bool {
-	return s.Status.Open() && s.EffectiveDeadline().Before(today)
+	return s.Status.Open() && s.WorstDeadline().Before(today)
 }

@@ -17,7 +17,7 @@ import (
 func TestTransitionTableIsComplete(t *testing.T) {
 	actions := []Action{ActionAcknowledge, ActionProgress, ActionResolve, ActionPassReview, ActionSendBack, ActionSignOff, ActionCancel}
 	want := map[Status]map[Action]Status{
-		StatusIssued:         {ActionAcknowledge: StatusInProgress, ActionCancel: StatusCancelled},
+		StatusIssued:         {ActionAcknowledge: StatusInProgress, ActionProgress: StatusIssued, ActionCancel: StatusCancelled}, // progress: a co-unit's, before the lead signs
 		StatusInProgress:     {ActionProgress: StatusInProgress, ActionResolve: StatusPendingReview, ActionCancel: StatusCancelled},
 		StatusPendingReview:  {ActionPassReview: StatusPendingSignoff, ActionSendBack: StatusInProgress, ActionCancel: StatusCancelled},
 		StatusPendingSignoff: {ActionSignOff: StatusClosed, ActionCancel: StatusCancelled},

@@ -400,6 +400,9 @@ func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Sli
 	for _, r := range rows {
 		out = append(out, r.toSlip(bySlip[r.ID]))
 	}
+	if err := s.attachTracks(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

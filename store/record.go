@@ -90,6 +90,9 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			return fmt.Errorf("read slip row: %w", err)
 		}
 		changed := false
+		// members are the slip's departments the rollup counted it under;
+		// a 改派 changes them (reassignDepartments).
+		beforeMembers := membersOf(sl.Draft.Departments())
 		if before.LastSeq < sl.Seq {
 			// Older than the action: take it. (A newer projection that got
 			// there first keeps its row.)
@@ -97,8 +100,19 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			if days := closeWorkingDays(s.opts.Calendar, sl); days != nil {
 				cols["close_working_days"] = days
 			}
+			if e.Type == slip.ActionReassign {
+				cols["lead_department"] = sl.Draft.LeadDepartment
+				was, err := reassignDepartments(tx, sl)
+				if err != nil {
+					return err
+				}
+				beforeMembers = was
+			}
 			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Updates(cols).Error; err != nil {
 				return fmt.Errorf("update slip row: %w", err)
+			}
+			if err := upsertTracks(tx, sl); err != nil {
+				return err
 			}
 			changed = true
 		}
@@ -118,7 +132,12 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			return fmt.Errorf("reread slip row: %w", err)
 		}
 		members := func(string) []member { return membersOf(sl.Draft.Departments()) }
-		if err := applyRollup(tx, rollupChange([]slipRow{before}, []slipRow{after}, members)); err != nil {
+		deltas := rollupChange([]slipRow{before}, []slipRow{after}, members)
+		if e.Type == slip.ActionReassign {
+			old := func(string) []member { return beforeMembers }
+			deltas = mergeDeltas(rollupChange([]slipRow{before}, nil, old), rollupChange(nil, []slipRow{after}, members))
+		}
+		if err := applyRollup(tx, deltas); err != nil {
 			return fmt.Errorf("update statistics: %w", err)
 		}
 		return nil
@@ -196,7 +215,7 @@ func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) er
 	if err := tx.Create(&ev).Error; err != nil {
 		return fmt.Errorf("insert issued event: %w", err)
 	}
-	return nil
+	return upsertTracks(tx, sl)
 }
 
 // EventConflictError says the ledger holds another action under an event's

@@ -238,7 +238,14 @@ func (s *Store) Authenticate(ctx context.Context, tokenHash string, now time.Tim
 // CreateSession records a web session by the hash of its cookie value, with
 // its CSRF token (identity.NewSession makes them).
 func (s *Store) CreateSession(ctx context.Context, userID int64, sessionHash, csrf string, ttl time.Duration) error {
-	now := time.Now().UTC()
+	return s.CreateSessionAt(ctx, userID, sessionHash, csrf, time.Now(), ttl)
+}
+
+// CreateSessionAt is CreateSession on the caller's clock: the API starts a
+// session at its own now, the one SessionUser is later asked with, so the
+// two agree even when the API's clock is not the wall clock (tests).
+func (s *Store) CreateSessionAt(ctx context.Context, userID int64, sessionHash, csrf string, at time.Time, ttl time.Duration) error {
+	now := at.UTC()
 	row := sessionRow{TokenHash: sessionHash, UserID: userID, CsrfToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("create session: %w", err)

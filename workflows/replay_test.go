@@ -19,7 +19,10 @@ import (
 //     planning as local activities (versionLocalActivities);
 //   - lifecycle_v3.json: the same walk with serialised ledger writes that
 //     change the state only once written (versionDurableWrites), Project
-//     returning its event.
+//     returning its event;
+//   - lifecycle_v4.json: the same walk on a slip with units' parts (issue
+//     13): the co-unit's own reminder clock beside the slip's, its 签收 and
+//     协办完成 before the lead resolves.
 //
 // A change that would make running slips non-deterministic fails here; such
 // a change needs workflow.GetVersion and a new recording

@@ -42,6 +42,8 @@ const (
 	QueryState = "state"
 	// QueryPlan returns the reminders still to fire, in time order.
 	QueryPlan = "plan"
+	// QueryTrackPlan returns the co-units' reminders still to fire.
+	QueryTrackPlan = "track-plan"
 )
 
 // VisibilityQuery selects the slip workflows in Temporal's visibility
@@ -66,6 +68,13 @@ var actionUpdates = []slip.Action{
 	slip.ActionRequestExtension,
 	slip.ActionDecideExtension,
 	slip.ActionInstruct,
+	slip.ActionCoAcknowledge,
+	slip.ActionCompletePart,
+	slip.ActionRefuse,
+	slip.ActionDeclineRefusal,
+	slip.ActionReassign,
+	slip.ActionWaive,
+	slip.ActionPress,
 }
 
 // Input starts a slip workflow. On the first run Slip carries the draft, id,
@@ -130,6 +139,10 @@ type slipRun struct {
 	// reminders fires the slip's reminders and escalation; it replans when
 	// the effective deadline moves.
 	reminders *schedule[slip.Reminder]
+	// trackClock fires the co-units' reminders, each on its own part's
+	// clock; it replans when a part is assigned, signed for, finished or
+	// given another deadline (slip.TrackClockKey).
+	trackClock *schedule[slip.TrackReminder]
 	// durable is true in runs started since versionDurableWrites: changes are
 	// serialised by writes, applied to s only once projected, and a ledger
 	// outage is waited out instead of failing the action or the workflow.
@@ -148,13 +161,14 @@ type slipRun struct {
 // against an empty one.
 func newSlipRun(ctx workflow.Context, in Input) *slipRun {
 	r := &slipRun{
-		s:         in.Slip,
-		earlier:   make(map[string]bool, len(in.Applied)),
-		applied:   append([]string(nil), in.Applied...),
-		reminders: newSchedule(func(r slip.Reminder) time.Time { return r.At }),
-		durable:   workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
-		writes:    workflow.NewMutex(ctx),
-		logger:    workflow.GetLogger(ctx),
+		s:          in.Slip,
+		earlier:    make(map[string]bool, len(in.Applied)),
+		applied:    append([]string(nil), in.Applied...),
+		reminders:  newSchedule(func(r slip.Reminder) time.Time { return r.At }),
+		trackClock: newSchedule(func(r slip.TrackReminder) time.Time { return r.At }),
+		durable:    workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
+		writes:     workflow.NewMutex(ctx),
+		logger:     workflow.GetLogger(ctx),
 	}
 	for _, id := range in.Applied {
 		r.earlier[id] = true
@@ -175,6 +189,9 @@ func (r *slipRun) registerHandlers(ctx workflow.Context) error {
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() ([]slip.Reminder, error) { return r.reminders.Pending(), nil }); err != nil {
 		return fmt.Errorf("register query %s: %w", QueryPlan, err)
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryTrackPlan, func() ([]slip.TrackReminder, error) { return r.trackClock.Pending(), nil }); err != nil {
+		return fmt.Errorf("register query %s: %w", QueryTrackPlan, err)
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateRegistered, r.awaitRegistered); err != nil {
 		return fmt.Errorf("register update %s: %w", UpdateRegistered, err)
@@ -283,8 +300,11 @@ func (r *slipRun) appliedTail() []string {
 // commit makes next the run's state, asking for a new reminder plan when the
 // effective deadline moved.
 func (r *slipRun) commit(next slip.Slip) {
-	if next.EffectiveDeadline() != r.s.EffectiveDeadline() {
+	if next.EffectiveDeadline() != r.s.EffectiveDeadline() || next.Draft.LeadDepartment != r.s.Draft.LeadDepartment {
 		r.reminders.Replan()
+	}
+	if next.TrackClockKey() != r.s.TrackClockKey() {
+		r.trackClock.Replan()
 	}
 	r.s = next
 }
@@ -319,7 +339,79 @@ func (r *slipRun) remindUntilDone(ctx workflow.Context) error {
 		// Slips started before reminders existed keep running without them.
 		return workflow.Await(ctx, leave)
 	}
+	if r.hasCoTracks() {
+		// The co-units' clocks run beside the slip's; slips issued before
+		// tracks existed have none and start no second loop, so their
+		// recorded histories replay unchanged.
+		var trackErr error
+		trackDone := false
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			trackErr = r.trackClock.run(ctx, leave, r.planTracksAfter, r.fireTrack)
+			trackDone = true
+		})
+		if err := r.reminders.run(ctx, leave, r.planAfter, r.fire); err != nil {
+			return err
+		}
+		if err := workflow.Await(ctx, func() bool { return trackDone }); err != nil {
+			return err
+		}
+		return trackErr
+	}
 	return r.reminders.run(ctx, leave, r.planAfter, r.fire)
+}
+
+// hasCoTracks reports whether the slip was issued with co-units' parts.
+func (r *slipRun) hasCoTracks() bool {
+	for _, t := range r.s.Tracks {
+		if t.Role == slip.RoleCo {
+			return true
+		}
+	}
+	return false
+}
+
+// planTracksAfter asks the calendar for the co-units' reminders after
+// instant after. A failed planning is logged and retried a day later, as
+// for the slip's own plan.
+func (r *slipRun) planTracksAfter(ctx workflow.Context, after time.Time) ([]slip.TrackReminder, error) {
+	var acts *activities.Activities
+	var plan []slip.TrackReminder
+	req := activities.PlanRequest{Slip: r.s, After: after}
+	err := ledgerActivity(ctx, acts.PlanTrackReminders, "PlanTrackReminders", req).Get(ctx, &plan)
+	if err == nil {
+		return plan, nil
+	}
+	r.logger.Error("co-unit reminder planning failed; retrying in a day", "SlipID", r.s.ID, "Error", err)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if _, err := workflow.AwaitWithTimeout(ctx, 24*time.Hour, func() bool { return r.trackClock.replan || r.s.Status.Terminal() }); err == nil {
+			r.trackClock.Replan()
+		}
+	})
+	return []slip.TrackReminder{}, nil
+}
+
+// fireTrack records a co-unit's reminder and notifies the unit, unless its
+// part has moved past it.
+func (r *slipRun) fireTrack(ctx workflow.Context, rem slip.TrackReminder) error {
+	if err := r.writes.Lock(ctx); err != nil {
+		return err
+	}
+	defer r.writes.Unlock()
+	next := r.s
+	ev, ok := next.RemindTrack(rem, workflow.Now(ctx))
+	if !ok {
+		return nil
+	}
+	if err := r.record(ctx, next, ev); err != nil {
+		if ledgerConflict(err) {
+			r.logger.Error("ledger ahead of the workflow: co-unit reminder not recorded", "SlipID", next.ID, "Kind", rem.Kind, "Seq", ev.Seq, "Error", err)
+			return nil
+		}
+		return err
+	}
+	r.commit(next)
+	r.logger.Info("co-unit reminder fired", "SlipID", next.ID, "Department", rem.Department, "Kind", rem.Kind, "Seq", ev.Seq)
+	return notifyEvent(ctx, next, ev)
 }
 
 // planAfter asks the calendar for the reminders of the slip after instant
@@ -327,7 +419,7 @@ func (r *slipRun) remindUntilDone(ctx workflow.Context) error {
 // empty until the next replan or the next day: the slip stays actionable and
 // the workflow alive.
 func (r *slipRun) planAfter(ctx workflow.Context, after time.Time) ([]slip.Reminder, error) {
-	plan, err := planReminders(ctx, r.s, after)
+	plan, err := planReminders(ctx, r.s.LeadClock(), after)
 	if err == nil && len(plan) == 0 {
 		r.logger.Info("no reminders planned", "SlipID", r.s.ID)
 	}
@@ -473,7 +565,12 @@ func planReminders(ctx workflow.Context, s slip.Slip, after time.Time) ([]slip.R
 
 // notifies reports whether a person's action is announced to others.
 func notifies(a slip.Action) bool {
-	return a == slip.ActionRequestExtension || a == slip.ActionDecideExtension || a == slip.ActionSendBack
+	switch a {
+	case slip.ActionRequestExtension, slip.ActionDecideExtension, slip.ActionSendBack,
+		slip.ActionInstruct, slip.ActionPress, slip.ActionRefuse, slip.ActionDeclineRefusal, slip.ActionReassign, slip.ActionWaive:
+		return true
+	}
+	return false
 }
 
 // notifyEvent writes the event's inbox notifications and starts its webhook

@@ -82,6 +82,9 @@ type config struct {
 	// EvidenceDir: DUBAN_EVIDENCE_DIR, a directory for evidence files'
 	// contents; empty (the default): they are kept in the database.
 	EvidenceDir string
+	// RefuseWorkingDays: DUBAN_REFUSE_WORKING_DAYS, how many working days
+	// after receipt a unit may refuse its part of a slip (退回).
+	RefuseWorkingDays int
 }
 
 func getenv(name, fallback string) string {
@@ -144,6 +147,9 @@ func configFromEnv(needDB bool) (config, error) {
 			return c, fmt.Errorf("DUBAN_EVIDENCE_DIR: %w", err)
 		}
 	}
+	if c.RefuseWorkingDays, err = strconv.Atoi(getenv("DUBAN_REFUSE_WORKING_DAYS", strconv.Itoa(slip.DefaultRefuseWorkingDays))); err != nil || c.RefuseWorkingDays < 1 || c.RefuseWorkingDays > 30 {
+		return c, fmt.Errorf("DUBAN_REFUSE_WORKING_DAYS: want 1 to 30 working days, got %q", getenv("DUBAN_REFUSE_WORKING_DAYS", ""))
+	}
 	if needDB && c.DatabaseURL == "" {
 		return c, fmt.Errorf("DUBAN_DATABASE_URL is not set (e.g. postgres://duban:secret@db:5432/duban?sslmode=disable)")
 	}
@@ -177,7 +183,7 @@ func newLogger(level string, json bool) *slog.Logger {
 // local override files), the reminder policies (DUBAN_REMINDER_POLICIES) and
 // the ranking weights (DUBAN_RANKING_WEIGHTS).
 func (c config) rules(log *slog.Logger) (app.Rules, error) {
-	f := app.RuleFiles{ReminderPolicies: c.ReminderPolicies, RankingWeights: c.RankingWeights, DeadlineYears: c.DeadlineYears}
+	f := app.RuleFiles{ReminderPolicies: c.ReminderPolicies, RankingWeights: c.RankingWeights, DeadlineYears: c.DeadlineYears, RefuseWorkingDays: c.RefuseWorkingDays}
 	for _, path := range strings.Split(c.CalendarFiles, ",") {
 		if path = strings.TrimSpace(path); path != "" {
 			f.Calendars = append(f.Calendars, path)

@@ -58,6 +58,7 @@ var documentedEnv = []string{
 	"DUBAN_WORKER_CACHE_SIZE",
 	"DUBAN_EVIDENCE_MAX_BYTES",
 	"DUBAN_EVIDENCE_DIR",
+	"DUBAN_REFUSE_WORKING_DAYS",
 }
 
 // wantArgs is the subcommand each Kubernetes workload must run.

@@ -18,7 +18,7 @@ import (
 func NewAPI(ctx context.Context, cfg Config) http.Handler {
 	log, now := cfg.log(), cfg.now()
 	slips := service.New(service.Config{Store: cfg.Store, Temporal: cfg.Temporal, TaskQueue: cfg.taskQueue(),
-		Calendar: cfg.Rules.Strict, Policies: cfg.Rules.Policies, DeadlineYears: cfg.Rules.DeadlineYears, Now: now, Log: log})
+		Calendar: cfg.Rules.Strict, Policies: cfg.Rules.Policies, DeadlineYears: cfg.Rules.DeadlineYears, RefuseWorkingDays: cfg.Rules.RefuseWorkingDays, Now: now, Log: log})
 	if cfg.Temporal != nil {
 		go slips.WatchFailures(ctx, time.Minute, cfg.Metrics)
 	}

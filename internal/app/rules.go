@@ -24,6 +24,8 @@ type Rules struct {
 	// DeadlineYears is how far past its issue date a deadline may lie (0:
 	// slip.DefaultDeadlineYears).
 	DeadlineYears int
+	// RefuseWorkingDays is the 退回 window (0: slip.DefaultRefuseWorkingDays).
+	RefuseWorkingDays int
 }
 
 // RuleFiles name the operator's additions to the shipped rules; the zero
@@ -40,6 +42,8 @@ type RuleFiles struct {
 	RankingWeights string
 	// DeadlineYears (DUBAN_DEADLINE_MAX_YEARS); 0: the default.
 	DeadlineYears int
+	// RefuseWorkingDays (DUBAN_REFUSE_WORKING_DAYS); 0: the default.
+	RefuseWorkingDays int
 }
 
 // LoadRules reads the shipped calendar plus the operator's files. Errors
@@ -77,5 +81,5 @@ func LoadRules(f RuleFiles, log *slog.Logger) (Rules, error) {
 		}
 	}
 	log.Info("calendar loaded", "years", strict.Years(), "extra_files", len(extra), "policy_categories", len(policies.Categories))
-	return Rules{Strict: strict, Lenient: lenient, Policies: policies, Weights: weights, DeadlineYears: f.DeadlineYears}, nil
+	return Rules{Strict: strict, Lenient: lenient, Policies: policies, Weights: weights, DeadlineYears: f.DeadlineYears, RefuseWorkingDays: f.RefuseWorkingDays}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
@@ -32,6 +33,9 @@ type system struct {
 	// adjustments and both lists is checked exactly; the rest of the
 	// scenario's dashboards read the real endpoint.
 	rankings atomic.Pointer[string]
+	// ahead moves the API's, the service's and the activities' clock
+	// forward (a duration): a deadline of today turns 红 tomorrow.
+	ahead atomic.Int64
 }
 
 func startSystem(t *testing.T) *system {
@@ -48,14 +52,15 @@ func startSystem(t *testing.T) *system {
 	if err != nil {
 		t.Fatalf("rules: %v", err)
 	}
-	cfg := app.Config{Store: st, Temporal: tc, Rules: rules, Log: log}
+	sys := &system{store: st, temporal: tc}
+	cfg := app.Config{Store: st, Temporal: tc, Rules: rules, Log: log,
+		Now: func() time.Time { return time.Now().Add(time.Duration(sys.ahead.Load())) }}
 	w, err := app.StartWorker(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
 	t.Cleanup(w.Stop)
 
-	sys := &system{store: st, temporal: tc}
 	router := app.NewAPI(t.Context(), cfg)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if body := sys.rankings.Load(); body != nil && r.URL.Path == "/api/v1/rankings" {

@@ -16,7 +16,12 @@ func row(container, id string) string { return fmt.Sprintf(`%s tr[data-slip-id="
 // submits it. fields are selector-within-form, value pairs.
 func act(b *browser, container, id, action string, fields ...string) {
 	b.t.Helper()
-	r := row(container, id)
+	actRow(b, row(container, id), action, fields...)
+}
+
+// actRow is act on the row r selects (a slip's, or one unit's part).
+func actRow(b *browser, r, action string, fields ...string) {
+	b.t.Helper()
 	form := r + ` form.action-form[data-action="` + action + `"]`
 	steps := []chromedp.Action[chromedp.Void]{
 		// The page says "已…" in the flash once the action is applied and the
@@ -32,7 +37,7 @@ func act(b *browser, container, id, action string, fields ...string) {
 		steps = append(steps, click(form+" .action-submit"))
 	}
 	steps = append(steps, until(`document.querySelector('#flash.ok') && document.querySelector('#flash').textContent.startsWith('已')`))
-	b.do(action+" on "+id, steps...)
+	b.do(action+" on "+r, steps...)
 }
 
 // TestLifecycleInTheBrowser runs a slip's whole life by clicking: the office
@@ -92,6 +97,15 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 	b.login("zjj", "/department")
 	b.do("see the new slip", chromedp.WaitVisible(chromedp.CSS(row("main", id))))
 	b.shot("04-department-workspace")
+	b.logout()
+
+	// 发改委 (co-unit): signs for its part and completes it, so that the
+	// lead may resolve.
+	b.login("fgw", "/department")
+	act(b, "main", id, "co_acknowledge")
+	act(b, "main", id, "complete_part", `[name="summary"]`, "协办意见已提交")
+	b.logout()
+	b.login("zjj", "/department")
 	act(b, "main", id, "acknowledge")
 	b.do("wait for 办理中", until(`document.querySelector('`+row("main", id)+`[data-status="in_progress"]')`))
 	act(b, "main", id, "progress", `[name="text"]`, "已完成 60 个小区改造")

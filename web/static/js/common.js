@@ -199,13 +199,32 @@ const D = (() => {
 
   // How to perform each action: endpoint, fixed body and form fields. Which
   // action is offered comes from slip.allowed_actions, nowhere else.
+  // A structured report's 存在问题 and 具体措施: one measure a line, as
+  // 措施内容｜责任单位（以、分隔）｜解决时限 YYYY-MM-DD.
+  const REPORT_FIELDS = [
+    { name: 'problems', label: '存在问题（可不填）', type: 'textarea' },
+    { name: 'measures', label: '具体措施（每行一项：措施内容｜责任单位，多个以、分隔｜解决时限 YYYY-MM-DD）', type: 'textarea', measures: true }];
   const ACTIONS = {
     acknowledge: { label: '签收', path: 'acknowledge', primary: true, fields: [] },
+    co_acknowledge: { label: '协办签收', path: 'co-acknowledge', primary: true, fields: [] },
     progress: { label: '报送进展', path: 'progress', fields: [
-      { name: 'text', label: '进展情况', type: 'textarea', required: true }] },
+      { name: 'text', label: '实现情况（进展）', type: 'textarea', required: true }, ...REPORT_FIELDS] },
     resolve: { label: '申请办结', path: 'resolution', primary: true, fields: [
       { name: 'summary', label: '办结情况', type: 'textarea', required: true },
-      { name: 'evidence', label: '佐证材料（每行一项，如文件名、链接或说明）', type: 'textarea', list: true, required: true }] },
+      { name: 'evidence', label: '佐证材料（每行一项，如文件名、链接或说明）', type: 'textarea', list: true, required: true }, ...REPORT_FIELDS] },
+    complete_part: { label: '协办完成', path: 'completion', primary: true, fields: [
+      { name: 'summary', label: '协办完成情况', type: 'textarea', required: true }, ...REPORT_FIELDS] },
+    refuse: { label: '退回', path: 'refusal', danger: true, fields: [
+      { name: 'reason', label: '退回理由（如职责不符、需要调整牵头单位）', type: 'textarea', required: true }] },
+    // The office's actions on one unit's part (see trackTable).
+    press: { label: '催办', path: 'press', fields: [{ name: 'comment', label: '催办要求（可不填）' }] },
+    waive: { label: '豁免', path: 'waiver', danger: true, fields: [{ name: 'reason', label: '豁免理由', type: 'textarea', required: true }] },
+    reassign: { label: '改派', path: 'reassignment', primary: true, fields: [
+      { name: 'new_department', label: '改派给', type: 'dept', required: true },
+      { name: 'deadline', label: '新的时限（可不填，默认不变）', type: 'date' },
+      { name: 'comment', label: '说明（可不填）' }] },
+    decline_refusal: { label: '驳回退回', path: 'refusal/decline', fields: [
+      { name: 'comment', label: '驳回理由', type: 'textarea', required: true }] },
     pass_review: { label: '复核通过', path: 'review', primary: true, fixed: { passed: true }, fields: [
       { name: 'comment', label: '复核意见（可不填）' }] },
     send_back: { label: '退回重办', path: 'review', danger: true, fixed: { passed: false }, fields: [
@@ -237,6 +256,10 @@ const D = (() => {
       if (f.placeholder) options.unshift(el('option', { value: '', text: f.placeholder, selected: true, disabled: true }));
       return el('select', { name: f.name, required: f.required }, options);
     }
+    if (f.type === 'dept') {
+      return el('select', { name: f.name, required: f.required }, el('option', { value: '', text: '请选择单位' }),
+        Object.keys(deptNames).map((code) => el('option', { value: code, text: deptNames[code] })));
+    }
     return el('input', { name: f.name, type: f.type || 'text', required: f.required, value, maxlength: f.type ? undefined : 200 });
   }
 
@@ -245,6 +268,15 @@ const D = (() => {
     for (const f of spec.fields) {
       const raw = form.elements[f.name].value;
       if (f.list) body[f.name] = raw.split('\n').map((x) => x.trim()).filter(Boolean);
+      else if (f.measures) {
+        const lines = raw.split('\n').map((x) => x.trim()).filter(Boolean);
+        if (lines.length) {
+          body[f.name] = lines.map((line) => {
+            const [content, units, due] = line.split(/[|｜]/).map((x) => (x || '').trim());
+            return { content, units: (units || '').split(/[、,，]/).map((u) => u.trim()).filter(Boolean), due: due || '' };
+          });
+        }
+      }
       else if (f.bool) body[f.name] = raw === 'true';
       else if (raw.trim() !== '') body[f.name] = raw.trim();
     }
@@ -258,12 +290,14 @@ const D = (() => {
    * Idempotency-Key, so a double click applies it once) and then onDone with
    * the updated slip.
    */
-  function actionBar(s, onDone) {
+  function actionBar(s, onDone, track) {
     const bar = el('div', { class: 'action-bar', dataset: { slipId: s.id } });
     const buttons = el('div', { class: 'action-buttons' });
     const formHost = el('div', { class: 'action-form-host' });
-    for (const a of s.allowed_actions || []) {
-      const spec = ACTIONS[a];
+    for (const a of (track ? track.allowed_actions : s.allowed_actions) || []) {
+      let spec = ACTIONS[a];
+      // An action on one unit's part names the unit.
+      if (spec && track) spec = Object.assign({}, spec, { fixed: Object.assign({}, spec.fixed || {}, { department: track.department }) });
       if (!spec) continue;
       buttons.append(el('button', {
         type: 'button', class: 'action' + (spec.primary ? ' primary' : '') + (spec.danger ? ' danger' : ''),
@@ -305,6 +339,43 @@ const D = (() => {
     host.replaceChildren(form);
     if (!spec.fields.length) form.requestSubmit();
     else form.querySelector('textarea, input, select').focus();
+  }
+
+  function measureText(m) {
+    return m.content + '（责任单位：' + (m.units || []).map(deptName).join('、') + '；解决时限：' + m.due + '）';
+  }
+
+  /**
+   * trackTable shows a slip's units side by side: each part's role, status,
+   * deadline and 三色, its latest report (实现情况, 存在问题, 具体措施), a
+   * pending 退回, and the office's actions on it (from the part's
+   * allowed_actions).
+   */
+  function trackTable(s, onDone) {
+    const head = ['承办单位', '角色', '状态', '时限', '三色', '实现情况', '存在问题', '具体措施', '备注', '操作'];
+    const body = el('tbody', {});
+    for (const t of s.tracks || []) {
+      const r = t.report || {};
+      const notes = [];
+      if (t.refusal) notes.push('退回理由：' + t.refusal.reason);
+      if (t.refusals && !t.refusal) notes.push('退回 ' + t.refusals + ' 次');
+      if (t.replaced_by) notes.push('已改派' + deptName(t.replaced_by));
+      if (t.waiver) notes.push('豁免理由：' + t.waiver);
+      if (t.presses) notes.push('人工催办 ' + t.presses + ' 次');
+      if (t.escalation_level) notes.push('督办等级 ' + t.escalation_level);
+      body.append(el('tr', { class: 'track track-' + t.status, dataset: { slipId: s.id, department: t.department, status: t.status, color: t.color || '' } },
+        el('td', { text: deptName(t.department) }),
+        el('td', { text: t.role_label }),
+        el('td', {}, el('span', { class: 'badge status-' + t.status, text: t.status_label })),
+        el('td', { class: 'nowrap', text: t.deadline }),
+        el('td', {}, t.color ? el('span', { class: 'badge colour-' + t.color, text: t.color_label }) : '—'),
+        el('td', { class: 'report-achieved', text: r.achieved || '—' }),
+        el('td', { class: 'report-problems', text: r.problems || '—' }),
+        el('td', { class: 'report-measures', text: (r.measures || []).map(measureText).join('\n') || '—' }),
+        el('td', { class: 'notes', text: notes.join('；') }),
+        el('td', { class: 'actions-cell' }, (t.allowed_actions || []).length ? actionBar(s, onDone, t) : '')));
+    }
+    return el('table', { class: 'table tracks' }, el('thead', {}, el('tr', {}, head.map((h) => el('th', { text: h })))), body);
   }
 
   /** slipTable renders slips as a table; opts.actions adds action bars. */
@@ -358,6 +429,8 @@ const D = (() => {
   function payloadText(e) {
     const p = e.payload || {};
     const parts = [];
+    if (p.department) parts.push('〔' + deptName(p.department) + '〕');
+    if (p.new_department) parts.push('改派给：' + deptName(p.new_department));
     if (p.text) parts.push(p.text);
     if (p.summary) parts.push('办结情况：' + p.summary);
     if (p.evidence) parts.push('佐证材料：' + p.evidence.join('；'));
@@ -366,6 +439,8 @@ const D = (() => {
     if (p.approved !== undefined) parts.push(p.approved ? '批准' : '不批准');
     if (p.deadline) parts.push('时限：' + p.deadline);
     if (p.level) parts.push('等级 ' + p.level);
+    if (p.problems) parts.push('存在问题：' + p.problems);
+    if (p.measures) parts.push('具体措施：' + p.measures.map(measureText).join('；'));
     return parts.join('　');
   }
 
@@ -417,6 +492,6 @@ const D = (() => {
   return {
     ApiError, api, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
     start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, allSlips,
-    timeline, sentBackReason, counters, fillDeptControls,
+    timeline, sentBackReason, counters, fillDeptControls, trackTable,
   };
 })();

@@ -9,6 +9,9 @@
 const OPEN = 'open';
 let user = null;
 
+// own is the department's current part of slip s (not a replaced one).
+function own(s) { return (s.tracks || []).find((t) => t.department === user.department && t.status !== 'replaced'); }
+
 function byDeadline(a, b) { return (a.deadline || '').localeCompare(b.deadline || '') || a.number.localeCompare(b.number); }
 
 async function loadSentBack(slips) {
@@ -47,10 +50,12 @@ async function load() {
     const slips = all.sort(byDeadline);
     const opts = {
       actions: true, onDone: load,
-      extra: { title: '本单位', cell: (s) => (s.lead_department === user.department ? '牵头' : '配合') },
+      extra: { title: '本单位', cell: (s) => (s.lead_department === user.department ? '牵头' : '配合') +
+        (own(s) ? '·' + own(s).status_label + '（时限 ' + own(s).deadline + '）' : '') },
     };
     for (const c of ['red', 'yellow', 'green']) {
-      const mine = slips.filter((s) => s.color === c);
+      // A unit's queue follows its own part's colour, the slip's otherwise.
+      const mine = slips.filter((s) => ((own(s) && own(s).color) || s.color) === c);
       D.fillQueue(D.$('#slips-' + c), mine, opts);
       D.$('#count-' + c).textContent = mine.length;
     }

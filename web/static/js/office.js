@@ -164,8 +164,32 @@ async function resolutions(slips) {
   return out;
 }
 
+// parts shows, at review, what every co-unit did: unit, status, report.
+function parts(s) {
+  const co = (s.tracks || []).filter((t) => t.role === 'co');
+  if (!co.length) return null;
+  return D.el('ul', { class: 'parts' }, co.map((t) => D.el('li', { dataset: { department: t.department } },
+    D.deptName(t.department) + '（' + t.status_label + '）' + ((t.report && t.report.achieved) ? '：' + t.report.achieved : '') +
+    (t.waiver ? '　豁免理由：' + t.waiver : ''))));
+}
+
+// loadRefusals fills the 退回 queue: each slip with a part a unit refused,
+// its units side by side with 改派 and 驳回退回 on the refused part.
+async function loadRefusals() {
+  const r = await D.api('GET', '/refusals');
+  const box = D.$('#queue-refusals');
+  D.$('#count-refusals').textContent = r.items.length;
+  if (!r.items.length) {
+    box.replaceChildren(D.el('p', { class: 'muted empty', text: box.dataset.empty }));
+    return;
+  }
+  box.replaceChildren(...r.items.map((s) => D.el('div', { class: 'refusal', dataset: { slipId: s.id } },
+    D.el('h3', {}, D.slipLink(s), ' ', D.colourBadge(s)), D.trackTable(s, loadQueues))));
+}
+
 async function loadQueues() {
   try {
+    await loadRefusals();
     const [stats, review, signoff, ext, open] = await Promise.all([
       D.api('GET', '/stats/summary'), D.allSlips('status=pending_review'), D.allSlips('status=pending_signoff'),
       D.allSlips('pending_extension=true&status=' + OPEN), D.api('GET', '/slips?status=' + OPEN + '&page_size=200')]);
@@ -173,7 +197,7 @@ async function loadQueues() {
     const opts = { actions: true, onDone: loadQueues };
     const reported = await resolutions(review);
     D.fillQueue(D.$('#queue-review'), review, Object.assign({
-      extra: { title: '办结情况', cell: (s) => reported[s.id] || D.el('span', { class: 'muted', text: '见交办单详情' }) } }, opts));
+      extra: { title: '办结情况', cell: (s) => D.el('div', {}, reported[s.id] || D.el('span', { class: 'muted', text: '见交办单详情' }), parts(s)) } }, opts));
     D.fillQueue(D.$('#queue-signoff'), signoff, opts);
     D.fillQueue(D.$('#queue-extension'), ext, Object.assign({
       extra: { title: '延期申请', cell: (s) => '申请延期至 ' + s.pending_extension.proposed_deadline + '：' + s.pending_extension.reason } }, opts));

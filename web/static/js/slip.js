@@ -49,6 +49,7 @@ async function load() {
       D.el('div', {}, D.el('span', { id: 'slip-status' }, D.statusBadge(s)), ' ', D.colourBadge(s), ' ',
         D.el('a', { class: 'button', id: 'print-link', href: '/slips/' + encodeURIComponent(s.id) + '/print', text: '打印交办单' }))),
     D.el('section', { class: 'card' }, D.el('h2', { text: '可办理的操作' }), D.actionBar(s, load)),
+    D.el('section', { class: 'card', id: 'tracks-card' }, D.el('h2', { text: '承办单位与办理情况' }), D.trackTable(s, load)),
     D.el('section', { class: 'card' }, D.el('h2', { text: '交办单信息' }), fields(s)),
     D.el('section', { class: 'card' }, D.el('h2', { text: '办理过程' }), D.timeline(s.timeline || [])));
   document.body.dataset.loaded = 'true';

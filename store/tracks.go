@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
+)
+
+// trackRow is one unit's part of a slip (migration 0040).
+type trackRow struct {
+	SlipID          string `gorm:"primaryKey"`
+	Position        int    `gorm:"primaryKey"`
+	DepartmentCode  string
+	Role            string
+	Status          string
+	Deadline        string // the deadline in force for the part
+	AssignedOn      string
+	AcknowledgedAt  *time.Time
+	CompletedOn     *string
+	Refusals        int
+	Presses         int
+	EscalationLevel int
+	Detail          string // JSON of slip.Track
+}
+
+func (trackRow) TableName() string { return "slip_tracks" }
+
+// newTrackRows builds the rows of a slip's parts as the workflow keeps them.
+func newTrackRows(sl slip.Slip) []trackRow {
+	out := make([]trackRow, 0, len(sl.Tracks))
+	for i, t := range sl.Tracks {
+		out = append(out, trackRow{
+			SlipID: sl.ID, Position: i, DepartmentCode: t.Department, Role: string(t.Role), Status: string(t.Status),
+			Deadline: sl.TrackDeadline(t).String(), AssignedOn: calendar.DateOf(t.AssignedAt).String(), AcknowledgedAt: utcPtr(t.AcknowledgedAt),
+			CompletedOn: dateOfPtr(t.CompletedAt), Refusals: t.Refusals, Presses: t.Presses,
+			EscalationLevel: t.EscalationLevel, Detail: jsonText(t),
+		})
+	}
+	return out
+}
+
+// upsertTracks writes a slip's parts inside tx. Parts are only ever
+// appended (a reassignment keeps the replaced one), so (slip, position)
+// names the same part in every projection.
+func upsertTracks(tx *gorm.DB, sl slip.Slip) error {
+	rows := newTrackRows(sl)
+	if len(rows) == 0 {
+		return nil
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "slip_id"}, {Name: "position"}},
+		DoUpdates: clause.AssignmentColumns([]string{"department_code", "role", "status", "deadline", "assigned_on",
+			"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "detail"}),
+	}).Create(&rows).Error
+	if err != nil {
+		return fmt.Errorf("write tracks of slip %s: %w", sl.ID, err)
+	}
+	return nil
+}
+
+// reassignDepartments makes the slip's department list (who sees it, whose
+// statistics count it) what the slip says after a 改派, and returns the
+// members it had before.
+func reassignDepartments(tx *gorm.DB, sl slip.Slip) ([]member, error) {
+	var rows []slipDepartmentRow
+	if err := tx.Where("slip_id = ?", sl.ID).Order("position").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read departments of slip %s: %w", sl.ID, err)
+	}
+	before := make([]member, 0, len(rows))
+	for _, r := range rows {
+		before = append(before, member{r.DepartmentCode, r.Role})
+	}
+	if err := tx.Where("slip_id = ?", sl.ID).Delete(&slipDepartmentRow{}).Error; err != nil {
+		return nil, fmt.Errorf("clear departments of slip %s: %w", sl.ID, err)
+	}
+	for i, code := range sl.Draft.Departments() {
+		role := "co"
+		if i == 0 {
+			role = "lead"
+		}
+		if err := tx.Create(&slipDepartmentRow{SlipID: sl.ID, DepartmentCode: code, Role: role, Position: i}).Error; err != nil {
+			return nil, fmt.Errorf("assign department %s: %w", code, err)
+		}
+	}
+	return before, nil
+}
+
+// mergeDeltas adds two lists of rollup deltas into one in compareKeys order
+// (applyRollup's lock order), dropping rows that cancel out.
+func mergeDeltas(a, b []statsRow) []statsRow {
+	byKey := map[statsRow]statsRow{}
+	for _, d := range slices.Concat(a, b) {
+		k := d.key()
+		acc, ok := byKey[k]
+		if !ok {
+			acc = k
+		}
+		byKey[k] = acc.plus(d, 1)
+	}
+	out := make([]statsRow, 0, len(byKey))
+	for k, d := range byKey {
+		if d != k {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, compareKeys)
+	return out
+}
+
+// loadTracks reads the parts of the slips ids, by slip, in order.
+func (s *Store) loadTracks(ctx context.Context, ids []string) (map[string][]slip.Track, error) {
+	var rows []trackRow
+	if err := s.db.WithContext(ctx).Where("slip_id IN ?", ids).Order("slip_id, position").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load slip tracks: %w", err)
+	}
+	out := map[string][]slip.Track{}
+	for _, r := range rows {
+		var t slip.Track
+		if err := json.Unmarshal([]byte(r.Detail), &t); err != nil {
+			return nil, fmt.Errorf("decode track %d of slip %s: %w", r.Position, r.SlipID, err)
+		}
+		t.AssignedAt = t.AssignedAt.In(calendar.Zone)
+		out[r.SlipID] = append(out[r.SlipID], t)
+	}
+	return out, nil
+}
+
+// attachTracks sets each slip's parts, and the co-unit deadlines its draft
+// carried, from the ledger.
+func (s *Store) attachTracks(ctx context.Context, slips []slip.Slip) error {
+	if len(slips) == 0 {
+		return nil
+	}
+	ids := make([]string, len(slips))
+	for i, sl := range slips {
+		ids[i] = sl.ID
+	}
+	tracks, err := s.loadTracks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range slips {
+		ts := tracks[slips[i].ID]
+		slips[i].Tracks = ts
+		for _, t := range ts {
+			if t.Role == slip.RoleCo && !t.Deadline.IsZero() && t.Status != slip.TrackReplaced {
+				if slips[i].Draft.CoDeadlines == nil {
+					slips[i].Draft.CoDeadlines = map[string]calendar.Date{}
+				}
+				slips[i].Draft.CoDeadlines[t.Department] = t.Deadline
+			}
+		}
+	}
+	return nil
+}
+
+// TrackStats counts the parts per unit and role of slips issued between
+// from and to (YYYY-MM-DD, inclusive; empty: open-ended), as of date
+// today. A co-unit that never answers counts as overdue once its deadline
+// has passed. Only departments in visible (nil: all) are counted.
+func (s *Store) TrackStats(ctx context.Context, from, to, today string, visible []string) ([]stats.TrackRow, error) {
+	q := s.db.WithContext(ctx).Table("slip_tracks t").Joins("JOIN slips s ON s.id = t.slip_id").
+		Select(`t.department_code AS department, t.role AS role,
+			COUNT(*) AS assigned,
+			SUM(CASE WHEN t.status = 'completed' THEN 1 ELSE 0 END) AS completed,
+			SUM(CASE WHEN t.status = 'completed' AND t.completed_on <= t.deadline THEN 1 ELSE 0 END) AS on_time,
+			SUM(CASE WHEN (t.status IN ('issued', 'in_progress', 'refused') AND s.status NOT IN ('closed', 'cancelled') AND t.deadline < ?)
+				OR (t.status = 'completed' AND t.completed_on > t.deadline) THEN 1 ELSE 0 END) AS overdue,
+			SUM(t.refusals) AS refusals,
+			SUM(t.presses) AS presses`, today).
+		Group("t.department_code, t.role").Order("t.department_code, t.role")
+	if from != "" {
+		q = q.Where("s.issued_on >= ?", from)
+	}
+	if to != "" {
+		q = q.Where("s.issued_on <= ?", to)
+	}
+	if visible != nil {
+		q = q.Where("t.department_code IN ?", visible)
+	}
+	var out []stats.TrackRow
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("track statistics: %w", err)
+	}
+	return out, nil
+}
+
+// RefusedSlipIDs lists the slips with a part refused and waiting for the
+// office (the 退回 queue), oldest issue first, at most limit.
+func (s *Store) RefusedSlipIDs(ctx context.Context, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Raw(`SELECT t.slip_id FROM slip_tracks t JOIN slips s ON s.id = t.slip_id
+		WHERE t.status = ? GROUP BY t.slip_id, s.issued_at ORDER BY s.issued_at, t.slip_id LIMIT ?`,
+		string(slip.TrackRefused), limit).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("refused tracks: %w", err)
+	}
+	return ids, nil
+}
