@@ -109,7 +109,7 @@ func TestTracksInTheBrowser(t *testing.T) {
 	b.do("review shows each co-unit's part",
 		until(`(document.querySelector('`+row("#queue-review", id)+` ul.parts li[data-department="wjj"]') || {}).textContent === '市卫生健康委员会（已完成）：已完成（逾期）'`))
 	act(b, "#queue-review", id, "pass_review", `[name="comment"]`, "各单位均已完成")
-	act(b, "#queue-signoff", id, "sign_off", `[name="comment"]`, "同意销号")
+	act(b, "#queue-signoff", id, "sign_off", `[name="grade"]`, "satisfied", `[name="comment"]`, "同意销号")
 	b.open("/slips/" + id)
 	b.do("the slip page shows every unit's part",
 		until(`document.body.dataset.status === 'closed'`),
