@@ -7,6 +7,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -57,14 +58,23 @@ func EnsureDigestSchedule(ctx context.Context, c client.Client, taskQueue string
 }
 
 // ensureSchedule creates a Temporal Schedule unless one with its id exists:
-// every worker calls it at start and the first one wins.
+// every worker calls it at start and the first one wins. A server still
+// starting answers Unavailable ("Frontend is not healthy yet"): that is
+// waited out, half a second at a time, until ctx ends.
 func ensureSchedule(ctx context.Context, c client.Client, opts client.ScheduleOptions) error {
-	_, err := c.ScheduleClient().Create(ctx, opts)
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil
+	for {
+		_, err := c.ScheduleClient().Create(ctx, opts)
+		if err == nil || errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+			return nil
+		}
+		var unavailable *serviceerror.Unavailable
+		if !errors.As(err, &unavailable) {
+			return fmt.Errorf("create schedule %s: %w", opts.ID, err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("create schedule %s: %w", opts.ID, err)
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("create schedule %s: %w", opts.ID, err)
-	}
-	return nil
 }

@@ -44,7 +44,9 @@ func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", queue, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// Two minutes: a Temporal server just started may answer Unavailable
+	// for a while, and the schedules wait that out (workflows.ensureSchedule).
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	for _, ensure := range []func(context.Context, client.Client, string) error{workflows.EnsureDigestSchedule, workflows.EnsureRankingSchedule, workflows.EnsureReportingSchedule} {
 		if err := ensure(ctx, cfg.Temporal, queue); err != nil {
