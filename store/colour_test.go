@@ -24,7 +24,7 @@ import (
 // what keeps the two the same.
 func TestColourFilterAgreesWithColourOf(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		seedDepartments(t, st, "zjj")
+		seedDepartments(t, st, "zjj", "fgw")
 		today := calendar.MustParseDate("2026-11-16")
 		yellowBy := calendar.MustParseDate("2026-11-19")
 		issued := time.Date(2026, 11, 2, 9, 0, 0, 0, calendar.Zone)
@@ -65,6 +65,56 @@ func TestColourFilterAgreesWithColourOf(t *testing.T) {
 				if c := reminder.ColourOf(sl, today, yellowBy); c != reminder.None {
 					want[string(c)] = append(want[string(c)], sl.ID)
 				}
+			}
+		}
+		// A slip whose co-unit's part is due before the slip itself is
+		// coloured by that part while it is open (slip.WorstDeadline), on
+		// the whole ledger and on each unit's (whose totals come from the
+		// rollup); once the part is done, by the slip's own deadline again.
+		far := yellowBy.AddDays(40)
+		wantOf := map[string]map[string][]string{"zjj": {}, "fgw": {}}
+		for colour, ids := range want {
+			wantOf["zjj"][colour] = append([]string(nil), ids...)
+		}
+		for _, d := range deadlines {
+			for _, done := range []bool{false, true} {
+				n++
+				sl := newSlip(fmt.Sprintf("c%02d", n), issued, "zjj", "fgw")
+				sl.Draft.Deadline = far
+				sl.Draft.CoDeadlines = map[string]calendar.Date{"fgw": d}
+				sl.Tracks = slip.NewTracks(sl.Draft, issued, calendar.DateOf(issued).AddDays(2))
+				sl.StartIssued()
+				_, err := st.RecordIssued(ctx, sl)
+				require.NoError(t, err)
+				at := issued.Add(time.Hour)
+				apply(t, st, &sl, slip.Command{Action: slip.ActionAcknowledge, Actor: "a"}, at)
+				apply(t, st, &sl, slip.Command{Action: slip.ActionCoAcknowledge, Actor: "b", TrackFields: slip.TrackFields{Department: "fgw"}}, at.Add(time.Hour))
+				if done {
+					apply(t, st, &sl, slip.Command{Action: slip.ActionCompletePart, Actor: "b", Summary: "已完成", TrackFields: slip.TrackFields{Department: "fgw"}}, at.Add(2*time.Hour))
+				}
+				c := string(reminder.ColourOf(sl, today, yellowBy))
+				if done {
+					assert.Equal(t, "green", c, "slip %s: its co-unit's part done, the slip's own deadline colours it", sl.ID)
+				} else if d.Before(today) {
+					assert.Equal(t, "red", c, "slip %s: its co-unit's part is overdue", sl.ID)
+				}
+				want[c] = append(want[c], sl.ID)
+				wantOf["zjj"][c] = append(wantOf["zjj"][c], sl.ID)
+				wantOf["fgw"][c] = append(wantOf["fgw"][c], sl.ID)
+			}
+		}
+		for _, dept := range []string{"zjj", "fgw"} {
+			for _, colour := range []string{"red", "yellow", "green"} {
+				page, err := st.ListSlips(ctx, store.Filter{Department: dept, Colour: colour, Today: today.String(), YellowBy: yellowBy.String(), PageSize: store.MaxPageSize})
+				require.NoError(t, err)
+				var got []string
+				for _, s := range page.Items {
+					got = append(got, s.ID)
+				}
+				sort.Strings(got)
+				sort.Strings(wantOf[dept][colour])
+				assert.Equal(t, wantOf[dept][colour], got, "%s, colour %s", dept, colour)
+				assert.Equal(t, int64(len(wantOf[dept][colour])), page.Total, "%s, colour %s counted (rollup)", dept, colour)
 			}
 		}
 		for _, colour := range []string{"red", "yellow", "green"} {

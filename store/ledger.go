@@ -169,10 +169,10 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 		q = q.Where("problem_id = ?", f.Problem)
 	}
 	if f.OverdueOn != "" {
-		c := overdueOn(f.OverdueOn)
+		c := overdueOn(slipsColourColumn, f.OverdueOn)
 		q = q.Where(c.sql, c.args...)
 	}
-	if c, ok := colourConditions(f.Today, f.YellowBy)[f.Colour]; ok {
+	if c, ok := colourConditions(slipsColourColumn, f.Today, f.YellowBy)[f.Colour]; ok {
 		q = q.Where(c.sql, c.args...)
 	}
 	if f.Lead != "" {
@@ -329,7 +329,7 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	if !reflect.DeepEqual(rest, Filter{}) {
 		return nil, false
 	}
-	colour, hasColour := colourConditions(f.Today, f.YellowBy)[f.Colour]
+	colour, hasColour := colourConditions(rollupColourColumn, f.Today, f.YellowBy)[f.Colour]
 	if len(f.Statuses) == 0 && f.OverdueOn == "" && !hasColour {
 		return nil, false // no condition the rollup helps with
 	}
@@ -358,7 +358,7 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 		q = q.Where("status IN ?", statusStrings(f.Statuses))
 	}
 	if f.OverdueOn != "" {
-		c := overdueOn(f.OverdueOn)
+		c := overdueOn(rollupColourColumn, f.OverdueOn)
 		q = q.Where(c.sql, c.args...)
 	}
 	if hasColour {

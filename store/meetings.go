@@ -121,7 +121,7 @@ func (s *Store) CountSlips(ctx context.Context, set SlipSet) (meeting.Counts, er
 		return meeting.Counts{}, err
 	}
 	c := byKey[""]
-	for name, cond := range colourConditions(set.Today, set.YellowBy) {
+	for name, cond := range colourConditions(slipsColourColumn, set.Today, set.YellowBy) {
 		var n int64
 		if err := scope().Where(cond.sql, cond.args...).Count(&n).Error; err != nil {
 			return meeting.Counts{}, fmt.Errorf("count %s slips: %w", name, err)

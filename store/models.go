@@ -39,7 +39,10 @@ type slipRow struct {
 	CancelledAt    *time.Time
 	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
 
-	EffectiveDeadline   string
+	EffectiveDeadline string
+	// WorstDeadline is the earliest deadline of the slip's open work (its
+	// own and each open co-unit's part): what 三色 and overdue go by.
+	WorstDeadline       string
 	DeadlineWorkingDays int
 	Extensions          int
 	PendingExtension    *string // JSON of slip.ExtensionRequest
@@ -155,6 +158,7 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		UpdatedAt:      s.UpdatedAt.UTC(),
 
 		EffectiveDeadline:   s.EffectiveDeadline().String(),
+		WorstDeadline:       s.WorstDeadline().String(),
 		DeadlineWorkingDays: s.Draft.DeadlineWorkingDays,
 		Extensions:          s.Extensions,
 		PendingExtension:    jsonPtr(s.PendingExtension),
@@ -204,6 +208,7 @@ func (r slipRow) progressColumns() map[string]any {
 		"updated_at":      r.UpdatedAt,
 
 		"effective_deadline": r.EffectiveDeadline,
+		"worst_deadline":     r.WorstDeadline,
 		"extensions":         r.Extensions,
 		"pending_extension":  r.PendingExtension,
 		"escalation_level":   r.EscalationLevel,

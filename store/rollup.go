@@ -12,7 +12,8 @@ import (
 
 // statsRow is a row of the slip_stats rollup (migration 0005): the counts of
 // the slips one department has in one role (lead or co-unit) that share a
-// month of issue, status and, while open, an effective deadline and
+// month of issue, status and, while open, the deadline the slip is coloured
+// by (its worst open part's, in the column named effective_deadline) and
 // acknowledgement-reminder flag.
 type statsRow struct {
 	DepartmentCode    string `gorm:"primaryKey"`
@@ -44,7 +45,7 @@ var statsCounters = []string{"slips", "closed_on_time", "extensions", "acknowled
 // departments, as its row stands.
 func contribution(r slipRow, m member) statsRow {
 	c := statsRow{DepartmentCode: m.department, Role: m.role, IssuedMonth: r.IssuedOn[:min(7, len(r.IssuedOn))], Status: r.Status,
-		EffectiveDeadline: r.EffectiveDeadline, AckReminded: r.AckReminded, Slips: 1, Extensions: int64(r.Extensions),
+		EffectiveDeadline: r.WorstDeadline, AckReminded: r.AckReminded, Slips: 1, Extensions: int64(r.Extensions),
 		SendBacks: int64(r.ReworkCount)}
 	if s := slip.Status(r.Status); s == slip.StatusClosed || s == slip.StatusCancelled {
 		// Ended slips are never overdue nor coloured: one row per month does.

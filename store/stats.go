@@ -64,10 +64,12 @@ type statsSource struct {
 	sums map[string]string
 	// filters are the period's conditions.
 	from, to func(day string) condition
+	// colourColumn is the deadline open slips are coloured by.
+	colourColumn string
 }
 
 var slipsSource = statsSource{
-	table: "slips", unit: "1",
+	table: "slips", unit: "1", colourColumn: slipsColourColumn,
 	groups: map[stats.GroupBy]string{
 		stats.GroupByDepartment: "lead_department",
 		stats.GroupByBatch:      "batch",
@@ -91,7 +93,7 @@ var slipsSource = statsSource{
 }
 
 var rollupSource = statsSource{
-	table: "slip_stats", unit: "slips",
+	table: "slip_stats", unit: "slips", colourColumn: rollupColourColumn,
 	groups: map[stats.GroupBy]string{
 		stats.GroupByDepartment: "department_code", // with role = 'lead' (see closureStats)
 		stats.GroupByMonth:      "issued_month",
@@ -117,7 +119,7 @@ var rollupSource = statsSource{
 func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource) ([]stats.Row, error) {
 	col := src.groups[q.GroupBy]
 	open := statusStrings(slip.OpenStatuses())
-	colours := colourConditions(q.Today, q.YellowBy)
+	colours := colourConditions(src.colourColumn, q.Today, q.YellowBy)
 	// count is how many slips c holds for (0 over none), its arguments
 	// appended in order.
 	var args []any
@@ -135,7 +137,7 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 		` + count(condition{"status = ?", []any{slip.StatusInProgress}}) + ` AS in_progress,
 		` + count(condition{"status = ?", []any{slip.StatusPendingReview}}) + ` AS pending_review,
 		` + count(condition{"status = ?", []any{slip.StatusPendingSignoff}}) + ` AS pending_signoff,
-		` + count(overdueOn(q.Today)) + ` AS overdue_open,
+		` + count(overdueOn(src.colourColumn, q.Today)) + ` AS overdue_open,
 		` + count(colours["red"]) + ` AS red,
 		` + count(colours["yellow"]) + ` AS yellow,
 		` + count(colours["green"]) + ` AS green`
