@@ -31,7 +31,6 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/duban-gov/duban/activities"
-	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -337,7 +336,10 @@ func ledgerAhead(ctx context.Context, o Options, w *slipRuns, f Finding, state s
 		if e.Type.System() {
 			continue
 		}
-		cmd := commandOf(e)
+		cmd, err := slip.CommandOf(e)
+		if err != nil {
+			return f, false, err
+		}
 		handle, err := o.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 			WorkflowID: w.id, UpdateID: fmt.Sprintf("reconcile:%s:%d", f.SlipID, e.Seq),
 			UpdateName: workflows.UpdateName(e.Type), Args: []any{cmd}, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -356,25 +358,6 @@ func ledgerAhead(ctx context.Context, o Options, w *slipRuns, f Finding, state s
 	f.Repaired = after.Seq == f.LedgerSeq
 	o.Log.Info("slip reconciled", "slip_id", f.SlipID, "number", f.Number, "ahead", f.Ahead, "repaired", f.Repaired)
 	return f, false, nil
-}
-
-// commandOf rebuilds the command a person's action event records.
-func commandOf(e slip.Event) slip.Command {
-	text := func(k string) string { v, _ := e.Payload[k].(string); return v }
-	cmd := slip.Command{Action: e.Type, Actor: e.Actor, ActorID: e.ActorID, ActorRole: e.ActorRole, RequestID: e.RequestID,
-		Text: text("text"), Summary: text("summary"), Comment: text("comment"), Reason: text("reason")}
-	cmd.Deadline, _ = calendar.ParseDate(text("deadline")) // "" (none) is the zero Date
-	if v, ok := e.Payload["approved"].(bool); ok {
-		cmd.Approved = &v
-	}
-	if list, ok := e.Payload["evidence"].([]any); ok {
-		for _, x := range list {
-			if v, ok := x.(string); ok {
-				cmd.Evidence = append(cmd.Evidence, v)
-			}
-		}
-	}
-	return cmd
 }
 
 // describe says in Chinese what is wrong with a slip's ledger.

@@ -1,6 +1,7 @@
 package slip
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -590,6 +591,25 @@ func (c Command) payload() map[string]any {
 		return nil
 	}
 	return p
+}
+
+// CommandOf rebuilds the command a person's action event records: the
+// inverse of what Apply writes into the event. The payload's keys are the
+// command's own JSON names, so every field the payload keeps — a track
+// action's unit, a report's 具体措施, a sign-off's grade — comes back.
+func CommandOf(e Event) (Command, error) {
+	var cmd Command
+	if len(e.Payload) > 0 {
+		b, err := json.Marshal(e.Payload)
+		if err != nil {
+			return Command{}, fmt.Errorf("command of event %s#%d: %w", e.SlipID, e.Seq, err)
+		}
+		if err := json.Unmarshal(b, &cmd); err != nil {
+			return Command{}, fmt.Errorf("command of event %s#%d: %w", e.SlipID, e.Seq, err)
+		}
+	}
+	cmd.Action, cmd.Actor, cmd.ActorID, cmd.ActorRole, cmd.RequestID = e.Type, e.Actor, e.ActorID, e.ActorRole, e.RequestID
+	return cmd, nil
 }
 
 // IssuedEvent is the first timeline event of a slip.

@@ -3,6 +3,7 @@ package slip
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +172,46 @@ func TestDraftDatesTravelAsBefore(t *testing.T) {
 		var de *calendar.DateError
 		if !errors.As(err, &de) || de.Input != bad {
 			t.Errorf("deadline %q: %v", bad, err)
+		}
+	}
+}
+
+// TestCommandOfEvent: the command rebuilt from an event (reconcile re-sends
+// lost actions this way) is the command that made it, every field the
+// payload keeps included — a track action's unit, a report's measures and
+// figures, a 改派's new unit and window, a sign-off's grade — whether the
+// event is fresh from Apply or read back from the ledger as JSON.
+func TestCommandOfEvent(t *testing.T) {
+	yes := true
+	due := calendar.MustParseDate("2026-12-20")
+	for _, cmd := range []Command{
+		{Action: ActionProgress, Text: "推进中", TrackFields: TrackFields{Department: "fgw", Problems: "资金缺口",
+			Measures: []Measure{{Content: "争取专项债", Units: []string{"fgw", "czj"}, Due: due}},
+			Figures:  []Figure{{Name: "完成投资", Value: "1.2", Unit: "亿元"}}}},
+		{Action: ActionCompletePart, Summary: "已完成", TrackFields: TrackFields{Department: "fgw"}},
+		{Action: ActionReassign, Reason: "职责不符", TrackFields: TrackFields{Department: "jtj", NewDepartment: "zjj", RefuseBy: due}},
+		{Action: ActionDecideExtension, Approved: &yes, Deadline: due, Comment: "同意"},
+		{Action: ActionResolve, Summary: "完成", Evidence: []string{"验收单.pdf"}},
+		{Action: ActionSignOff, Comment: "基本完成", Grade: GradeBasic},
+		{Action: ActionAcknowledge},
+	} {
+		cmd.Actor, cmd.ActorID, cmd.ActorRole, cmd.RequestID = "张三", 7, RoleOffice, "req-1"
+		e := Event{SlipID: "s", Seq: 3, Type: cmd.Action, Actor: cmd.Actor, ActorID: cmd.ActorID, ActorRole: cmd.ActorRole,
+			RequestID: cmd.RequestID, Payload: cmd.payload()}
+		got, err := CommandOf(e)
+		if err != nil || !reflect.DeepEqual(got, cmd) {
+			t.Fatalf("%s: CommandOf = %+v, %v; want %+v", cmd.Action, got, err, cmd)
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored Event
+		if err := json.Unmarshal(b, &stored); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := CommandOf(stored); err != nil || !reflect.DeepEqual(got, cmd) {
+			t.Fatalf("%s read back: CommandOf = %+v, %v; want %+v", cmd.Action, got, err, cmd)
 		}
 	}
 }

@@ -143,8 +143,9 @@ func replayTimeline(t *testing.T, s slip.Slip, timeline []slip.Event) {
 			got, ok = r.Remind(slip.Reminder{Kind: e.Type, Level: int(level), DaysOffset: int(offset)}, e.At)
 			require.True(t, ok, "slip %s: reminder %d (%s) does not apply in status %s", s.Number, e.Seq, e.Type, r.Status)
 		} else {
-			var err error
-			got, err = r.Apply(commandOf(e), e.At)
+			cmd, err := slip.CommandOf(e)
+			require.NoError(t, err)
+			got, err = r.Apply(cmd, e.At)
 			require.NoError(t, err, "slip %s: event %d (%s)", s.Number, e.Seq, e.Type)
 		}
 		require.Equal(t, e.From, got.From, "slip %s: event %d", s.Number, e.Seq)
@@ -176,23 +177,6 @@ func replayTimeline(t *testing.T, s slip.Slip, timeline []slip.Event) {
 			assert.True(t, want.Equal(*got), "slip %s: %s %s, want %s", s.Number, name, got, want)
 		}
 	}
-}
-
-// commandOf is the command an action event records.
-func commandOf(e slip.Event) slip.Command {
-	cmd := slip.Command{Action: e.Type, Actor: e.Actor}
-	str := func(k string) string { v, _ := e.Payload[k].(string); return v }
-	cmd.Text, cmd.Summary, cmd.Comment, cmd.Reason = str("text"), str("summary"), str("comment"), str("reason")
-	cmd.Deadline, _ = calendar.ParseDate(str("deadline"))
-	if v, ok := e.Payload["approved"].(bool); ok {
-		cmd.Approved = &v
-	}
-	if ev, ok := e.Payload["evidence"].([]any); ok {
-		for _, x := range ev {
-			cmd.Evidence = append(cmd.Evidence, x.(string))
-		}
-	}
-	return cmd
 }
 
 func TestSeedStatusMixIsRealistic(t *testing.T) {
