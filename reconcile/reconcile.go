@@ -25,12 +25,12 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
 	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/internal/temporalwait"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
@@ -164,7 +164,7 @@ func listSlipWorkflows(ctx context.Context, tc client.Client, namespace string) 
 	var token []byte
 	for {
 		var resp *workflowservice.ListWorkflowExecutionsResponse
-		err := whileStarting(ctx, func() (err error) {
+		err := temporalwait.WhileStarting(ctx, func() (err error) {
 			resp, err = tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 				Namespace: namespace, PageSize: 1000, NextPageToken: token,
 				Query: workflows.VisibilityQuery,
@@ -385,7 +385,7 @@ func workflowState(ctx context.Context, tc client.Client, w *slipRuns) (s slip.S
 	switch w.latestStatus {
 	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
 		var v converter.EncodedValue
-		err := whileStarting(ctx, func() (err error) {
+		err := temporalwait.WhileStarting(ctx, func() (err error) {
 			v, err = tc.QueryWorkflow(ctx, w.id, w.latest.GetRunId(), workflows.QueryState)
 			return err
 		})
@@ -459,37 +459,6 @@ func projectedEvent(dc converter.DataConverter, ev *historypb.HistoryEvent) (sli
 		return p.Event, p.Event.Seq > 0, nil
 	}
 	return slip.Event{}, false, nil
-}
-
-// whileStarting runs call, again while Temporal answers that it is still
-// starting (a server just started may have no history host yet), for up to
-// three minutes.
-func whileStarting(ctx context.Context, call func() error) error {
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		err := call()
-		if err == nil || !starting(err) || ctx.Err() != nil || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
-}
-
-// starting reports whether err is what a Temporal server answers while its
-// services are still joining (after a restart the dev server waits for its
-// old membership to expire) or before a worker just started has polled:
-// unavailable, a call that timed out, or a query refused for want of a
-// poller.
-func starting(err error) bool {
-	var unavailable *serviceerror.Unavailable
-	var timedOut *serviceerror.DeadlineExceeded
-	var precondition *serviceerror.FailedPrecondition
-	return errors.As(err, &unavailable) || errors.As(err, &timedOut) || errors.Is(err, context.DeadlineExceeded) ||
-		(errors.As(err, &precondition) && strings.Contains(precondition.Message, "no poller"))
 }
 
 // ensureDepartments creates the departments a slip names that the ledger

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -58,23 +57,14 @@ func EnsureDigestSchedule(ctx context.Context, c client.Client, taskQueue string
 }
 
 // ensureSchedule creates a Temporal Schedule unless one with its id exists:
-// every worker calls it at start and the first one wins. A server still
-// starting answers Unavailable ("Frontend is not healthy yet"): that is
-// waited out, half a second at a time, until ctx ends.
+// every worker calls it at start and the first one wins.
 func ensureSchedule(ctx context.Context, c client.Client, opts client.ScheduleOptions) error {
-	for {
-		_, err := c.ScheduleClient().Create(ctx, opts)
-		if err == nil || errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-			return nil
-		}
-		var unavailable *serviceerror.Unavailable
-		if !errors.As(err, &unavailable) {
-			return fmt.Errorf("create schedule %s: %w", opts.ID, err)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("create schedule %s: %w", opts.ID, err)
-		case <-time.After(500 * time.Millisecond):
-		}
+	_, err := c.ScheduleClient().Create(ctx, opts)
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return nil
 	}
+	if err != nil {
+		return fmt.Errorf("create schedule %s: %w", opts.ID, err)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/duban-gov/duban/activities"
+	"github.com/duban-gov/duban/internal/temporalwait"
 	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/workflows"
@@ -45,11 +46,11 @@ func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
 		return nil, fmt.Errorf("start worker on %s: %w", queue, err)
 	}
 	// Two minutes: a Temporal server just started may answer Unavailable
-	// for a while, and the schedules wait that out (workflows.ensureSchedule).
+	// ("Frontend is not healthy yet") for a while; that is waited out.
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	for _, ensure := range []func(context.Context, client.Client, string) error{workflows.EnsureDigestSchedule, workflows.EnsureRankingSchedule, workflows.EnsureReportingSchedule} {
-		if err := ensure(ctx, cfg.Temporal, queue); err != nil {
+		if err := temporalwait.WhileStarting(ctx, func() error { return ensure(ctx, cfg.Temporal, queue) }); err != nil {
 			w.Stop()
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package workflows_test
+package temporalwait_test
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/duban-gov/duban/internal/temporalwait"
 	"github.com/duban-gov/duban/workflows"
 )
 
 // TestEnsureScheduleWaitsForAStartingServer: creating the schedules against a
 // Temporal that does not answer yet (Unavailable, as a server still starting
-// says "Frontend is not healthy yet") keeps trying until the caller's
-// deadline instead of failing the worker's start at the first refusal.
+// says "Frontend is not healthy yet"), as the worker does at start, keeps
+// trying until the caller's deadline instead of failing at the first refusal.
 func TestEnsureScheduleWaitsForAStartingServer(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -31,7 +32,7 @@ func TestEnsureScheduleWaitsForAStartingServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	began := time.Now()
-	err = workflows.EnsureDigestSchedule(ctx, c, "q")
+	err = temporalwait.WhileStarting(ctx, func() error { return workflows.EnsureDigestSchedule(ctx, c, "q") })
 	if err == nil {
 		t.Fatal("a schedule was created on no server")
 	}
