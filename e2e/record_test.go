@@ -21,7 +21,7 @@ import (
 //	go test ./e2e -run TestLifecycleOverHTTP -record
 //
 // recording is the file the current workflow version's history goes to.
-const recording = "lifecycle_v4.json"
+const recording = "lifecycle_v5.json"
 
 var record = flag.Bool("record", false, "write the lifecycle workflow history to workflows/testdata")
 

@@ -92,8 +92,8 @@ type Input struct {
 // keepApplied is how many applied update ids a run hands to the next.
 const keepApplied = 256
 
-// projectionOptions are the options of ledger writes run as activity tasks
-// (workflows started before versionLocalActivities): retried without limit.
+// projectionOptions are the options of the activity tasks that write to the
+// ledger or notify (the digest, the ranking, notices): retried without limit.
 var projectionOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
@@ -143,12 +143,11 @@ type slipRun struct {
 	// clock; it replans when a part is assigned, signed for, finished or
 	// given another deadline (slip.TrackClockKey).
 	trackClock *schedule[slip.TrackReminder]
-	// durable is true in runs started since versionDurableWrites: changes are
-	// serialised by writes, applied to s only once projected, and a ledger
-	// outage is waited out instead of failing the action or the workflow.
-	durable bool
-	writes  workflow.Mutex
-	logger  log.Logger
+	// writes serialises changes: a change is applied to s only once the
+	// ledger took it, and a ledger outage is waited out instead of failing
+	// the action or the workflow.
+	writes workflow.Mutex
+	logger log.Logger
 	// earlier holds the update ids applied by earlier runs; applied the
 	// ids applied by this one, in order.
 	earlier map[string]bool
@@ -166,7 +165,6 @@ func newSlipRun(ctx workflow.Context, in Input) *slipRun {
 		applied:    append([]string(nil), in.Applied...),
 		reminders:  newSchedule(func(r slip.Reminder) time.Time { return r.At }),
 		trackClock: newSchedule(func(r slip.TrackReminder) time.Time { return r.At }),
-		durable:    workflow.GetVersion(ctx, versionDurableWrites, workflow.DefaultVersion, 1) > workflow.DefaultVersion,
 		writes:     workflow.NewMutex(ctx),
 		logger:     workflow.GetLogger(ctx),
 	}
@@ -244,21 +242,16 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 		if r.appliedBefore(ctx) {
 			return r.s, nil
 		}
-		if r.durable {
-			if err := r.writes.Lock(ctx); err != nil {
-				return slip.Slip{}, err
-			}
-			defer r.writes.Unlock()
+		if err := r.writes.Lock(ctx); err != nil {
+			return slip.Slip{}, err
 		}
+		defer r.writes.Unlock()
 		// Apply again, under the lock: another update accepted since this
 		// one was validated may have moved the slip.
 		next := r.s
 		ev, err := next.Apply(cmd, workflow.Now(ctx))
 		if err != nil {
 			return slip.Slip{}, EncodeError(err)
-		}
-		if !r.durable {
-			r.commit(next) // before the write, as runs before versionDurableWrites did
 		}
 		if err := r.record(ctx, next, ev); err != nil {
 			if ledgerConflict(err) {
@@ -268,11 +261,11 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 			return slip.Slip{}, err
 		}
 		r.commit(next)
-		if info := workflow.GetCurrentUpdateInfo(ctx); info != nil && r.durable {
+		if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
 			r.applied = append(r.applied, info.ID)
 		}
 		r.logger.Info("slip action applied", "SlipID", next.ID, "Action", action, "Status", next.Status, "Seq", ev.Seq)
-		if notifies(action) && workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) > workflow.DefaultVersion {
+		if notifies(action) {
 			if err := notifyEvent(ctx, next, ev); err != nil {
 				return slip.Slip{}, err
 			}
@@ -315,10 +308,9 @@ func (r *slipRun) issue(ctx workflow.Context) error {
 	if r.registered() {
 		return nil
 	}
-	var acts *activities.Activities
 	var number string
 	err := r.untilLedgerTakes(ctx, "RecordIssued", func() error {
-		return ledgerActivity(ctx, acts.RecordIssued, "RecordIssued", r.s).Get(ctx, &number)
+		return ledgerActivity(ctx, "RecordIssued", r.s).Get(ctx, &number)
 	})
 	if err != nil {
 		return fmt.Errorf("record issued slip %s: %w", r.s.ID, err)
@@ -335,14 +327,9 @@ func (r *slipRun) remindUntilDone(ctx workflow.Context) error {
 	leave := func() bool {
 		return r.s.Status.Terminal() || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 	}
-	if workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		// Slips started before reminders existed keep running without them.
-		return workflow.Await(ctx, leave)
-	}
 	if r.hasCoTracks() {
-		// The co-units' clocks run beside the slip's; slips issued before
-		// tracks existed have none and start no second loop, so their
-		// recorded histories replay unchanged.
+		// The co-units' clocks run beside the slip's; a slip without
+		// co-units starts no second loop.
 		var trackErr error
 		trackDone := false
 		workflow.Go(ctx, func(ctx workflow.Context) {
@@ -374,10 +361,9 @@ func (r *slipRun) hasCoTracks() bool {
 // instant after. A failed planning is logged and retried a day later, as
 // for the slip's own plan.
 func (r *slipRun) planTracksAfter(ctx workflow.Context, after time.Time) ([]slip.TrackReminder, error) {
-	var acts *activities.Activities
 	var plan []slip.TrackReminder
 	req := activities.PlanRequest{Slip: r.s, After: after}
-	err := ledgerActivity(ctx, acts.PlanTrackReminders, "PlanTrackReminders", req).Get(ctx, &plan)
+	err := ledgerActivity(ctx, "PlanTrackReminders", req).Get(ctx, &plan)
 	if err == nil {
 		return plan, nil
 	}
@@ -415,16 +401,16 @@ func (r *slipRun) fireTrack(ctx workflow.Context, rem slip.TrackReminder) error 
 }
 
 // planAfter asks the calendar for the reminders of the slip after instant
-// after. In durable runs a failed planning is logged and leaves the plan
-// empty until the next replan or the next day: the slip stays actionable and
-// the workflow alive.
+// after. A failed planning is logged and leaves the plan empty until the
+// next replan or the next day: the slip stays actionable and the workflow
+// alive.
 func (r *slipRun) planAfter(ctx workflow.Context, after time.Time) ([]slip.Reminder, error) {
 	plan, err := planReminders(ctx, r.s.LeadClock(), after)
 	if err == nil && len(plan) == 0 {
 		r.logger.Info("no reminders planned", "SlipID", r.s.ID)
 	}
-	if err == nil || !r.durable {
-		return plan, err
+	if err == nil {
+		return plan, nil
 	}
 	r.logger.Error("reminder planning failed; retrying in a day", "SlipID", r.s.ID, "Error", err)
 	return []slip.Reminder{}, r.retryPlanLater(ctx)
@@ -443,19 +429,14 @@ func (r *slipRun) retryPlanLater(ctx workflow.Context) error {
 // fire records reminder rem on the timeline and notifies whom it concerns,
 // unless the slip has moved past it.
 func (r *slipRun) fire(ctx workflow.Context, rem slip.Reminder) error {
-	if r.durable {
-		if err := r.writes.Lock(ctx); err != nil {
-			return err
-		}
-		defer r.writes.Unlock()
+	if err := r.writes.Lock(ctx); err != nil {
+		return err
 	}
+	defer r.writes.Unlock()
 	next := r.s
 	ev, ok := next.Remind(rem, workflow.Now(ctx))
 	if !ok {
 		return nil
-	}
-	if !r.durable {
-		r.commit(next)
 	}
 	if err := r.record(ctx, next, ev); err != nil {
 		if ledgerConflict(err) {
@@ -474,9 +455,8 @@ func (r *slipRun) fire(ctx workflow.Context, rem slip.Reminder) error {
 // record writes event ev, and the slip s as it stands after it, to the
 // ledger, retrying until the store takes it.
 func (r *slipRun) record(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
-	var acts *activities.Activities
 	err := r.untilLedgerTakes(ctx, "Project", func() error {
-		return ledgerActivity(ctx, acts.Project, "Project", activities.Projection{Slip: s, Event: ev}).Get(ctx, nil)
+		return ledgerActivity(ctx, "Project", activities.Projection{Slip: s, Event: ev}).Get(ctx, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("project %s of slip %s: %w", ev.Type, s.ID, err)
@@ -484,8 +464,7 @@ func (r *slipRun) record(ctx workflow.Context, s slip.Slip, ev slip.Event) error
 	return nil
 }
 
-// untilLedgerTakes runs write until it succeeds. In durable runs a write
-// that gave up (its own retries are bounded by ledgerAttemptBudget) is
+// untilLedgerTakes runs write until it succeeds. A write that gave up (its own retries are bounded by ledgerAttemptBudget) is
 // logged and tried again after a growing pause on a durable timer, for as
 // long as the ledger stays away: minutes of lock, a full disk, a database
 // restart or failover. Only the workflow's own cancellation ends the wait.
@@ -493,7 +472,7 @@ func (r *slipRun) untilLedgerTakes(ctx workflow.Context, what string, write func
 	pause := time.Minute
 	for round := 1; ; round++ {
 		err := write()
-		if err == nil || !r.durable || ledgerConflict(err) {
+		if err == nil || ledgerConflict(err) {
 			return err
 		}
 		if ctx.Err() != nil {
@@ -510,54 +489,36 @@ func (r *slipRun) untilLedgerTakes(ctx workflow.Context, what string, write func
 // maxLedgerPause caps the pause between rounds of a ledger write.
 const maxLedgerPause = 10 * time.Minute
 
-// versionReminders marks the change that added reminders and escalations.
-const versionReminders = "reminders"
-
-// versionLocalActivities marks the change that runs the ledger writes
-// (RecordIssued, Project) and reminder planning as local activities: in the
-// worker, inside the workflow task that decided them, instead of as activity
-// tasks dispatched through the Temporal server. An action then costs one
-// workflow task instead of two plus an activity task — the server's
-// persistence is what limits throughput, most of all on SQLite. They stay
-// idempotent: a worker that dies mid-write leaves the workflow task to time
-// out and run again elsewhere.
-const versionLocalActivities = "local-activities"
-
-// versionDurableWrites marks the change that serialises ledger writes,
-// changes the workflow's state only after the ledger took it, and waits out
-// a ledger outage instead of failing the action (or, for a reminder or the
-// issue, the whole workflow).
-const versionDurableWrites = "durable-writes"
-
 // ledgerAttemptBudget bounds one round of a local ledger write's own retries
 // (the SDK caps a local activity's retries at its schedule-to-close
 // timeout); untilLedgerTakes then starts another round.
 const ledgerAttemptBudget = 2 * time.Minute
 
-// localLedgerOptions run ledger writes as local activities.
+// localLedgerOptions run ledger writes and reminder planning as local
+// activities: in the worker, inside the workflow task that decided them,
+// instead of as activity tasks dispatched through the Temporal server. An
+// action then costs one workflow task instead of two plus an activity task —
+// the server's persistence is what limits throughput, most of all on
+// SQLite. They stay idempotent: a worker that dies mid-write leaves the
+// workflow task to time out and run again elsewhere.
 var localLedgerOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout:    projectionOptions.StartToCloseTimeout,
+	StartToCloseTimeout:    30 * time.Second,
 	ScheduleToCloseTimeout: ledgerAttemptBudget,
 	RetryPolicy:            projectionOptions.RetryPolicy,
 }
 
-// ledgerActivity runs a ledger or planning activity: as a local activity
-// (by its registered name) in workflows started since
-// versionLocalActivities, as an activity task in those started before.
-func ledgerActivity(ctx workflow.Context, fn any, name string, arg any) workflow.Future {
-	if workflow.GetVersion(ctx, versionLocalActivities, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, projectionOptions), fn, arg)
-	}
+// ledgerActivity runs a ledger or planning activity as a local activity, by
+// its registered name.
+func ledgerActivity(ctx workflow.Context, name string, arg any) workflow.Future {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localLedgerOptions), name, arg)
 }
 
 // planReminders asks the calendar (in an activity, so replay reads the
 // recorded answer) for the reminders of s that fall after instant after.
 func planReminders(ctx workflow.Context, s slip.Slip, after time.Time) ([]slip.Reminder, error) {
-	var acts *activities.Activities
 	var plan []slip.Reminder
 	req := activities.PlanRequest{Slip: s, After: after}
-	if err := ledgerActivity(ctx, acts.PlanReminders, "PlanReminders", req).Get(ctx, &plan); err != nil {
+	if err := ledgerActivity(ctx, "PlanReminders", req).Get(ctx, &plan); err != nil {
 		return nil, fmt.Errorf("plan reminders of slip %s: %w", s.ID, err)
 	}
 	return plan, nil
