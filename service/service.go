@@ -313,8 +313,8 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 		Args:         []any{cmd},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
+	var after slip.Slip
 	if err == nil {
-		var after slip.Slip
 		err = handle.Get(ctx, &after)
 	}
 	if err != nil {
@@ -332,7 +332,10 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 		return slip.Slip{}, unavailable(fmt.Errorf("%s slip %s: %w", cmd.Action, id, err))
 	}
 	s.log.InfoContext(ctx, "slip action", "slip_id", id, "action", cmd.Action, "workflow_id", wid)
-	return s.store.GetSlip(ctx, id)
+	// The update returns the slip the ledger was given before the update
+	// completed (the workflow changes its state only once projected), so
+	// it is the ledger's view without reading it back.
+	return after, nil
 }
 
 // workflowRunning reports whether the slip workflow wid is still running.

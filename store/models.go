@@ -1,9 +1,13 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
@@ -350,4 +354,24 @@ func derefID(id *int64) int64 {
 		return 0
 	}
 	return *id
+}
+
+// withColumns is r with the columns in cols (by column name, values of the
+// fields' own types) set, as an UPDATE of them leaves the row.
+func (r slipRow) withColumns(ctx context.Context, db *gorm.DB, cols map[string]any) (slipRow, error) {
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(&slipRow{}); err != nil {
+		return r, fmt.Errorf("slips schema: %w", err)
+	}
+	rv := reflect.ValueOf(&r).Elem()
+	for col, v := range cols {
+		f := stmt.Schema.LookUpField(col)
+		if f == nil {
+			return r, fmt.Errorf("slips has no column %s", col)
+		}
+		if err := f.Set(ctx, rv, v); err != nil {
+			return r, fmt.Errorf("set %s: %w", col, err)
+		}
+	}
+	return r, nil
 }

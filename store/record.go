@@ -89,16 +89,24 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			}
 			return fmt.Errorf("read slip row: %w", err)
 		}
-		changed := false
+		// after is the row as this transaction leaves it, built from the
+		// columns it writes rather than read back (a statement per action).
+		after, changed := before, false
 		// members are the slip's departments the rollup counted it under;
 		// a 改派 changes them (reassignDepartments).
 		beforeMembers := membersOf(sl.Draft.Departments())
+		fact := eventFact(e.Type)
 		if before.LastSeq < sl.Seq {
 			// Older than the action: take it. (A newer projection that got
 			// there first keeps its row.)
 			cols := row.progressColumns()
 			if days := closeWorkingDays(s.opts.Calendar, sl); days != nil {
 				cols["close_working_days"] = days
+			}
+			if fact != "" {
+				// Facts only ever become true, whatever order projections
+				// land in.
+				cols[fact] = true
 			}
 			if e.Type == slip.ActionReassign {
 				cols["lead_department"] = sl.Draft.LeadDepartment
@@ -111,25 +119,28 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Updates(cols).Error; err != nil {
 				return fmt.Errorf("update slip row: %w", err)
 			}
+			if after, err = before.withColumns(ctx, tx, cols); err != nil {
+				return err
+			}
 			if err := upsertTracks(tx, sl); err != nil {
 				return err
 			}
 			changed = true
-		}
-		// Facts only ever become true, whatever order projections land in.
-		if fact := eventFact(e.Type); fact != "" {
+		} else if fact != "" {
 			res := tx.Model(&slipRow{}).Where("id = ? AND NOT "+fact, sl.ID).Update(fact, true)
 			if res.Error != nil {
 				return fmt.Errorf("mark %s: %w", fact, res.Error)
 			}
-			changed = changed || res.RowsAffected > 0
+			if res.RowsAffected > 0 {
+				var err error
+				if after, err = before.withColumns(ctx, tx, map[string]any{fact: true}); err != nil {
+					return err
+				}
+				changed = true
+			}
 		}
 		if !changed {
 			return nil // a repeat: the row, and so the rollup, stand
-		}
-		var after slipRow
-		if err := tx.Where("id = ?", sl.ID).Take(&after).Error; err != nil {
-			return fmt.Errorf("reread slip row: %w", err)
 		}
 		members := func(string) []member { return membersOf(sl.Draft.Departments()) }
 		deltas := rollupChange([]slipRow{before}, []slipRow{after}, members)
