@@ -35,6 +35,8 @@ type benchOptions struct {
 	compareFloor string
 	rounds       int
 	verbose      bool
+	// open issues the slips and leaves them open (memory with N open slips).
+	open bool
 }
 
 // benchCommand drives slips through their whole life over HTTP and reports
@@ -82,6 +84,7 @@ average, and the median ratios duban ÷ floor.`,
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "embedded: write a CPU profile of the run to this file")
 	f.StringVar(&o.metricsOut, "metrics-out", "", "embedded: write the process's /metrics (Temporal SDK metrics included) to this file at the end")
 	f.StringVar(&o.compareFloor, "compare-floor", "", "path of the bare-Temporal floor binary (../shared/bench/floor): run it and this bench alternately, as separate processes, and print both and the median ratio")
+	f.BoolVar(&o.open, "open", false, "issue the slips and leave them open, then report memory: the process's size with --slips open slips")
 	f.IntVar(&o.rounds, "rounds", 2, "with --compare-floor: runs of each (floor, duban, floor, duban, …)")
 	f.BoolVar(&o.verbose, "verbose", false, "with --compare-floor: print each run's whole output")
 	return cmd
@@ -135,7 +138,7 @@ func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 	fmt.Fprintf(out, "driving %d slips at concurrency %d (%d departments, %d office clerks, %d cores)\n",
 		o.slips, o.concurrency, o.departments, o.offices, runtime.NumCPU())
 	rep, err := c.Run(ctx, loadgen.Options{Slips: o.slips, Concurrency: o.concurrency, Office: clerks.office,
-		Departments: clerks.departments, Phased: true})
+		Departments: clerks.departments, Phased: true, IssueOnly: o.open})
 	if err != nil {
 		return err
 	}
@@ -148,6 +151,13 @@ func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 		}
 		hwm, rss := procMemory()
 		fmt.Fprintf(out, "memory (one process: Temporal, worker, API, SQLite): peak RSS %s, RSS now %s\n", hwm, rss)
+		if o.open {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			fmt.Fprintf(out, "with %d slips open: Go heap in use after a GC %d MiB, goroutines %d (the worker's cache holds at most DUBAN_WORKER_CACHE_SIZE workflows)\n",
+				o.slips, ms.HeapInuse>>20, runtime.NumGoroutine())
+		}
 	} else {
 		for _, u := range o.apiMetrics {
 			fmt.Fprintf(out, "API %s RSS %s\n", u, scrapeRSS(ctx, u))
@@ -162,14 +172,19 @@ func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 func printBench(out io.Writer, o benchOptions, rep loadgen.Report) {
 	n := float64(o.slips)
 	fmt.Fprintf(out, "\nissue phase:   %d slips in %.2fs = %.1f slips/s\n", o.slips, rep.Issue.Seconds(), n/rep.Issue.Seconds())
-	fmt.Fprintf(out, "drive phase:   %d slips to 销号 in %.2fs = %.1f slips/s (%d actions, %.1f actions/s)\n",
-		o.slips, rep.Drive.Seconds(), n/rep.Drive.Seconds(), o.slips*(len(loadgen.Lifecycle)-1),
-		float64(o.slips*(len(loadgen.Lifecycle)-1))/rep.Drive.Seconds())
+	if !o.open {
+		fmt.Fprintf(out, "drive phase:   %d slips to 销号 in %.2fs = %.1f slips/s (%d actions, %.1f actions/s)\n",
+			o.slips, rep.Drive.Seconds(), n/rep.Drive.Seconds(), o.slips*(len(loadgen.Lifecycle)-1),
+			float64(o.slips*(len(loadgen.Lifecycle)-1))/rep.Drive.Seconds())
+	}
 	fmt.Fprintf(out, "end to end:    %.2fs for %d requests (%.1f requests/s), %d retried\n\n",
 		rep.Total.Seconds(), rep.Requests, float64(rep.Requests)/rep.Total.Seconds(), rep.Retries)
 	fmt.Fprintf(out, "%-12s %6s %9s %9s %9s %9s\n", "action", "count", "p50", "p95", "p99", "max")
 	for _, st := range loadgen.Lifecycle {
 		s := rep.Actions[st.Name]
+		if s.Count == 0 {
+			continue
+		}
 		ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 		fmt.Fprintf(out, "%-12s %6d %9s %9s %9s %9s\n", st.Name, s.Count, ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max))
 	}

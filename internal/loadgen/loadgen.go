@@ -282,6 +282,9 @@ type Options struct {
 	// phase (the benchmark); otherwise each client takes one slip through
 	// its whole life before the next (the kill test).
 	Phased bool
+	// IssueOnly issues the slips and leaves them open (Phased only): the
+	// benchmark of memory with N open slips.
+	IssueOnly bool
 }
 
 // Report is what a run did.
@@ -366,7 +369,7 @@ func (c *Client) Run(ctx context.Context, o Options) (Report, error) {
 	if o.Phased {
 		parallel(issue)
 		rep.Issue = time.Since(began)
-		if firstErr == nil {
+		if firstErr == nil && !o.IssueOnly {
 			parallel(drive)
 		}
 		rep.Drive = time.Since(began) - rep.Issue
