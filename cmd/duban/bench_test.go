@@ -4,11 +4,50 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/duban-gov/duban/store"
 )
+
+// TestEmbeddedWorkerCacheIsTheOperators: DUBAN_WORKER_CACHE_SIZE bounds the
+// slip workflows the embedded default keeps in memory. The SDK sizes its
+// process-wide cache once, when the first worker starts, and the in-process
+// Temporal server starts system workers of its own first: the setting was
+// silently the SDK's 10,000 (5,105 of 5,105 open slips cached, 800 MB).
+// It must be the first test here to start a worker, as the cache is sized
+// once per process.
+func TestEmbeddedWorkerCacheIsTheOperators(t *testing.T) {
+	t.Setenv("DUBAN_WORKER_CACHE_SIZE", "2")
+	metricsFile := filepath.Join(t.TempDir(), "metrics.txt")
+	if err := runBench(t.Context(), io.Discard, benchOptions{slips: 5, concurrency: 1, departments: 1, offices: 1,
+		dataDir: t.TempDir(), open: true, metricsOut: metricsFile}); err != nil {
+		t.Fatalf("bench: %v", err)
+	}
+	body, err := os.ReadFile(metricsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for line := range strings.Lines(string(body)) {
+		if !strings.HasPrefix(line, "temporal_sticky_cache_size{") {
+			continue
+		}
+		found = true
+		fields := strings.Fields(line)
+		n, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+		if err != nil {
+			t.Fatalf("metric line %q: %v", line, err)
+		}
+		if n > 2 {
+			t.Errorf("%g workflows cached with 5 slips open and DUBAN_WORKER_CACHE_SIZE=2: %s", n, line)
+		}
+	}
+	if !found {
+		t.Fatalf("no temporal_sticky_cache_size in the metrics:\n%s", body)
+	}
+}
 
 // TestEmbeddedBenchUsesTheOperatorsNumberPrefix: `duban bench` starts the
 // embedded default through the same wiring as `duban dev`, so the slips it

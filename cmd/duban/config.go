@@ -221,7 +221,8 @@ func (c config) wiring(st *store.Store, tc client.Client, r app.Rules, m *metric
 // `duban reconcile --data-dir`) starts in dir, with this configuration's
 // number prefix and rules.
 func (c config) embedded(dir string, temporalPort int, r app.Rules, m *metrics.Registry, log *slog.Logger) app.EmbeddedOptions {
-	return app.EmbeddedOptions{Dir: dir, TemporalPort: temporalPort, NumberPrefix: c.NumberPrefix, Rules: r, Log: log, Metrics: m}
+	return app.EmbeddedOptions{Dir: dir, TemporalPort: temporalPort, NumberPrefix: c.NumberPrefix, Rules: r, Log: log, Metrics: m,
+		WorkflowCacheSize: c.WorkflowCacheSize}
 }
 
 // openStore opens the ledger named by DUBAN_DATABASE_URL under the rules r
