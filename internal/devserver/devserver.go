@@ -186,9 +186,19 @@ func staticDynamicConfig(embedded bool) dynamicconfig.StaticClient {
 	}
 	if embedded {
 		c[dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key()] = []dynamicconfig.ConstrainedValue{{Value: true}}
+		// The history service keeps every workflow touched in the last
+		// hour in memory, up to 128,000 (a cluster's default): one process
+		// with 10,000 open slips held all of them, 807 MB. A one-machine
+		// installation acts on a few slips at a time; a miss reloads one
+		// slip's state from SQLite.
+		c[dynamicconfig.HistoryCacheHostLevelMaxSize.Key()] = []dynamicconfig.ConstrainedValue{{Value: embeddedHistoryCacheSize}}
 	}
 	return c
 }
+
+// embeddedHistoryCacheSize bounds the embedded server's cache of workflow
+// states (history.hostLevelCacheMaxSize).
+const embeddedHistoryCacheSize = 2000
 
 // HostPort is the frontend address clients dial.
 func (s *Server) HostPort() string { return s.hostPort }
