@@ -1,0 +1,96 @@
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// apiCall runs D.api on the page (the signed-in user's session and CSRF
+// token) and answers the JSON of the result, or the error's code.
+func apiCall(b *browser, method, path, body string) string {
+	b.t.Helper()
+	if body == "" {
+		body = "undefined"
+	}
+	return eval[string](b, fmt.Sprintf(`D.api(%q, %q, %s).then(r => JSON.stringify(r), e => 'error:' + e.code)`, method, path, body), chromedp.EvalAwaitPromise)
+}
+
+// TestPortfolioInTheBrowser: the office sets up an 产业项目 template and
+// registers three projects (two planned backwards from their end dates, one
+// with a 立项 already past its date); 发改委 reports its 立项 met. The
+// leader's 挂图作战 page then counts "3 个项目 / 1 个已开工 / 0 个已销号"
+// with one red, draws the Gantt chart (a bar per milestone and a today
+// line) at desktop width and at a 390 px phone width without sideways
+// scrolling, and narrows to a batch; 交通局 sees only its own project and
+// gets 404 for another's.
+func TestPortfolioInTheBrowser(t *testing.T) {
+	exe := chromiumPath(t)
+	sys := startSystem(t)
+	leader, _, err := sys.store.UserByLogin(context.Background(), "leader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := startBrowser(t, exe, sys.url)
+	b.login("office", "/office")
+	cat := `{"name":"产业项目","nodes":[{"key":"lixiang","name":"立项","offset_working_days":20},{"key":"kaigong","name":"开工","offset_working_days":10,"depends_on":["lixiang"]},{"key":"zhuti","name":"主体完工","offset_working_days":5},{"key":"touchan","name":"投产","offset_working_days":0}],"attributes":[{"name":"用地面积","type":"number","required":true}]}`
+	if got := apiCall(b, "PUT", "/project-categories/industry", cat); got[:5] == "error" {
+		t.Fatalf("category: %s", got)
+	}
+	create := func(name, batch, owner, milestones string) string {
+		body := fmt.Sprintf(`{"name":%q,"category":"industry","batch":%q,"owner_unit":%q,"leader_id":%d,"investment":1250000,"attributes":{"用地面积":"120"},"end_date":"2026-12-31"%s}`,
+			name, batch, owner, leader.ID, milestones)
+		got := apiCall(b, "POST", "/projects", body)
+		if got[:5] == "error" {
+			t.Fatalf("create %s: %s", name, got)
+		}
+		return eval[string](b, `JSON.parse(`+jsString(got)+`).id`)
+	}
+	p1 := create("新能源电池产业园", "第一批", "fgw", "")
+	p2 := create("城东污水处理厂", "第二批", "zjj", `,"milestones":[{"key":"lixiang","planned":"2026-11-20"},{"key":"kaigong","planned":"2026-12-10"},{"key":"zhuti","planned":"2026-12-20"},{"key":"touchan","planned":"2026-12-31"}]`)
+	create("智慧交通平台", "第一批", "jtj", "")
+	b.logout()
+
+	b.login("fgw", "/department")
+	if got := apiCall(b, "POST", "/projects/"+p1+"/milestones/lixiang/report", `{"actual": D.today(), "evidence": ["立项批复.pdf"]}`); got[:5] == "error" {
+		t.Fatalf("report: %s", got)
+	}
+	b.logout()
+
+	b.login("leader", "/dashboard")
+	chartDrawn := `document.body.dataset.chartsReady === 'true' && document.querySelector('#chart-gantt canvas') && document.querySelector('#chart-gantt canvas').width > 0 &&
+		echarts.getInstanceByDom(document.querySelector('#chart-gantt')).getOption().series[0].data.length === %d`
+	b.desktop()
+	b.open("/portfolio")
+	b.do("the portfolio's counts and chart",
+		until(`document.querySelector('#pf-summary').textContent === '3 个项目 / 1 个已开工 / 0 个已销号'`),
+		until(`Array.from(document.querySelectorAll('#pf-counters .counter.red b')).some(x => x.textContent === '1')`),
+		until(fmt.Sprintf(chartDrawn, 12)),
+		until(`document.querySelectorAll('#pf-table tbody tr[data-project-id]').length === 3`),
+		until(`document.querySelector('#pf-table tr[data-project-id="`+p2+`"] .badge').textContent === '红'`),
+	)
+	b.shot("30-portfolio")
+	b.phone()
+	b.open("/portfolio")
+	b.do("the portfolio on a phone", until(fmt.Sprintf(chartDrawn, 12)))
+	b.fitsPhone("/portfolio")
+	b.shot("31-portfolio-phone")
+	b.desktop()
+	b.open("/portfolio?batch=" + "第一批")
+	b.do("one batch",
+		until(`document.querySelector('#pf-summary').textContent === '2 个项目 / 1 个已开工 / 0 个已销号'`),
+		until(fmt.Sprintf(chartDrawn, 8)),
+	)
+	b.logout()
+
+	b.login("jtj", "/department")
+	b.open("/portfolio")
+	b.do("a department sees its own",
+		until(`document.querySelector('#pf-summary').textContent === '1 个项目 / 0 个已开工 / 0 个已销号'`),
+		until(fmt.Sprintf(chartDrawn, 4)))
+	if got := apiCall(b, "GET", "/projects/"+p2, ""); got != "error:not_found" {
+		t.Fatalf("交通局 reading 住建局's project: %s", got)
+	}
+}
