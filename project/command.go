@@ -264,3 +264,11 @@ func (p Project) ClockKey() string {
 	}
 	return b.String()
 }
+
+// ApplyErr is the error Apply would give cmd on p, leaving p unchanged:
+// what a project whose workflow has ended answers.
+func (p Project) ApplyErr(cmd Command, now time.Time) error {
+	probe := p.Clone()
+	_, err := probe.Apply(cmd, now)
+	return err
+}
