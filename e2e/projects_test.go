@@ -1,0 +1,217 @@
+package e2e
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/service"
+)
+
+type projectView struct {
+	ID         string `json:"id"`
+	Status     string `json:"status"`
+	Color      string `json:"color"`
+	Seq        int64  `json:"seq"`
+	Milestones []struct {
+		Key       string   `json:"key"`
+		OwnerUnit string   `json:"owner_unit"`
+		Planned   string   `json:"planned"`
+		Status    string   `json:"status"`
+		Slips     []string `json:"slips"`
+	} `json:"milestones"`
+}
+
+// industry is an 产业项目 template: 立项 20 working days before the end,
+// 开工 10, 投产 on the end date.
+var industry = map[string]any{"name": "产业项目", "nodes": []map[string]any{
+	{"key": "lixiang", "name": "立项", "offset_working_days": 20},
+	{"key": "kaigong", "name": "开工", "offset_working_days": 10, "depends_on": []string{"lixiang"}},
+	{"key": "touchan", "name": "投产", "offset_working_days": 0},
+}}
+
+// TestProjectsOverHTTP: a category template, planning backwards across
+// 国庆 2026, a project whose 开工 belongs to a member unit of its owner,
+// every refusal of bad input (422/409 with a code and a Chinese message,
+// nothing changed), a department seeing only its projects (404 otherwise),
+// a slip spawned from a blocked milestone and linked to it, a 批示 reaching
+// the project's units, acceptance and 销号.
+func TestProjectsOverHTTP(t *testing.T) {
+	s := startWith(t, func(c *app.Config) { c.Membership = service.StaticMembership{"fgw": {"zjj"}} })
+	s.seedDepartments(t)
+	office, leaderID := s.as("office"), s.users["leader"].ID
+
+	s.must(t, http.StatusOK, "PUT", "/api/v1/project-categories/industry", industry, office...)
+	cyclic := map[string]any{"name": "环", "nodes": []map[string]any{
+		{"key": "a", "name": "甲", "offset_working_days": 5, "depends_on": []string{"b"}},
+		{"key": "b", "name": "乙", "offset_working_days": 5, "depends_on": []string{"a"}}}}
+	if r := s.must(t, http.StatusUnprocessableEntity, "PUT", "/api/v1/project-categories/loop", cyclic, office...); r.errorCode(t) != "template_cycle" {
+		t.Fatalf("cyclic template: %s", r.body)
+	}
+	if r := s.must(t, http.StatusUnprocessableEntity, "GET", "/api/v1/project-categories/loop/plan?end_date=2026-12-31", nil, office...); r.errorCode(t) != "unknown_category" {
+		t.Fatalf("the refused template was kept: %s", r.body)
+	}
+
+	// 2026-10-16 back: 投产 10-16; 开工 10 working days: 10-15 … Saturday 10-10
+	// (调休) … 10-08, then 09-30, 09-29, 09-28; 立项 20: on past 中秋 and
+	// Sunday 09-20 (调休) to 09-14.
+	var plan struct {
+		Nodes []struct {
+			Key     string `json:"key"`
+			Planned string `json:"planned"`
+		} `json:"nodes"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/project-categories/industry/plan?end_date=2026-10-16", nil, office...).json(t, &plan)
+	got := map[string]string{}
+	for _, n := range plan.Nodes {
+		got[n.Key] = n.Planned
+	}
+	if want := map[string]string{"lixiang": "2026-09-14", "kaigong": "2026-09-28", "touchan": "2026-10-16"}; len(got) != 3 || got["lixiang"] != want["lixiang"] || got["kaigong"] != want["kaigong"] || got["touchan"] != want["touchan"] {
+		t.Fatalf("planned backwards: %v, want %v", got, want)
+	}
+
+	body := func(edit func(m map[string]any)) map[string]any {
+		m := map[string]any{"name": "新能源电池产业园", "category": "industry", "batch": "第一批", "owner_unit": "fgw", "leader_id": leaderID,
+			"investment": 1250000, "end_date": "2027-12-31", "milestones": []map[string]any{
+				{"key": "lixiang", "planned": "2027-03-01"}, {"key": "kaigong", "planned": "2027-06-01", "owner_unit": "zjj"}, {"key": "touchan", "planned": "2027-12-31"}}}
+		if edit != nil {
+			edit(m)
+		}
+		return m
+	}
+	ms := func(dates ...string) []map[string]any {
+		keys := []string{"lixiang", "kaigong", "touchan"}
+		out := []map[string]any{}
+		for i, d := range dates {
+			out = append(out, map[string]any{"key": keys[i], "planned": d})
+		}
+		return out
+	}
+	for name, tc := range map[string]struct {
+		edit   func(m map[string]any)
+		status int
+		code   string
+	}{
+		"a milestone after the end": {func(m map[string]any) { m["milestones"] = ms("2027-03-01", "2027-06-01", "2028-01-05") }, 422, "milestone_after_end"},
+		"milestones out of order":   {func(m map[string]any) { m["milestones"] = ms("2027-07-01", "2027-06-01", "2027-12-31") }, 422, "milestone_order"},
+		"an owner outside the 专班": {func(m map[string]any) {
+			m["milestones"] = []map[string]any{{"key": "lixiang", "planned": "2027-03-01", "owner_unit": "jtj"}}
+		}, 422, "owner_not_member"},
+		"an unknown category": {func(m map[string]any) { m["category"] = "nope" }, 422, "unknown_category"},
+		"an unknown unit":     {func(m map[string]any) { m["owner_unit"] = "nope" }, 422, "unknown_department"},
+		"an unknown leader":   {func(m map[string]any) { m["leader_id"] = s.users["office"].ID }, 422, "unknown_leader"},
+	} {
+		r := s.do(t, "POST", "/api/v1/projects", body(tc.edit), office...)
+		if r.status != tc.status || r.errorCode(t) != tc.code {
+			t.Errorf("%s: %d %s, want %d %s", name, r.status, r.body, tc.status, tc.code)
+		}
+	}
+	var list struct {
+		Items  []projectView `json:"items"`
+		Counts struct {
+			Total int `json:"total"`
+		} `json:"counts"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/projects", nil, office...).json(t, &list)
+	if list.Counts.Total != 0 {
+		t.Fatalf("refused projects were registered: %+v", list.Items)
+	}
+	s.must(t, http.StatusForbidden, "POST", "/api/v1/projects", body(nil), s.as("fgw")...)
+
+	var p projectView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/projects", body(nil), append(office, "Idempotency-Key", "p-1")...).json(t, &p)
+	var again projectView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/projects", body(nil), append(office, "Idempotency-Key", "p-1")...).json(t, &again)
+	if again.ID != p.ID {
+		t.Fatalf("a repeat with the same key made project %s beside %s", again.ID, p.ID)
+	}
+	base := "/api/v1/projects/" + p.ID
+
+	// Visibility: fgw owns it, zjj owns a milestone, jtj neither.
+	s.must(t, http.StatusOK, "GET", base, nil, s.as("fgw")...)
+	s.must(t, http.StatusOK, "GET", base, nil, s.as("zjj")...)
+	if r := s.must(t, http.StatusNotFound, "GET", base, nil, s.as("jtj")...); r.errorCode(t) != "not_found" {
+		t.Fatalf("jtj: %s", r.body)
+	}
+	s.must(t, http.StatusNotFound, "POST", base+"/milestones/lixiang/report", map[string]any{"actual": "2026-12-01", "evidence": []string{"x"}}, s.as("jtj")...)
+	s.must(t, http.StatusOK, "GET", "/api/v1/projects", nil, s.as("jtj")...).json(t, &list)
+	if list.Counts.Total != 0 || len(list.Items) != 0 {
+		t.Fatalf("jtj lists %d projects", list.Counts.Total)
+	}
+
+	// A blocked 开工: the office hands a slip to 交通局 (道路改线), linked.
+	slipDraft := draft("产业园道路改线")
+	slipDraft["lead_department"] = "jtj"
+	var spawned struct {
+		Slip struct {
+			ID string `json:"id"`
+		} `json:"slip"`
+		Project projectView `json:"project"`
+	}
+	s.must(t, http.StatusCreated, "POST", base+"/milestones/kaigong/slips", slipDraft, append(office, "Idempotency-Key", "s-1")...).json(t, &spawned)
+	if got := spawned.Project.Milestones[1].Slips; len(got) != 1 || got[0] != spawned.Slip.ID {
+		t.Fatalf("slip not linked to 开工: %v", got)
+	}
+	s.must(t, http.StatusCreated, "POST", base+"/milestones/kaigong/slips", slipDraft, append(office, "Idempotency-Key", "s-1")...).json(t, &spawned)
+	if got := spawned.Project.Milestones[1].Slips; len(got) != 1 {
+		t.Fatalf("a retried spawn linked %d slips", len(got))
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+spawned.Slip.ID, nil, s.as("jtj")...)
+
+	// 批示 reaches both units' inboxes.
+	s.must(t, http.StatusOK, "POST", base+"/instruction", map[string]any{"comment": "加快推进，确保按期投产"}, s.as("leader")...)
+	for _, unit := range []string{"fgw", "zjj"} {
+		var inbox struct {
+			Items []struct {
+				Title string `json:"title"`
+			} `json:"items"`
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/notifications", nil, s.as(unit)...).json(t, &inbox)
+		found := false
+		for _, n := range inbox.Items {
+			found = found || n.Title == "领导批示：新能源电池产业园"
+		}
+		if !found {
+			t.Errorf("%s's inbox has no 批示: %+v", unit, inbox.Items)
+		}
+	}
+
+	// Milestones met, accepted (twice: 409, nothing changed), 销号.
+	s.must(t, http.StatusForbidden, "POST", base+"/milestones/kaigong/report", map[string]any{"actual": "2026-12-01", "evidence": []string{"x"}}, s.as("fgw")...)
+	for _, m := range []struct{ key, unit string }{{"lixiang", "fgw"}, {"kaigong", "zjj"}, {"touchan", "fgw"}} {
+		s.must(t, http.StatusOK, "POST", base+"/milestones/"+m.key+"/report", map[string]any{"actual": "2026-12-01", "evidence": []string{"验收材料.pdf"}}, s.as(m.unit)...)
+		if r := s.do(t, "POST", base+"/signoff", map[string]any{}, office...); r.status != http.StatusConflict || r.errorCode(t) != "project_not_ready" {
+			t.Fatalf("sign-off before acceptance: %d %s", r.status, r.body)
+		}
+		s.must(t, http.StatusOK, "POST", base+"/milestones/"+m.key+"/accept", map[string]any{}, office...)
+	}
+	var before projectView
+	s.must(t, http.StatusOK, "GET", base, nil, office...).json(t, &before)
+	if r := s.do(t, "POST", base+"/milestones/kaigong/accept", map[string]any{}, office...); r.status != http.StatusConflict || r.errorCode(t) != "milestone_accepted" {
+		t.Fatalf("accepting twice: %d %s", r.status, r.body)
+	}
+	var after projectView
+	s.must(t, http.StatusOK, "GET", base, nil, office...).json(t, &after)
+	if after.Seq != before.Seq {
+		t.Fatalf("a refused acceptance moved the project from %d to %d", before.Seq, after.Seq)
+	}
+	s.must(t, http.StatusOK, "POST", base+"/signoff", map[string]any{"comment": "同意销号"}, office...).json(t, &after)
+	if after.Status != "signed_off" || after.Color != "closed" {
+		t.Fatalf("after 销号: %+v", after)
+	}
+	var stats struct {
+		Groups []struct {
+			Key       string `json:"key"`
+			Total     int    `json:"total"`
+			SignedOff int    `json:"signed_off"`
+			Started   int    `json:"started"`
+		} `json:"groups"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/stats/projects?group_by=batch", nil, s.as("leader")...).json(t, &stats)
+	if len(stats.Groups) != 1 || stats.Groups[0].Key != "第一批" || stats.Groups[0].Total != 1 || stats.Groups[0].SignedOff != 1 || stats.Groups[0].Started != 1 {
+		t.Fatalf("stats by batch: %+v", stats.Groups)
+	}
+	if r := s.do(t, "POST", base+"/instruction", map[string]any{"comment": "再批示"}, s.as("leader")...); r.status != http.StatusConflict || r.errorCode(t) != "project_closed" {
+		t.Fatalf("after 销号: %d %s", r.status, r.body)
+	}
+}
