@@ -37,6 +37,10 @@ func (s *Server) projectRoutes(a *gin.RouterGroup) {
 	read.POST("/projects/:pid/instruction", s.projectAction(project.ActionInstruct))
 	read.POST("/projects/:pid/signoff", s.projectAction(project.ActionSignOff))
 
+	office := a.Group("", s.requireRole(slip.RoleOffice))
+	office.POST("/project-imports", s.uploadProjects)
+	office.POST("/project-imports/:iid/confirm", s.confirmProjects)
+
 	cats := a.Group("", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment, slip.RoleInspector, slip.RoleAdmin))
 	cats.GET("/project-categories", s.listProjectCategories)
 	cats.GET("/project-categories/:code/plan", s.planProject)
@@ -415,4 +419,39 @@ func (s *Server) planProject(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"end_date": end, "nodes": plan})
+}
+
+// projectImportPath is the project list's upload route (a spreadsheet's
+// body limit, as a meeting's table).
+const projectImportPath = "/api/v1/project-imports"
+
+// uploadProjects: POST /api/v1/project-imports?name= — the file as the
+// body; answers the preview (nothing created).
+func (s *Server) uploadProjects(c *gin.Context) {
+	name, data, err := readUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.projects.PreviewImport(c.Request.Context(), principal(c), name, data)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, p)
+}
+
+// confirmProjects: POST /api/v1/project-imports/:iid/confirm — creates
+// every project of the preview, or none while one is blocked.
+func (s *Server) confirmProjects(c *gin.Context) {
+	if err := decodeJSON(c, &struct{}{}, true); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.projects.ConfirmImport(c.Request.Context(), principal(c), c.Param("iid"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }

@@ -289,7 +289,7 @@ func (s *Server) recover(c *gin.Context) {
 func (s *Server) limitBody(c *gin.Context) {
 	limit := int64(MaxBodyBytes)
 	switch p := c.FullPath(); {
-	case p == importPath:
+	case p == importPath || p == projectImportPath:
 		limit = service.ImportLimits.MaxBytes // a spreadsheet
 	case (p == evidenceUploadRoute || p == reinspectionUploadRoute) && c.Request.Method == http.MethodPost:
 		limit = s.evidenceMax + multipartSlack

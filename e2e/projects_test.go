@@ -6,6 +6,7 @@ import (
 
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/sheetimport/sheettest"
 )
 
 type projectView struct {
@@ -213,5 +214,89 @@ func TestProjectsOverHTTP(t *testing.T) {
 	}
 	if r := s.do(t, "POST", base+"/instruction", map[string]any{"comment": "再批示"}, s.as("leader")...); r.status != http.StatusConflict || r.errorCode(t) != "project_closed" {
 		t.Fatalf("after 销号: %d %s", r.status, r.body)
+	}
+}
+
+// TestProjectListImport: a project list in XLSX — one project's milestones
+// on three rows (the name only on the first), another with no 节点, planned
+// backwards from its end date — is previewed (nothing created) and
+// confirmed; a list with an unknown leader is previewed as blocked and its
+// confirmation refused with nothing created; a confirm retried creates
+// nothing twice.
+func TestProjectListImport(t *testing.T) {
+	s := start(t)
+	s.seedDepartments(t)
+	office := s.as("office")
+	s.must(t, http.StatusOK, "PUT", "/api/v1/project-categories/industry", industry, office...)
+	header := []string{"项目名称", "项目类别", "批次", "责任单位", "责任领导", "总投资（万元）", "计划完成时间", "节点", "节点计划时间"}
+	upload := func(leader string) map[string]any {
+		data, err := sheettest.XLSX("2027年重点项目清单", header, [][]string{
+			{"新能源电池产业园", "产业项目", "第一批", "市发展和改革委员会", leader, "1,250.5", "2027-12-31", "立项", "2027-03-01"},
+			{"", "", "", "", "", "", "", "开工", "2027-06-01"},
+			{"", "", "", "", "", "", "", "投产", "2027-12-31"},
+			{"城东污水处理厂", "industry", "第二批", "住建局", "王副市长", "800", "2026-12-31", "", ""},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		s.must(t, http.StatusCreated, "POST", "/api/v1/project-imports?name=list.xlsx", string(data), office...).json(t, &out)
+		return out
+	}
+	count := func() int {
+		var list struct {
+			Counts struct {
+				Total int `json:"total"`
+			} `json:"counts"`
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/projects", nil, office...).json(t, &list)
+		return list.Counts.Total
+	}
+
+	bad := upload("李市长")
+	if bad["blocked"].(float64) != 1 || bad["projects"].(float64) != 2 {
+		t.Fatalf("preview of a list with an unknown leader: %v", bad)
+	}
+	if r := s.do(t, "POST", "/api/v1/project-imports/"+bad["id"].(string)+"/confirm", map[string]any{}, office...); r.status != 422 || r.errorCode(t) != "rows_invalid" {
+		t.Fatalf("confirming a blocked list: %d %s", r.status, r.body)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("a refused list created %d projects", n)
+	}
+
+	good := upload("王副市长")
+	if good["blocked"].(float64) != 0 {
+		t.Fatalf("preview: %v", good)
+	}
+	entries := good["entries"].([]any)
+	second := entries[1].(map[string]any)
+	if second["planned"] != true || len(second["milestones"].([]any)) != 3 {
+		t.Fatalf("the list without 节点 was not planned backwards: %v", second)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("a preview created %d projects", n)
+	}
+	var out struct {
+		Projects []string `json:"projects"`
+	}
+	s.must(t, http.StatusOK, "POST", "/api/v1/project-imports/"+good["id"].(string)+"/confirm", map[string]any{}, office...).json(t, &out)
+	var again struct {
+		Projects []string `json:"projects"`
+	}
+	s.must(t, http.StatusOK, "POST", "/api/v1/project-imports/"+good["id"].(string)+"/confirm", map[string]any{}, office...).json(t, &again)
+	if len(out.Projects) != 2 || again.Projects[0] != out.Projects[0] || again.Projects[1] != out.Projects[1] || count() != 2 {
+		t.Fatalf("confirmed %v, again %v, %d projects", out.Projects, again.Projects, count())
+	}
+	var p struct {
+		Investment int64  `json:"investment"`
+		Wan        string `json:"investment_wan"`
+		Milestones []struct {
+			Key     string `json:"key"`
+			Planned string `json:"planned"`
+		} `json:"milestones"`
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/projects/"+out.Projects[0], nil, office...).json(t, &p)
+	if p.Investment != 125050 || p.Wan != "1250.50" || len(p.Milestones) != 3 || p.Milestones[1].Key != "kaigong" || p.Milestones[1].Planned != "2027-06-01" {
+		t.Fatalf("imported project: %+v", p)
 	}
 }

@@ -32,7 +32,9 @@ type Membership interface {
 type SameUnit struct{}
 
 // IsMember reports whether unit is team itself.
-func (SameUnit) IsMember(_ context.Context, team, unit string) (bool, error) { return team == unit, nil }
+func (SameUnit) IsMember(_ context.Context, team, unit string) (bool, error) {
+	return team == unit, nil
+}
 
 // StaticMembership lists, by team, the units that may own its milestones
 // besides the team itself (a fixed configuration, and what tests use).
@@ -108,6 +110,36 @@ func (p *Projects) Create(ctx context.Context, user identity.User, d project.Dra
 	if user.Role != slip.RoleOffice {
 		return project.Project{}, slip.Forbidden("只有督查室可以登记重点项目")
 	}
+	pr, err := p.prepare(ctx, user, d)
+	if err != nil {
+		return project.Project{}, err
+	}
+	id, err := newSlipID()
+	if err != nil {
+		return project.Project{}, err
+	}
+	if idempotencyKey != "" {
+		hash, err := requestHash("project", d)
+		if err != nil {
+			return project.Project{}, err
+		}
+		held, err := p.slips.store.ClaimIdempotencyKey(ctx, user.ID, "project:"+idempotencyKey, id, hash)
+		if err != nil {
+			return project.Project{}, err
+		}
+		if held.RequestHash != hash {
+			return project.Project{}, keyReused()
+		}
+		id = held.SlipID // a repeat finishes (or returns) what the first started
+	}
+	pr.ID = id
+	return p.start(ctx, pr)
+}
+
+// prepare checks a draft against the category, the units, the 专班's
+// members, the leader and the calendar, and returns the project to start
+// (without its id). It changes nothing: the import's preview uses it too.
+func (p *Projects) prepare(ctx context.Context, user identity.User, d project.Draft) (project.Project, error) {
 	d.Normalize()
 	c, err := p.category(ctx, d.Category)
 	if err != nil {
@@ -156,29 +188,9 @@ func (p *Projects) Create(ctx context.Context, user identity.User, d project.Dra
 	if d.EndDate.Before(calendar.DateOf(p.slips.now())) {
 		return project.Project{}, slip.Unprocessable(slip.CodeDeadlinePassed, "end_date", "项目完成日期 %s 早于今天", d.EndDate)
 	}
-
-	id, err := newSlipID()
-	if err != nil {
-		return project.Project{}, err
-	}
-	if idempotencyKey != "" {
-		hash, err := requestHash("project", d)
-		if err != nil {
-			return project.Project{}, err
-		}
-		held, err := p.slips.store.ClaimIdempotencyKey(ctx, user.ID, "project:"+idempotencyKey, id, hash)
-		if err != nil {
-			return project.Project{}, err
-		}
-		if held.RequestHash != hash {
-			return project.Project{}, keyReused()
-		}
-		id = held.SlipID // a repeat finishes (or returns) what the first started
-	}
-	pr := project.Project{ID: id, Name: d.Name, Category: c.Code, Batch: d.Batch, OwnerUnit: d.OwnerUnit, LeaderID: leader.ID,
+	return project.Project{Name: d.Name, Category: c.Code, Batch: d.Batch, OwnerUnit: d.OwnerUnit, LeaderID: leader.ID,
 		LeaderName: leader.Name, Investment: d.Investment, Attributes: d.Attributes, EndDate: d.EndDate, Milestones: milestones,
-		Status: project.StatusActive, CreatedAt: p.slips.now(), CreatedBy: user.Name, Policy: p.slips.policies.For(slip.Draft{Category: c.Name})}
-	return p.start(ctx, pr)
+		Status: project.StatusActive, CreatedAt: p.slips.now(), CreatedBy: user.Name, Policy: p.slips.policies.For(slip.Draft{Category: c.Name})}, nil
 }
 
 // leader finds the responsible leader among the users.

@@ -355,3 +355,65 @@ func (s *Store) CountMilestones(ctx context.Context, f ProjectFilter) ([]Milesto
 	}
 	return out, nil
 }
+
+// ProjectImport is an uploaded project list as kept: the preview and, once
+// confirmed, the results (the service's JSON; the store does not read it).
+type ProjectImport struct {
+	ID         string          `json:"id"`
+	FileName   string          `json:"file_name"`
+	FileSHA256 string          `json:"file_sha256"`
+	Preview    json.RawMessage `json:"preview"`
+	Status     string          `json:"status"`
+	Results    json.RawMessage `json:"results"`
+	CreatedBy  string          `json:"created_by"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+type projectImportRow struct {
+	ID         string `gorm:"primaryKey"`
+	FileName   string
+	FileSha256 string
+	Preview    string
+	Status     string
+	Results    string
+	CreatedBy  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (projectImportRow) TableName() string { return "project_imports" }
+
+// CreateProjectImport keeps an uploaded list's preview.
+func (s *Store) CreateProjectImport(ctx context.Context, im ProjectImport) error {
+	now := time.Now().UTC()
+	row := projectImportRow{ID: im.ID, FileName: im.FileName, FileSha256: im.FileSHA256, Preview: string(im.Preview),
+		Status: ImportPreviewed, Results: "[]", CreatedBy: im.CreatedBy, CreatedAt: now, UpdatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("create project import: %w", err)
+	}
+	return nil
+}
+
+// GetProjectImport returns one project import, or a not-found error.
+func (s *Store) GetProjectImport(ctx context.Context, id string) (ProjectImport, error) {
+	var row projectImportRow
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ProjectImport{}, slip.NotFound("导入记录", id)
+	}
+	if err != nil {
+		return ProjectImport{}, fmt.Errorf("get project import %s: %w", id, err)
+	}
+	return ProjectImport{ID: row.ID, FileName: row.FileName, FileSHA256: row.FileSha256, Preview: json.RawMessage(row.Preview),
+		Status: row.Status, Results: json.RawMessage(row.Results), CreatedBy: row.CreatedBy, CreatedAt: row.CreatedAt.In(calendar.Zone)}, nil
+}
+
+// FinishProjectImport records what each entry of a confirmed list became.
+func (s *Store) FinishProjectImport(ctx context.Context, id string, results json.RawMessage) error {
+	err := s.db.WithContext(ctx).Model(&projectImportRow{}).Where("id = ?", id).Updates(map[string]any{
+		"status": ImportDone, "results": string(results), "updated_at": time.Now().UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("finish project import %s: %w", id, err)
+	}
+	return nil
+}

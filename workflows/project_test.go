@@ -58,7 +58,9 @@ func (h *projectHarness) sendAt(at time.Time, cmd project.Command) *projectOutco
 }
 
 // at runs fn at instant at of the test clock.
-func (h *projectHarness) at(at time.Time, fn func()) { h.env.RegisterDelayedCallback(fn, at.Sub(h.start)) }
+func (h *projectHarness) at(at time.Time, fn func()) {
+	h.env.RegisterDelayedCallback(fn, at.Sub(h.start))
+}
 
 func twoMilestoneProject(created time.Time) project.Project {
 	d := calendar.MustParseDate
