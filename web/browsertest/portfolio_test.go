@@ -60,6 +60,10 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 	b.logout()
 
 	b.login("leader", "/dashboard")
+	b.do("the dashboard's compact 挂图作战",
+		until(`document.querySelector('#dash-projects-summary').textContent === '3 个项目 / 1 个已开工 / 0 个已销号'`),
+		until(`document.body.dataset.projectsReady === 'true' && echarts.getInstanceByDom(document.querySelector('#chart-projects')).getOption().yAxis[0].data[0] === '城东污水处理厂'`),
+	)
 	chartDrawn := `document.body.dataset.chartsReady === 'true' && document.querySelector('#chart-gantt canvas') && document.querySelector('#chart-gantt canvas').width > 0 &&
 		echarts.getInstanceByDom(document.querySelector('#chart-gantt')).getOption().series[0].data.length === %d`
 	b.desktop()
