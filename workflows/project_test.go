@@ -168,3 +168,58 @@ func TestMissedMilestoneEscalatesAndTurnsProjectRed(t *testing.T) {
 	require.Len(t, ns, 1)
 	assert.Contains(t, ns[0].Title, "督办")
 }
+
+// TestApprovedExtensionMovesTheMilestoneClock: 立项 due Monday 2026-09-14
+// gets its first 叮 on 09-09; fgw asks on 09-10 for 09-21 and the office
+// approves, so the ladder runs afresh from the new date: 叮 3 working days
+// before on 09-17, 1 before on Sunday 09-20 (调休, worked), on the day, then
+// 催办 on 09-22. The planned date stays 09-14 beside the new due date.
+func TestApprovedExtensionMovesTheMilestoneClock(t *testing.T) {
+	start := at("2026-09-01", 10, 0)
+	h := newProjectHarness(t, start)
+	pr := twoMilestoneProject(start)
+	pr.Milestones = pr.Milestones[:1]
+	tooLate := h.sendAt(at("2026-09-10", 9, 30), project.Command{Action: project.ActionRequestExtension, Milestone: "lixiang",
+		Date: calendar.MustParseDate("2026-10-09"), Comment: "用地审批未完成", Actor: "发改委"})
+	h.sendAt(at("2026-09-10", 10, 0), project.Command{Action: project.ActionRequestExtension, Milestone: "lixiang",
+		Date: calendar.MustParseDate("2026-09-21"), Comment: "用地审批未完成", Actor: "发改委"})
+	h.sendAt(at("2026-09-10", 11, 0), project.Command{Action: project.ActionDecideExtension, Milestone: "lixiang", Approved: true, Actor: "督查室"})
+	h.sendAt(at("2026-09-22", 10, 0), project.Command{Action: project.ActionReport, Milestone: "lixiang",
+		Actual: calendar.MustParseDate("2026-09-22"), Evidence: []string{"立项批复.pdf"}, Actor: "发改委"})
+	h.sendAt(at("2026-09-22", 11, 0), project.Command{Action: project.ActionAccept, Milestone: "lixiang", Actor: "督查室"})
+	h.sendAt(at("2026-09-22", 12, 0), project.Command{Action: project.ActionSignOff, Actor: "督查室"})
+
+	h.env.ExecuteWorkflow(workflows.ProjectWorkflowName, workflows.ProjectInput{Project: pr})
+	require.True(t, h.env.IsWorkflowCompleted())
+	require.NoError(t, h.env.GetWorkflowError())
+	require.NotNil(t, workflows.DecodeError(tooLate.rejected), "an extension past the end date is refused")
+	assert.Equal(t, project.CodeMilestoneAfterEnd, workflows.DecodeError(tooLate.rejected).Code)
+
+	events, err := h.store.ProjectTimeline(context.Background(), "p1")
+	require.NoError(t, err)
+	var got []string
+	for _, e := range events {
+		got = append(got, string(e.Type)+" "+e.At.In(calendar.Zone).Format("2006-01-02 15:04"))
+	}
+	assert.Equal(t, []string{
+		"create 2026-09-01 10:00",
+		"due_reminder 2026-09-09 09:00",
+		"request_extension 2026-09-10 10:00",
+		"decide_extension 2026-09-10 11:00",
+		"due_reminder 2026-09-17 09:00",
+		"due_reminder 2026-09-20 09:00",
+		"due_reminder 2026-09-21 09:00",
+		"urge 2026-09-22 09:00",
+		"report 2026-09-22 10:00",
+		"accept 2026-09-22 11:00",
+		"sign_off 2026-09-22 12:00",
+	}, got)
+	p, err := h.store.GetProject(context.Background(), "p1")
+	require.NoError(t, err)
+	m := p.Milestones[0]
+	assert.Equal(t, "2026-09-14", m.Planned.String())
+	assert.Equal(t, "2026-09-21", m.Due.String())
+	assert.Equal(t, 1, m.Extensions)
+	assert.Equal(t, slip.LevelUrge, m.EscalationLevel)
+	assert.Equal(t, "2026-09-22", m.Actual.String(), "met a day late")
+}
