@@ -2,11 +2,14 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/duban-gov/duban/activities"
@@ -222,4 +225,48 @@ func TestApprovedExtensionMovesTheMilestoneClock(t *testing.T) {
 	assert.Equal(t, 1, m.Extensions)
 	assert.Equal(t, slip.LevelUrge, m.EscalationLevel)
 	assert.Equal(t, "2026-09-22", m.Actual.String(), "met a day late")
+}
+
+// TestProjectLedgerOutageIsWaitedOut: the ledger refuses the report's write
+// twice (as a locked or unreachable database does). The report is neither
+// lost nor half done: it completes once the ledger takes it (after pauses
+// of one and two minutes), the next action gets the next number, and the
+// timeline reads 1, 2, 3.
+func TestProjectLedgerOutageIsWaitedOut(t *testing.T) {
+	start := at("2026-09-01", 10, 0)
+	h := newProjectHarness(t, start)
+	cal, err := calendar.New(calendar.Options{MissingYear: calendar.WeekendsOnly})
+	require.NoError(t, err)
+	acts := &activities.Projects{Store: h.store, Planner: &reminder.Planner{Calendar: cal}}
+	failed := 0
+	h.env.OnActivity("RecordProject", mock.Anything, mock.Anything).Return(func(ctx context.Context, w activities.ProjectWrite) error {
+		if w.Event.Type == project.ActionReport && failed < 2 {
+			failed++
+			return temporal.NewNonRetryableApplicationError("database is locked", "outage", errors.New("SQLITE_BUSY"))
+		}
+		return acts.RecordProject(ctx, w)
+	})
+	pr := twoMilestoneProject(start)
+	pr.Milestones = pr.Milestones[:1]
+	report := h.sendAt(at("2026-09-03", 10, 0), project.Command{Action: project.ActionReport, Milestone: "lixiang",
+		Actual: calendar.MustParseDate("2026-09-03"), Evidence: []string{"立项批复.pdf"}, Actor: "发改委"})
+	accept := h.sendAt(at("2026-09-03", 12, 0), project.Command{Action: project.ActionAccept, Milestone: "lixiang", Actor: "督查室"})
+	h.sendAt(at("2026-09-03", 13, 0), project.Command{Action: project.ActionSignOff, Actor: "督查室"})
+	h.env.ExecuteWorkflow(workflows.ProjectWorkflowName, workflows.ProjectInput{Project: pr})
+	require.True(t, h.env.IsWorkflowCompleted())
+	require.NoError(t, h.env.GetWorkflowError())
+	assert.Equal(t, 2, failed)
+	require.True(t, report.done)
+	require.NoError(t, report.rejected)
+	require.NoError(t, report.failed)
+	require.NoError(t, accept.failed)
+
+	events, err := h.store.ProjectTimeline(context.Background(), "p1")
+	require.NoError(t, err)
+	var got []string
+	for i, e := range events {
+		require.Equal(t, int64(i+1), e.Seq)
+		got = append(got, string(e.Type)+" "+e.At.In(calendar.Zone).Format("2006-01-02 15:04"))
+	}
+	assert.Equal(t, []string{"create 2026-09-01 10:00", "report 2026-09-03 10:00", "accept 2026-09-03 12:00", "sign_off 2026-09-03 13:00"}, got)
 }
