@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/project"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
@@ -55,6 +56,8 @@ type milestoneJSON struct {
 	Color          string `json:"color"`
 	ColorLabel     string `json:"color_label"`
 	LevelLabel     string `json:"escalation_label,omitempty"`
+	// AllowedActions are what the caller may do on it now.
+	AllowedActions []project.Action `json:"allowed_actions"`
 }
 
 // projectJSON is a project as the API shows it.
@@ -69,6 +72,8 @@ type projectJSON struct {
 	ColorLabel     string          `json:"color_label"`
 	// InvestmentWan is the investment in 万元 as a decimal string.
 	InvestmentWan string `json:"investment_wan"`
+	// AllowedActions are the project-level actions the caller may take now.
+	AllowedActions []project.Action `json:"allowed_actions"`
 }
 
 // wan formats hundredths of 万元 exactly, without floats.
@@ -84,6 +89,7 @@ func wan(h int64) string {
 type projectView struct {
 	names, categories map[string]string
 	filter            store.ProjectFilter
+	user              identity.User
 }
 
 func (s *Server) projectView(c *gin.Context) (projectView, error) {
@@ -96,7 +102,7 @@ func (s *Server) projectView(c *gin.Context) (projectView, error) {
 	if err != nil {
 		return projectView{}, err
 	}
-	v := projectView{names: names, categories: map[string]string{}, filter: s.projects.Colours(store.ProjectFilter{})}
+	v := projectView{names: names, categories: map[string]string{}, filter: s.projects.Colours(store.ProjectFilter{}), user: principal(c)}
 	for _, k := range cats {
 		v.categories[k.Code] = k.Name
 	}
@@ -107,14 +113,14 @@ func (v projectView) json(p project.Project) projectJSON {
 	colour := p.Colour(v.filter.Today, v.filter.YellowBy)
 	out := projectJSON{Project: p, StatusLabel: p.Status.Label(), OwnerUnitLabel: v.names[p.OwnerUnit], CategoryLabel: v.categories[p.Category],
 		Started: p.Started(), Color: string(colour), ColorLabel: colour.Label(), InvestmentWan: wan(p.Investment),
-		Milestones: make([]milestoneJSON, 0, len(p.Milestones))}
+		Milestones: make([]milestoneJSON, 0, len(p.Milestones)), AllowedActions: service.AllowedActions(v.user, p, "")}
 	if colour == reminder.None && p.Status == project.StatusSignedOff {
 		out.Color, out.ColorLabel = "closed", "已销号"
 	}
 	for _, m := range p.Milestones {
 		mc := project.ColourOf(m, v.filter.Today, v.filter.YellowBy)
 		out.Milestones = append(out.Milestones, milestoneJSON{Milestone: m, StatusLabel: m.Status.Label(), OwnerUnitLabel: v.names[m.OwnerUnit],
-			Color: string(mc), ColorLabel: mc.Label(), LevelLabel: slip.LevelLabel(m.EscalationLevel)})
+			Color: string(mc), ColorLabel: mc.Label(), LevelLabel: slip.LevelLabel(m.EscalationLevel), AllowedActions: service.AllowedActions(v.user, p, m.Key)})
 	}
 	return out
 }

@@ -191,6 +191,9 @@ func (p *Project) Apply(cmd Command, now time.Time) (Event, error) {
 			return Event{}, slip.Invalid("comment", "批示内容不能为空")
 		}
 	case ActionLinkSlip:
+		if m.Status != MilestoneOpen {
+			return Event{}, conflict(CodeMilestoneState, "节点“%s”%s，无需交办清障", m.Name, m.Status.Label())
+		}
 		if cmd.SlipID == "" {
 			return Event{}, slip.Invalid("slip_id", "缺少交办单")
 		}
@@ -271,4 +274,34 @@ func (p Project) ApplyErr(cmd Command, now time.Time) error {
 	probe := p.Clone()
 	_, err := probe.Apply(cmd, now)
 	return err
+}
+
+// Allowed lists the actions a milestone's status allows now (key "" for
+// the project's own: 批示, 销号), the same conditions Apply checks; who may
+// take them is the service's to say.
+func (p Project) Allowed(key string) []Action {
+	if p.Status == StatusSignedOff {
+		return []Action{}
+	}
+	if key == "" {
+		out := []Action{ActionInstruct}
+		for _, m := range p.Milestones {
+			if m.Status != MilestoneAccepted {
+				return out
+			}
+		}
+		return append(out, ActionSignOff)
+	}
+	m := p.Milestone(key)
+	switch {
+	case m == nil:
+		return []Action{}
+	case m.Status == MilestoneMet:
+		return []Action{ActionAccept}
+	case m.Status == MilestoneOpen && m.PendingExtension != nil:
+		return []Action{ActionReport, ActionDecideExtension, ActionLinkSlip}
+	case m.Status == MilestoneOpen:
+		return []Action{ActionReport, ActionRequestExtension, ActionLinkSlip}
+	}
+	return []Action{}
 }

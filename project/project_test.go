@@ -178,3 +178,46 @@ func TestColourFollowsWorstOpenMilestone(t *testing.T) {
 	assert.Equal(t, reminder.Green, colour("2026-09-15"))
 	assert.Equal(t, d("2026-09-28"), p.WorstDue())
 }
+
+// TestAllowedAgreesWithApply: every action Allowed offers on a milestone (or
+// the project) is one Apply takes, and every other is one it refuses.
+func TestAllowedAgreesWithApply(t *testing.T) {
+	now := time.Date(2026, 9, 10, 2, 0, 0, 0, time.UTC)
+	cmd := func(a project.Action, key string) project.Command {
+		return project.Command{Action: a, Milestone: key, Actual: d("2026-09-10"), Evidence: []string{"x"}, Comment: "理由",
+			Date: d("2026-09-15"), Approved: true, SlipID: "s1"}
+	}
+	check := func(p project.Project, key string) {
+		allowed := map[project.Action]bool{}
+		for _, a := range p.Allowed(key) {
+			allowed[a] = true
+		}
+		actions := project.Actions
+		for _, a := range actions {
+			if (key == "") != (a == project.ActionInstruct || a == project.ActionSignOff) {
+				continue
+			}
+			err := p.ApplyErr(cmd(a, key), now)
+			assert.Equal(t, allowed[a], err == nil, "%s on %q: allowed %v, Apply says %v", a, key, allowed[a], err)
+		}
+	}
+	p := newProject(t)
+	check(p, "")
+	check(p, "lixiang")
+	_, err := p.Apply(cmd(project.ActionRequestExtension, "lixiang"), now)
+	require.NoError(t, err)
+	check(p, "lixiang")
+	for _, m := range p.Milestones {
+		_, err := p.Apply(cmd(project.ActionReport, m.Key), now)
+		require.NoError(t, err)
+		check(p, m.Key)
+		_, err = p.Apply(cmd(project.ActionAccept, m.Key), now)
+		require.NoError(t, err)
+		check(p, m.Key)
+	}
+	check(p, "")
+	_, err = p.Apply(cmd(project.ActionSignOff, ""), now)
+	require.NoError(t, err)
+	check(p, "")
+	check(p, "kaigong")
+}

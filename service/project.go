@@ -273,6 +273,19 @@ func (p *Projects) Colours(f store.ProjectFilter) store.ProjectFilter {
 	return f
 }
 
+// AllowedActions lists what user may do now on milestone key of pr (key
+// "" for the project's own actions): what the project allows and the
+// user's role may do. The pages show these as buttons.
+func AllowedActions(user identity.User, pr project.Project, key string) []project.Action {
+	out := []project.Action{}
+	for _, a := range pr.Allowed(key) {
+		if mayAct(user, pr, project.Command{Action: a, Milestone: key}) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // mayAct checks who may take which action on a project the user sees.
 func mayAct(user identity.User, pr project.Project, cmd project.Command) error {
 	switch cmd.Action {
@@ -342,16 +355,12 @@ func (p *Projects) Spawn(ctx context.Context, user identity.User, id, milestone 
 	if err := mayAct(user, pr, project.Command{Action: project.ActionLinkSlip}); err != nil {
 		return slip.Slip{}, project.Project{}, err
 	}
-	m := pr.Milestone(milestone)
-	switch {
-	case m == nil:
-		return slip.Slip{}, project.Project{}, slip.NotFound("节点", milestone)
-	case pr.Status == project.StatusSignedOff:
-		return slip.Slip{}, project.Project{}, slip.AsError(pr.ApplyErr(project.Command{Action: project.ActionLinkSlip, Milestone: milestone, SlipID: "x"}, p.slips.now()))
-	case m.Status != project.MilestoneOpen:
-		return slip.Slip{}, project.Project{}, &slip.Error{Kind: slip.KindConflict, Code: project.CodeMilestoneState,
-			Message: fmt.Sprintf("节点“%s”%s，无需交办清障", m.Name, m.Status.Label())}
+	// Whether the milestone may have a slip linked is the project's rule
+	// (Apply), asked before the slip is issued.
+	if err := pr.ApplyErr(project.Command{Action: project.ActionLinkSlip, Milestone: milestone, SlipID: "-"}, p.slips.now()); err != nil {
+		return slip.Slip{}, project.Project{}, err
 	}
+	m := pr.Milestone(milestone)
 	if idempotencyKey == "" {
 		idempotencyKey = requestID
 	}

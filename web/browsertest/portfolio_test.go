@@ -54,9 +54,18 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 	b.logout()
 
 	b.login("fgw", "/department")
-	if got := apiCall(b, "POST", "/projects/"+p1+"/milestones/lixiang/report", `{"actual": D.today(), "evidence": ["立项批复.pdf"]}`); got[:5] == "error" {
-		t.Fatalf("report: %s", got)
-	}
+	b.open("/projects/" + p1)
+	row := `#pj-milestones tr[data-milestone="lixiang"]`
+	b.do("发改委 reports 立项 met on the project's page",
+		until(`document.querySelector('`+row+` button[data-action="report"]')`),
+		until(`!document.querySelector('`+row+` button[data-action="accept"]')`),
+		click(row+` button[data-action="report"]`),
+		set(`#pj-form textarea[name="evidence"]`, "立项批复.pdf"),
+		click(`#pj-form .action-submit`),
+		until(`document.querySelector('`+row+` td.ms-status').textContent === '已完成待验收'`),
+		until(`document.querySelector('#pj-timeline').textContent.includes('节点完成（立项）')`),
+	)
+	b.shot("32-project-page")
 	b.logout()
 
 	b.login("leader", "/dashboard")
@@ -97,4 +106,6 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 	if got := apiCall(b, "GET", "/projects/"+p2, ""); got != "error:not_found" {
 		t.Fatalf("交通局 reading 住建局's project: %s", got)
 	}
+	b.do("交通局 opens 住建局's project page", chromedp.Navigate(b.base+"/projects/"+p2),
+		until(`document.body.dataset.loaded === 'true' && document.querySelector('#main').textContent.includes('项目不存在')`))
 }

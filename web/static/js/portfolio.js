@@ -21,7 +21,7 @@ function fillSelect(sel, values) {
 function renderTable(items) {
   const body = D.$('#pf-table tbody');
   body.replaceChildren(...items.map((p) => D.el('tr', { dataset: { projectId: p.id } },
-    D.el('td', {}, p.name), D.el('td', { text: p.batch }), D.el('td', { text: p.owner_unit_label || p.owner_unit }),
+    D.el('td', {}, D.el('a', { href: '/projects/' + encodeURIComponent(p.id), text: p.name })), D.el('td', { text: p.batch }), D.el('td', { text: p.owner_unit_label || p.owner_unit }),
     D.el('td', { text: p.leader_name }), D.el('td', {}, D.colourBadge(p)),
     D.el('td', { text: p.milestones.map((m) => m.name + (m.status === 'open' ? '' : '✓')).join(' → ') }),
     D.el('td', { text: p.end_date }))));
