@@ -1,13 +1,22 @@
 package e2e
 
 import (
+	"flag"
 	"net/http"
 	"testing"
 
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/sheetimport/sheettest"
+	"github.com/duban-gov/duban/workflows"
 )
+
+// recordProject makes TestProjectsOverHTTP write its project workflow's
+// history to workflows/testdata/project_v0.json, which the replay test
+// replays against today's ProjectWorkflow:
+//
+//	go test ./e2e -run TestProjectsOverHTTP -record-project
+var recordProject = flag.Bool("record-project", false, "write the project workflow history to workflows/testdata")
 
 type projectView struct {
 	ID         string `json:"id"`
@@ -214,6 +223,9 @@ func TestProjectsOverHTTP(t *testing.T) {
 	}
 	if r := s.do(t, "POST", base+"/instruction", map[string]any{"comment": "再批示"}, s.as("leader")...); r.status != http.StatusConflict || r.errorCode(t) != "project_closed" {
 		t.Fatalf("after 销号: %d %s", r.status, r.body)
+	}
+	if *recordProject {
+		writeHistory(t, s, workflows.ProjectWorkflowID(p.ID), "project_v0.json")
 	}
 }
 
