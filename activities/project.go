@@ -65,12 +65,14 @@ func (a *Projects) PlanMilestoneReminders(ctx context.Context, req MilestonePlan
 	return out, nil
 }
 
-// NotifyProject puts a project event in the inboxes of those it concerns:
+// NotifyProject puts a project event in the inboxes of those it concerns
+// and answers the webhook deliveries it left pending (the workflow starts
+// them, as for a slip's notifications):
 // a milestone's reminders and escalations to its unit (督办 and 通报 also
 // to the responsible leader and the office), a 批示 to every unit of the
 // project, an extension request to the office and its decision to the
 // unit.
-func (a *Projects) NotifyProject(ctx context.Context, w ProjectWrite) error {
+func (a *Projects) NotifyProject(ctx context.Context, w ProjectWrite) ([]Delivery, error) {
 	p, ev := w.Project, w.Event
 	type to struct{ kind, who string }
 	office := to{store.RecipientOffice, "office"}
@@ -111,7 +113,7 @@ func (a *Projects) NotifyProject(ctx context.Context, w ProjectWrite) error {
 		rcpt, title = []to{unit}, "节点延期"+verdict+"："+p.Name
 		body = fmt.Sprintf("节点“%s”延期至 %s 的申请%s。", m.Name, ev.Date, verdict)
 	default:
-		return nil
+		return []Delivery{}, nil
 	}
 	ns := make([]store.Notification, 0, len(rcpt))
 	for _, t := range rcpt {
@@ -122,8 +124,9 @@ func (a *Projects) NotifyProject(ctx context.Context, w ProjectWrite) error {
 			RecipientKind: t.kind, Recipient: t.who, Kind: "project_" + string(ev.Type), Level: ev.Level,
 			Title: title, Body: body, CreatedAt: ev.At})
 	}
-	if _, err := a.Store.Notify(ctx, ns); err != nil {
-		return fmt.Errorf("notify event %d of project %s: %w", ev.Seq, p.ID, err)
+	ids, err := a.Store.Notify(ctx, ns)
+	if err != nil {
+		return nil, fmt.Errorf("notify event %d of project %s: %w", ev.Seq, p.ID, err)
 	}
-	return nil
+	return deliveries(ids), nil
 }

@@ -2,10 +2,15 @@ package e2e
 
 import (
 	"flag"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
 	"testing"
 
 	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/notify"
 	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/sheetimport/sheettest"
 	"github.com/duban-gov/duban/workflows"
@@ -47,9 +52,24 @@ var industry = map[string]any{"name": "产业项目", "nodes": []map[string]any{
 // a slip spawned from a blocked milestone and linked to it, a 批示 reaching
 // the project's units, acceptance and 销号.
 func TestProjectsOverHTTP(t *testing.T) {
-	s := startWith(t, func(c *app.Config) { c.Membership = service.StaticMembership{"fgw": {"zjj"}} })
+	// zjj's webhook receiver: the 批示 on the project reaches it.
+	hooked := make(chan string, 16)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		hooked <- string(raw)
+	}))
+	t.Cleanup(receiver.Close)
+	targets, err := notify.ParseTargets("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startWith(t, func(c *app.Config) {
+		c.Membership = service.StaticMembership{"fgw": {"zjj"}}
+		c.WebhookTargets = targets
+	})
 	s.seedDepartments(t)
 	office, leaderID := s.as("office"), s.users["leader"].ID
+	s.must(t, http.StatusCreated, "POST", "/api/v1/departments/zjj/webhooks", map[string]any{"channel": "generic", "url": receiver.URL}, s.as("admin")...)
 
 	s.must(t, http.StatusOK, "PUT", "/api/v1/project-categories/industry", industry, office...)
 	cyclic := map[string]any{"name": "环", "nodes": []map[string]any{
@@ -184,6 +204,14 @@ func TestProjectsOverHTTP(t *testing.T) {
 		if !found {
 			t.Errorf("%s's inbox has no 批示: %+v", unit, inbox.Items)
 		}
+	}
+	select {
+	case body := <-hooked:
+		if !strings.Contains(body, "加快推进，确保按期投产") {
+			t.Fatalf("zjj's webhook got %s", body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the 批示 did not reach zjj's webhook")
 	}
 
 	// Milestones met, accepted (twice: 409, nothing changed), 销号.

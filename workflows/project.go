@@ -256,12 +256,14 @@ func (r *projectRun) record(ctx workflow.Context, p project.Project, ev project.
 }
 
 // notify writes the event's inbox messages (an activity task, retried
-// until it lands; it never holds up the ledger).
+// until it lands; it never holds up the ledger) and starts its webhook
+// deliveries without waiting for them.
 func (r *projectRun) notify(ctx workflow.Context, p project.Project, ev project.Event) error {
 	var acts *activities.Projects
 	ctx = workflow.WithActivityOptions(ctx, projectionOptions)
-	if err := workflow.ExecuteActivity(ctx, acts.NotifyProject, activities.ProjectWrite{Project: p, Event: ev}).Get(ctx, nil); err != nil {
+	var deliveries []activities.Delivery
+	if err := workflow.ExecuteActivity(ctx, acts.NotifyProject, activities.ProjectWrite{Project: p, Event: ev}).Get(ctx, &deliveries); err != nil {
 		return fmt.Errorf("notify event %d of project %s: %w", ev.Seq, p.ID, err)
 	}
-	return nil
+	return startDeliveries(ctx, deliveries)
 }
