@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/notify"
