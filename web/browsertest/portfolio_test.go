@@ -3,9 +3,13 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/duban-gov/duban/sheetimport/sheettest"
 )
 
 // apiCall runs D.api on the page (the signed-in user's session and CSRF
@@ -19,8 +23,10 @@ func apiCall(b *browser, method, path, body string) string {
 }
 
 // TestPortfolioInTheBrowser: the office sets up an 产业项目 template and
-// registers three projects (two planned backwards from their end dates, one
-// with a 立项 already past its date); 发改委 reports its 立项 met. The
+// registers three projects (one planned backwards from its end date, one
+// with a 立项 already past its date, one imported from a project list on
+// the page, previewed and confirmed); 发改委 reports its 立项 met from the
+// project's page. The
 // leader's 挂图作战 page then counts "3 个项目 / 1 个已开工 / 0 个已销号"
 // with one red, draws the Gantt chart (a bar per milestone and a today
 // line) at desktop width and at a 390 px phone width without sideways
@@ -35,7 +41,7 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 	}
 	b := startBrowser(t, exe, sys.url)
 	b.login("office", "/office")
-	cat := `{"name":"产业项目","nodes":[{"key":"lixiang","name":"立项","offset_working_days":20},{"key":"kaigong","name":"开工","offset_working_days":10,"depends_on":["lixiang"]},{"key":"zhuti","name":"主体完工","offset_working_days":5},{"key":"touchan","name":"投产","offset_working_days":0}],"attributes":[{"name":"用地面积","type":"number","required":true}]}`
+	cat := `{"name":"产业项目","nodes":[{"key":"lixiang","name":"立项","offset_working_days":20},{"key":"kaigong","name":"开工","offset_working_days":10,"depends_on":["lixiang"]},{"key":"zhuti","name":"主体完工","offset_working_days":5},{"key":"touchan","name":"投产","offset_working_days":0}],"attributes":[{"name":"用地面积","type":"number"}]}`
 	if got := apiCall(b, "PUT", "/project-categories/industry", cat); got[:5] == "error" {
 		t.Fatalf("category: %s", got)
 	}
@@ -50,7 +56,27 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 	}
 	p1 := create("新能源电池产业园", "第一批", "fgw", "")
 	p2 := create("城东污水处理厂", "第二批", "zjj", `,"milestones":[{"key":"lixiang","planned":"2026-11-20"},{"key":"kaigong","planned":"2026-12-10"},{"key":"zhuti","planned":"2026-12-20"},{"key":"touchan","planned":"2026-12-31"}]`)
-	create("智慧交通平台", "第一批", "jtj", "")
+	// The third comes from a project list, previewed and confirmed on the
+	// page: no 节点 columns, so its milestones are planned backwards.
+	list, err := sheettest.XLSX("重点项目清单", []string{"项目名称", "项目类别", "批次", "责任单位", "责任领导", "总投资（万元）", "计划完成时间"},
+		[][]string{{"智慧交通平台", "产业项目", "第一批", "市交通运输局", "王副市长", "3000", "2026-12-31"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listPath := filepath.Join(t.TempDir(), "重点项目清单.xlsx")
+	if err := os.WriteFile(listPath, list, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/portfolio")
+	b.do("import a project list",
+		chromedp.SetUploadFiles(chromedp.CSS(`#pf-import-file`), []string{listPath}, chromedp.NodeReady),
+		until(`document.querySelector('#pf-import-summary') && document.querySelector('#pf-import-summary').textContent.includes('1 个项目，0 个需修正')`),
+		until(`document.querySelector('#pf-import-preview').textContent.includes('（倒排）')`),
+		click(`#pf-import-confirm`),
+		until(`document.querySelector('#pf-import-preview').textContent.includes('已登记 1 个项目')`),
+		until(`document.querySelector('#pf-summary').textContent === '3 个项目 / 0 个已开工 / 0 个已销号'`),
+	)
+	b.shot("33-portfolio-import")
 	b.logout()
 
 	b.login("fgw", "/department")

@@ -56,8 +56,50 @@ async function load() {
   }
 }
 
+// showImport renders a project list's preview: each project with its
+// milestones (planned backwards where the list gave none) and what blocks
+// it; the office confirms the whole list once nothing does.
+function showImport(pv) {
+  const box = D.$('#pf-import-preview');
+  const confirm = D.el('button', { type: 'button', class: 'primary', id: 'pf-import-confirm', disabled: pv.blocked > 0,
+    text: '确认登记 ' + pv.projects + ' 个项目' });
+  confirm.addEventListener('click', async () => {
+    confirm.disabled = true;
+    try {
+      const out = await D.api('POST', '/project-imports/' + encodeURIComponent(pv.id) + '/confirm', {});
+      box.replaceChildren(D.el('p', { class: 'result', text: '已登记 ' + out.projects.length + ' 个项目' }));
+      await load();
+    } catch (e) {
+      D.flash(D.errorText(e), 'error');
+      confirm.disabled = false;
+    }
+  });
+  box.replaceChildren(
+    D.el('p', { id: 'pf-import-summary', text: pv.file_name + '：' + pv.projects + ' 个项目，' + pv.blocked + ' 个需修正' }),
+    D.el('div', { class: 'table-scroll' }, D.el('table', { class: 'table' },
+      D.el('thead', {}, D.el('tr', {}, ['行', '项目', '批次', '节点', '问题'].map((h) => D.el('th', { text: h })))),
+      D.el('tbody', {}, pv.entries.map((e) => D.el('tr', { dataset: { blocked: e.issues.some((i) => i.blocking) ? 'true' : 'false' } },
+        D.el('td', { text: e.lines.join('、') }), D.el('td', { text: e.draft.name }), D.el('td', { text: e.draft.batch || '' }),
+        D.el('td', { text: (e.milestones || []).map((m) => m.key + ' ' + m.planned).join('；') + (e.planned ? '（倒排）' : '') }),
+        D.el('td', { class: 'error', text: e.issues.map((i) => i.message).join('；') })))))),
+    confirm);
+}
+
 (async () => {
-  if (!(await D.start(['office', 'leader', 'department', 'inspector']))) return;
+  const user = await D.start(['office', 'leader', 'department', 'inspector']);
+  if (!user) return;
+  if (user.role === 'office') {
+    D.$('#pf-import').hidden = false;
+    D.$('#pf-import-file').addEventListener('change', async (ev) => {
+      const file = ev.target.files[0];
+      if (!file) return;
+      try {
+        showImport(await D.upload('/project-imports?name=' + encodeURIComponent(file.name), file));
+      } catch (e) {
+        D.$('#pf-import-preview').replaceChildren(D.el('p', { class: 'error', text: D.errorText(e) }));
+      }
+    });
+  }
   D.$('#pf-filters').addEventListener('change', () => {
     const q = new URLSearchParams();
     for (const f of FILTERS) if (D.$('#pf-' + f).value) q.set(f, D.$('#pf-' + f).value);
