@@ -2,9 +2,12 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/duban-gov/duban/project"
 	"github.com/duban-gov/duban/reminder"
@@ -28,8 +31,15 @@ type ProjectWrite struct {
 
 // RecordProject writes the event and the project to the ledger
 // (idempotent: once by (project, seq), the row forward only).
+// The ledger holding another event under the number is answered at once
+// as a non-retryable LedgerConflictType error.
 func (a *Projects) RecordProject(ctx context.Context, w ProjectWrite) error {
-	return a.Store.ProjectProject(ctx, w.Project, w.Event)
+	err := a.Store.ProjectProject(ctx, w.Project, w.Event)
+	var conflict *store.ProjectEventConflictError
+	if errors.As(err, &conflict) {
+		return temporal.NewNonRetryableApplicationError(conflict.Error(), LedgerConflictType, err)
+	}
+	return err
 }
 
 // MilestonePlanRequest asks for a project's milestone reminders after an

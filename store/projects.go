@@ -148,6 +148,23 @@ func (s *Store) ProjectProject(ctx context.Context, p project.Project, ev projec
 		LeaderName: p.LeaderName, Investment: p.Investment, EndDate: dateText(p.EndDate), Status: string(p.Status),
 		WorstDue: dateText(p.WorstDue()), Started: p.Started(), Doc: string(doc), Seq: p.Seq, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: now}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The ledger may hold another event under this number (one whose
+		// workflow task was lost after it was written): the proposed one
+		// must not pass for it. A repeat of this very write goes through as
+		// a no-op. (A project's writes are serialised by its workflow.)
+		var held []projectEventRow
+		if err := tx.Where("project_id = ? AND seq = ?", p.ID, ev.Seq).Limit(1).Find(&held).Error; err != nil {
+			return fmt.Errorf("read event %d: %w", ev.Seq, err)
+		}
+		if len(held) == 1 {
+			var heldEv project.Event
+			if err := json.Unmarshal([]byte(held[0].Doc), &heldEv); err != nil {
+				return fmt.Errorf("decode event %d: %w", ev.Seq, err)
+			}
+			if heldEv.Type != ev.Type || heldEv.Milestone != ev.Milestone {
+				return &ProjectEventConflictError{ProjectID: p.ID, Seq: ev.Seq, Held: heldEv.Type, Proposed: ev.Type}
+			}
+		}
 		upd := tx.Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"name", "batch", "owner_unit", "leader_id", "leader_name", "investment",
@@ -181,6 +198,20 @@ func (s *Store) ProjectProject(ctx context.Context, p project.Project, ev projec
 		return fmt.Errorf("project event %d (%s) of project %s: %w", ev.Seq, ev.Type, p.ID, err)
 	}
 	return nil
+}
+
+// ProjectEventConflictError says the ledger holds another event under a
+// project event's number: the ledger is ahead of the workflow proposing it.
+// The proposed action is refused, never written over the held one.
+type ProjectEventConflictError struct {
+	ProjectID string
+	Seq       int64
+	Held      project.Action
+	Proposed  project.Action
+}
+
+func (e *ProjectEventConflictError) Error() string {
+	return fmt.Sprintf("project %s: the ledger holds %s as event %d, not %s", e.ProjectID, e.Held, e.Seq, e.Proposed)
 }
 
 // GetProject returns the project with id as the ledger has it.

@@ -43,6 +43,16 @@ func TestProjectProjection(t *testing.T) {
 		require.NoError(t, st.ProjectProject(ctx, p, rep))
 		require.NoError(t, st.ProjectProject(ctx, old, ev), "an older state does not regress the row")
 
+		// Another action under the number the ledger holds (the report's,
+		// 2) is refused and changes nothing.
+		other := old.Clone()
+		acc, err := other.Apply(project.Command{Action: project.ActionRequestExtension, Milestone: "lixiang", Date: calendar.MustParseDate("2026-09-20"),
+			Comment: "理由"}, time.Date(2026, 9, 10, 3, 0, 0, 0, time.UTC))
+		require.NoError(t, err)
+		require.Equal(t, int64(2), acc.Seq)
+		var conflict *store.ProjectEventConflictError
+		require.ErrorAs(t, st.ProjectProject(ctx, other, acc), &conflict)
+
 		got, err := st.GetProject(ctx, "p1")
 		require.NoError(t, err)
 		assert.Equal(t, project.MilestoneMet, got.Milestones[0].Status)

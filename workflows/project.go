@@ -155,6 +155,10 @@ func (r *projectRun) act(a project.Action) func(workflow.Context, project.Comman
 			return project.Project{}, EncodeError(err)
 		}
 		if err := r.record(ctx, next, ev); err != nil {
+			if ledgerConflict(err) {
+				r.logger.Error("ledger ahead of the workflow: action refused", "ProjectID", next.ID, "Action", a, "Seq", ev.Seq, "Error", err)
+				return project.Project{}, EncodeError(errLedgerAhead)
+			}
 			return project.Project{}, err
 		}
 		r.commit(next)
@@ -226,6 +230,10 @@ func (r *projectRun) fire(ctx workflow.Context, rem project.Reminder) error {
 		return nil
 	}
 	if err := r.record(ctx, next, ev); err != nil {
+		if ledgerConflict(err) {
+			r.logger.Error("ledger ahead of the workflow: milestone reminder not recorded", "ProjectID", next.ID, "Seq", ev.Seq, "Error", err)
+			return nil
+		}
 		return err
 	}
 	r.commit(next)
@@ -241,8 +249,8 @@ func (r *projectRun) record(ctx workflow.Context, p project.Project, ev project.
 	pause := time.Minute
 	for round := 1; ; round++ {
 		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localLedgerOptions), "RecordProject", w).Get(ctx, nil)
-		if err == nil {
-			return nil
+		if err == nil || ledgerConflict(err) {
+			return err
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("record event %d of project %s: %w", ev.Seq, p.ID, err)

@@ -270,3 +270,33 @@ func TestProjectLedgerOutageIsWaitedOut(t *testing.T) {
 	}
 	assert.Equal(t, []string{"create 2026-09-01 10:00", "report 2026-09-03 10:00", "accept 2026-09-03 12:00", "sign_off 2026-09-03 13:00"}, got)
 }
+
+// TestProjectLedgerAheadRefusesAnotherAction: the ledger holds an action
+// (an extension request as event 2) whose workflow task was lost. A
+// different action proposed under that number is refused with
+// ledger_ahead, never written over it.
+func TestProjectLedgerAheadRefusesAnotherAction(t *testing.T) {
+	start := at("2026-09-01", 10, 0)
+	h := newProjectHarness(t, start)
+	pr := twoMilestoneProject(start)
+	h.at(at("2026-09-02", 10, 0), func() {
+		held, err := h.store.GetProject(context.Background(), "p1")
+		require.NoError(t, err)
+		ev, err := held.Apply(project.Command{Action: project.ActionRequestExtension, Milestone: "lixiang",
+			Date: calendar.MustParseDate("2026-09-18"), Comment: "用地审批未完成", Actor: "发改委"}, at("2026-09-02", 10, 0))
+		require.NoError(t, err)
+		require.NoError(t, h.store.ProjectProject(context.Background(), held, ev))
+	})
+	report := h.sendAt(at("2026-09-02", 11, 0), project.Command{Action: project.ActionReport, Milestone: "lixiang",
+		Actual: calendar.MustParseDate("2026-09-02"), Evidence: []string{"立项批复.pdf"}, Actor: "发改委"})
+	h.at(at("2026-09-02", 12, 0), func() { h.env.CancelWorkflow() })
+	h.env.ExecuteWorkflow(workflows.ProjectWorkflowName, workflows.ProjectInput{Project: pr})
+	require.True(t, report.done)
+	de := workflows.DecodeError(report.failed)
+	require.NotNil(t, de, "want ledger_ahead, got %v", report.failed)
+	assert.Equal(t, "ledger_ahead", de.Code)
+	events, err := h.store.ProjectTimeline(context.Background(), "p1")
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	assert.Equal(t, project.ActionRequestExtension, events[1].Type, "the held action stays")
+}
