@@ -194,27 +194,9 @@ func (s *Server) acceptProblem(c *gin.Context) {
 // uploadImport: POST /api/v1/meetings/{id}/imports?name=会议.xlsx with the
 // file as the body. Answers the preview; issues nothing.
 func (s *Server) uploadImport(c *gin.Context) {
-	if err := allowQuery(c, "name"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	name := strings.TrimSpace(c.Query("name"))
-	if name == "" {
-		name = "上传的文件"
-	}
-	if len([]rune(name)) > slip.MaxShortText {
-		s.fail(c, slip.Invalid("name", "文件名不能超过 %d 字", slip.MaxShortText))
-		return
-	}
-	data, err := io.ReadAll(c.Request.Body)
+	name, data, err := readUpload(c)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.fail(c, &httpError{status: http.StatusRequestEntityTooLarge, code: "file_too_large",
-				message: "文件超过 " + mb(service.ImportLimits.MaxBytes) + "，请拆分后分批导入"})
-			return
-		}
-		s.fail(c, badRequest("invalid_body", "读取上传的文件失败"))
+		s.fail(c, err)
 		return
 	}
 	p, err := s.meetings.PreviewImport(c.Request.Context(), principal(c), c.Param("mid"), name, data)
@@ -224,6 +206,31 @@ func (s *Server) uploadImport(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/imports/"+p.ID)
 	c.JSON(http.StatusCreated, p)
+}
+
+// readUpload reads an uploaded table: the file's bytes as the body, its
+// name in ?name= (a meeting's table and a project list alike).
+func readUpload(c *gin.Context) (string, []byte, error) {
+	if err := allowQuery(c, "name"); err != nil {
+		return "", nil, err
+	}
+	name := strings.TrimSpace(c.Query("name"))
+	if name == "" {
+		name = "上传的文件"
+	}
+	if len([]rune(name)) > slip.MaxShortText {
+		return "", nil, slip.Invalid("name", "文件名不能超过 %d 字", slip.MaxShortText)
+	}
+	data, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", nil, &httpError{status: http.StatusRequestEntityTooLarge, code: "file_too_large",
+				message: "文件超过 " + mb(service.ImportLimits.MaxBytes) + "，请拆分后分批导入"}
+		}
+		return "", nil, badRequest("invalid_body", "读取上传的文件失败")
+	}
+	return name, data, nil
 }
 
 func mb(n int64) string { return fmt.Sprintf("%d MB", n>>20) }

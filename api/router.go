@@ -74,6 +74,9 @@ type Deps struct {
 	// UI, when set, serves the browser pages: every GET or HEAD outside /api
 	// that no API route takes. Unknown /api paths stay JSON 404s.
 	UI http.Handler
+	// Membership says which units may own a project's milestones (the
+	// 专班 members); nil: a project's milestones are its owner's.
+	Membership service.Membership
 }
 
 // Server holds the handlers' dependencies.
@@ -96,6 +99,7 @@ type Server struct {
 	evidence       evidence.Blobs
 	evidenceMax    int64
 	meetings       *service.Meetings
+	projects       *service.Projects
 }
 
 // NewRouter builds the HTTP handler of the API.
@@ -103,6 +107,7 @@ func NewRouter(d Deps) http.Handler {
 	s := &Server{store: d.Store, slips: d.Slips, ready: d.Ready, now: d.Now, log: d.Log, calendar: d.Calendar, colours: d.Colours,
 		deadlineYears: d.DeadlineYears, secureCookies: d.SecureCookies, metrics: d.Metrics, rankingWeights: d.RankingWeights.OrDefault(),
 		webhookTargets: d.WebhookTargets, meetings: service.NewMeetings(d.Slips), evidence: d.Evidence, evidenceMax: d.EvidenceMaxBytes}
+	s.projects = service.NewProjects(d.Slips, d.Membership)
 	if s.evidenceMax <= 0 {
 		s.evidenceMax = evidence.DefaultMaxBytes
 	}
@@ -179,6 +184,8 @@ func NewRouter(d Deps) http.Handler {
 
 	// Meetings, their imported tables, problems and visits (meetings.go).
 	s.meetingRoutes(a)
+	// 重点项目 (issue 19): see api/projects.go.
+	s.projectRoutes(a)
 	// Tracks (issue 13): each unit's part; see api/tracks.go.
 	slips.POST("/slips/:id/co-acknowledge", s.coAcknowledge)
 	slips.POST("/slips/:id/completion", s.completePart)
@@ -282,7 +289,7 @@ func (s *Server) recover(c *gin.Context) {
 func (s *Server) limitBody(c *gin.Context) {
 	limit := int64(MaxBodyBytes)
 	switch p := c.FullPath(); {
-	case p == importPath:
+	case p == importPath || p == projectImportPath:
 		limit = service.ImportLimits.MaxBytes // a spreadsheet
 	case (p == evidenceUploadRoute || p == reinspectionUploadRoute) && c.Request.Method == http.MethodPost:
 		limit = s.evidenceMax + multipartSlack

@@ -32,8 +32,15 @@ func recordHistory(t *testing.T, s *system, slipID string) {
 	if !*record {
 		return
 	}
+	writeHistory(t, s, workflows.WorkflowID(slipID), recording)
+}
+
+// writeHistory writes the full history of workflow wid to
+// workflows/testdata/file.
+func writeHistory(t *testing.T, s *system, wid, file string) {
+	t.Helper()
 	ctx := context.Background()
-	it := s.temporal.GetWorkflowHistory(ctx, workflows.WorkflowID(slipID), "", false, 0)
+	it := s.temporal.GetWorkflowHistory(ctx, wid, "", false, 0)
 	var h historypb.History
 	for it.HasNext() {
 		e, err := it.Next()
@@ -46,7 +53,7 @@ func recordHistory(t *testing.T, s *system, slipID string) {
 	if err != nil {
 		t.Fatalf("encode history: %v", err)
 	}
-	out := filepath.Join("..", "workflows", "testdata", recording)
+	out := filepath.Join("..", "workflows", "testdata", file)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}

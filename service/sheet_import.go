@@ -152,11 +152,17 @@ func (m *Meetings) PreviewImport(ctx context.Context, user identity.User, meetin
 }
 
 func (m *Meetings) directory(ctx context.Context) (*sheetimport.Directory, error) {
-	depts, err := m.slips.store.ListDepartments(ctx)
+	return unitDirectory(ctx, m.slips.store)
+}
+
+// unitDirectory matches unit names as tables write them, for every kind of
+// imported table (a meeting's, a project list).
+func unitDirectory(ctx context.Context, st *store.Store) (*sheetimport.Directory, error) {
+	depts, err := st.ListDepartments(ctx)
 	if err != nil {
 		return nil, err
 	}
-	aliases, err := m.slips.store.ListDepartmentAliases(ctx)
+	aliases, err := st.ListDepartmentAliases(ctx)
 	if err != nil {
 		return nil, err
 	}

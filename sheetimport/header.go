@@ -6,9 +6,33 @@ import (
 	"unicode"
 )
 
-// synonyms are the header texts each field is known by, most specific
-// first. Offices name their columns differently; these are the names seen
-// on real tables.
+// Schema is a kind of table: the header texts each column is known by
+// (most specific first) and the columns a header must have. A meeting's
+// table (MeetingSchema) and a project list (ProjectSchema) share the
+// parsing and every refusal; only their columns differ.
+type Schema struct {
+	Synonyms map[Field][]string
+	Required []Field
+	// Needs names the required columns in the no-header message; Noun
+	// what a row is (事项, 项目节点).
+	Needs string
+	Noun  string
+}
+
+func (s Schema) noun() string {
+	if s.Noun == "" {
+		return "事项"
+	}
+	return s.Noun
+}
+
+// MeetingSchema is a meeting's 交办清单 or 问题清单: a header names at
+// least the item and its lead unit.
+var MeetingSchema = Schema{Synonyms: synonyms, Required: []Field{FieldTitle, FieldLead}, Needs: "“事项内容”和“牵头单位”两列"}
+
+// synonyms are the header texts each field of a meeting's table is known
+// by, most specific first. Offices name their columns differently; these
+// are the names seen on real tables.
 var synonyms = map[Field][]string{
 	FieldProblem:     {"问题清单", "存在问题", "问题描述", "问题内容", "短板问题", "问题"},
 	FieldTitle:       {"事项内容", "交办事项", "督办事项", "整改措施", "具体措施", "工作任务", "任务内容", "事项名称", "措施", "事项", "任务"},
@@ -44,7 +68,7 @@ type headerMatch struct {
 // matchHeader maps the cells of a candidate header row to fields: an exact
 // synonym wins over one the header merely contains; each field takes one
 // column and each column one field.
-func matchHeader(cells []string) headerMatch {
+func (s Schema) matchHeader(cells []string) headerMatch {
 	m := headerMatch{columns: map[Field]int{}, texts: map[Field]string{}}
 	type cand struct {
 		field Field
@@ -58,7 +82,7 @@ func matchHeader(cells []string) headerMatch {
 		if h == "" || len([]rune(h)) > 20 {
 			continue
 		}
-		for f, names := range synonyms {
+		for f, names := range s.Synonyms {
 			for _, n := range names {
 				switch {
 				case h == n:
@@ -93,11 +117,14 @@ func matchHeader(cells []string) headerMatch {
 	return m
 }
 
-// isHeader: a header names at least the item and its lead unit.
-func (m headerMatch) isHeader() bool {
-	_, title := m.columns[FieldTitle]
-	_, lead := m.columns[FieldLead]
-	return title && lead
+// isHeader: a header names every required column.
+func (s Schema) isHeader(m headerMatch) bool {
+	for _, f := range s.Required {
+		if _, ok := m.columns[f]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // headerSearchRows is how far down a header is looked for: title rows,

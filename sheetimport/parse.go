@@ -19,6 +19,12 @@ import (
 // is a zip with a workbook, a CSV is text. Anything else, or anything beyond
 // lim, is refused with a *slip.Error naming what is wrong, in Chinese.
 func Parse(name string, data []byte, lim Limits) (Table, error) {
+	return ParseWith(name, data, lim, MeetingSchema)
+}
+
+// ParseWith is Parse for a table of another kind: schema names its columns
+// and the ones a header must have. The refusals are the same.
+func ParseWith(name string, data []byte, lim Limits, schema Schema) (Table, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return Table{}, refuse(CodeTooLarge, "文件 %s 有 %.1f MB，超过上限 %d MB", name, float64(len(data))/(1<<20), lim.MaxBytes>>20)
 	}
@@ -27,11 +33,11 @@ func Parse(name string, data []byte, lim Limits) (Table, error) {
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return parseXLSX(name, data, lim)
+		return parseXLSX(name, data, lim, schema)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return Table{}, refuse(CodeLegacy, "%s 是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中另存为 .xlsx（不加密码）或 .csv 后再导入", name)
 	case looksLikeText(data):
-		return parseCSV(name, data, lim)
+		return parseCSV(name, data, lim, schema)
 	}
 	return Table{}, refuse(CodeNotSheet, "%s 不是电子表格：请上传 .xlsx 或 .csv 文件", name)
 }
@@ -84,7 +90,7 @@ func checkArchive(name string, data []byte, lim Limits) error {
 	return nil
 }
 
-func parseXLSX(name string, data []byte, lim Limits) (Table, error) {
+func parseXLSX(name string, data []byte, lim Limits, schema Schema) (Table, error) {
 	if err := checkArchive(name, data, lim); err != nil {
 		return Table{}, err
 	}
@@ -123,7 +129,7 @@ func parseXLSX(name string, data []byte, lim Limits) (Table, error) {
 		return Table{}, refuse(CodeFormulas, "%s 的单元格 %s 含公式；请复制后“选择性粘贴为数值”再导入", name, cell)
 	}
 	fillMerged(f, sheet, grid)
-	t, err := fromGrid(name, grid, lim)
+	t, err := fromGrid(name, grid, lim, schema)
 	t.Format, t.Sheet = "xlsx", sheet
 	return t, err
 }
@@ -176,7 +182,7 @@ func fillMerged(f *excelize.File, sheet string, grid [][]string) {
 	}
 }
 
-func parseCSV(name string, data []byte, lim Limits) (Table, error) {
+func parseCSV(name string, data []byte, lim Limits, schema Schema) (Table, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
 		decoded, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
@@ -208,23 +214,23 @@ func parseCSV(name string, data []byte, lim Limits) (Table, error) {
 			return Table{}, refuse(CodeTooManyRows, "%s 超过 %d 行，一次导入最多 %d 行；请拆分后分批导入", name, lim.MaxRows, lim.MaxRows)
 		}
 	}
-	t, err := fromGrid(name, grid, lim)
+	t, err := fromGrid(name, grid, lim, schema)
 	t.Format = "csv"
 	return t, err
 }
 
 // fromGrid finds the header among the first rows and reads the rows below.
-func fromGrid(name string, grid [][]string, lim Limits) (Table, error) {
+func fromGrid(name string, grid [][]string, lim Limits, schema Schema) (Table, error) {
 	header := -1
 	var m headerMatch
 	for i := 0; i < len(grid) && i < headerSearchRows; i++ {
-		if m = matchHeader(grid[i]); m.isHeader() {
+		if m = schema.matchHeader(grid[i]); schema.isHeader(m) {
 			header = i
 			break
 		}
 	}
 	if header < 0 {
-		return Table{}, refuse(CodeNoHeader, "%s 的前 %d 行中没有找到表头：至少需要“事项内容”和“牵头单位”两列（列名见说明）", name, headerSearchRows)
+		return Table{}, refuse(CodeNoHeader, "%s 的前 %d 行中没有找到表头：至少需要%s（列名见说明）", name, headerSearchRows, schema.Needs)
 	}
 	t := Table{HeaderLine: header + 1, Columns: m.texts}
 	for i := header + 1; i < len(grid); i++ {
@@ -248,7 +254,7 @@ func fromGrid(name string, grid [][]string, lim Limits) (Table, error) {
 		return Table{}, refuse(CodeTooManyRows, "%s 有 %d 行，一次导入最多 %d 行；请拆分后分批导入", name, len(t.Rows), lim.MaxRows)
 	}
 	if len(t.Rows) == 0 {
-		return Table{}, refuse(CodeEmpty, "%s 的表头下没有任何事项", name)
+		return Table{}, refuse(CodeEmpty, "%s 的表头下没有任何%s", name, schema.noun())
 	}
 	return t, nil
 }

@@ -59,6 +59,9 @@ var pages = map[string]page{
 	"meeting-print":  {name: "meeting-print", title: "备忘录及交办单（打印）", script: "meeting-print"},
 	"problem":        {name: "problem", title: "问题", script: "problem", nav: "meetings"},
 	"visits":         {name: "visits", title: "督查走访", script: "visits", nav: "visits"},
+	// 重点项目 (issue 19).
+	"portfolio": {name: "portfolio", title: "挂图作战", script: "portfolio", nav: "portfolio"},
+	"project":   {name: "project", title: "重点项目", script: "project", nav: "portfolio"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -115,6 +118,8 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /problems/{id}", u.render("problem"))
 	u.mux.HandleFunc("GET /visits", u.render("visits"))
 	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
+	u.mux.HandleFunc("GET /portfolio", u.render("portfolio"))
+	u.mux.HandleFunc("GET /projects/{id}", u.render("project"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

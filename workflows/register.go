@@ -30,3 +30,10 @@ func RegisterReinspections(r worker.Registry, acts *activities.Reinspections) {
 func workflowRegisterOptions() workflow.RegisterOptions {
 	return workflow.RegisterOptions{Name: WorkflowName}
 }
+
+// RegisterProjects puts the project workflow and its activities on a
+// worker.
+func RegisterProjects(r worker.Registry, acts *activities.Projects) {
+	r.RegisterWorkflowWithOptions(ProjectWorkflow, workflow.RegisterOptions{Name: ProjectWorkflowName})
+	r.RegisterActivity(acts)
+}

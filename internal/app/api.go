@@ -44,5 +44,6 @@ func NewAPI(ctx context.Context, cfg Config) http.Handler {
 		Ready:            func(ctx context.Context) error { return slips.Ready(ctx, now()) },
 		Now:              now,
 		Log:              log,
+		Membership:       cfg.Membership,
 	})
 }

@@ -18,14 +18,18 @@ import (
 	"github.com/duban-gov/duban/evidence"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/notify"
+	"github.com/duban-gov/duban/service"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/workflows"
 )
 
 // Config is what the worker and the API of one process run with.
 type Config struct {
-	Store    *store.Store
-	Temporal client.Client
+	// Membership says which units may own milestones of a project owned by
+	// a 专班 (nil: service.SameUnit, a project's milestones are its owner's).
+	Membership service.Membership
+	Store      *store.Store
+	Temporal   client.Client
 	// TaskQueue of slip workflows; empty: workflows.TaskQueue.
 	TaskQueue string
 	// Rules are the calendars, reminder policies, ranking weights and the

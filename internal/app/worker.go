@@ -41,6 +41,7 @@ func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
 		RankingWeights: cfg.Rules.Weights,
 	})
 	registerReinspections(w, cfg)
+	registerProjects(w, cfg)
 	workflows.RegisterReporting(w)
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker on %s: %w", queue, err)

@@ -65,6 +65,24 @@ const D = (() => {
     return data;
   }
 
+  /**
+   * upload posts a file as the body to /api/v1 + path (an imported table:
+   * a meeting's, a project list) and answers the decoded JSON.
+   */
+  async function upload(path, file) {
+    const res = await fetch('/api/v1' + path, {
+      method: 'POST', credentials: 'same-origin', body: file,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': localStorage.getItem(CSRF_KEY) || '' },
+    });
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* not JSON */ }
+    if (!res.ok) {
+      const err = (data && data.error) || {};
+      throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || '上传失败（HTTP ' + res.status + '）');
+    }
+    return data;
+  }
+
   /** el builds an element; children are nodes or strings (as text). */
   function el(tag, attrs, ...children) {
     const n = document.createElement(tag);
@@ -490,7 +508,7 @@ const D = (() => {
   });
 
   return {
-    ApiError, api, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
+    ApiError, api, upload, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
     start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, allSlips,
     timeline, sentBackReason, counters, fillDeptControls, trackTable,
   };

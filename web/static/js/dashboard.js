@@ -164,9 +164,29 @@ async function loadLists() {
   }
 }
 
+// loadProjects is the compact 挂图作战: the headline counts and the ten
+// projects in the worst state (red first), as GET /projects answers them.
+async function loadProjects() {
+  const box = D.$('#chart-projects');
+  try {
+    const page = await D.api('GET', '/projects');
+    D.$('#dash-projects-summary').textContent = Gantt.summary(page.counts);
+    const rank = { red: 0, yellow: 1, green: 2, closed: 3 };
+    const worst = page.items.slice().sort((a, b) => (rank[a.color] ?? 4) - (rank[b.color] ?? 4)).slice(0, 10);
+    if (!worst.length) {
+      box.replaceChildren(D.el('p', { class: 'muted', text: '暂无重点项目' }));
+      box.style.height = 'auto';
+    } else if (window.echarts) {
+      charts.push(Gantt.draw(box, worst, null, () => { document.body.dataset.projectsReady = 'true'; }));
+    }
+  } catch (e) {
+    box.replaceChildren(D.el('p', { class: 'error', text: D.errorText(e) }));
+  }
+}
+
 document.addEventListener('DOMContentLoaded', async () => {
   const user = await D.start(['office', 'leader']);
   if (!user) return;
-  await Promise.all([load(), loadRanking(), loadLists()]);
+  await Promise.all([load(), loadRanking(), loadLists(), loadProjects()]);
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 });

@@ -6,18 +6,8 @@
 
 const W = { meeting: '', preview: null };
 
-async function upload(file) {
-  const res = await fetch('/api/v1/meetings/' + encodeURIComponent(W.meeting) + '/imports?name=' + encodeURIComponent(file.name), {
-    method: 'POST', credentials: 'same-origin', body: file,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': localStorage.getItem(D.CSRF_KEY) || '' },
-  });
-  let data = null;
-  try { data = await res.json(); } catch (e) { /* not JSON */ }
-  if (!res.ok) {
-    const err = (data && data.error) || {};
-    throw new D.ApiError(res.status, err.code || 'http_' + res.status, err.message || '上传失败（HTTP ' + res.status + '）');
-  }
-  return data;
+function upload(file) {
+  return D.upload('/meetings/' + encodeURIComponent(W.meeting) + '/imports?name=' + encodeURIComponent(file.name), file);
 }
 
 function step(name) {
