@@ -215,7 +215,7 @@ func (s *Server) trackStats(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var visible []string
+	visible := q.VisibleUnits
 	if q.VisibleTo != "" {
 		visible = []string{q.VisibleTo}
 	}

@@ -142,6 +142,9 @@ func (s *Slips) issueOne(ctx context.Context, user identity.User, it BatchItem, 
 	if len(gone) > 0 {
 		return fail(slip.Unprocessable(slip.CodeUnknownDepartment, "lead_department", "单位不存在：%s", strings.Join(gone, "、")))
 	}
+	if err := user.MayIssueTo("lead_department", d.Departments()...); err != nil {
+		return fail(err)
+	}
 	now := s.now()
 	today := calendar.DateOf(now)
 	if !d.Deadline.IsZero() && d.Deadline.Before(today) {
