@@ -59,6 +59,9 @@ var pages = map[string]page{
 	"meeting-print":  {name: "meeting-print", title: "备忘录及交办单（打印）", script: "meeting-print"},
 	"problem":        {name: "problem", title: "问题", script: "problem", nav: "meetings"},
 	"visits":         {name: "visits", title: "督查走访", script: "visits", nav: "visits"},
+	// 专班, levels and the leader's view (issue 19).
+	"leader": {name: "leader", title: "我的事项", script: "leader", nav: "leader"},
+	"org":    {name: "org", title: "专班与层级", script: "org", nav: "org"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -115,6 +118,8 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /problems/{id}", u.render("problem"))
 	u.mux.HandleFunc("GET /visits", u.render("visits"))
 	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
+	u.mux.HandleFunc("GET /leader", u.render("leader"))
+	u.mux.HandleFunc("GET /org", u.render("org"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }
