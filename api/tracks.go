@@ -193,6 +193,9 @@ func (s *Server) refusals(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
+		if !principal(c).CanSee(sl) {
+			continue // a scoped office's queue is its subtree's
+		}
 		items = append(items, toSlipJSON(sl, now))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})

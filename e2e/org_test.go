@@ -216,6 +216,16 @@ func TestLevelsIsolation(t *testing.T) {
 		}
 		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b.ID+"/extension/decision", map[string]any{"approved": true}, s.as("townB")...)
 
+		// 乙村 refuses the slip: the 退回 queue is town B's (and the city's), not town A's.
+		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b.ID+"/refusal", map[string]any{"reason": "不属于本村职责"}, s.as("vB1")...)
+		for login, want := range map[string]int{"townA": 0, "townB": 1, "office": 1} {
+			var q ledgerPage
+			s.must(t, http.StatusOK, "GET", "/api/v1/refusals", nil, s.as(login)...).json(t, &q)
+			if len(q.Items) != want {
+				t.Errorf("%s 退回 queue: %d, want %d", login, len(q.Items), want)
+			}
+		}
+
 		// Scoping a user: admin only, to an existing department, for roles that see slips.
 		s.addUser(t, identity.User{Login: "townA2", Name: "镇A督查办二", Role: slip.RoleOffice})
 		if r := s.do(t, "POST", "/api/v1/users/townA2/scope", map[string]any{"scope": "nowhere"}, s.as("admin")...); r.status != http.StatusUnprocessableEntity {
@@ -371,6 +381,18 @@ func TestTaskforces(t *testing.T) {
 			t.Errorf("member stats by department: %v", got)
 		}
 
+		// The ranking ranks the 专班 like a unit.
+		var ranked rankingView
+		s.must(t, http.StatusOK, "GET", "/api/v1/rankings", nil, s.as("office")...).json(t, &ranked)
+		var codes []string
+		for _, e := range ranked.Entries {
+			codes = append(codes, e.Department)
+		}
+		slices.Sort(codes)
+		if !slices.Equal(codes, []string{"gaj", "jtj", "zb-belt", "zb-county"}) {
+			t.Errorf("ranking entries: %v", codes)
+		}
+
 		// Changing the members changes who sees: fgw out, gaj in.
 		city["members"] = []string{"gaj"}
 		s.must(t, http.StatusOK, "PUT", "/api/v1/taskforces/zb-belt", city, s.as("office")...)
@@ -403,9 +425,8 @@ func TestLeadersAsUsers(t *testing.T) {
 	clock := &testClock{now: time.Now()}
 	eachDialect(t, func(c *app.Config) { c.Now = clock.Now }, func(t *testing.T, s *system) {
 		s.seedDepartments(t)
-		s.addUser(t, identity.User{Login: "li", Name: "李副市长", Role: slip.RoleLeader})
-		wang, li := s.users["leader"].ID, s.users["li"].ID
-		issue := func(title string, days int, leaderText string, leaderID int64) string {
+		wang := s.users["leader"].ID
+		issue := func(title string, days int, leaderText string, leaderID int64) (string, int64) {
 			d := draft(title)
 			d["deadline"] = clock.Now().AddDate(0, 0, days).Format(time.DateOnly)
 			d["leader"] = leaderText
@@ -418,16 +439,25 @@ func TestLeadersAsUsers(t *testing.T) {
 				LeaderID int64  `json:"leader_id"`
 			}
 			s.must(t, http.StatusCreated, "POST", "/api/v1/slips", d, s.as("office")...).json(t, &v)
-			if leaderID != 0 && (v.LeaderID != leaderID || v.Leader == "") {
+			if leaderID != 0 && (v.LeaderID != leaderID || v.Leader != "王副市长") {
 				t.Errorf("issued with leader %d: %+v", leaderID, v)
 			}
-			return v.ID
+			return v.ID, v.LeaderID
 		}
-		late := issue("王副市长的急事", 5, "", wang)    // overdue once the clock moves
-		calm := issue("王副市长的长期事项", 60, "", wang) // green
-		liText := issue("李副市长的事（文本）", 30, "李副市长", 0)
-		zhao := issue("赵副市长的事（文本）", 30, "赵副市长", 0)
-		_ = zhao
+		late, _ := issue("王副市长的急事", 5, "", wang) // overdue once the clock moves
+		// Typed as text, the name of exactly one leader links to them.
+		calm, linked := issue("王副市长的长期事项", 60, "王副市长", 0) // green
+		if linked != wang {
+			t.Errorf("a typed leader's name linked to %d, want %d", linked, wang)
+		}
+		// Text naming no leader user (yet) stays text.
+		liText, unlinked := issue("李副市长的事（文本）", 30, "李副市长", 0)
+		if unlinked != 0 {
+			t.Errorf("text naming no leader linked to %d", unlinked)
+		}
+		issue("赵副市长的事（文本）", 30, "赵副市长", 0)
+		s.addUser(t, identity.User{Login: "li", Name: "李副市长", Role: slip.RoleLeader})
+		li := s.users["li"].ID
 		d := draft("不是领导")
 		d["leader_id"] = s.users["zjj"].ID
 		if r := s.do(t, "POST", "/api/v1/slips", d, s.as("office")...); r.status != http.StatusUnprocessableEntity || r.errorCode(t) != "unknown_leader" {

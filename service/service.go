@@ -163,6 +163,14 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	}
 
 	d.Deadline = due
+	if d.LeaderID == 0 && d.Leader != "" {
+		// A 责任领导 typed as text is the leader of exactly that name, if
+		// there is one; otherwise it stays text (and statistics list it as
+		// 未关联领导). After the key's hash: it enriches, never refuses.
+		if d.LeaderID, err = s.store.LeaderNamed(ctx, d.Leader); err != nil {
+			return Issued{}, err
+		}
+	}
 	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, IssuedByID: user.ID, IssueRequestID: requestID,
 		Deadline: d.Deadline, Policy: s.policies.For(d), DeadlineYears: s.deadlineYears}
 	sl.Tracks = slip.NewTracks(d, now, s.refuseBy(ctx, now))

@@ -332,3 +332,37 @@ func (s *Store) TaskforceMembers(ctx context.Context, codes []string) (map[strin
 	}
 	return out, nil
 }
+
+// LeaderNamed is the id of the one enabled leader named name, or 0 when
+// there is none or more than one (a person decides between namesakes).
+func (s *Store) LeaderNamed(ctx context.Context, name string) (int64, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Model(&userRow{}).Where("role = ? AND disabled_at IS NULL AND name = ?", slip.RoleLeader, name).
+		Limit(2).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("find leader %s: %w", name, err)
+	}
+	if len(ids) != 1 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
+// keepKnownLeader drops a slip row's 责任领导 id unless it is a leader of
+// the slip's display name, keeping the name: a ledger rebuilt from the
+// workflows (reconcile) has users of its own, whose ids may be nobody's or
+// someone else's, and a slip must never fail to be restored over a
+// reference. POST /leaders/map links the name again.
+func keepKnownLeader(tx *gorm.DB, row *slipRow) error {
+	if row.LeaderUserID == nil {
+		return nil
+	}
+	var n int64
+	err := tx.Model(&userRow{}).Where("id = ? AND role = ? AND name = ?", *row.LeaderUserID, slip.RoleLeader, row.Leader).Count(&n).Error
+	if err != nil {
+		return fmt.Errorf("look up leader %d: %w", *row.LeaderUserID, err)
+	}
+	if n == 0 {
+		row.LeaderUserID = nil
+	}
+	return nil
+}
