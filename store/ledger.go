@@ -261,6 +261,9 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 			capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
 				Where("department_code = ?", dept).Limit(int(limit) + 1)
 		}
+		if units, ok := s.unitsCount(ctx, f, limit); ok {
+			capped = units // a subtree's or 专班 member's ledger (store/org.go)
+		}
 		if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
 			return Page{}, fmt.Errorf("count ledger: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"time"
@@ -365,4 +366,27 @@ func keepKnownLeader(tx *gorm.DB, row *slipRow) error {
 		row.LeaderUserID = nil
 	}
 	return nil
+}
+
+// unitsCount is the capped count of a ledger filtered by a list of units
+// (Filter.VisibleUnits), on PostgreSQL, driven from the units' assignments:
+// each distinct slip of the list is looked up by its key and tested against
+// the rest of the filter, stopping at limit+1 matches. Written as a semi-join
+// the planner hashes the list and reads every slip's key instead (430 ms at
+// 246k slips for a district's fifteen units, against a few ms this way).
+func (s *Store) unitsCount(ctx context.Context, f Filter, limit int64) (*gorm.DB, bool) {
+	if f.VisibleUnits == nil || s.dialect != Postgres {
+		return nil, false
+	}
+	rest := f
+	rest.VisibleUnits, rest.Sort, rest.Cursor, rest.PageSize, rest.Today, rest.YellowBy = nil, "", "", 0, "", ""
+	if reflect.DeepEqual(rest, Filter{}) {
+		// The units' whole ledger: their assignments alone say how many.
+		return s.db.WithContext(ctx).Table("slip_departments").Distinct("slip_id").
+			Where("department_code IN ?", f.VisibleUnits).Limit(int(limit) + 1), true
+	}
+	rest.Today, rest.YellowBy = f.Today, f.YellowBy
+	each := s.filtered(ctx, rest).Select("1").Where("slips.id = u.slip_id")
+	return s.db.WithContext(ctx).Table("(SELECT DISTINCT slip_id FROM slip_departments WHERE department_code IN ?) AS u, LATERAL (?) AS x",
+		f.VisibleUnits, each).Select("1").Limit(int(limit) + 1), true
 }
