@@ -39,11 +39,49 @@ type DeliveryFailure struct {
 // Notify writes the inbox notifications of an event (idempotently: keyed by
 // slip, sequence and recipient) and returns the webhook deliveries to start.
 func (a *Activities) Notify(ctx context.Context, n Notice) ([]Delivery, error) {
-	ids, err := a.Store.Notify(ctx, Compose(n.Slip, n.Event))
+	notes := Compose(n.Slip, n.Event)
+	if n.Event.Type == slip.ActionInstruct {
+		// A 批示 on a 专班's slip reaches the 专班's member units too.
+		members, err := a.Store.TaskforceMembers(ctx, n.Slip.Draft.Departments())
+		if err != nil {
+			return nil, fmt.Errorf("notify event %d of slip %s: %w", n.Event.Seq, n.Slip.ID, err)
+		}
+		notes = withMembers(notes, members)
+	}
+	ids, err := a.Store.Notify(ctx, notes)
 	if err != nil {
 		return nil, fmt.Errorf("notify event %d of slip %s: %w", n.Event.Seq, n.Slip.ID, err)
 	}
 	return deliveries(ids), nil
+}
+
+// withMembers adds, for each unit of a 专班 the notes went to, the same
+// note to each member unit not already told (keyed like the others, so a
+// retry writes none twice).
+func withMembers(notes []store.Notification, members map[string][]string) []store.Notification {
+	told := map[string]bool{}
+	for _, n := range notes {
+		if n.RecipientKind == store.RecipientDepartment {
+			told[n.Recipient] = true
+		}
+	}
+	out := notes
+	for _, n := range notes {
+		if n.RecipientKind != store.RecipientDepartment {
+			continue
+		}
+		for _, m := range members[n.Recipient] {
+			if told[m] {
+				continue
+			}
+			told[m] = true
+			c := n
+			c.Recipient = m
+			c.DedupeKey = strings.TrimSuffix(n.DedupeKey, "/"+n.Recipient) + "/" + m
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // deliveries names the webhook deliveries Store.Notify left pending.

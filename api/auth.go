@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -44,6 +45,9 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 		u, err := s.store.Authenticate(ctx, identity.HashSecret(token), now)
+		if err == nil {
+			u, err = s.confine(ctx, u)
+		}
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -54,6 +58,9 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	if cookie, err := c.Cookie(SessionCookie); err == nil && cookie != "" && len(cookie) <= maxTokenLength {
 		u, csrf, err := s.store.SessionUser(ctx, identity.HashSecret(cookie), now)
+		if err == nil {
+			u, err = s.confine(ctx, u)
+		}
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -67,6 +74,20 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	s.fail(c, unauthenticated("请先登录，或在 Authorization 请求头中提供 Bearer 令牌"))
+}
+
+// confine works out, once per request, which departments' slips the caller
+// sees (identity.User.Confine): a department with its 专班, a scoped office
+// its subtree. Everyone else needs no tree.
+func (s *Server) confine(ctx context.Context, u identity.User) (identity.User, error) {
+	if !u.NeedsTree() {
+		return u, nil
+	}
+	tree, err := s.store.OrgTree(ctx)
+	if err != nil {
+		return identity.User{}, err
+	}
+	return u.Confine(tree), nil
 }
 
 // setPrincipal records the caller. The write limit is keyed by the user, not

@@ -28,6 +28,18 @@ func inbox(c *gin.Context) (kind, who string, err error) {
 	return "", "", slip.Forbidden("%s没有收件箱", u.Role.Label())
 }
 
+// scopedInbox is, for a scoped office, the departments whose slips' office
+// notifications it reads (its subtree); nil for everyone else, whose inbox
+// is their own already.
+func scopedInbox(c *gin.Context) []string {
+	u := principal(c)
+	if u.Role != slip.RoleOffice || u.Scope == "" {
+		return nil
+	}
+	_, units := u.Visible()
+	return units
+}
+
 // ownDepartment keeps a department user to the department of the path: any
 // other department's webhooks are not found.
 func (s *Server) ownDepartment(c *gin.Context) {
@@ -50,7 +62,7 @@ func (s *Server) listNotifications(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f := store.NotificationFilter{RecipientKind: kind, Recipient: who, SlipID: c.Query("slip_id")}
+	f := store.NotificationFilter{RecipientKind: kind, Recipient: who, SlipID: c.Query("slip_id"), SlipUnits: scopedInbox(c)}
 	switch c.Query("unread") {
 	case "", "false":
 	case "true":
@@ -94,6 +106,17 @@ func (s *Server) markNotificationRead(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if units := scopedInbox(c); units != nil {
+		ok, err := s.store.NotificationOnUnits(c.Request.Context(), id, units)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !ok {
+			s.fail(c, slip.NotFound("通知", c.Param("nid")))
+			return
+		}
 	}
 	if err := s.store.MarkNotificationRead(c.Request.Context(), id, kind, who, s.now()); err != nil {
 		s.fail(c, err)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,11 +43,14 @@ func percentOf(n, d int64) *float64 {
 // grades of its signed-off slips and its 回头看 results. A department sees
 // its own row only.
 func (s *Server) qualityStats(c *gin.Context) {
-	rows, err := s.store.QualityByDepartment(c.Request.Context(), visibleTo(c))
+	dept, _ := visibility(c)
+	rows, err := s.store.QualityByDepartment(c.Request.Context(), dept)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	// A department with its 专班, a scoped office: the rows it sees.
+	rows = slices.DeleteFunc(rows, func(r store.Quality) bool { return !principal(c).SeesUnit(r.Department) })
 	names, err := s.store.DepartmentNames(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)

@@ -235,6 +235,17 @@ func NewRouter(d Deps) http.Handler {
 	admin.POST("/users/:login/disable", s.disableUser)
 	admin.DELETE("/tokens/:tid", s.revokeToken)
 	admin.GET("/audit", s.audit)
+
+	// 专班, levels and leaders (issue 19): see api/departments.go, users.go
+	// and leader.go.
+	a.GET("/taskforces", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment, slip.RoleInspector, slip.RoleAdmin), s.listTaskforces)
+	a.GET("/taskforces/:code", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleDepartment, slip.RoleInspector, slip.RoleAdmin), s.getTaskforce)
+	a.POST("/taskforces", s.requireRole(slip.RoleOffice, slip.RoleAdmin), s.createTaskforce)
+	a.PUT("/taskforces/:code", s.requireRole(slip.RoleOffice, slip.RoleAdmin), s.updateTaskforce)
+	a.GET("/leaders", s.requireRole(slip.RoleOffice, slip.RoleLeader, slip.RoleAdmin), s.listLeaders)
+	a.GET("/leader/items", s.requireRole(slip.RoleLeader), s.leaderItems)
+	admin.POST("/leaders/map", s.mapLeaders)
+	admin.POST("/users/:login/scope", s.setUserScope)
 	return r
 }
 

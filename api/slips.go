@@ -34,6 +34,7 @@ type slipJSON struct {
 	LeadDepartment string        `json:"lead_department"`
 	CoDepartments  []string      `json:"co_departments"`
 	Leader         string        `json:"leader"`
+	LeaderID       int64         `json:"leader_id,omitempty"`
 	// Deadline is the effective deadline; OriginalDeadline the one issued.
 	Deadline            calendar.Date          `json:"deadline"`
 	OriginalDeadline    calendar.Date          `json:"original_deadline"`
@@ -144,7 +145,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 		Title: sl.Draft.Title, Content: sl.Draft.Content, Source: sl.Draft.Source, Batch: sl.Draft.Batch,
 		MeetingID: sl.Draft.MeetingID, ProblemID: sl.Draft.ProblemID,
 		Category: sl.Draft.Category, Priority: sl.Draft.Priority, PriorityLabel: sl.Draft.Priority.Label(),
-		LeadDepartment: sl.Draft.LeadDepartment, CoDepartments: co, Leader: sl.Draft.Leader,
+		LeadDepartment: sl.Draft.LeadDepartment, CoDepartments: co, Leader: sl.Draft.Leader, LeaderID: sl.Draft.LeaderID,
 		Deadline: sl.EffectiveDeadline(), OriginalDeadline: sl.Draft.Deadline, DeadlineWorkingDays: sl.Draft.DeadlineWorkingDays,
 		Extensions: sl.Extensions, PendingExtension: sl.PendingExtension,
 		EscalationLevel: sl.EscalationLevel, EscalationLabel: slip.LevelLabel(sl.EscalationLevel),
@@ -280,27 +281,29 @@ func (s *Server) listSlips(c *gin.Context) {
 }
 
 func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {
-	if err := allowQuery(c, append([]string{"status", "department", "lead", "batch", "category", "priority", "overdue", "color", "escalation", "q",
+	if err := allowQuery(c, append([]string{"leader", "status", "department", "lead", "batch", "category", "priority", "overdue", "color", "escalation", "q",
 		"pending_extension", "issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor", "meeting", "problem"}, extra...)...); err != nil {
 		return store.Filter{}, err
 	}
+	dept, units := visibility(c)
 	f := store.Filter{
-		VisibleTo:  visibleTo(c),
-		Today:      now.today.String(),
-		YellowBy:   now.yellowBy.String(),
-		Department: strings.TrimSpace(c.Query("department")),
-		Lead:       strings.TrimSpace(c.Query("lead")),
-		IssuedFrom: c.Query("issued_from"),
-		IssuedTo:   c.Query("issued_to"),
-		DueFrom:    c.Query("due_from"),
-		DueTo:      c.Query("due_to"),
-		Sort:       store.Sort(c.Query("sort")),
-		Batch:      strings.TrimSpace(c.Query("batch")),
-		Category:   strings.TrimSpace(c.Query("category")),
-		Meeting:    strings.TrimSpace(c.Query("meeting")),
-		Problem:    strings.TrimSpace(c.Query("problem")),
-		Query:      strings.TrimSpace(c.Query("q")),
-		Cursor:     c.Query("cursor"),
+		VisibleTo:    dept,
+		VisibleUnits: units,
+		Today:        now.today.String(),
+		YellowBy:     now.yellowBy.String(),
+		Department:   strings.TrimSpace(c.Query("department")),
+		Lead:         strings.TrimSpace(c.Query("lead")),
+		IssuedFrom:   c.Query("issued_from"),
+		IssuedTo:     c.Query("issued_to"),
+		DueFrom:      c.Query("due_from"),
+		DueTo:        c.Query("due_to"),
+		Sort:         store.Sort(c.Query("sort")),
+		Batch:        strings.TrimSpace(c.Query("batch")),
+		Category:     strings.TrimSpace(c.Query("category")),
+		Meeting:      strings.TrimSpace(c.Query("meeting")),
+		Problem:      strings.TrimSpace(c.Query("problem")),
+		Query:        strings.TrimSpace(c.Query("q")),
+		Cursor:       c.Query("cursor"),
 	}
 	if v := c.Query("status"); v != "" {
 		for _, part := range strings.Split(v, ",") {
@@ -363,6 +366,11 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 	if !f.Sort.Valid() {
 		return f, store.InvalidSort()
 	}
+	leader, err := leaderParam(c)
+	if err != nil {
+		return f, err
+	}
+	f.LeaderID = leader
 	for _, r := range []struct{ name, from, to string }{{"issued", f.IssuedFrom, f.IssuedTo}, {"due", f.DueFrom, f.DueTo}} {
 		if err := checkDateRange(r.name+"_from", r.from, r.name+"_to", r.to); err != nil {
 			return f, err
@@ -521,13 +529,21 @@ func (s *Server) instruct(c *gin.Context) {
 	})
 }
 
-// visibleTo is the department a department user is confined to; "" for
-// roles that see every slip.
-func visibleTo(c *gin.Context) string {
-	if u := principal(c); !u.SeesAllSlips() {
-		return u.Department
+// visibility is what the caller is confined to, for the ledger's and the
+// statistics' SQL (identity.User.Visible decides): one department (a
+// department user outside any 专班: the store's fast paths), or a list of
+// departments (with its 专班; a scoped office's subtree), or — both empty —
+// every slip.
+func visibility(c *gin.Context) (dept string, units []string) {
+	u := principal(c)
+	all, units := u.Visible()
+	switch {
+	case all:
+		return "", nil
+	case len(units) == 1 && units[0] == u.Department:
+		return u.Department, nil
 	}
-	return ""
+	return "", units
 }
 
 func (s *Server) cancel(c *gin.Context) {

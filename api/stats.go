@@ -57,7 +57,7 @@ func (s *Server) closureStats(c *gin.Context) {
 	}
 	q.GroupBy = stats.GroupBy(c.DefaultQuery("group_by", string(stats.GroupByDepartment)))
 	if !q.GroupBy.Valid() || q.GroupBy == stats.GroupByAll {
-		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch、category 或 month"))
+		s.fail(c, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month 或 leader"))
 		return
 	}
 	rows, err := s.store.ClosureStats(c.Request.Context(), q)
@@ -104,8 +104,9 @@ func (s *Server) statsQuery(c *gin.Context, extra ...string) (stats.Query, bool)
 		s.fail(c, err)
 		return stats.Query{}, false
 	}
+	dept, units := visibility(c)
 	q := stats.Query{From: c.Query("from"), To: c.Query("to"), Lead: strings.TrimSpace(c.Query("lead")),
-		Today: now.today.String(), YellowBy: now.yellowBy.String(), VisibleTo: visibleTo(c)}
+		Today: now.today.String(), YellowBy: now.yellowBy.String(), VisibleTo: dept, VisibleUnits: units}
 	if err := checkDateRange("from", q.From, "to", q.To); err != nil {
 		s.fail(c, err)
 		return stats.Query{}, false

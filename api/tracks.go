@@ -193,6 +193,9 @@ func (s *Server) refusals(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
+		if !principal(c).CanSee(sl) {
+			continue // a scoped office's queue is its subtree's
+		}
 		items = append(items, toSlipJSON(sl, now))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
@@ -215,7 +218,7 @@ func (s *Server) trackStats(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var visible []string
+	visible := q.VisibleUnits
 	if q.VisibleTo != "" {
 		visible = []string{q.VisibleTo}
 	}

@@ -18,6 +18,7 @@ type userRequest struct {
 	Name       string    `json:"name"`
 	Role       slip.Role `json:"role"`
 	Department string    `json:"department"`
+	Scope      string    `json:"scope"`
 	Password   string    `json:"password"`
 }
 
@@ -29,7 +30,7 @@ func (s *Server) createUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	u := identity.User{Login: strings.TrimSpace(req.Login), Name: strings.TrimSpace(req.Name), Role: req.Role, Department: strings.TrimSpace(req.Department)}
+	u := identity.User{Login: strings.TrimSpace(req.Login), Name: strings.TrimSpace(req.Name), Role: req.Role, Department: strings.TrimSpace(req.Department), Scope: strings.TrimSpace(req.Scope)}
 	if err := u.Validate(); err != nil {
 		s.fail(c, err)
 		return
@@ -158,4 +159,25 @@ func (s *Server) audit(c *gin.Context) {
 		items[i].Payload = nil
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+type scopeRequest struct {
+	Scope string `json:"scope"`
+}
+
+// setUserScope: POST /api/v1/users/{login}/scope {scope} (admin) — scopes an
+// office, leader or inspector to one department's subtree (市县两级: a town's
+// own supervision office); "" gives back the whole government.
+func (s *Server) setUserScope(c *gin.Context) {
+	var req scopeRequest
+	if err := decodeJSON(c, &req, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, err := s.store.SetUserScope(c.Request.Context(), c.Param("login"), strings.TrimSpace(req.Scope))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"user": u})
 }

@@ -30,8 +30,19 @@ type User struct {
 	// Department is the code of a department user's department; empty for
 	// other roles.
 	Department string `json:"department,omitempty"`
-	Disabled   bool   `json:"disabled"`
+	// Scope, for an office, leader or inspector, is the department whose
+	// subtree they work in (a town's own supervision office: the town);
+	// empty for the whole government.
+	Scope    string `json:"scope,omitempty"`
+	Disabled bool   `json:"disabled"`
+
+	// reach, once Confine has run, holds the departments whose slips a
+	// confined user sees; nil before. (A pointer keeps User comparable.)
+	reach *reach
 }
+
+// reach is what Confine worked out.
+type reach struct{ units []string }
 
 // Validate checks a user's shape (not whether the department exists).
 func (u User) Validate() error {
@@ -46,6 +57,9 @@ func (u User) Validate() error {
 	}
 	if (u.Role == slip.RoleDepartment) != (u.Department != "") {
 		return slip.Invalid("department", "责任单位用户须且只能指定所属单位")
+	}
+	if u.Scope != "" && !u.SeesAllSlips() {
+		return slip.Invalid("scope", "只有督查室、领导和督查员可以限定管辖范围")
 	}
 	return nil
 }
@@ -78,13 +92,20 @@ func (u User) Inspects() bool { return u.Role == slip.RoleInspector || u.Role ==
 func (u User) MayInspect(inspectorID int64) bool { return u.Inspects() && u.ID == inspectorID }
 
 // CanSee reports whether u may see slip s. A department sees the slips it
-// leads or helps with; an admin sees none.
+// leads or helps with, and those of the 专班 it is a member of; a scoped
+// office (leader, inspector) the slips on a unit of its subtree; an admin
+// none.
 func (u User) CanSee(s slip.Slip) bool {
 	switch {
-	case u.SeesAllSlips():
+	case u.SeesAllSlips() && u.Scope == "":
 		return true
-	case u.Role == slip.RoleDepartment:
+	case u.Role == slip.RoleDepartment && u.reach == nil:
+		// Not confined against the tree: its own department only.
 		return s.Draft.LeadDepartment == u.Department || slices.Contains(s.Draft.CoDepartments, u.Department)
+	case u.SeesAllSlips() || u.Role == slip.RoleDepartment:
+		units := u.units()
+		return slices.Contains(units, s.Draft.LeadDepartment) ||
+			slices.ContainsFunc(s.Draft.CoDepartments, func(c string) bool { return slices.Contains(units, c) })
 	}
 	return false
 }

@@ -142,6 +142,9 @@ func (s *Slips) issueOne(ctx context.Context, user identity.User, it BatchItem, 
 	if len(gone) > 0 {
 		return fail(slip.Unprocessable(slip.CodeUnknownDepartment, "lead_department", "单位不存在：%s", strings.Join(gone, "、")))
 	}
+	if err := user.MayIssueTo("lead_department", d.Departments()...); err != nil {
+		return fail(err)
+	}
 	now := s.now()
 	today := calendar.DateOf(now)
 	if !d.Deadline.IsZero() && d.Deadline.Before(today) {
@@ -157,6 +160,9 @@ func (s *Slips) issueOne(ctx context.Context, user identity.User, it BatchItem, 
 	if err := slip.CheckDeadlineWindow("deadline", d.Deadline, now, s.deadlineYears); err != nil {
 		return fail(err)
 	}
+	if err := s.resolveLeader(ctx, &d); err != nil {
+		return fail(err)
+	}
 	sl := slip.Slip{ID: it.ID, Draft: d, IssuedAt: now, IssuedBy: user.Name, IssuedByID: user.ID, IssueRequestID: requestID,
 		Deadline: d.Deadline, Policy: s.policies.For(d), DeadlineYears: s.deadlineYears}
 	registered, err := s.start(ctx, sl)
@@ -167,6 +173,26 @@ func (s *Slips) issueOne(ctx context.Context, user identity.User, it BatchItem, 
 		return fail(errors.New("registered without a number"))
 	}
 	return BatchResult{ID: it.ID, Number: registered.Number, Status: BatchIssued}
+}
+
+// resolveLeader makes a draft's 责任领导 a user where it can: a leader id
+// must be an enabled leader's (and gives the display name); a name typed as
+// text links to the one enabled leader of exactly that name, if any.
+func (s *Slips) resolveLeader(ctx context.Context, d *slip.Draft) error {
+	if d.LeaderID != 0 {
+		leader, err := s.store.Leader(ctx, d.LeaderID)
+		if err != nil {
+			return err
+		}
+		d.Leader = leader.Name
+		return nil
+	}
+	if d.Leader == "" {
+		return nil
+	}
+	id, err := s.store.LeaderNamed(ctx, d.Leader)
+	d.LeaderID = id
+	return err
 }
 
 // batchError describes the failed rows of a batch for a log line.

@@ -22,7 +22,8 @@ import (
 
 // Membership says whether a unit may own a milestone of a project owned by
 // team (a department, or a 专班 modelled as a department). The 专班 members
-// table (issue 19's org half) implements it; until then SameUnit does.
+// table implements it through TeamOrMembers (the default of a running
+// installation); SameUnit and StaticMembership serve tests.
 type Membership interface {
 	IsMember(ctx context.Context, team, unit string) (bool, error)
 }
@@ -34,6 +35,19 @@ type SameUnit struct{}
 // IsMember reports whether unit is team itself.
 func (SameUnit) IsMember(_ context.Context, team, unit string) (bool, error) {
 	return team == unit, nil
+}
+
+// TeamOrMembers is the Membership of the 专班 members table: a unit may own
+// a project's milestones when it is the owner itself or, for a 专班, one of
+// its members (Members answers for 专班 only).
+type TeamOrMembers struct{ Members Membership }
+
+// IsMember reports whether unit is team or one of its members.
+func (m TeamOrMembers) IsMember(ctx context.Context, team, unit string) (bool, error) {
+	if team == unit {
+		return true, nil
+	}
+	return m.Members.IsMember(ctx, team, unit)
 }
 
 // StaticMembership lists, by team, the units that may own its milestones

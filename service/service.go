@@ -105,6 +105,17 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	if len(missing) > 0 {
 		return Issued{}, slip.Unprocessable(slip.CodeUnknownDepartment, "lead_department", "单位不存在：%s", strings.Join(missing, "、"))
 	}
+	if err := user.MayIssueTo("lead_department", d.Departments()...); err != nil {
+		return Issued{}, err
+	}
+	if d.LeaderID != 0 {
+		// The 责任领导 as a user: the display name is theirs.
+		leader, err := s.store.Leader(ctx, d.LeaderID)
+		if err != nil {
+			return Issued{}, err
+		}
+		d.Leader = leader.Name
+	}
 	// The deadline a count of working days gives is computed here for the
 	// window check, and set on the draft only after the idempotency key is
 	// claimed (the key's hash is of the draft as sent).
@@ -152,6 +163,14 @@ func (s *Slips) Issue(ctx context.Context, user identity.User, d slip.Draft, ide
 	}
 
 	d.Deadline = due
+	if d.LeaderID == 0 && d.Leader != "" {
+		// A 责任领导 typed as text is the leader of exactly that name, if
+		// there is one; otherwise it stays text (and statistics list it as
+		// 未关联领导). After the key's hash: it enriches, never refuses.
+		if d.LeaderID, err = s.store.LeaderNamed(ctx, d.Leader); err != nil {
+			return Issued{}, err
+		}
+	}
 	sl := slip.Slip{ID: id, Draft: d, IssuedAt: now, IssuedBy: actor, IssuedByID: user.ID, IssueRequestID: requestID,
 		Deadline: d.Deadline, Policy: s.policies.For(d), DeadlineYears: s.deadlineYears}
 	sl.Tracks = slip.NewTracks(d, now, s.refuseBy(ctx, now))

@@ -75,6 +75,9 @@ func (s *Slips) prepareTrackAction(ctx context.Context, user identity.User, curr
 	if len(missing) > 0 {
 		return slip.Unprocessable(slip.CodeUnknownDepartment, "new_department", "单位不存在：%s", cmd.NewDepartment)
 	}
+	if err := user.MayIssueTo("new_department", cmd.NewDepartment); err != nil {
+		return err
+	}
 	if err := slip.CheckDeadlineWindow("deadline", cmd.Deadline, current.IssuedAt, s.deadlineYears); err != nil {
 		return err
 	}

@@ -64,6 +64,9 @@ type Draft struct {
 	LeadDepartment string   `json:"lead_department"`
 	CoDepartments  []string `json:"co_departments"`
 	Leader         string   `json:"leader"`
+	// LeaderID is the 责任领导 as a user (a leader's id), 0 for none: the
+	// ledger filters and counts by it; Leader stays the display name.
+	LeaderID int64 `json:"leader_id,omitempty"`
 	// Deadline is the date (YYYY-MM-DD, Beijing time) the work is due by.
 	// Give either Deadline or DeadlineWorkingDays; for the latter the service
 	// computes Deadline from the issue date and keeps both.
@@ -105,6 +108,9 @@ func (d *Draft) Normalize() {
 func (d Draft) Validate() error {
 	if d.Title == "" {
 		return Invalid("title", "请填写交办事项标题")
+	}
+	if d.LeaderID < 0 {
+		return Invalid("leader_id", "责任领导编号无效")
 	}
 	checks := []struct {
 		field, value string

@@ -19,13 +19,16 @@ const (
 	GroupByBatch      GroupBy = "batch"
 	GroupByCategory   GroupBy = "category"
 	GroupByMonth      GroupBy = "month" // the month of issue, YYYY-MM
+	// GroupByLeader groups by the 责任领导 as a user (Key: the user id;
+	// "" for slips whose leader is free text or none).
+	GroupByLeader GroupBy = "leader"
 	// GroupByAll gives one row over every slip selected: the dashboard's
 	// summary.
 	GroupByAll GroupBy = "all"
 )
 
 // groupings are the known GroupBy values: the slips can be grouped every way.
-var groupings = []GroupBy{GroupByDepartment, GroupByBatch, GroupByCategory, GroupByMonth, GroupByAll}
+var groupings = []GroupBy{GroupByDepartment, GroupByBatch, GroupByCategory, GroupByMonth, GroupByLeader, GroupByAll}
 
 // Valid reports whether g is a known grouping.
 func (g GroupBy) Valid() bool { return slices.Contains(groupings, g) }
@@ -41,6 +44,10 @@ type Query struct {
 	YellowBy string
 	// VisibleTo restricts the counts to one department's slips (lead or co).
 	VisibleTo string
+	// VisibleUnits, when not nil, restricts the counts to the slips on any
+	// of these departments (a department with its 专班, a scoped office's
+	// subtree); empty means none.
+	VisibleUnits []string
 	// Lead restricts the counts to the slips one department leads.
 	Lead string
 }
@@ -49,7 +56,7 @@ type Query struct {
 // store can fill it from SQL and a test can write one down.
 type Row struct {
 	Key       string
-	Label     string // the department's name when grouped by department
+	Label     string // the department's (leader's) name when grouped by department (leader)
 	Assigned  int64  // every slip issued
 	Closed    int64  // signed off (销号)
 	Cancelled int64

@@ -67,10 +67,10 @@ func TestRatesOfARow(t *testing.T) {
 }
 
 func TestGroupByValid(t *testing.T) {
-	for _, g := range []stats.GroupBy{stats.GroupByDepartment, stats.GroupByBatch, stats.GroupByCategory, stats.GroupByMonth, stats.GroupByAll} {
+	for _, g := range []stats.GroupBy{stats.GroupByDepartment, stats.GroupByBatch, stats.GroupByCategory, stats.GroupByMonth, stats.GroupByLeader, stats.GroupByAll} {
 		assert.True(t, g.Valid(), g)
 	}
-	assert.False(t, stats.GroupBy("leader").Valid())
+	assert.False(t, stats.GroupBy("unit").Valid())
 	assert.False(t, stats.GroupBy("").Valid())
 }
 

@@ -11,6 +11,11 @@ type condition struct {
 // inDepartment keeps slips a department leads or helps with.
 const inDepartment = "id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)"
 
+// inUnits keeps slips any of a list of departments leads or helps with (an
+// empty list: none). The list is precomputed from the unit tree
+// (identity.User.Confine), so this is one index range per code.
+const inUnits = "id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)"
+
 // A slip is coloured and counted overdue by its worst open part's deadline
 // (slip.Slip.WorstDeadline): the slips table keeps it as worst_deadline; the
 // rollup (slip_stats) keeps it, for open slips, in its effective_deadline

@@ -46,8 +46,14 @@ type Filter struct {
 	// VisibleTo, when set, restricts the ledger to the slips this
 	// department leads or helps with: what a department user may see.
 	VisibleTo string
-	Batch     string
-	Category  string
+	// VisibleUnits, when not nil, restricts the ledger to the slips on any
+	// of these departments (lead or co-unit): a department with its 专班, a
+	// scoped office's subtree (identity.User.Visible). Empty: nothing.
+	VisibleUnits []string
+	// LeaderID keeps the slips whose 责任领导 is this user.
+	LeaderID int64
+	Batch    string
+	Category string
 	// Meeting and Problem keep the slips of one meeting, or the measures
 	// of one problem.
 	Meeting string
@@ -156,6 +162,12 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	if f.VisibleTo != "" {
 		q = q.Where(inDepartment, f.VisibleTo)
 	}
+	if f.VisibleUnits != nil {
+		q = q.Where(inUnits, f.VisibleUnits)
+	}
+	if f.LeaderID != 0 {
+		q = q.Where("leader_user_id = ?", f.LeaderID)
+	}
 	if f.Batch != "" {
 		q = q.Where("batch = ?", f.Batch)
 	}
@@ -248,6 +260,9 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 			// without touching a slip.
 			capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
 				Where("department_code = ?", dept).Limit(int(limit) + 1)
+		}
+		if units, ok := s.unitsCount(ctx, f, limit); ok {
+			capped = units // a subtree's or 专班 member's ledger (store/org.go)
 		}
 		if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
 			return Page{}, fmt.Errorf("count ledger: %w", err)

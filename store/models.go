@@ -27,6 +27,7 @@ type slipRow struct {
 	Priority       string
 	LeadDepartment string
 	Leader         string
+	LeaderUserID   *int64 // the 责任领导 as a user (migration 0080)
 	Deadline       string
 	IssuedAt       time.Time
 	IssuedOn       string
@@ -102,6 +103,10 @@ type departmentRow struct {
 	Name       string
 	ParentCode *string
 	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
+	// Kind, LeadUnitCode and LeaderUserID: a 专班's (migration 0080).
+	Kind         string `gorm:"default:unit"`
+	LeadUnitCode *string
+	LeaderUserID *int64
 }
 
 func (departmentRow) TableName() string { return "departments" }
@@ -145,6 +150,7 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 		Priority:       string(s.Draft.Priority),
 		LeadDepartment: s.Draft.LeadDepartment,
 		Leader:         s.Draft.Leader,
+		LeaderUserID:   idPtr(s.Draft.LeaderID),
 		Deadline:       s.Draft.Deadline.String(),
 		IssuedAt:       s.IssuedAt.UTC(),
 		IssuedOn:       calendar.DateOf(s.IssuedAt).String(),
@@ -251,6 +257,7 @@ func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
 			LeadDepartment: r.LeadDepartment,
 			CoDepartments:  co,
 			Leader:         r.Leader,
+			LeaderID:       derefID(r.LeaderUserID),
 			Deadline:       columnDate(r.Deadline),
 
 			DeadlineWorkingDays: r.DeadlineWorkingDays,

@@ -126,6 +126,10 @@ type NotificationFilter struct {
 	UnreadOnly    bool
 	SlipID        string
 	Limit         int
+	// SlipUnits, when not nil, keeps the notifications of slips on any of
+	// these departments: a scoped office reads the office inbox of its
+	// subtree only (a notification of no slip is not theirs either).
+	SlipUnits []string
 }
 
 // ListNotifications returns an inbox, newest first.
@@ -136,6 +140,9 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 	}
 	if f.SlipID != "" {
 		q = q.Where("slip_id = ?", f.SlipID)
+	}
+	if f.SlipUnits != nil {
+		q = q.Where("slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)", f.SlipUnits)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
@@ -294,4 +301,16 @@ var (
 
 func publicError(s string) string {
 	return activityPart.ReplaceAllString(bodyPart.ReplaceAllString(s, ""), "")
+}
+
+// NotificationOnUnits reports whether notification id is about a slip on
+// any of units: whether a scoped office may mark it read.
+func (s *Store) NotificationOnUnits(ctx context.Context, id int64, units []string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Notification{}).
+		Where("id = ? AND slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)", id, units).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("notification %d on units: %w", id, err)
+	}
+	return n > 0, nil
 }

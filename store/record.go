@@ -203,6 +203,9 @@ func closeWorkingDays(cal *calendar.Calendar, sl slip.Slip) *int {
 // departments, its first timeline event and its count in the statistics.
 func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) error {
 	row := newSlipRow(sl, year, serial, number)
+	if err := keepKnownLeader(tx, &row); err != nil {
+		return err
+	}
 	if err := tx.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert slip: %w", err)
 	}

@@ -17,7 +17,7 @@ import (
 // rollup; the rest read the slips. Both give the same counts (tested).
 func (s *Store) ClosureStats(ctx context.Context, q stats.Query) ([]stats.Row, error) {
 	if !q.GroupBy.Valid() {
-		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month 或 all")
+		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month、leader 或 all")
 	}
 	if useRollup && fromRollup(q) {
 		return s.closureStats(ctx, q, rollupSource)
@@ -36,7 +36,7 @@ func fromRollup(q stats.Query) bool {
 	default:
 		return false
 	}
-	if q.VisibleTo != "" && q.Lead != "" {
+	if q.VisibleTo != "" && q.Lead != "" || q.VisibleUnits != nil {
 		return false
 	}
 	return monthStart(q.From) && monthEnd(q.To)
@@ -75,6 +75,7 @@ var slipsSource = statsSource{
 		stats.GroupByBatch:      "batch",
 		stats.GroupByCategory:   "category",
 		stats.GroupByMonth:      "SUBSTR(issued_on, 1, 7)",
+		stats.GroupByLeader:     "COALESCE(CAST(leader_user_id AS TEXT), '')",
 		stats.GroupByAll:        "'all'",
 	},
 	sums: map[string]string{
@@ -151,6 +152,9 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 		if q.VisibleTo != "" {
 			db = db.Where(inDepartment, q.VisibleTo)
 		}
+		if q.VisibleUnits != nil {
+			db = db.Where(inUnits, q.VisibleUnits)
+		}
 		if q.Lead != "" {
 			db = db.Where("lead_department = ?", q.Lead)
 		}
@@ -179,6 +183,11 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 	if src.table == rollupSource.table {
 		// Rollup rows of slips since moved elsewhere stay at zero.
 		rows = slices.DeleteFunc(rows, func(r stats.Row) bool { return r.Assigned == 0 && q.GroupBy != stats.GroupByAll })
+	}
+	if q.GroupBy == stats.GroupByLeader {
+		if err := s.labelLeaders(ctx, rows); err != nil {
+			return nil, err
+		}
 	}
 	if q.GroupBy == stats.GroupByDepartment {
 		depts, err := s.ListDepartments(ctx)

@@ -24,6 +24,7 @@ type userRow struct {
 	PasswordHash   string
 	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
 	DisabledAt     *time.Time
+	ScopeCode      *string // migration 0080: the subtree a scoped office works in
 }
 
 func (userRow) TableName() string { return "users" }
@@ -32,6 +33,9 @@ func (r userRow) toUser() identity.User {
 	u := identity.User{ID: r.ID, Login: r.Login, Name: r.Name, Role: slip.Role(r.Role), Disabled: r.DisabledAt != nil}
 	if r.DepartmentCode != nil {
 		u.Department = *r.DepartmentCode
+	}
+	if r.ScopeCode != nil {
+		u.Scope = *r.ScopeCode
 	}
 	return u
 }
@@ -73,9 +77,21 @@ func (s *Store) CreateUser(ctx context.Context, u identity.User, passwordHash st
 			return identity.User{}, slip.Unprocessable(slip.CodeUnknownDepartment, "department", "单位不存在：%s", u.Department)
 		}
 	}
+	if u.Scope != "" {
+		missing, err := s.MissingDepartments(ctx, []string{u.Scope})
+		if err != nil {
+			return identity.User{}, err
+		}
+		if len(missing) > 0 {
+			return identity.User{}, slip.Unprocessable(slip.CodeUnknownDepartment, "scope", "管辖范围的单位不存在：%s", u.Scope)
+		}
+	}
 	row := userRow{Login: u.Login, Name: strings.TrimSpace(u.Name), Role: string(u.Role), PasswordHash: passwordHash, CreatedAt: time.Now().UTC()}
 	if u.Department != "" {
 		row.DepartmentCode = &u.Department
+	}
+	if u.Scope != "" {
+		row.ScopeCode = &u.Scope
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
@@ -199,6 +215,7 @@ type tokenUserRow struct {
 	Role           string
 	DepartmentCode *string
 	DisabledAt     *time.Time
+	ScopeCode      *string
 }
 
 // Authenticate finds the enabled user of a live API token, given the hash of
@@ -208,7 +225,7 @@ type tokenUserRow struct {
 func (s *Store) Authenticate(ctx context.Context, tokenHash string, now time.Time) (identity.User, error) {
 	var rows []tokenUserRow
 	err := s.db.WithContext(ctx).Table("api_tokens AS t").
-		Select("t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at").
+		Select("t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at, u.scope_code").
 		Joins("JOIN users AS u ON u.id = t.user_id").
 		Where("t.token_hash = ?", tokenHash).Limit(1).Scan(&rows).Error
 	if err != nil {
@@ -231,7 +248,7 @@ func (s *Store) Authenticate(ctx context.Context, tokenHash string, now time.Tim
 			slog.WarnContext(ctx, "record token use", "token_id", r.TokenID, "error", err)
 		}
 	}
-	u := userRow{ID: r.ID, Login: r.Login, Name: r.Name, Role: r.Role, DepartmentCode: r.DepartmentCode, DisabledAt: r.DisabledAt}
+	u := userRow{ID: r.ID, Login: r.Login, Name: r.Name, Role: r.Role, DepartmentCode: r.DepartmentCode, DisabledAt: r.DisabledAt, ScopeCode: r.ScopeCode}
 	return u.toUser(), nil
 }
 
@@ -259,7 +276,7 @@ func (s *Store) CreateSessionAt(ctx context.Context, userID int64, sessionHash, 
 func (s *Store) SessionUser(ctx context.Context, sessionHash string, now time.Time) (identity.User, string, error) {
 	var found []sessionUserRow
 	err := s.db.WithContext(ctx).Table("sessions AS s").
-		Select("s.csrf_token, s.expires_at AS session_expires_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at").
+		Select("s.csrf_token, s.expires_at AS session_expires_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at, u.scope_code").
 		Joins("JOIN users AS u ON u.id = s.user_id").
 		Where("s.token_hash = ?", sessionHash).Limit(1).Scan(&found).Error
 	if err != nil {
@@ -272,7 +289,7 @@ func (s *Store) SessionUser(ctx context.Context, sessionHash string, now time.Ti
 	if !now.Before(r.SessionExpiresAt) || r.DisabledAt != nil {
 		return identity.User{}, "", errBadCredentials
 	}
-	u := userRow{ID: r.ID, Login: r.Login, Name: r.Name, Role: r.Role, DepartmentCode: r.DepartmentCode, DisabledAt: r.DisabledAt}
+	u := userRow{ID: r.ID, Login: r.Login, Name: r.Name, Role: r.Role, DepartmentCode: r.DepartmentCode, DisabledAt: r.DisabledAt, ScopeCode: r.ScopeCode}
 	return u.toUser(), r.CsrfToken, nil
 }
 
@@ -286,6 +303,7 @@ type sessionUserRow struct {
 	Role             string
 	DepartmentCode   *string
 	DisabledAt       *time.Time
+	ScopeCode        *string
 }
 
 // DeleteSession ends the web session with the given cookie hash.
@@ -339,6 +357,49 @@ func (s *Store) Audit(ctx context.Context, q AuditQuery) ([]slip.Event, error) {
 			return nil, err
 		}
 		out = append(out, e)
+	}
+	return out, nil
+}
+
+// SetUserScope scopes an office, leader or inspector to one department's
+// subtree ("" for the whole government). An unknown login is 404, an
+// unknown department or a role that cannot be scoped 422.
+func (s *Store) SetUserScope(ctx context.Context, login, scope string) (identity.User, error) {
+	u, _, err := s.UserByLogin(ctx, login)
+	if err != nil {
+		return identity.User{}, err
+	}
+	u.Scope = scope
+	if err := u.Validate(); err != nil {
+		return identity.User{}, err
+	}
+	var code *string
+	if scope != "" {
+		missing, err := s.MissingDepartments(ctx, []string{scope})
+		if err != nil {
+			return identity.User{}, err
+		}
+		if len(missing) > 0 {
+			return identity.User{}, slip.Unprocessable(slip.CodeUnknownDepartment, "scope", "管辖范围的单位不存在：%s", scope)
+		}
+		code = &scope
+	}
+	if err := s.db.WithContext(ctx).Model(&userRow{}).Where("login = ?", login).Update("scope_code", code).Error; err != nil {
+		return identity.User{}, fmt.Errorf("scope user %s: %w", login, err)
+	}
+	return u, nil
+}
+
+// Leaders returns the enabled leaders by name: who a slip's 责任领导 or a
+// 专班's 分管领导 may be.
+func (s *Store) Leaders(ctx context.Context) ([]identity.User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Where("role = ? AND disabled_at IS NULL", slip.RoleLeader).Order("name, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list leaders: %w", err)
+	}
+	out := make([]identity.User, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.toUser())
 	}
 	return out, nil
 }

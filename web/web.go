@@ -62,6 +62,9 @@ var pages = map[string]page{
 	// 重点项目 (issue 19).
 	"portfolio": {name: "portfolio", title: "挂图作战", script: "portfolio", nav: "portfolio"},
 	"project":   {name: "project", title: "重点项目", script: "project", nav: "portfolio"},
+	// 专班, levels and the leader's view (issue 19).
+	"leader": {name: "leader", title: "我的事项", script: "leader", nav: "leader"},
+	"org":    {name: "org", title: "专班与层级", script: "org", nav: "org"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -120,6 +123,8 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
 	u.mux.HandleFunc("GET /portfolio", u.render("portfolio"))
 	u.mux.HandleFunc("GET /projects/{id}", u.render("project"))
+	u.mux.HandleFunc("GET /leader", u.render("leader"))
+	u.mux.HandleFunc("GET /org", u.render("org"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

@@ -20,7 +20,7 @@ import (
 func userCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage users and their API tokens"}
 
-	var login, name, role, department, password string
+	var login, name, role, department, scope, password string
 	var expires time.Duration
 	add := &cobra.Command{
 		Use:   "add",
@@ -34,7 +34,7 @@ func userCommand() *cobra.Command {
 						return err
 					}
 				}
-				u, err := st.CreateUser(ctx, identity.User{Login: login, Name: name, Role: slip.Role(role), Department: department}, hash)
+				u, err := st.CreateUser(ctx, identity.User{Login: login, Name: name, Role: slip.Role(role), Department: department, Scope: scope}, hash)
 				if err != nil {
 					return err
 				}
@@ -51,6 +51,7 @@ func userCommand() *cobra.Command {
 	add.Flags().StringVar(&name, "name", "", "full name, as it appears on the timeline (required)")
 	add.Flags().StringVar(&role, "role", "", "office, department, leader, admin, inspector (督查员) or citizen (市民监督员) (required)")
 	add.Flags().StringVar(&department, "department", "", "department code (department users only)")
+	add.Flags().StringVar(&scope, "scope", "", "department code whose subtree an office, leader or inspector works in (a town's own office); empty: the whole government")
 	add.Flags().StringVar(&password, "password", "", "password for the web login (optional; 10–72 characters)")
 	add.Flags().DurationVar(&expires, "expires", 0, "token lifetime, e.g. 720h (0: no expiry)")
 

@@ -44,6 +44,14 @@ func NewAPI(ctx context.Context, cfg Config) http.Handler {
 		Ready:            func(ctx context.Context) error { return slips.Ready(ctx, now()) },
 		Now:              now,
 		Log:              log,
-		Membership:       cfg.Membership,
+		Membership:       cfg.membership(),
 	})
+}
+
+// membership is cfg.Membership, or the 专班 members the ledger keeps.
+func (cfg Config) membership() service.Membership {
+	if cfg.Membership != nil {
+		return cfg.Membership
+	}
+	return service.TeamOrMembers{Members: cfg.Store}
 }

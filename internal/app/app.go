@@ -26,7 +26,7 @@ import (
 // Config is what the worker and the API of one process run with.
 type Config struct {
 	// Membership says which units may own milestones of a project owned by
-	// a 专班 (nil: service.SameUnit, a project's milestones are its owner's).
+	// a 专班 (nil: the 专班 members in Store, service.TeamOrMembers).
 	Membership service.Membership
 	Store      *store.Store
 	Temporal   client.Client
