@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
 )
@@ -150,4 +151,36 @@ func (s *Store) RankingSnapshot(ctx context.Context, month string) (string, time
 		return "", time.Time{}, fmt.Errorf("ranking snapshot of %s: %w", month, err)
 	}
 	return row.Ranking, row.TakenAt, nil
+}
+
+// RankingTracks counts each unit's parts of the slips issued from..to
+// (YYYY-MM-DD, inclusive), cancelled slips left out, with overdue parts as
+// of asOf: what the monthly ranking weighs for 回退率 and co-units' overdue
+// parts (ranking.TrackLedger). A part refused and reassigned (status
+// replaced, refusals > 0) counts as given up by the refusing unit.
+func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (map[string]ranking.TrackCounts, error) {
+	var rows []ranking.TrackCounts
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT t.department_code AS department, MAX(d.name) AS name,
+			COUNT(*) AS received,
+			SUM(t.refusals) AS refusals,
+			SUM(CASE WHEN t.role = 'lead' AND t.status = 'replaced' AND t.refusals > 0 THEN 1 ELSE 0 END) AS lead_given_up,
+			SUM(CASE WHEN t.role = 'co' THEN 1 ELSE 0 END) AS co_parts,
+			SUM(CASE WHEN t.role = 'co' AND t.status = 'completed' THEN 1 ELSE 0 END) AS co_completed,
+			SUM(CASE WHEN t.role = 'co' AND ((t.status IN ('issued', 'in_progress', 'refused') AND s.status <> 'closed' AND t.deadline < ?)
+				OR (t.status = 'completed' AND t.completed_on > t.deadline)) THEN 1 ELSE 0 END) AS co_overdue,
+			SUM(CASE WHEN t.role = 'co' AND t.status = 'replaced' AND t.refusals > 0 THEN 1 ELSE 0 END) AS co_given_up
+		FROM slip_tracks t
+		JOIN slips s ON s.id = t.slip_id
+		LEFT JOIN departments d ON d.code = t.department_code
+		WHERE s.issued_on >= ? AND s.issued_on <= ? AND s.status <> 'cancelled'
+		GROUP BY t.department_code`, asOf, from, to).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("ranking tracks %s..%s: %w", from, to, err)
+	}
+	out := make(map[string]ranking.TrackCounts, len(rows))
+	for _, r := range rows {
+		out[r.Department] = r
+	}
+	return out, nil
 }

@@ -98,12 +98,12 @@ async function loadRanking() {
     box.replaceChildren(D.el('div', { class: 'rank-grid' },
       rankingList('红榜', 'red-list', r.red_list), rankingList('黑榜', 'black-list', r.black_list)),
       ...entries.length ? [D.el('table', { class: 'table rank-table' },
-        D.el('thead', {}, D.el('tr', {}, ['名次', '单位', '得分', '销号率', '按期办结率', '及时签收率', '重办率', '逾期在办', '加减分'].map((h) => D.el('th', { text: h })))),
+        D.el('thead', {}, D.el('tr', {}, ['名次', '单位', '得分', '销号率', '按期办结率', '及时签收率', '重办率', '回退率', '逾期在办', '加减分'].map((h) => D.el('th', { text: h })))),
         D.el('tbody', {}, entries.map((e) => D.el('tr', { dataset: { department: e.department_code } },
           D.el('td', { text: e.no_data ? '—' : e.rank }), D.el('td', { text: e.department_name || e.department_code }),
           D.el('td', { class: e.no_data ? 'muted' : '', text: e.no_data ? '暂无数据' : Number(e.score).toFixed(1) }), D.el('td', { text: D.pct(e.closure_rate) }),
           D.el('td', { text: D.pct(e.on_time_rate) }), D.el('td', { text: D.pct(e.ack_timely_rate) }),
-          D.el('td', { text: D.pct(e.rework_rate) }), D.el('td', { text: e.overdue_open }),
+          D.el('td', { text: D.pct(e.rework_rate) }), D.el('td', { text: D.pct(e.refusal_rate) }), D.el('td', { text: e.overdue_open }),
           D.el('td', { text: e.adjustment ? (e.adjustment > 0 ? '+' : '') + e.adjustment : '0' })))))] : []);
   } catch (e) {
     if (e.status === 404) box.replaceChildren(D.el('p', { class: 'muted empty', text: '暂无排名' }));
