@@ -1,7 +1,8 @@
 // dashboard.js — 领导驾驶舱: closure rate by department (bar), the monthly
 // trend (line), open slips by 三色 (pie), the overdue list, this month's
-// 晾晒榜 (红黑榜) and the closed slips. Every number comes from the API
-// (/stats/closure, /slips, /rankings); nothing is recomputed here.
+// 晾晒榜 (红黑榜), each unit's parts as 主办 and 协办 and the closed slips.
+// Every number comes from the API (/stats/closure, /stats/tracks, /slips,
+// /rankings); nothing is recomputed here.
 'use strict';
 
 const charts = [];
@@ -144,6 +145,25 @@ async function load() {
   }
 }
 
+// loadTracks fills the per-unit, per-role table (主办 vs 协办) from
+// GET /stats/tracks: parts given, completed, on time, overdue (a co-unit
+// that never answers counts once its part is due), 回退 and 人工催办.
+async function loadTracks() {
+  const body = D.$('#track-table tbody');
+  try {
+    const rows = (await D.api('GET', '/stats/tracks')).items;
+    body.replaceChildren(...rows.map((r) => D.el('tr', { dataset: { department: r.department, role: r.role } },
+      D.el('td', { text: D.deptName(r.department) }), D.el('td', { text: r.role_label }),
+      D.el('td', { text: r.assigned }), D.el('td', { text: r.completed }), D.el('td', { text: r.on_time }),
+      D.el('td', { class: r.overdue ? 'red-text' : '', text: r.overdue }), D.el('td', { text: r.refusals }),
+      D.el('td', { text: r.presses }), D.el('td', { text: D.pct(r.on_time_rate) }),
+      D.el('td', { text: D.pct(r.overdue_rate) }), D.el('td', { class: 'refusal-rate', text: D.pct(r.refusal_rate) }))));
+    if (!rows.length) body.replaceChildren(D.el('tr', {}, D.el('td', { colspan: 11, class: 'muted', text: '暂无数据' })));
+  } catch (e) {
+    body.replaceChildren(D.el('tr', {}, D.el('td', { colspan: 11, class: 'error', text: D.errorText(e) })));
+  }
+}
+
 // loadLists shows last month's 晒比 lists, each group's 红榜 and 黑榜, as
 // GET /lists/{code}/{month} answers them (published or live).
 async function loadLists() {
@@ -167,6 +187,6 @@ async function loadLists() {
 document.addEventListener('DOMContentLoaded', async () => {
   const user = await D.start(['office', 'leader']);
   if (!user) return;
-  await Promise.all([load(), loadRanking(), loadLists()]);
+  await Promise.all([load(), loadRanking(), loadLists(), loadTracks()]);
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 });
