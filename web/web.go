@@ -59,6 +59,8 @@ var pages = map[string]page{
 	"meeting-print":  {name: "meeting-print", title: "备忘录及交办单（打印）", script: "meeting-print"},
 	"problem":        {name: "problem", title: "问题", script: "problem", nav: "meetings"},
 	"visits":         {name: "visits", title: "督查走访", script: "visits", nav: "visits"},
+	// A batch's 汇总表 (issue 13).
+	"batch": {name: "batch", title: "批次汇总表", script: "batch", nav: "batch"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -115,6 +117,7 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /problems/{id}", u.render("problem"))
 	u.mux.HandleFunc("GET /visits", u.render("visits"))
 	u.mux.HandleFunc("GET /inspect", u.render("inspect"))
+	u.mux.HandleFunc("GET /batch", u.render("batch"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }
