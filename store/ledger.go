@@ -168,11 +168,7 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	if f.Problem != "" {
 		q = q.Where("problem_id = ?", f.Problem)
 	}
-	if f.OverdueOn != "" {
-		c := overdueOn(slipsColourColumn, f.OverdueOn)
-		q = q.Where(c.sql, c.args...)
-	}
-	if c, ok := colourConditions(slipsColourColumn, f.Today, f.YellowBy)[f.Colour]; ok {
+	for _, c := range f.colourFilters() {
 		q = q.Where(c.sql, c.args...)
 	}
 	if f.Lead != "" {
@@ -328,6 +324,9 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	rest.Colour, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", 0, ""
 	if !reflect.DeepEqual(rest, Filter{}) {
 		return nil, false
+	}
+	if f.byOwnPart() {
+		return nil, false // the rollup keeps slips' colours, not each unit's part's
 	}
 	colour, hasColour := colourConditions(rollupColourColumn, f.Today, f.YellowBy)[f.Colour]
 	if len(f.Statuses) == 0 && f.OverdueOn == "" && !hasColour {
