@@ -55,7 +55,7 @@ function slipRows(s, serial) {
       (s.co_departments || []).length ? '\n协办：' + D.deptList(s.co_departments) : ''),
     D.el('td', { class: 'nowrap', text: deadline }),
     ...reportCells(lead && lead.report, s.latest_progress, ''),
-    D.el('td', { class: 'status', text: s.status_label }),
+    D.el('td', { class: 'state', text: s.status_label }),
     colourCell(s.color, s.color_label))];
   for (const t of s.tracks || []) {
     if (t.role !== 'co') continue;
@@ -64,7 +64,7 @@ function slipRows(s, serial) {
       D.el('td', { class: 'units', text: '协办：' + D.deptName(t.department) }),
       D.el('td', { class: 'nowrap', text: t.deadline }),
       ...reportCells(t.report, '', partNote(t)),
-      D.el('td', { class: 'status', text: t.status_label }),
+      D.el('td', { class: 'state', text: t.status_label }),
       colourCell(t.color, t.color_label)));
   }
   return rows;

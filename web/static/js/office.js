@@ -95,7 +95,6 @@ function renderCoDeadlines(form) {
       input.addEventListener('input', () => { input.dataset.touched = 'true'; input.classList.remove('invalid'); });
     }
     if (!input.dataset.touched) input.value = due;
-    input.max = due;
     return D.el('label', { class: 'inline co-deadline', dataset: { department: code } }, D.deptName(code) + ' ', input);
   }));
   box.hidden = codes.length === 0;
