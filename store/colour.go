@@ -1,7 +1,11 @@
 package store
 
 import (
+	"context"
 	"fmt"
+	"reflect"
+
+	"gorm.io/gorm"
 
 	"github.com/duban-gov/duban/slip"
 )
@@ -53,11 +57,15 @@ func colourConditions(column, today, yellowBy string) map[string]condition {
 // beside inDepartment, which says the slip is the unit's at all.
 const (
 	openPartStatuses = "('issued', 'in_progress', 'refused')" // slip.TrackStatus.Open
-	// partOf keeps slips where the unit has an open part meeting %s, a
-	// condition on that part (t).
-	partOf = "id IN (SELECT t.slip_id FROM slip_tracks t WHERE t.department_code = ? AND t.status IN " + openPartStatuses + " AND %s)"
-	// withoutParts keeps slips that have no parts, coloured as a whole.
-	withoutParts = "NOT EXISTS (SELECT 1 FROM slip_tracks x WHERE x.slip_id = slips.id)"
+	// ownPartSQL keeps slips where the unit has an open part meeting the
+	// first %s (a condition on the part, t), or that have no parts and meet
+	// the second (a condition on the slip). One IN over a UNION, so each
+	// half reads its own index (slip_tracks_open_part_idx,
+	// slips_without_parts_idx); an OR of the two was seconds at a million.
+	ownPartSQL = "id IN (SELECT t.slip_id FROM slip_tracks t WHERE t.department_code = ? AND t.status IN " + openPartStatuses + " AND %s" +
+		" UNION ALL SELECT w.id FROM slips w WHERE w.without_parts AND " + inDepartmentW + " AND %s)"
+	// inDepartmentW is inDepartment on the slip w.
+	inDepartmentW = "w.id IN (SELECT slip_id FROM slip_departments WHERE department_code = ?)"
 )
 
 // partConditions are PartColourOf's rules on a unit's part t, as of today.
@@ -71,13 +79,13 @@ func partConditions(today, yellowBy string) map[string]condition {
 }
 
 // ownPart is the condition on slips that unit dept's part (or, for a slip
-// without parts, the slip) meets part, where whole is the same condition on
-// a slip without parts.
+// without parts of dept's, the slip) meets part — it implies the slip is
+// dept's (inDepartment), which the ledger then leaves out — where whole is the same condition on
+// a slip without parts (its columns read from that slip, w).
 func ownPart(dept string, part, whole condition) condition {
-	open := statusStrings(slip.OpenStatuses())
-	args := append([]any{open, dept}, part.args...)
-	args = append(args, whole.args...)
-	return condition{"status IN ? AND (" + fmt.Sprintf(partOf, part.sql) + " OR (" + withoutParts + " AND " + whole.sql + "))", args}
+	args := append([]any{statusStrings(slip.OpenStatuses()), dept}, part.args...)
+	args = append(append(args, dept), whole.args...)
+	return condition{"status IN ? AND " + fmt.Sprintf(ownPartSQL, part.sql, whole.sql), args}
 }
 
 // partColourCondition keeps the slips whose colour on unit dept's ledger is
@@ -121,4 +129,43 @@ func (f Filter) colourFilters() []condition {
 		out = append(out, c)
 	}
 	return out
+}
+
+// ownPartCount is the query whose rows are what f selects on a department's
+// own ledger, when f filters by nothing but that unit's part's colour or
+// overdue: the unit's open parts meeting them (one range of
+// slip_tracks_open_part_idx, no slip read: an open part is only ever on an
+// open slip, since sign-off completes the lead's part, the lead resolves
+// only once no co part is open, and cancelling cancels every open part;
+// and a unit has at most one current part on a slip), plus its slips
+// without parts meeting them.
+func (s *Store) ownPartCount(ctx context.Context, f Filter, limit int64) (*gorm.DB, bool) {
+	if !f.byOwnPart() {
+		return nil, false
+	}
+	rest := f
+	rest.VisibleTo, rest.OverdueOn, rest.Colour, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", "", "", 0, ""
+	if !reflect.DeepEqual(rest, Filter{}) {
+		return nil, false
+	}
+	var part, whole []condition
+	if f.OverdueOn != "" {
+		part = append(part, condition{"t.deadline < ?", []any{f.OverdueOn}})
+		whole = append(whole, overdueOn(slipsColourColumn, f.OverdueOn))
+	}
+	if c, ok := partConditions(f.Today, f.YellowBy)[f.Colour]; ok {
+		part = append(part, c)
+		whole = append(whole, colourConditions(slipsColourColumn, f.Today, f.YellowBy)[f.Colour])
+	} else if f.Colour != "" {
+		return nil, false
+	}
+	parts := s.db.WithContext(ctx).Table("slip_tracks t").Select("1").
+		Where("t.department_code = ? AND t.status IN "+openPartStatuses, f.VisibleTo)
+	legacy := s.db.WithContext(ctx).Table("slips w").Select("1").
+		Where("w.without_parts AND "+inDepartmentW, f.VisibleTo)
+	for i := range part {
+		parts = parts.Where(part[i].sql, part[i].args...)
+		legacy = legacy.Where(whole[i].sql, whole[i].args...)
+	}
+	return s.db.WithContext(ctx).Raw("SELECT 1 AS one FROM (?) AS p UNION ALL SELECT 1 AS one FROM (?) AS l", parts.Limit(int(limit)+1), legacy.Limit(int(limit)+1)), true
 }

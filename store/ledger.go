@@ -153,7 +153,7 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	if f.Department != "" {
 		q = q.Where(inDepartment, f.Department)
 	}
-	if f.VisibleTo != "" {
+	if f.VisibleTo != "" && !f.byOwnPart() { // else implied by the part's condition (colour.go)
 		q = q.Where(inDepartment, f.VisibleTo)
 	}
 	if f.Batch != "" {
@@ -239,7 +239,9 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 		}
 	} else {
 		capped := s.filtered(ctx, f).Select("1").Limit(int(limit) + 1)
-		if dept, ok := f.departmentOnly(); ok {
+		if own, ok := s.ownPartCount(ctx, f, limit); ok {
+			capped = own // a unit's own parts by colour or overdue (colour.go)
+		} else if dept, ok := f.departmentOnly(); ok {
 			// A department's whole ledger: its assignments alone say how many,
 			// without touching a slip.
 			capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
