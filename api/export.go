@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/duban-gov/duban/ledgerexport"
-	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -40,7 +39,7 @@ func (s *Server) exportSlips(c *gin.Context) {
 		names[d.Code] = d.Name
 	}
 	colour := func(sl slip.Slip) string {
-		if name := reminder.ColourOf(sl, now.today, now.yellowBy).Label(); name != "" {
+		if name := now.colourOf(sl).Label(); name != "" {
 			return name
 		}
 		return ledgerexport.NoColour

@@ -121,6 +121,16 @@ func (s *Server) clock(c *gin.Context) (clock, error) {
 	return clock{today: today, yellowBy: by, caller: principal(c)}, nil
 }
 
+// colourOf is the 三色 the caller sees on sl: a department sees its own
+// part's (reminder.PartColourOf, what its ledger filters by), everyone
+// else the slip's worst part's.
+func (now clock) colourOf(sl slip.Slip) reminder.Colour {
+	if now.caller.Role == slip.RoleDepartment {
+		return reminder.PartColourOf(sl, now.caller.Department, now.today, now.yellowBy)
+	}
+	return reminder.ColourOf(sl, now.today, now.yellowBy)
+}
+
 func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 	today := now.today
 	allowed := []slip.Action{}
@@ -135,7 +145,10 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 			allowed = append(allowed, a)
 		}
 	}
-	colour := reminder.ColourOf(sl, today, now.yellowBy)
+	colour, overdue := now.colourOf(sl), sl.Overdue(today)
+	if now.caller.Role == slip.RoleDepartment {
+		overdue = colour == reminder.Red // its own part past its deadline
+	}
 	co := sl.Draft.CoDepartments
 	if co == nil {
 		co = []string{}
@@ -151,7 +164,7 @@ func toSlipJSON(sl slip.Slip, now clock) slipJSON {
 		EscalationLevel: sl.EscalationLevel, EscalationLabel: slip.LevelLabel(sl.EscalationLevel),
 		AckReminded: sl.AckReminded, LastReminderAt: sl.LastReminderAt, ReminderPolicy: sl.Policy,
 		IssuedAt: sl.IssuedAt, IssuedBy: sl.IssuedBy,
-		Status: sl.Status, StatusLabel: sl.Status.Label(), Overdue: sl.Overdue(today),
+		Status: sl.Status, StatusLabel: sl.Status.Label(), Overdue: overdue,
 		ReworkCount: sl.ReworkCount, LatestProgress: sl.LatestProgress,
 		AcknowledgedAt: sl.AcknowledgedAt, ResolvedAt: sl.ResolvedAt, ClosedAt: sl.ClosedAt, CancelledAt: sl.CancelledAt,
 		UpdatedAt: sl.UpdatedAt, Seq: sl.Seq, AllowedActions: allowed,

@@ -48,13 +48,7 @@ func toTracksJSON(sl slip.Slip, now clock) []trackJSON {
 		open := t.Status.Open() && sl.Status.Open()
 		colour := reminder.None
 		if open {
-			colour = reminder.Green
-			switch {
-			case deadline.Before(now.today):
-				colour = reminder.Red
-			case !deadline.After(now.yellowBy) || (t.AckReminded && t.Status == slip.TrackIssued):
-				colour = reminder.Yellow
-			}
+			colour = reminder.TrackColour(sl, t, now.today, now.yellowBy) // the rule a unit's ledger filters by
 		}
 		allowed := []slip.Action{}
 		if t.Status != slip.TrackReplaced {

@@ -58,7 +58,8 @@ func TestSeedListsPublishWithExactRanks(t *testing.T) {
 		}
 		require.NoError(t, seed.LoadIndicators(ctx, st, at))
 		// 交通局 has one slip, signed for on time and overdue since 10-23:
-		// closure 0, acknowledgement 100, overdue 80 → (0 + 10×100 + 10×80) / 60 = 30.
+		// closure 0, acknowledgement 100, overdue 80, 回退率 0 (its one part
+		// received, none refused: 100) → (0 + 10×100 + 10×80 + 10×100) / 70 = 40.
 		issued := time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone)
 		sl := slip.Slip{ID: "jtj-1", Draft: slip.Draft{Title: "事项", Content: "内容", Source: "擂台", Batch: "十月擂台", Category: "交通",
 			Priority: slip.PriorityNormal, LeadDepartment: "jtj", Leader: "李副市长", Deadline: calendar.MustParseDate("2026-10-23")},
@@ -108,10 +109,10 @@ func TestSeedListsPublishWithExactRanks(t *testing.T) {
 		// 发改委: 121 of the 110 due by November (capped 100), 18 days for 20
 		// (100), no slips to judge → (4000 + 3000) / 70 = 100. 住建局: 99/110 =
 		// 90, 20 days → (3600 + 3000) / 70 = 94.29. 交通局: 110/110, 20/25 = 80,
-		// slips 30 → (4000 + 2400 + 900) / 100 = 73.
-		assert.Equal(t, []place{{"fgw", 1, 100}, {"zjj", 2, 94.29}, {"jtj", 3, 73}}, places(city.Groups[0].Entries))
+		// slips 40 → (4000 + 2400 + 1200) / 100 = 76.
+		assert.Equal(t, []place{{"fgw", 1, 100}, {"zjj", 2, 94.29}, {"jtj", 3, 76}}, places(city.Groups[0].Entries))
 		assert.Nil(t, city.Groups[0].Entries[0].Parts[2], "发改委 has no slip data")
-		assert.Equal(t, 30.0, *city.Groups[0].Entries[2].Parts[2])
+		assert.Equal(t, 40.0, *city.Groups[0].Entries[2].Parts[2])
 		assert.Equal(t, []string{"fgw"}, members(city.Groups[0].RedList))
 		assert.Equal(t, []string{"jtj"}, members(city.Groups[0].BlackList))
 

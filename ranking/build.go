@@ -86,7 +86,13 @@ func Build(ctx context.Context, st Ledger, p Period, w Weights) (Ranking, error)
 			return Ranking{}, fmt.Errorf("ranking of %s: %w", p.Month, err)
 		}
 	}
-	return ComputeWithQuality(p, w, rows, adj, quality), nil
+	var tracks map[string]TrackCounts
+	if tl, ok := st.(TrackLedger); ok {
+		if tracks, err = tl.RankingTracks(ctx, p.From, p.To, p.AsOf); err != nil {
+			return Ranking{}, fmt.Errorf("ranking of %s: %w", p.Month, err)
+		}
+	}
+	return ComputeWithTracks(p, w, rows, adj, quality, tracks), nil
 }
 
 // Publish freezes the ranking of a month that has ended, as of at. A month

@@ -1,6 +1,7 @@
 // Package ranking scores and orders departments for the monthly 晾晒榜: a
-// composite of closure, on-time closure, timely acknowledgement, rework and
-// overdue work, plus the office's manual 加分/扣分, with a red list (红榜,
+// composite of closure, on-time closure, timely acknowledgement, rework,
+// overdue work, 回退率 and co-units' overdue parts, plus the office's manual
+// 加分/扣分, with a red list (红榜,
 // the top five) and a black list (黑榜, the bottom five).
 //
 // The score is built so that closing fast does not pay by itself: the on-time
@@ -9,6 +10,13 @@
 // repeated send-backs of the same slip more than one. A department that
 // bounces slips between resolution and review therefore ranks below one that
 // resolves them once, properly.
+//
+// Refusing does not pay either: a slip a unit refused (退回) and the office
+// gave to another unit still counts against its closure rate as one it did
+// not close, its co parts given away count as failed ones, and every
+// refusal lowers its 回退率 component (refusals ÷ parts received). A
+// co-unit is ranked on its parts (TrackCounts), so one that never answers
+// shows up, low, even if it leads nothing.
 //
 // Ties share a place (competition ranking: 1, 2, 2, 4) and are placed on a
 // list together or not at all (Boards). A department with nothing yet
@@ -52,11 +60,18 @@ type Weights struct {
 	// Quality weighs the grades at 销号 and the 回头看 results
 	// (stats.Quality.Score); a department with neither is not scored on it.
 	Quality float64 `json:"quality"`
+	// Refusal weighs 回退率: 100 × (1 − refusals ÷ parts received), lead
+	// and co parts alike; a unit with no parts is not scored on it.
+	Refusal float64 `json:"refusal"`
+	// CoOverdue weighs a unit's co-unit parts: 100 × the share of them
+	// neither overdue (open past their deadline, or finished after it) nor
+	// refused and given away; a unit with no co parts is not scored on it.
+	CoOverdue float64 `json:"co_overdue"`
 }
 
 // DefaultWeights are the weights a supervision office starts from.
 func DefaultWeights() Weights {
-	return Weights{ClosureRate: 40, OnTimeRate: 25, AckTimelyRate: 10, Rework: 15, Overdue: 10, OverduePenalty: 20, Quality: 10}
+	return Weights{ClosureRate: 40, OnTimeRate: 25, AckTimelyRate: 10, Rework: 15, Overdue: 10, OverduePenalty: 20, Quality: 10, Refusal: 10, CoOverdue: 15}
 }
 
 // OrDefault is w, or the default weights when w is the zero value (unset).
@@ -69,7 +84,7 @@ func (w Weights) OrDefault() Weights {
 
 // Validate refuses weights that cannot rank anybody.
 func (w Weights) Validate() error {
-	all := []float64{w.ClosureRate, w.OnTimeRate, w.AckTimelyRate, w.Rework, w.Overdue, w.OverduePenalty, w.Quality}
+	all := []float64{w.ClosureRate, w.OnTimeRate, w.AckTimelyRate, w.Rework, w.Overdue, w.OverduePenalty, w.Quality, w.Refusal, w.CoOverdue}
 	sum := 0.0
 	for _, v := range all {
 		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -121,6 +136,14 @@ type Entry struct {
 	Unsatisfied     int64    `json:"unsatisfied"`
 	ReinspectFailed int64    `json:"reinspect_failed"`
 	QualityScore    *float64 `json:"quality_score"`
+	// PartsReceived and Refusals give RefusalRate (回退率, percent); CoParts
+	// and CoOverdue (overdue or refused-and-given-away co parts) the
+	// co-unit component. All zero/nil when the ledger has no parts.
+	PartsReceived int64    `json:"parts_received"`
+	Refusals      int64    `json:"refusals"`
+	RefusalRate   *float64 `json:"refusal_rate"`
+	CoParts       int64    `json:"co_parts"`
+	CoOverdue     int64    `json:"co_overdue"`
 }
 
 // Ranking is a month's ranking: every department with work in the period,
@@ -161,6 +184,14 @@ func Compute(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustme
 // ComputeWithQuality is Compute with each department's quality of closure
 // (grades at 销号, 回头看 results) scored too.
 func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustment, quality map[string]stats.Quality) Ranking {
+	return ComputeWithTracks(p, w, rows, adjustments, quality, nil)
+}
+
+// ComputeWithTracks is ComputeWithQuality with each unit's parts weighed
+// too (回退率, co-units' overdue parts). A unit with parts but no closure
+// statistics (one that only co-operates) is ranked on its parts.
+func ComputeWithTracks(p Period, w Weights, rows []stats.Row, adjustments []stats.Adjustment, quality map[string]stats.Quality, tracks map[string]TrackCounts) Ranking {
+	rows = withTrackUnits(rows, tracks)
 	adjust := map[string]float64{}
 	for _, a := range adjustments {
 		adjust[a.Department] += a.Points
@@ -172,7 +203,8 @@ func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []sta
 	}
 	var noData []Entry
 	for _, c := range rows {
-		if c.Answerable() <= 0 {
+		tc := tracks[c.Key]
+		if c.Answerable() <= 0 && tc.Received <= 0 {
 			continue
 		}
 		e := Entry{Department: c.Key, DepartmentName: c.Label, Assigned: c.Assigned, Closed: c.Closed,
@@ -184,13 +216,18 @@ func ComputeWithQuality(p Period, w Weights, rows []stats.Row, adjustments []sta
 			v = round1(v)
 			e.QualityScore = &v
 		}
+		e.PartsReceived, e.Refusals, e.CoParts, e.CoOverdue = tc.Received, tc.Refusals, tc.CoParts, tc.CoOverdue+tc.CoGivenUp
+		e.RefusalRate = stats.Percent(tc.Refusals, tc.Received)
+		if tc.LeadGivenUp > 0 {
+			e.ClosureRate = stats.Percent(c.Closed, c.Answerable()+tc.LeadGivenUp)
+		}
 		e.Adjustment = round1(adjust[c.Key])
-		if !Measurable(c) {
+		if !Measurable(c) && !tc.measurable() {
 			e.NoData = true
 			noData = append(noData, e)
 			continue
 		}
-		e.BaseScore = round1(w.score(c, q))
+		e.BaseScore = round1(w.score(c, q, tc))
 		e.Score = round1(e.BaseScore + e.Adjustment)
 		r.Entries = append(r.Entries, e)
 	}
@@ -263,7 +300,7 @@ func Boards(ranks []int, size int) (redEnd, blackStart int) {
 }
 
 // score is the weighted mean of the components c has data for.
-func (w Weights) score(c stats.Row, q stats.Quality) float64 {
+func (w Weights) score(c stats.Row, q stats.Quality, tc TrackCounts) float64 {
 	type part struct {
 		weight, value float64
 		ok            bool
@@ -274,7 +311,8 @@ func (w Weights) score(c stats.Row, q stats.Quality) float64 {
 		}
 		return 100 * float64(n) / float64(d), true
 	}
-	closure, okClosure := ratio(c.Closed, c.Answerable())
+	// A lead part refused and given away counts as a slip not closed.
+	closure, okClosure := ratio(c.Closed, c.Answerable()+tc.LeadGivenUp)
 	onTime, okOnTime := ratio(c.ClosedOnTime, c.Closed)
 	ack, okAck := ratio(c.AckedOnTime, c.Acknowledged)
 	// Every send-back lowers the rework component, the third as much as the
@@ -285,7 +323,14 @@ func (w Weights) score(c stats.Row, q stats.Quality) float64 {
 		{w.OnTimeRate, onTime, okOnTime},
 		{w.AckTimelyRate, ack, okAck},
 		{w.Rework, rework, okRework},
-		{w.Overdue, math.Max(0, 100-w.OverduePenalty*float64(c.OverdueOpen)), true},
+		{w.Overdue, math.Max(0, 100-w.OverduePenalty*float64(c.OverdueOpen)), c.Answerable() > 0},
+	}
+	if tc.Received > 0 {
+		parts = append(parts, part{w.Refusal, math.Max(0, 100*(1-float64(tc.Refusals)/float64(tc.Received))), true})
+	}
+	if tc.CoParts > 0 {
+		failed := min(tc.CoParts, tc.CoOverdue+tc.CoGivenUp)
+		parts = append(parts, part{w.CoOverdue, 100 * float64(tc.CoParts-failed) / float64(tc.CoParts), true})
 	}
 	quality, okQuality := q.Score()
 	parts = append(parts, part{w.Quality, quality, okQuality})
@@ -310,4 +355,25 @@ func deref(p *float64) float64 {
 		return -1
 	}
 	return *p
+}
+
+// withTrackUnits adds an empty row for each unit that has parts but no
+// closure statistics (it leads nothing in the period), labelled with its
+// name, in code order after the others.
+func withTrackUnits(rows []stats.Row, tracks map[string]TrackCounts) []stats.Row {
+	if len(tracks) == 0 {
+		return rows
+	}
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		seen[r.Key] = true
+	}
+	var extra []stats.Row
+	for code, t := range tracks {
+		if !seen[code] {
+			extra = append(extra, stats.Row{Key: code, Label: cmp.Or(t.Name, code)})
+		}
+	}
+	slices.SortFunc(extra, func(a, b stats.Row) int { return cmp.Compare(a.Key, b.Key) })
+	return append(slices.Clip(rows), extra...)
 }

@@ -134,3 +134,112 @@ func TestColourFilterAgreesWithColourOf(t *testing.T) {
 		assert.NotEmpty(t, want["green"])
 	})
 }
+
+// TestOwnLedgerColoursByOwnPart: on a unit's own ledger (VisibleTo, a
+// department user) the 三色 filter, the overdue filter and their counts
+// pick exactly the slips reminder.PartColourOf colours so for that unit:
+// the lead by the lead's part, the co-unit by its own part — its own
+// deadline either side of today and the yellow threshold, signed for or
+// not, reminded or not, done — and a slip without parts by the slip. The
+// Go rule and the SQL rule (store/colour.go partConditions) are written
+// twice; this keeps them the same.
+func TestOwnLedgerColoursByOwnPart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "zjj", "fgw")
+		today := calendar.MustParseDate("2026-11-16")
+		yellowBy := calendar.MustParseDate("2026-11-19")
+		issued := time.Date(2026, 11, 2, 9, 0, 0, 0, calendar.Zone)
+		deadlines := []calendar.Date{today.AddDays(-1), today, yellowBy, yellowBy.AddDays(1)}
+		var slips []slip.Slip
+		n := 0
+		coDept := slip.TrackFields{Department: "fgw"}
+		for _, slipDue := range []calendar.Date{today.AddDays(-1), yellowBy, yellowBy.AddDays(30)} {
+			for _, partDue := range deadlines {
+				if partDue.After(slipDue) {
+					continue
+				}
+				for _, state := range []string{"issued", "reminded", "signed", "done", "lead reminded", "lead signed"} {
+					n++
+					sl := newSlip(fmt.Sprintf("p%03d", n), issued, "zjj", "fgw")
+					sl.Draft.Deadline = slipDue
+					sl.Draft.CoDeadlines = map[string]calendar.Date{"fgw": partDue}
+					sl.Tracks = slip.NewTracks(sl.Draft, issued, calendar.DateOf(issued).AddDays(2))
+					sl.StartIssued()
+					_, err := st.RecordIssued(ctx, sl)
+					require.NoError(t, err)
+					at := issued.Add(time.Hour)
+					switch state {
+					case "reminded":
+						ev, ok := sl.RemindTrack(slip.TrackReminder{Department: "fgw", Reminder: slip.Reminder{Kind: slip.EventAckReminder, At: at}}, at)
+						require.True(t, ok)
+						require.NoError(t, st.Project(ctx, sl, ev))
+					case "signed", "done":
+						apply(t, st, &sl, slip.Command{Action: slip.ActionCoAcknowledge, Actor: "b", TrackFields: coDept}, at)
+						if state == "done" {
+							apply(t, st, &sl, slip.Command{Action: slip.ActionCompletePart, Actor: "b", Summary: "已完成", TrackFields: coDept}, at.Add(time.Hour))
+						}
+					case "lead reminded":
+						ev, ok := sl.Remind(slip.Reminder{Kind: slip.EventAckReminder, At: at}, at)
+						require.True(t, ok)
+						require.NoError(t, st.Project(ctx, sl, ev))
+					case "lead signed":
+						apply(t, st, &sl, slip.Command{Action: slip.ActionAcknowledge, Actor: "a"}, at)
+					}
+					slips = append(slips, sl)
+				}
+			}
+		}
+		// Slips without parts (issued before they existed): coloured whole.
+		for _, d := range deadlines {
+			n++
+			sl := newSlip(fmt.Sprintf("p%03d", n), issued, "zjj", "fgw")
+			sl.Draft.Deadline = d
+			sl.StartIssued()
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+			slips = append(slips, sl)
+		}
+		ids := func(f store.Filter) ([]string, int64) {
+			f.Today, f.YellowBy, f.PageSize = today.String(), yellowBy.String(), store.MaxPageSize
+			page, err := st.ListSlips(ctx, f)
+			require.NoError(t, err)
+			var got []string
+			for _, s := range page.Items {
+				got = append(got, s.ID)
+			}
+			sort.Strings(got)
+			return got, page.Total
+		}
+		differ := 0
+		for _, dept := range []string{"zjj", "fgw"} {
+			want := map[reminder.Colour][]string{}
+			for _, sl := range slips {
+				c := reminder.PartColourOf(sl, dept, today, yellowBy)
+				want[c] = append(want[c], sl.ID)
+				if c != reminder.ColourOf(sl, today, yellowBy) {
+					differ++
+				}
+			}
+			for _, c := range []reminder.Colour{reminder.Red, reminder.Yellow, reminder.Green} {
+				got, total := ids(store.Filter{VisibleTo: dept, Colour: string(c)})
+				assert.Equal(t, want[c], got, "%s's ledger, colour %s", dept, c)
+				assert.Equal(t, int64(len(want[c])), total, "%s's ledger, colour %s counted", dept, c)
+				assert.NotEmpty(t, want[c], "%s has %s parts", dept, c)
+			}
+			got, total := ids(store.Filter{VisibleTo: dept, OverdueOn: today.String()})
+			assert.Equal(t, want[reminder.Red], got, "%s's ledger, overdue", dept)
+			assert.Equal(t, int64(len(want[reminder.Red])), total, "%s's ledger, overdue counted", dept)
+		}
+		assert.Positive(t, differ, "some parts are coloured otherwise than their slips")
+		// The office's ledger of a unit still colours by the slip's worst part.
+		got, _ := ids(store.Filter{Department: "zjj", Colour: "red"})
+		var wantRed []string
+		for _, sl := range slips {
+			if reminder.ColourOf(sl, today, yellowBy) == reminder.Red {
+				wantRed = append(wantRed, sl.ID)
+			}
+		}
+		sort.Strings(wantRed)
+		assert.Equal(t, wantRed, got)
+	})
+}

@@ -159,7 +159,7 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	if f.Department != "" {
 		q = q.Where(inDepartment, f.Department)
 	}
-	if f.VisibleTo != "" {
+	if f.VisibleTo != "" && !f.byOwnPart() { // else implied by the part's condition (colour.go)
 		q = q.Where(inDepartment, f.VisibleTo)
 	}
 	if f.VisibleUnits != nil {
@@ -180,11 +180,7 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	if f.Problem != "" {
 		q = q.Where("problem_id = ?", f.Problem)
 	}
-	if f.OverdueOn != "" {
-		c := overdueOn(slipsColourColumn, f.OverdueOn)
-		q = q.Where(c.sql, c.args...)
-	}
-	if c, ok := colourConditions(slipsColourColumn, f.Today, f.YellowBy)[f.Colour]; ok {
+	for _, c := range f.colourFilters() {
 		q = q.Where(c.sql, c.args...)
 	}
 	if f.Lead != "" {
@@ -255,7 +251,9 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 		}
 	} else {
 		capped := s.filtered(ctx, f).Select("1").Limit(int(limit) + 1)
-		if dept, ok := f.departmentOnly(); ok {
+		if own, ok := s.ownPartCount(ctx, f, limit); ok {
+			capped = own // a unit's own parts by colour or overdue (colour.go)
+		} else if dept, ok := f.departmentOnly(); ok {
 			// A department's whole ledger: its assignments alone say how many,
 			// without touching a slip.
 			capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
@@ -343,6 +341,9 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	rest.Colour, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", 0, ""
 	if !reflect.DeepEqual(rest, Filter{}) {
 		return nil, false
+	}
+	if f.byOwnPart() {
+		return nil, false // the rollup keeps slips' colours, not each unit's part's
 	}
 	colour, hasColour := colourConditions(rollupColourColumn, f.Today, f.YellowBy)[f.Colour]
 	if len(f.Statuses) == 0 && f.OverdueOn == "" && !hasColour {

@@ -47,7 +47,10 @@ type slipRow struct {
 	EffectiveDeadline string
 	// WorstDeadline is the earliest deadline of the slip's open work (its
 	// own and each open co-unit's part): what 三色 and overdue go by.
-	WorstDeadline       string
+	WorstDeadline string
+	// WithoutParts marks a slip issued before parts existed (no
+	// slip_tracks rows; migration 0090): a unit's ledger colours it whole.
+	WithoutParts        bool
 	DeadlineWorkingDays int
 	Extensions          int
 	PendingExtension    *string // JSON of slip.ExtensionRequest
@@ -169,6 +172,7 @@ func newSlipRow(s slip.Slip, year, serial int, number string) slipRow {
 
 		EffectiveDeadline:   s.EffectiveDeadline().String(),
 		WorstDeadline:       s.WorstDeadline().String(),
+		WithoutParts:        len(s.Tracks) == 0,
 		DeadlineWorkingDays: s.Draft.DeadlineWorkingDays,
 		Extensions:          s.Extensions,
 		PendingExtension:    jsonPtr(s.PendingExtension),

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/duban-gov/duban/ranking"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
 )
@@ -150,4 +151,125 @@ func (s *Store) RankingSnapshot(ctx context.Context, month string) (string, time
 		return "", time.Time{}, fmt.Errorf("ranking snapshot of %s: %w", month, err)
 	}
 	return row.Ranking, row.TakenAt, nil
+}
+
+// RankingTracks counts each unit's parts given from..to (YYYY-MM-DD,
+// inclusive; whole months, as rankings ask), with overdue parts as of asOf: what the monthly ranking weighs
+// for 回退率 and co-units' overdue parts (ranking.TrackLedger). It reads no
+// part that cannot change a score, so it costs what the ranking did before
+// parts at a million slips:
+//
+//   - the parts a unit holds now, by role, and those of closed slips (its
+//     co parts there are finished or waived), come from the rollup;
+//   - parts with refusals (few) from slip_tracks_refused_idx: a part
+//     refused and reassigned (replaced) is one the refusing unit received
+//     and gave up;
+//   - co parts open past their deadline, and co parts finished after it,
+//     each from its partial index.
+//
+// The parts are taken by their assignment date (for a part given at issue,
+// the slip's issue date; for one given by 改派, that day), which the part
+// row holds, so no slip is read; a cancelled slip's open parts are
+// cancelled and left out.
+func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (map[string]ranking.TrackCounts, error) {
+	out := map[string]ranking.TrackCounts{}
+	at := func(code string) *ranking.TrackCounts {
+		c := out[code]
+		c.Department = code
+		out[code] = c
+		return &c
+	}
+	set := func(c *ranking.TrackCounts) { out[c.Department] = *c }
+	fail := func(err error) (map[string]ranking.TrackCounts, error) {
+		return nil, fmt.Errorf("ranking tracks %s..%s: %w", from, to, err)
+	}
+	var held []struct {
+		DepartmentCode string
+		Role           string
+		Closed         bool
+		Slips          int64
+	}
+	err := s.db.WithContext(ctx).Table("slip_stats").
+		Select("department_code, role, status = 'closed' AS closed, SUM(slips) AS slips").
+		Where("issued_month >= ? AND issued_month <= ? AND status <> 'cancelled'", monthOf(from), monthOf(to)).
+		Group("department_code, role, status = 'closed'").Scan(&held).Error
+	if err != nil {
+		return fail(err)
+	}
+	for _, h := range held {
+		c := at(h.DepartmentCode)
+		c.Received += h.Slips
+		if h.Role == "co" {
+			c.CoParts += h.Slips
+			if h.Closed {
+				c.CoCompleted += h.Slips
+			}
+		}
+		set(c)
+	}
+	var refused []struct {
+		DepartmentCode string
+		Role           string
+		Status         string
+		Refusals       int64
+	}
+	err = s.db.WithContext(ctx).Table("slip_tracks").Select("department_code, role, status, refusals").
+		Where("refusals > 0 AND assigned_on >= ? AND assigned_on <= ? AND status <> 'cancelled'", from, to).
+		Scan(&refused).Error
+	if err != nil {
+		return fail(err)
+	}
+	for _, r := range refused {
+		c := at(r.DepartmentCode)
+		c.Refusals += r.Refusals
+		if r.Status == string(slip.TrackReplaced) {
+			c.Received++ // no longer the unit's in the rollup
+			if r.Role == "lead" {
+				c.LeadGivenUp++
+			} else {
+				c.CoParts++
+				c.CoGivenUp++
+			}
+		}
+		set(c)
+	}
+	var late []struct {
+		DepartmentCode string
+		N              int64
+	}
+	err = s.db.WithContext(ctx).Raw(`
+		SELECT department_code, COUNT(*) AS n FROM (
+			SELECT department_code FROM slip_tracks
+			WHERE role = 'co' AND status IN `+openPartStatuses+` AND deadline < ? AND assigned_on >= ? AND assigned_on <= ?
+			UNION ALL
+			SELECT department_code FROM slip_tracks
+			WHERE role = 'co' AND status = 'completed' AND completed_on > deadline AND assigned_on >= ? AND assigned_on <= ?
+		) late GROUP BY department_code`, asOf, from, to, from, to).Scan(&late).Error
+	if err != nil {
+		return fail(err)
+	}
+	for _, l := range late {
+		c := at(l.DepartmentCode)
+		c.CoOverdue += l.N
+		set(c)
+	}
+	var names []departmentRow
+	if err := s.db.WithContext(ctx).Select("code, name").Find(&names).Error; err != nil {
+		return fail(err)
+	}
+	for _, d := range names {
+		if c, ok := out[d.Code]; ok {
+			c.Name = d.Name
+			out[d.Code] = c
+		}
+	}
+	return out, nil
+}
+
+// monthOf is the YYYY-MM of a YYYY-MM-DD day.
+func monthOf(day string) string {
+	if len(day) >= 7 {
+		return day[:7]
+	}
+	return day
 }

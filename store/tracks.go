@@ -29,7 +29,11 @@ type trackRow struct {
 	Refusals        int
 	Presses         int
 	EscalationLevel int
-	Detail          string // JSON of slip.Track
+	// AckReminded: the part's acknowledgement reminder went out (the
+	// lead's is the slip's, which the workflow keeps on the slip);
+	// migration 0090. A unit's ledger colours by it (partColourCondition).
+	AckReminded bool
+	Detail      string // JSON of slip.Track
 }
 
 func (trackRow) TableName() string { return "slip_tracks" }
@@ -38,11 +42,15 @@ func (trackRow) TableName() string { return "slip_tracks" }
 func newTrackRows(sl slip.Slip) []trackRow {
 	out := make([]trackRow, 0, len(sl.Tracks))
 	for i, t := range sl.Tracks {
+		reminded := t.AckReminded
+		if t.Role == slip.RoleLead {
+			reminded = sl.AckReminded
+		}
 		out = append(out, trackRow{
 			SlipID: sl.ID, Position: i, DepartmentCode: t.Department, Role: string(t.Role), Status: string(t.Status),
 			Deadline: sl.TrackDeadline(t).String(), AssignedOn: calendar.DateOf(t.AssignedAt).String(), AcknowledgedAt: utcPtr(t.AcknowledgedAt),
 			CompletedOn: dateOfPtr(t.CompletedAt), Refusals: t.Refusals, Presses: t.Presses,
-			EscalationLevel: t.EscalationLevel, Detail: jsonText(t),
+			EscalationLevel: t.EscalationLevel, AckReminded: reminded, Detail: jsonText(t),
 		})
 	}
 	return out
@@ -59,7 +67,7 @@ func upsertTracks(tx *gorm.DB, sl slip.Slip) error {
 	err := tx.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "slip_id"}, {Name: "position"}},
 		DoUpdates: clause.AssignmentColumns([]string{"department_code", "role", "status", "deadline", "assigned_on",
-			"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "detail"}),
+			"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "ack_reminded", "detail"}),
 	}).Create(&rows).Error
 	if err != nil {
 		return fmt.Errorf("write tracks of slip %s: %w", sl.ID, err)

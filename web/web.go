@@ -65,6 +65,8 @@ var pages = map[string]page{
 	// 专班, levels and the leader's view (issue 19).
 	"leader": {name: "leader", title: "我的事项", script: "leader", nav: "leader"},
 	"org":    {name: "org", title: "专班与层级", script: "org", nav: "org"},
+	// A batch's 汇总表 (issue 13).
+	"batch": {name: "batch", title: "批次汇总表", script: "batch", nav: "batch"},
 }
 
 // UI is the http.Handler of the pages and their assets.
@@ -125,6 +127,7 @@ func New(log *slog.Logger) (*UI, error) {
 	u.mux.HandleFunc("GET /projects/{id}", u.render("project"))
 	u.mux.HandleFunc("GET /leader", u.render("leader"))
 	u.mux.HandleFunc("GET /org", u.render("org"))
+	u.mux.HandleFunc("GET /batch", u.render("batch"))
 	u.mux.HandleFunc("/", u.notFound)
 	return u, nil
 }

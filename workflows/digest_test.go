@@ -32,6 +32,16 @@ func TestDailyDigest(t *testing.T) {
 		_, err := st.RecordIssued(ctx, sl)
 		require.NoError(t, err)
 	}
+	// A slip due 11-30 whose co-unit 发改委's own part is due 10-16: 发改委
+	// hears of it this week by its part's deadline; the lead does not.
+	part := reminderSlip()
+	part.ID, part.Deadline, part.Draft.Deadline = "part", calendar.MustParseDate("2026-11-30"), calendar.MustParseDate("2026-11-30")
+	part.Draft.Title = "事项part"
+	part.Draft.CoDeadlines = map[string]calendar.Date{"fgw": calendar.MustParseDate("2026-10-16")}
+	part.Tracks = slip.NewTracks(part.Draft, part.IssuedAt, calendar.DateOf(part.IssuedAt).AddDays(2))
+	part.Status, part.Seq = slip.StatusIssued, 1
+	_, err := st.RecordIssued(ctx, part)
+	require.NoError(t, err)
 
 	for range 2 { // the second run of the day adds nothing
 		var suite testsuite.WorkflowTestSuite
@@ -57,5 +67,7 @@ func TestDailyDigest(t *testing.T) {
 	fgw := inbox("fgw")
 	require.Len(t, fgw, 1)
 	assert.Contains(t, fgw[0].Body, "事项soon（配合）")
+	assert.Contains(t, fgw[0].Body, "事项part（配合），时限 2026-10-16", "the co-unit's part, by its own deadline")
+	assert.NotContains(t, zjj[0].Body, "事项part", "the lead's part is due 11-30")
 	assert.Empty(t, inbox("jtj"), "nothing due: no digest")
 }

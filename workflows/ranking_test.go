@@ -49,8 +49,11 @@ func TestMonthlyRankingPublishesTheMonthBefore(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &r))
 	assert.Equal(t, ranking.SourceSnapshot, r.Source)
 	assert.Equal(t, "2026-11-01", r.AsOf)
-	require.Len(t, r.Entries, 1)
+	// The lead ranked; its co-unit listed on its part, with nothing to judge yet (暂无数据).
+	require.Len(t, r.Entries, 2)
 	assert.Equal(t, sl.Draft.LeadDepartment, r.Entries[0].Department)
+	assert.Equal(t, "fgw", r.Entries[1].Department)
+	assert.True(t, r.Entries[1].NoData)
 	_, _, err = st.RankingSnapshot(ctx, "2026-11")
 	assert.ErrorIs(t, err, stats.ErrNoSnapshot)
 }

@@ -238,7 +238,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 		b.do("红榜 and 黑榜 are shown",
 			until(`(document.querySelector('#ranking .red-list li[data-department="zjj"]') || {}).textContent === '1市住房和城乡建设局92.3 分销号率 100.0%'`),
 			until(`document.querySelector('#ranking .black-list li[data-department="jtj"]') && document.querySelector('#ranking-month').textContent === '2026-11 · 实时计算'`),
-			until(`document.querySelector('#ranking .rank-table tr[data-department="jtj"]').textContent === '3市交通运输局12.5————0-5'`),
+			until(`document.querySelector('#ranking .rank-table tr[data-department="jtj"]').textContent === '3市交通运输局12.5—————0-5'`),
 			until(`document.body.dataset.chartsReady === 'true'`))
 		b.shot("12-leader-dashboard-ranking")
 		b.logout()

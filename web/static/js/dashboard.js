@@ -1,7 +1,8 @@
 // dashboard.js — 领导驾驶舱: closure rate by department (bar), the monthly
 // trend (line), open slips by 三色 (pie), the overdue list, this month's
-// 晾晒榜 (红黑榜) and the closed slips. Every number comes from the API
-// (/stats/closure, /slips, /rankings); nothing is recomputed here.
+// 晾晒榜 (红黑榜), each unit's parts as 主办 and 协办 and the closed slips.
+// Every number comes from the API (/stats/closure, /stats/tracks, /slips,
+// /rankings); nothing is recomputed here.
 'use strict';
 
 const charts = [];
@@ -98,12 +99,12 @@ async function loadRanking() {
     box.replaceChildren(D.el('div', { class: 'rank-grid' },
       rankingList('红榜', 'red-list', r.red_list), rankingList('黑榜', 'black-list', r.black_list)),
       ...entries.length ? [D.el('table', { class: 'table rank-table' },
-        D.el('thead', {}, D.el('tr', {}, ['名次', '单位', '得分', '销号率', '按期办结率', '及时签收率', '重办率', '逾期在办', '加减分'].map((h) => D.el('th', { text: h })))),
+        D.el('thead', {}, D.el('tr', {}, ['名次', '单位', '得分', '销号率', '按期办结率', '及时签收率', '重办率', '回退率', '逾期在办', '加减分'].map((h) => D.el('th', { text: h })))),
         D.el('tbody', {}, entries.map((e) => D.el('tr', { dataset: { department: e.department_code } },
           D.el('td', { text: e.no_data ? '—' : e.rank }), D.el('td', { text: e.department_name || e.department_code }),
           D.el('td', { class: e.no_data ? 'muted' : '', text: e.no_data ? '暂无数据' : Number(e.score).toFixed(1) }), D.el('td', { text: D.pct(e.closure_rate) }),
           D.el('td', { text: D.pct(e.on_time_rate) }), D.el('td', { text: D.pct(e.ack_timely_rate) }),
-          D.el('td', { text: D.pct(e.rework_rate) }), D.el('td', { text: e.overdue_open }),
+          D.el('td', { text: D.pct(e.rework_rate) }), D.el('td', { text: D.pct(e.refusal_rate) }), D.el('td', { text: e.overdue_open }),
           D.el('td', { text: e.adjustment ? (e.adjustment > 0 ? '+' : '') + e.adjustment : '0' })))))] : []);
   } catch (e) {
     if (e.status === 404) box.replaceChildren(D.el('p', { class: 'muted empty', text: '暂无排名' }));
@@ -141,6 +142,25 @@ async function load() {
     document.body.dataset.loaded = 'true';
   } catch (e) {
     D.flash(D.errorText(e), 'error');
+  }
+}
+
+// loadTracks fills the per-unit, per-role table (主办 vs 协办) from
+// GET /stats/tracks: parts given, completed, on time, overdue (a co-unit
+// that never answers counts once its part is due), 回退 and 人工催办.
+async function loadTracks() {
+  const body = D.$('#track-table tbody');
+  try {
+    const rows = (await D.api('GET', '/stats/tracks')).items;
+    body.replaceChildren(...rows.map((r) => D.el('tr', { dataset: { department: r.department, role: r.role } },
+      D.el('td', { text: D.deptName(r.department) }), D.el('td', { text: r.role_label }),
+      D.el('td', { text: r.assigned }), D.el('td', { text: r.completed }), D.el('td', { text: r.on_time }),
+      D.el('td', { class: r.overdue ? 'red-text' : '', text: r.overdue }), D.el('td', { text: r.refusals }),
+      D.el('td', { text: r.presses }), D.el('td', { text: D.pct(r.on_time_rate) }),
+      D.el('td', { text: D.pct(r.overdue_rate) }), D.el('td', { class: 'refusal-rate', text: D.pct(r.refusal_rate) }))));
+    if (!rows.length) body.replaceChildren(D.el('tr', {}, D.el('td', { colspan: 11, class: 'muted', text: '暂无数据' })));
+  } catch (e) {
+    body.replaceChildren(D.el('tr', {}, D.el('td', { colspan: 11, class: 'error', text: D.errorText(e) })));
   }
 }
 
@@ -187,6 +207,6 @@ async function loadProjects() {
 document.addEventListener('DOMContentLoaded', async () => {
   const user = await D.start(['office', 'leader']);
   if (!user) return;
-  await Promise.all([load(), loadRanking(), loadLists(), loadProjects()]);
+  await Promise.all([load(), loadRanking(), loadLists(), loadProjects(), loadTracks()]);
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 });

@@ -1,4 +1,5 @@
-// office.js — 督查室工作台: issue one slip or a meeting's batch, and work the
+// office.js — 督查室工作台: issue one slip (each co-unit's own 协办时限 among
+// its fields) or a meeting's batch, and work the
 // queues (待复核, 待销号, 延期申请, 在办事项). Every queue row's buttons come
 // from the slip's allowed_actions. The counters come from the statistics
 // (/stats/summary) and the work queues walk every page of the ledger, so
@@ -42,6 +43,14 @@ async function issueOne(form, holder) {
   const byDays = form.querySelector('input[name="deadline_mode"]:checked').value === 'working_days';
   deadlineOf(byDays ? '' : f.deadline.value, byDays ? f.deadline_working_days.value : '', draft);
   const result = D.$('#issue-result');
+  const co = coDeadlines(form, draft);
+  if (co.error) {
+    result.className = 'wide result error';
+    result.textContent = co.error;
+    result.hidden = false;
+    return;
+  }
+  if (co.deadlines) draft.co_deadlines = co.deadlines;
   try {
     const s = await D.api('POST', '/slips', draft, { idempotencyKey: keyFor(holder, draft) });
     result.className = 'wide result ok';
@@ -49,13 +58,84 @@ async function issueOne(form, holder) {
     result.hidden = false;
     form.reset();
     toggleDeadline(form);
+    renderCoDeadlines(form);
     holder.body = '';
     await loadQueues();
   } catch (e) {
     result.className = 'wide result error';
     result.textContent = D.errorText(e);
     result.hidden = false;
+    if (e.field === 'co_deadlines') result.textContent = markCoDeadline(form, e.message);
   }
+}
+
+// ---- co-units' own deadlines (协办时限) ------------------------------------
+
+// slipDeadline is the slip's deadline date the form gives, or '' when it
+// is set in working days (the server counts it).
+function slipDeadline(form) {
+  const byDays = form.querySelector('input[name="deadline_mode"]:checked').value === 'working_days';
+  return byDays ? '' : form.elements.deadline.value;
+}
+
+// renderCoDeadlines gives each ticked co-unit (not the lead) a date input,
+// keeping what the clerk typed; an untouched one follows the slip's
+// deadline, so by default a co-unit's part is due with the slip.
+function renderCoDeadlines(form) {
+  const box = D.$('#co-deadlines');
+  const rows = box.querySelector('.co-deadline-rows');
+  const lead = form.elements.lead_department.value;
+  const codes = Array.from(form.querySelectorAll('input[name="co_departments"]:checked'), (c) => c.value).filter((c) => c !== lead);
+  const old = new Map(Array.from(rows.querySelectorAll('input[name="co_deadline"]'), (i) => [i.dataset.department, i]));
+  const due = slipDeadline(form);
+  rows.replaceChildren(...codes.map((code) => {
+    let input = old.get(code);
+    if (!input) {
+      input = D.el('input', { type: 'date', name: 'co_deadline', dataset: { department: code } });
+      input.addEventListener('input', () => { input.dataset.touched = 'true'; input.classList.remove('invalid'); });
+    }
+    if (!input.dataset.touched) input.value = due;
+    return D.el('label', { class: 'inline co-deadline', dataset: { department: code } }, D.deptName(code) + ' ', input);
+  }));
+  box.hidden = codes.length === 0;
+}
+
+// coDeadlines reads the co-units' own deadlines: those that differ from the
+// slip's (an empty one is the slip's), or the Chinese message of the first
+// that cannot be (in the past, after the slip's deadline).
+function coDeadlines(form, draft) {
+  const out = {};
+  const due = slipDeadline(form);
+  const today = D.today();
+  for (const input of form.querySelectorAll('#co-deadlines input[name="co_deadline"]')) {
+    const code = input.dataset.department;
+    const v = input.value;
+    if (!v || v === due || !(draft.co_departments || []).includes(code)) continue;
+    let error = '';
+    if (v < today) error = '配合单位' + D.deptName(code) + '的协办时限 ' + v + ' 早于今天（' + today + '）';
+    else if (due && v > due) error = '配合单位' + D.deptName(code) + '的协办时限 ' + v + ' 晚于办结时限 ' + due + '，只能相同或提前';
+    if (error) {
+      input.classList.add('invalid');
+      input.focus();
+      return { error };
+    }
+    out[code] = v;
+  }
+  return { deadlines: Object.keys(out).length ? out : null };
+}
+
+// markCoDeadline outlines the co-unit's input a server refusal names and
+// returns the message with the unit's name for its code.
+function markCoDeadline(form, message) {
+  let text = message;
+  for (const input of form.querySelectorAll('#co-deadlines input[name="co_deadline"]')) {
+    const code = input.dataset.department;
+    if (message.includes(' ' + code + ' ')) {
+      input.classList.add('invalid');
+      text = text.replace(' ' + code + ' ', D.deptName(code));
+    }
+  }
+  return text;
 }
 
 function toggleDeadline(form) {
@@ -229,7 +309,10 @@ document.addEventListener('DOMContentLoaded', async () => {
   }
   const form = D.$('#issue-form');
   const holder = {};
-  for (const r of form.querySelectorAll('input[name="deadline_mode"]')) r.addEventListener('change', () => toggleDeadline(form));
+  for (const r of form.querySelectorAll('input[name="deadline_mode"]')) r.addEventListener('change', () => { toggleDeadline(form); renderCoDeadlines(form); });
+  for (const input of form.querySelectorAll('input[name="co_departments"], select[name="lead_department"], input[name="deadline"]')) {
+    input.addEventListener('change', () => renderCoDeadlines(form));
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const b = D.$('#issue-submit');
