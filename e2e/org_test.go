@@ -118,6 +118,40 @@ func TestLevelsIsolation(t *testing.T) {
 		if r := s.do(t, "POST", "/api/v1/slips/"+b.ID+"/cancel", map[string]any{"reason": "越级撤销"}, s.as("townA")...); r.status != http.StatusNotFound {
 			t.Errorf("town A cancelling town B's slip: %d, want 404", r.status)
 		}
+		// Projects too: town A sees its village's project, not town B's.
+		s.addUser(t, identity.User{Login: "leader", Name: "王副县长", Role: slip.RoleLeader})
+		s.must(t, http.StatusOK, "PUT", "/api/v1/project-categories/industry", industry, s.as("office")...)
+		projectIDs := map[string]string{}
+		for _, owner := range []string{"vA1", "vB1"} {
+			var p struct {
+				ID string `json:"id"`
+			}
+			s.must(t, http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": owner + "产业园", "category": "industry", "owner_unit": owner,
+				"leader_id": s.users["leader"].ID, "end_date": "2027-12-31", "milestones": []map[string]any{
+					{"key": "lixiang", "planned": "2027-03-01"}, {"key": "kaigong", "planned": "2027-06-01"}, {"key": "touchan", "planned": "2027-12-31"}}}, s.as("office")...).json(t, &p)
+			projectIDs[owner] = p.ID
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/projects/"+projectIDs["vA1"], nil, s.as("townA")...)
+		if r := s.do(t, "GET", "/api/v1/projects/"+projectIDs["vB1"], nil, s.as("townA")...); r.status != http.StatusNotFound {
+			t.Errorf("town A reading town B's project: %d, want 404", r.status)
+		}
+		for login, want := range map[string][]string{"townA": {projectIDs["vA1"]}, "townB": {projectIDs["vB1"]}, "county": {projectIDs["vA1"], projectIDs["vB1"]}} {
+			var list struct {
+				Items []struct {
+					ID string `json:"id"`
+				} `json:"items"`
+			}
+			s.must(t, http.StatusOK, "GET", "/api/v1/projects", nil, s.as(login)...).json(t, &list)
+			got := []string{}
+			for _, p := range list.Items {
+				got = append(got, p.ID)
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s's projects: %v, want %v", login, got, want)
+			}
+		}
 		for login, want := range map[string][]string{"townA": {a.ID}, "townB": {b.ID}} {
 			for _, q := range []string{"", "status=issued", "department=vB1", "department=vA1", "lead=vB1", "q=" + urlQuery("村级整改"), "color=green"} {
 				ids, total := s.ledgerIDs(t, login, q)

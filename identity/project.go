@@ -7,22 +7,22 @@ import (
 )
 
 // ProjectScope is the one place that says which projects a user sees: all
-// of them (office, leaders, inspectors), or, for a department, those it
-// owns or where it owns a milestone (Unit); nothing for anyone else. The
-// subtree scoping of lower-level offices extends this function.
-func (u User) ProjectScope() (unit string, all, ok bool) {
-	switch {
-	case u.SeesAllSlips():
-		return "", true, true
-	case u.Role == slip.RoleDepartment && u.Department != "":
-		return u.Department, false, true
+// of them (an unscoped office, leaders, inspectors), or those owned by one
+// of units or with a milestone owned by one (a department: its own unit,
+// and its 专班 once confined; a scoped office, leader or inspector: its
+// subtree); nothing for anyone else.
+func (u User) ProjectScope() (units []string, all, ok bool) {
+	if u.Role != slip.RoleDepartment && !u.SeesAllSlips() {
+		return nil, false, false
 	}
-	return "", false, false
+	all, units = u.Visible()
+	return units, all, true
 }
 
 // CanSeeProject reports whether u may see a project owned by owner whose
-// milestones belong to units.
-func (u User) CanSeeProject(owner string, units []string) bool {
-	unit, all, ok := u.ProjectScope()
-	return ok && (all || unit == owner || slices.Contains(units, unit))
+// milestones belong to milestoneUnits.
+func (u User) CanSeeProject(owner string, milestoneUnits []string) bool {
+	units, all, ok := u.ProjectScope()
+	return ok && (all || slices.Contains(units, owner) ||
+		slices.ContainsFunc(milestoneUnits, func(m string) bool { return slices.Contains(units, m) }))
 }

@@ -266,12 +266,12 @@ func (p *Projects) Get(ctx context.Context, user identity.User, id string) (proj
 // Scope narrows a filter to what the user may see; ok is false when the
 // user sees no project at all.
 func Scope(user identity.User, f store.ProjectFilter) (store.ProjectFilter, bool) {
-	unit, all, ok := user.ProjectScope()
+	units, all, ok := user.ProjectScope()
 	if !ok {
 		return f, false
 	}
 	if !all {
-		f.Unit = unit
+		f.Units = append([]string{}, units...)
 	}
 	return f, true
 }

@@ -251,12 +251,14 @@ func (s *Store) ProjectTimeline(ctx context.Context, id string) ([]project.Event
 	return out, nil
 }
 
-// ProjectFilter selects projects; zero fields select all. Unit, when set,
-// keeps only the projects a unit may see: those it owns or where it owns a
+// ProjectFilter selects projects; zero fields select all. Units, when set,
+// keeps only the projects those units may see: owned, or owning a
 // milestone (identity.ProjectScope decides when it is set). Colour needs
 // Today and YellowBy.
 type ProjectFilter struct {
-	Unit     string
+	// Units, when not nil, keeps the projects owned by one of them or with
+	// a milestone owned by one (none when empty).
+	Units    []string
 	Batch    string
 	Owner    string
 	LeaderID int64
@@ -267,8 +269,12 @@ type ProjectFilter struct {
 }
 
 func (f ProjectFilter) apply(q *gorm.DB) *gorm.DB {
-	if f.Unit != "" {
-		q = q.Where("(p.owner_unit = ? OR EXISTS (SELECT 1 FROM project_milestones m WHERE m.project_id = p.id AND m.owner_unit = ?))", f.Unit, f.Unit)
+	switch {
+	case f.Units == nil:
+	case len(f.Units) == 0:
+		q = q.Where("1 = 0")
+	default:
+		q = q.Where("(p.owner_unit IN ? OR EXISTS (SELECT 1 FROM project_milestones m WHERE m.project_id = p.id AND m.owner_unit IN ?))", f.Units, f.Units)
 	}
 	for col, v := range map[string]string{"p.batch": f.Batch, "p.owner_unit": f.Owner, "p.category": f.Category} {
 		if v != "" {

@@ -74,9 +74,11 @@ func TestProjectProjection(t *testing.T) {
 			}
 			return out
 		}
-		assert.Equal(t, []string{"p1"}, ids(store.ProjectFilter{Unit: "fgw"}))
-		assert.Equal(t, []string{"p1", "p2"}, ids(store.ProjectFilter{Unit: "zjj"}), "zjj owns a milestone of each")
-		assert.Equal(t, []string{}, ids(store.ProjectFilter{Unit: "sfj"}))
+		assert.Equal(t, []string{"p1"}, ids(store.ProjectFilter{Units: []string{"fgw"}}))
+		assert.Equal(t, []string{"p1", "p2"}, ids(store.ProjectFilter{Units: []string{"zjj"}}), "zjj owns a milestone of each")
+		assert.Equal(t, []string{}, ids(store.ProjectFilter{Units: []string{"sfj"}}))
+		assert.Equal(t, []string{}, ids(store.ProjectFilter{Units: []string{}}), "a scope of no unit sees nothing")
+		assert.Equal(t, []string{"p1"}, ids(store.ProjectFilter{Units: []string{"sfj", "fgw"}}), "a subtree sees what any of its units sees")
 		today, yellowBy := calendar.MustParseDate("2026-09-16"), calendar.MustParseDate("2026-09-21")
 		// p1's 立项 is met: its worst open milestone is 开工 on 09-28, green;
 		// p2's 立项 (09-14) is past: red.
