@@ -106,25 +106,29 @@ func TestLoginLocksAnAddress(t *testing.T) {
 
 // TestUnknownLoginCostsAsMuchAsAWrongPassword: an unknown login runs the
 // same bcrypt comparison as a wrong password, so its answer takes as long
-// (before: 0.8 ms against ~90 ms, which told which logins exist).
+// (before: 0.8 ms against ~90 ms, which told which logins exist). The
+// fastest of eight answers each is compared, not the median of four: a
+// busy machine slows some answers several times over (a median of 324 ms
+// against 150 ms was seen under load), never below the work they do.
 func TestUnknownLoginCostsAsMuchAsAWrongPassword(t *testing.T) {
 	s := start(t)
 	s.seedDepartments(t)
-	s.addUserWithPassword(t, identity.User{Login: "li.qiang", Name: "李强", Role: slip.RoleDepartment, Department: "zjj"}, "correct horse battery")
+	accounts := []string{"li.qiang", "wang.fang"}
+	for i, login := range accounts {
+		s.addUserWithPassword(t, identity.User{Login: login, Name: "用户" + strconv.Itoa(i), Role: slip.RoleDepartment, Department: "zjj"}, "correct horse battery")
+	}
 	timed := func(who string) time.Duration {
 		began := time.Now()
 		s.must(t, http.StatusUnauthorized, "POST", "/api/v1/login", login(who, "wrong password"))
 		return time.Since(began)
 	}
 	var known, unknown []time.Duration
-	for i := range 4 { // under the account's five free attempts
-		known = append(known, timed("li.qiang"))
+	for i := range 8 { // four per account: under an account's five free attempts
+		known = append(known, timed(accounts[i%2]))
 		unknown = append(unknown, timed("nobody"+strconv.Itoa(i)))
 	}
-	slices.Sort(known)
-	slices.Sort(unknown)
-	k, u := known[len(known)/2], unknown[len(unknown)/2]
-	t.Logf("median wrong password %v, unknown login %v", k, u)
+	k, u := slices.Min(known), slices.Min(unknown)
+	t.Logf("fastest wrong password %v, fastest unknown login %v", k, u)
 	if u*2 < k {
 		t.Fatalf("an unknown login answers in %v, a wrong password in %v: logins can be enumerated", u, k)
 	}

@@ -10,6 +10,7 @@ package devserver
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -127,12 +128,34 @@ func setupSQLite(cfg *config.Config, o Options) error {
 			return fmt.Errorf("set up temporal schema in %s: %w", o.DBFile, err)
 		}
 	}
+	if err := forgetMembers(o.DBFile); err != nil {
+		return err
+	}
 	ns, err := sqliteschema.NewNamespaceConfig(cfg.ClusterMetadata.CurrentClusterName, o.Namespace, false, nil)
 	if err != nil {
 		return fmt.Errorf("namespace config %s: %w", o.Namespace, err)
 	}
 	if err := sqliteschema.CreateNamespaces(sqlCfg, ns); err != nil {
 		return fmt.Errorf("create namespace %s: %w", o.Namespace, err)
+	}
+	return nil
+}
+
+// forgetMembers empties the cluster membership the file remembers. The
+// embedded server is the only member of its cluster, on ports drawn afresh
+// at every start; the rows of a process that ended seconds ago (the refused
+// start before `duban reconcile`, reconcile's own server) name ports where
+// nobody listens, and ringpop, trying to join them, gave up after 30 s on
+// a busy machine and took the process down ("failed to start ringpop").
+// One process at a time uses the file, so no live member is forgotten.
+func forgetMembers(file string) error {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("open %s: %w", file, err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM cluster_membership`); err != nil {
+		return fmt.Errorf("forget the cluster members in %s: %w", file, err)
 	}
 	return nil
 }
