@@ -109,6 +109,16 @@ func (s *Server) projectView(c *gin.Context) (projectView, error) {
 	return v, nil
 }
 
+// respondProject answers with p as the caller sees it.
+func (s *Server) respondProject(c *gin.Context, status int, p project.Project) {
+	v, err := s.projectView(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(status, v.json(p))
+}
+
 func (v projectView) json(p project.Project) projectJSON {
 	colour := p.Colour(v.filter.Today, v.filter.YellowBy)
 	out := projectJSON{Project: p, StatusLabel: p.Status.Label(), OwnerUnitLabel: v.names[p.OwnerUnit], CategoryLabel: v.categories[p.Category],
@@ -191,12 +201,7 @@ func (s *Server) getProject(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	v, err := s.projectView(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v.json(p))
+	s.respondProject(c, http.StatusOK, p)
 }
 
 func (s *Server) projectMilestones(c *gin.Context) {
@@ -260,13 +265,8 @@ func (s *Server) createProject(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	v, err := s.projectView(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	c.Header("Location", "/api/v1/projects/"+p.ID)
-	c.JSON(http.StatusCreated, v.json(p))
+	s.respondProject(c, http.StatusCreated, p)
 }
 
 // projectActionBody is what the action endpoints accept; each uses its
@@ -302,12 +302,7 @@ func (s *Server) projectAction(a project.Action) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		v, err := s.projectView(c)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, v.json(p))
+		s.respondProject(c, http.StatusOK, p)
 	}
 }
 
