@@ -81,10 +81,9 @@ func (s *Server) leaderItems(c *gin.Context) {
 		}
 		f.Cursor = page.NextCursor
 	}
-	rank := map[reminder.Colour]int{reminder.Red: 0, reminder.Yellow: 1, reminder.Green: 2}
 	slices.SortStableFunc(all, func(a, b slip.Slip) int {
 		ca, cb := reminder.ColourOf(a, now.today, now.yellowBy), reminder.ColourOf(b, now.today, now.yellowBy)
-		return cmp.Or(cmp.Compare(rank[ca], rank[cb]), a.WorstDeadline().Compare(b.WorstDeadline()), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(urgency(ca), urgency(cb)), a.WorstDeadline().Compare(b.WorstDeadline()), cmp.Compare(a.ID, b.ID))
 	})
 	items := make([]slipJSON, 0, len(all))
 	counts := map[string]int{"red": 0, "yellow": 0, "green": 0}
@@ -129,19 +128,24 @@ func (s *Server) leaderProjects(c *gin.Context, u identity.User) ([]projectJSON,
 			out = append(out, v.json(p))
 		}
 	}
-	rank := map[string]int{string(reminder.Red): 0, string(reminder.Yellow): 1, string(reminder.Green): 2}
 	slices.SortStableFunc(out, func(a, b projectJSON) int {
-		ra, okA := rank[a.Color]
-		rb, okB := rank[b.Color]
-		if !okA {
-			ra = 3
-		}
-		if !okB {
-			rb = 3
-		}
-		return cmp.Compare(ra, rb)
+		return cmp.Compare(urgency(reminder.Colour(a.Color)), urgency(reminder.Colour(b.Color)))
 	})
 	return out, nil
+}
+
+// urgency orders 我的事项: red first, then yellow, then green, then the
+// uncoloured.
+func urgency(c reminder.Colour) int {
+	switch c {
+	case reminder.Red:
+		return 0
+	case reminder.Yellow:
+		return 1
+	case reminder.Green:
+		return 2
+	}
+	return 3
 }
 
 // listLeaders: GET /api/v1/leaders — the enabled leaders (id and name), for

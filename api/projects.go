@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -240,14 +239,6 @@ func (s *Server) projectTimeline(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
-func idempotencyKey(c *gin.Context) (string, error) {
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 {
-		return "", badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符")
-	}
-	return key, nil
-}
-
 // createProject: POST /api/v1/projects (office).
 func (s *Server) createProject(c *gin.Context) {
 	var d project.Draft
@@ -309,16 +300,7 @@ func (s *Server) projectAction(a project.Action) gin.HandlerFunc {
 // spawnSlip: POST /api/v1/projects/:pid/milestones/:key/slips — a slip
 // (交办) to clear a blocked milestone's obstacle, linked to it.
 func (s *Server) spawnSlip(c *gin.Context) {
-	var d slip.Draft
-	if err := decodeJSON(c, &d, false); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if d.ReworkOf != "" {
-		s.fail(c, slip.Invalid("rework_of", "重办单由回头看不合格时生成，不能直接指定"))
-		return
-	}
-	key, err := idempotencyKey(c)
+	d, key, err := draftRequest(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -54,3 +54,13 @@ func allowQuery(c *gin.Context, names ...string) error {
 	}
 	return nil
 }
+
+// idempotencyKey is the request's Idempotency-Key header, trimmed; longer
+// than 200 characters is 400.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 {
+		return "", badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符")
+	}
+	return key, nil
+}

@@ -184,20 +184,26 @@ func toEventsJSON(events []slip.Event) []eventJSON {
 	return out
 }
 
-// issueSlip: POST /api/v1/slips.
-func (s *Server) issueSlip(c *gin.Context) {
+// draftRequest reads a slip to issue (POST /slips, a milestone's spawned
+// slip) and the caller's Idempotency-Key. A rework slip is not for callers
+// to ask for: 回头看 opens it.
+func draftRequest(c *gin.Context) (slip.Draft, string, error) {
 	var d slip.Draft
 	if err := decodeJSON(c, &d, false); err != nil {
-		s.fail(c, err)
-		return
+		return slip.Draft{}, "", err
 	}
 	if d.ReworkOf != "" {
-		s.fail(c, slip.Invalid("rework_of", "重办单由回头看不合格时生成，不能直接指定"))
-		return
+		return slip.Draft{}, "", slip.Invalid("rework_of", "重办单由回头看不合格时生成，不能直接指定")
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 {
-		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
+	key, err := idempotencyKey(c)
+	return d, key, err
+}
+
+// issueSlip: POST /api/v1/slips.
+func (s *Server) issueSlip(c *gin.Context) {
+	d, key, err := draftRequest(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	issued, err := s.slips.Issue(c.Request.Context(), principal(c), d, key, requestID(c))
@@ -462,9 +468,9 @@ func act[T any](s *Server, c *gin.Context, emptyOK bool, build func(T) (slip.Com
 		s.fail(c, err)
 		return
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 {
-		s.fail(c, badRequest("invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符"))
+	key, err := idempotencyKey(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	acted, err := s.slips.Act(c.Request.Context(), principal(c), c.Param("id"), cmd, key, requestID(c))

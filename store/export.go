@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"reflect"
 
-	"gorm.io/gorm"
-
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -90,9 +88,9 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 // than once per row as DB.ScanRows does (which was 40% of an export's CPU).
 // A column without a field is read and dropped.
 func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
-	stmt := &gorm.Statement{DB: s.db}
-	if err := stmt.Parse(&slipRow{}); err != nil {
-		return nil, fmt.Errorf("slip row schema: %w", err)
+	sch, err := slipSchema(s.db)
+	if err != nil {
+		return nil, err
 	}
 	cols, err := rows.Columns()
 	if err != nil {
@@ -100,7 +98,7 @@ func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
 	}
 	index := make([][]int, len(cols))
 	for i, c := range cols {
-		if f := stmt.Schema.LookUpField(c); f != nil {
+		if f := sch.LookUpField(c); f != nil {
 			index[i] = f.StructField.Index
 		}
 	}

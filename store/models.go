@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
@@ -370,13 +371,13 @@ func derefID(id *int64) int64 {
 // withColumns is r with the columns in cols (by column name, values of the
 // fields' own types) set, as an UPDATE of them leaves the row.
 func (r slipRow) withColumns(ctx context.Context, db *gorm.DB, cols map[string]any) (slipRow, error) {
-	stmt := &gorm.Statement{DB: db}
-	if err := stmt.Parse(&slipRow{}); err != nil {
-		return r, fmt.Errorf("slips schema: %w", err)
+	sch, err := slipSchema(db)
+	if err != nil {
+		return r, err
 	}
 	rv := reflect.ValueOf(&r).Elem()
 	for col, v := range cols {
-		f := stmt.Schema.LookUpField(col)
+		f := sch.LookUpField(col)
 		if f == nil {
 			return r, fmt.Errorf("slips has no column %s", col)
 		}
@@ -385,4 +386,13 @@ func (r slipRow) withColumns(ctx context.Context, db *gorm.DB, cols map[string]a
 		}
 	}
 	return r, nil
+}
+
+// slipSchema is GORM's (cached) schema of slipRow: its columns by name.
+func slipSchema(db *gorm.DB) (*schema.Schema, error) {
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(&slipRow{}); err != nil {
+		return nil, fmt.Errorf("slips schema: %w", err)
+	}
+	return stmt.Schema, nil
 }

@@ -21,7 +21,9 @@ import (
 func StartWorker(ctx context.Context, cfg Config) (worker.Worker, error) {
 	queue := cfg.taskQueue()
 	if cfg.WorkflowCacheSize > 0 {
-		// Process-wide; it takes effect when the first worker starts.
+		// Process-wide, sized by the first worker to start: this is it in a
+		// worker process; the embedded default sizes it before its server's
+		// own workers start (StartEmbedded), and this call changes nothing.
 		worker.SetStickyWorkflowCacheSize(cfg.WorkflowCacheSize)
 	}
 	// Every action is a workflow task; with the SDK's two pollers tasks wait
