@@ -83,7 +83,7 @@ func (s *Server) leaderItems(c *gin.Context) {
 	}
 	slices.SortStableFunc(all, func(a, b slip.Slip) int {
 		ca, cb := reminder.ColourOf(a, now.today, now.yellowBy), reminder.ColourOf(b, now.today, now.yellowBy)
-		return cmp.Or(cmp.Compare(urgency(ca), urgency(cb)), a.WorstDeadline().Compare(b.WorstDeadline()), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(cb.Severity(), ca.Severity()), a.WorstDeadline().Compare(b.WorstDeadline()), cmp.Compare(a.ID, b.ID))
 	})
 	items := make([]slipJSON, 0, len(all))
 	counts := map[string]int{"red": 0, "yellow": 0, "green": 0}
@@ -129,23 +129,9 @@ func (s *Server) leaderProjects(c *gin.Context, u identity.User) ([]projectJSON,
 		}
 	}
 	slices.SortStableFunc(out, func(a, b projectJSON) int {
-		return cmp.Compare(urgency(reminder.Colour(a.Color)), urgency(reminder.Colour(b.Color)))
+		return cmp.Compare(reminder.Colour(b.Color).Severity(), reminder.Colour(a.Color).Severity())
 	})
 	return out, nil
-}
-
-// urgency orders 我的事项: red first, then yellow, then green, then the
-// uncoloured.
-func urgency(c reminder.Colour) int {
-	switch c {
-	case reminder.Red:
-		return 0
-	case reminder.Yellow:
-		return 1
-	case reminder.Green:
-		return 2
-	}
-	return 3
 }
 
 // listLeaders: GET /api/v1/leaders — the enabled leaders (id and name), for

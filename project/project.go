@@ -198,9 +198,8 @@ func (p Project) Colour(today, yellowBy calendar.Date) reminder.Colour {
 		return reminder.None
 	}
 	worst := reminder.Green
-	rank := map[reminder.Colour]int{reminder.None: 0, reminder.Green: 1, reminder.Yellow: 2, reminder.Red: 3}
 	for _, m := range p.Milestones {
-		if c := ColourOf(m, today, yellowBy); rank[c] > rank[worst] {
+		if c := ColourOf(m, today, yellowBy); c.Severity() > worst.Severity() {
 			worst = c
 		}
 	}

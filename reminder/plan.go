@@ -180,6 +180,21 @@ func (c Colour) Label() string {
 	return ""
 }
 
+// Severity orders the colours by how urgent they are: red 3, yellow 2,
+// green 1, none (and anything else) 0. The worst of several parts or
+// milestones, and red-first lists, compare it.
+func (c Colour) Severity() int {
+	switch c {
+	case Red:
+		return 3
+	case Yellow:
+		return 2
+	case Green:
+		return 1
+	}
+	return 0
+}
+
 // YellowWithin is how many working days before the deadline a slip turns yellow.
 const YellowWithin = 3
 
