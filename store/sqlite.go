@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -29,12 +30,40 @@ func (sqliteDialector) Name() string { return "sqlite" }
 
 func (d sqliteDialector) Initialize(db *gorm.DB) error {
 	callbacks.RegisterDefaultCallbacks(db, &callbacks.Config{})
+	db.ClauseBuilders["LIMIT"] = buildLiteralLimit
 	conn, err := sql.Open("sqlite", d.dsn)
 	if err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
 	db.ConnPool = conn
 	return nil
+}
+
+// buildLiteralLimit writes a query's LIMIT as a number rather than a bound
+// parameter (GORM's default, "LIMIT ?"). SQLite plans a LIMIT it can read
+// as an integer differently, so a prepared statement whose LIMIT is a
+// parameter is marked to be planned again whenever the parameter is bound:
+// every Take — each request's token check, each slip read — then parsed its
+// SQL anew despite the prepared-statement cache. OFFSET stays a parameter:
+// it does not change the plan, and as a number it would make each page a
+// statement of its own.
+func buildLiteralLimit(c clause.Clause, b clause.Builder) {
+	limit, ok := c.Expression.(clause.Limit)
+	if !ok {
+		c.Build(b)
+		return
+	}
+	hasLimit := limit.Limit != nil && *limit.Limit >= 0
+	if hasLimit {
+		_, _ = b.WriteString("LIMIT " + strconv.Itoa(*limit.Limit))
+	}
+	if limit.Offset > 0 {
+		if hasLimit {
+			_ = b.WriteByte(' ')
+		}
+		_, _ = b.WriteString("OFFSET ")
+		b.AddVar(b, limit.Offset)
+	}
 }
 
 func (d sqliteDialector) Migrator(db *gorm.DB) gorm.Migrator {
