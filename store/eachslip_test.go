@@ -119,5 +119,20 @@ func TestEachSlipStopsOnError(t *testing.T) {
 		cancel()
 		err = st.EachSlip(cancelled, store.Filter{}, 4, func(slip.Slip) error { return nil })
 		assert.ErrorIs(t, err, context.Canceled)
+
+		// A caller that goes away mid-walk (a client hanging up on an
+		// export) gets the cancellation, not a walk that looks complete.
+		midway, stopWalk := context.WithCancel(ctx)
+		defer stopWalk()
+		calls = 0
+		err = st.EachSlip(midway, store.Filter{}, 4, func(slip.Slip) error {
+			calls++
+			if calls == 6 {
+				stopWalk()
+			}
+			return nil
+		})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Less(t, calls, 40, "the walk went on after its caller left")
 	})
 }

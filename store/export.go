@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/duban-gov/duban/slip"
 )
@@ -18,19 +19,23 @@ const (
 )
 
 // EachSlip calls fn with every slip matching f in f.Sort's order — the order
-// of the ledger pages — so an export of a million slips holds one batch in
-// memory, never the whole ledger. f.PageSize and f.Cursor are ignored: the
-// walk always covers everything f selects.
+// of the ledger pages — so an export of a million slips holds a few batches
+// in memory, never the whole ledger. f.PageSize and f.Cursor are ignored:
+// the walk always covers everything f selects.
 //
-// The walk is one query, read as it streams (the database sorts the
-// selection once, or walks the sort's index), in batches of batch rows (0
-// means DefaultExportBatch; at most MaxExportBatch), each batch with its
-// departments loaded in one more query: the cost per row stays flat however
-// deep the export goes. (It used to be a query per batch, keyset after the
-// last row, which made the database find and sort the rest of a filtered
-// selection again for every batch.) The slips are as of the moment the walk
-// began, except their departments, read batch by batch. An error from fn
-// stops the walk and is returned as is.
+// The walk is one query, read as it streams (the database walks the sort's
+// index, or sorts the selection once), in batches of batch rows (0 means
+// DefaultExportBatch; at most MaxExportBatch), each batch with its
+// departments and parts loaded in two more queries: the cost per row stays
+// flat however deep the export goes. (It used to be a query per batch,
+// keyset after the last row, which made the database find and sort the rest
+// of a filtered selection again for every batch.) The three steps run side
+// by side, a batch apart — reading the next batch, loading the
+// departments of the one after the batch fn is being called with — so the
+// database's time and this process's overlap instead of adding up. The
+// slips are as of the moment the walk began, except their departments and
+// parts, read batch by batch. fn is called from the caller's goroutine; an
+// error from fn stops the walk and is returned as is.
 func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.Slip) error) error {
 	if batch <= 0 {
 		batch = DefaultExportBatch
@@ -39,6 +44,9 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	if !f.Sort.Valid() {
 		return InvalidSort()
 	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := f.ordered(s.filtered(ctx, f), nil).Rows()
 	if err != nil {
 		return fmt.Errorf("export ledger: %w", err)
@@ -48,37 +56,94 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	if err != nil {
 		return fmt.Errorf("export ledger: %w", err)
 	}
-	buf := make([]slipRow, 0, batch)
-	flush := func() error {
-		slips, err := s.withDepartments(ctx, buf)
-		if err != nil {
-			return fmt.Errorf("export ledger: %w", err)
-		}
-		buf = buf[:0]
-		for _, sl := range slips {
-			if err := fn(sl); err != nil {
-				return err
+
+	var (
+		wg               sync.WaitGroup
+		readErr, loadErr error
+		read             = make(chan []slipRow, 1)
+		loaded           = make(chan []slip.Slip, 1)
+	)
+	wg.Go(func() { // read: the query's rows, a batch at a time
+		defer close(read)
+		readErr = readBatches(ctx, rows, scan, batch, read)
+	})
+	wg.Go(func() { // load: each batch's departments and parts
+		defer close(loaded)
+		for rs := range read {
+			slips, err := s.withDepartments(ctx, rs)
+			if err != nil {
+				loadErr = err
+				cancel()
+				return
+			}
+			select {
+			case loaded <- slips:
+			case <-ctx.Done():
+				return
 			}
 		}
-		return nil
+	})
+	var fnErr error
+	for slips := range loaded {
+		for _, sl := range slips {
+			if fnErr = fn(sl); fnErr != nil {
+				break
+			}
+		}
+		if fnErr != nil {
+			break
+		}
+	}
+	cancel()
+	for range loaded { // let the loader see the cancellation and end
+	}
+	wg.Wait()
+	switch {
+	case fnErr != nil:
+		return fnErr
+	case loadErr != nil:
+		return fmt.Errorf("export ledger: %w", loadErr)
+	case readErr != nil:
+		return fmt.Errorf("export ledger: %w", readErr)
+	case parent.Err() != nil:
+		// The caller gave up (a client that went away): the walk stopped
+		// short, which must not pass for its end.
+		return fmt.Errorf("export ledger: %w", parent.Err())
+	}
+	return nil
+}
+
+// readBatches scans rows into batches of batch slipRows and sends each to
+// out, until the rows end or ctx is done.
+func readBatches(ctx context.Context, rows *sql.Rows, scan func(*slipRow) error, batch int, out chan<- []slipRow) error {
+	buf := make([]slipRow, 0, batch)
+	send := func() bool {
+		select {
+		case out <- buf:
+			buf = make([]slipRow, 0, batch)
+			return true
+		case <-ctx.Done():
+			return false
+		}
 	}
 	for rows.Next() {
 		var r slipRow
 		if err := scan(&r); err != nil {
-			return fmt.Errorf("export ledger: read a slip: %w", err)
+			return fmt.Errorf("read a slip: %w", err)
 		}
 		buf = append(buf, r)
-		if len(buf) == batch {
-			if err := flush(); err != nil {
-				return err
-			}
+		if len(buf) == batch && !send() {
+			return nil
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("export ledger: %w", err)
+		if ctx.Err() != nil {
+			return nil // stopped by the walk's end, not failed
+		}
+		return err
 	}
 	if len(buf) > 0 {
-		return flush()
+		send()
 	}
 	return nil
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -305,8 +308,33 @@ func (r slipRow) pendingExtension() *slip.ExtensionRequest {
 }
 
 func (r slipRow) policy() slip.ReminderPolicy {
+	if p, ok := policies.Load(r.Policy); ok {
+		return clonePolicy(p.(slip.ReminderPolicy))
+	}
 	var p slip.ReminderPolicy
 	_ = json.Unmarshal([]byte(r.Policy), &p) // a row written before policies has '{}'
+	if policiesHeld.Load() < maxHeldPolicies {
+		if _, had := policies.LoadOrStore(r.Policy, p); !had {
+			policiesHeld.Add(1)
+		}
+	}
+	return clonePolicy(p)
+}
+
+// policies holds reminder policies decoded from their JSON. A ledger has a
+// handful of distinct policies (the default, a few categories'), and
+// decoding one for every row was a tenth of an export's CPU; the map is
+// bounded by maxHeldPolicies, past which rows are decoded as they come.
+var (
+	policies     sync.Map // JSON text → slip.ReminderPolicy
+	policiesHeld atomic.Int32
+)
+
+const maxHeldPolicies = 256
+
+// clonePolicy copies p's slice, so that no two slips share one.
+func clonePolicy(p slip.ReminderPolicy) slip.ReminderPolicy {
+	p.BeforeDue = slices.Clone(p.BeforeDue)
 	return p
 }
 
