@@ -42,9 +42,15 @@ type RequestKey struct {
 // Keys are per user: the same key from two users names two requests.
 func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, slipID, requestHash string) (RequestKey, error) {
 	db := s.db.WithContext(ctx)
-	if err := db.Exec(`INSERT INTO request_keys (user_id, idem_key, request_hash, slip_id, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, idem_key) DO NOTHING`, userID, key, requestHash, slipID, time.Now().UTC()).Error; err != nil {
+	var claimed []string
+	if err := db.Raw(`INSERT INTO request_keys (user_id, idem_key, request_hash, slip_id, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING slip_id`, userID, key, requestHash, slipID, time.Now().UTC()).
+		Scan(&claimed).Error; err != nil {
 		return RequestKey{}, fmt.Errorf("claim idempotency key: %w", err)
+	}
+	if len(claimed) == 1 {
+		// Ours now, unanswered: the usual case needs no second statement.
+		return RequestKey{RequestHash: requestHash, SlipID: slipID}, nil
 	}
 	var held requestKeyRow
 	if err := db.Where("user_id = ? AND idem_key = ?", userID, key).Take(&held).Error; err != nil {
