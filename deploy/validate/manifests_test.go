@@ -68,7 +68,13 @@ var wantArgs = map[string]string{
 	"duban-migrate": "migrate",
 }
 
-func isDocumented(name string) bool { return slices.Contains(documentedEnv, name) }
+// goRuntimeEnv are the Go runtime's own variables a manifest may set
+// (deploy/README.md says why the worker sets GOMEMLIMIT).
+var goRuntimeEnv = []string{"GOMEMLIMIT"}
+
+func isDocumented(name string) bool {
+	return slices.Contains(documentedEnv, name) || slices.Contains(goRuntimeEnv, name)
+}
 
 // ---- YAML access --------------------------------------------------------------
 
