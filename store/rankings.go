@@ -207,15 +207,19 @@ func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (map[s
 		}
 		set(c)
 	}
+	// Refused parts of the period, counted per unit, role and status from
+	// the index alone (migration 0110).
 	var refused []struct {
 		DepartmentCode string
 		Role           string
 		Status         string
 		Refusals       int64
+		Parts          int64
 	}
-	err = s.db.WithContext(ctx).Table("slip_tracks").Select("department_code, role, status, refusals").
+	err = s.db.WithContext(ctx).Table("slip_tracks").
+		Select("department_code, role, status, SUM(refusals) AS refusals, COUNT(*) AS parts").
 		Where("refusals > 0 AND assigned_on >= ? AND assigned_on <= ? AND status <> 'cancelled'", from, to).
-		Scan(&refused).Error
+		Group("department_code, role, status").Scan(&refused).Error
 	if err != nil {
 		return fail(err)
 	}
@@ -223,12 +227,12 @@ func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (map[s
 		c := at(r.DepartmentCode)
 		c.Refusals += r.Refusals
 		if r.Status == string(slip.TrackReplaced) {
-			c.Received++ // no longer the unit's in the rollup
+			c.Received += r.Parts // no longer the unit's in the rollup
 			if r.Role == "lead" {
-				c.LeadGivenUp++
+				c.LeadGivenUp += r.Parts
 			} else {
-				c.CoParts++
-				c.CoGivenUp++
+				c.CoParts += r.Parts
+				c.CoGivenUp += r.Parts
 			}
 		}
 		set(c)
