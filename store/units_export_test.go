@@ -15,7 +15,7 @@ func UnitsOutOfStep(t testing.TB, s *Store) []string {
 	}
 	var ids []string
 	err := s.db.Raw(`SELECT id FROM slips WHERE units IS DISTINCT FROM (
-		SELECT COALESCE(array_agg(department_code ORDER BY department_code), '{}')
+		SELECT COALESCE(array_agg(department_code ORDER BY position, department_code), '{}')
 		FROM slip_departments WHERE slip_id = slips.id) ORDER BY id`).Scan(&ids).Error
 	if err != nil {
 		t.Fatalf("compare slips.units with slip_departments: %v", err)

@@ -5,8 +5,9 @@
 -- into the same index, so that one lookup finds the slips that have the
 -- keyword's pairs AND are on the department, and only those rows are read.
 --
--- slips.units is the slip's departments (lead and co-units), sorted: a copy
--- of its slip_departments rows, kept equal to them by the trigger below, so
+-- slips.units is the slip's departments, the lead first and then the
+-- co-units in the slip's order (slip_departments.position): a copy of its
+-- slip_departments rows, kept equal to them by the trigger below, so
 -- every writer (issuing, 改派, import, restore, seed) keeps it right without
 -- knowing it exists. It only narrows a search: the ledger still filters by
 -- slip_departments, which stays the authority on who sees a slip.
@@ -18,7 +19,7 @@ ALTER TABLE slips ADD COLUMN units TEXT[] NOT NULL DEFAULT '{}';
 DROP INDEX IF EXISTS slips_bigram_idx;
 
 UPDATE slips SET units = d.units
-FROM (SELECT slip_id, array_agg(department_code ORDER BY department_code) AS units
+FROM (SELECT slip_id, array_agg(department_code ORDER BY position, department_code) AS units
       FROM slip_departments GROUP BY slip_id) AS d
 WHERE d.slip_id = slips.id;
 
@@ -49,7 +50,7 @@ CREATE FUNCTION duban_sync_units(slip TEXT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM slips WHERE id = slip FOR UPDATE;
     UPDATE slips SET units = d.units
-    FROM (SELECT COALESCE(array_agg(department_code ORDER BY department_code), '{}') AS units
+    FROM (SELECT COALESCE(array_agg(department_code ORDER BY position, department_code), '{}') AS units
           FROM slip_departments WHERE slip_id = slip) AS d
     WHERE slips.id = slip AND slips.units IS DISTINCT FROM d.units;
 END;
