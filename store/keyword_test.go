@@ -34,7 +34,7 @@ func keywordIDs(t *testing.T, st *store.Store, f store.Filter, limit int64) []st
 }
 
 // TestDepartmentKeywordFollowsAssignments: a keyword search on a unit's
-// ledger (VisibleTo, and the office's department filter) finds a slip on
+// ledger (VisibleTo, the office's department filter, a one-unit scope) finds a slip on
 // every unit it is on, lead or co-unit, and on no other; after a 改派 the
 // replaced co-unit no longer finds it by keyword and the new one does. On
 // PostgreSQL the unit is narrowed by the keyword index's unit terms
@@ -67,7 +67,7 @@ func TestDepartmentKeywordFollowsAssignments(t *testing.T) {
 				for q, ids := range byQuery {
 					for _, limit := range []int64{1, store.MaxKeywordCount} {
 						store.SetKeywordCountLimit(t, limit)
-						for _, f := range []store.Filter{{VisibleTo: unit, Query: q}, {Department: unit, Query: q}} {
+						for _, f := range []store.Filter{{VisibleTo: unit, Query: q}, {Department: unit, Query: q}, {VisibleUnits: []string{unit}, Query: q}} {
 							assert.Equal(t, ids, keywordIDs(t, st, f, limit), "%s searching %s (limit %d, %+v)", unit, q, limit, f)
 						}
 					}

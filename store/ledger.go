@@ -228,18 +228,20 @@ const keywordIndexed = "duban_keyword_terms(LOWER(title || ' ' || content), unit
 
 // keywordUnit is the department whose term a keyword search asks the index
 // for besides the keyword's pairs, when f keeps only that department's slips
-// by inDepartment (a department's own ledger, or the department filter): the
+// (a department's own ledger, the department filter, a scope of one unit): the
 // index then finds the slips with the pairs on that department, instead of
 // the whole city's for the exact filter to sift (issue 16: 24k rows read for
 // 电梯 to keep 住建局's 6.5k). The exact filter stays in the query, so the
-// term only narrows. A list of units (专班, a scoped office) asks for the
-// pairs alone, as before.
+// term only narrows. A list of several units (a department with its 专班, a
+// scoped office's subtree) asks for the pairs alone, as before.
 func (f Filter) keywordUnit() (string, bool) {
 	switch {
 	case f.VisibleTo != "" && !f.byOwnPart():
 		return f.VisibleTo, true
 	case f.Department != "":
 		return f.Department, true
+	case len(f.VisibleUnits) == 1: // inUnits with one code: a one-unit scope
+		return f.VisibleUnits[0], true
 	}
 	return "", false
 }
@@ -346,6 +348,8 @@ func (f Filter) departmentOnly() (string, bool) {
 		return f.VisibleTo, true
 	case f.Department != "":
 		return f.Department, true
+	case len(f.VisibleUnits) == 1: // inUnits with one code: a one-unit scope
+		return f.VisibleUnits[0], true
 	}
 	return "", false
 }
