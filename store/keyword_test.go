@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -106,42 +107,48 @@ func TestDepartmentKeywordFollowsAssignments(t *testing.T) {
 
 // TestDepartmentKeywordOnSeededLedger: on a seeded ledger (written by the
 // bulk import, as `duban seed` does), every unit's keyword search finds
-// exactly the slips on that unit whose title or content has the keyword.
+// exactly the slips on that unit whose title or content has the keyword;
+// and so it does after migration 0100 runs over those slips, as on a ledger
+// upgraded to it (PostgreSQL: it fills slips.units from slip_departments).
 func TestDepartmentKeywordOnSeededLedger(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		_, err := seed.Run(ctx, st, seedOptions(300, 10, 11))
 		require.NoError(t, err)
-		require.Empty(t, store.UnitsOutOfStep(t, st), "slips whose units differ from slip_departments")
 		everything := listAll(t, st, store.Filter{})
-		units := map[string]bool{}
-		for _, s := range everything {
-			for _, u := range s.Draft.Departments() {
-				units[u] = true
-			}
-		}
-		require.NotEmpty(t, units)
-		for _, unit := range slices.Sorted(func(yield func(string) bool) {
-			for u := range units {
-				if !yield(u) {
-					return
-				}
-			}
-		}) {
-			for _, q := range []string{"电梯", "小区", "老旧小区改造", "纺织厂", "无此关键词"} {
-				var want []string
-				for _, s := range everything {
-					has := strings.Contains(strings.ToLower(s.Draft.Title), q) || strings.Contains(strings.ToLower(s.Draft.Content), q)
-					if has && slices.Contains(s.Draft.Departments(), unit) {
-						want = append(want, s.ID)
-					}
-				}
-				for _, limit := range []int64{3, store.MaxKeywordCount} {
-					t.Run(fmt.Sprintf("%s-%s-limit-%d", unit, q, limit), func(t *testing.T) {
-						store.SetKeywordCountLimit(t, limit)
-						assert.Equal(t, want, keywordIDs(t, st, store.Filter{VisibleTo: unit, Query: q}, limit))
-					})
-				}
-			}
-		}
+		t.Run("seeded", func(t *testing.T) { checkUnitKeywords(t, st, everything) })
+		store.UndoKeywordUnits(t, st)
+		require.NoError(t, st.Migrate(ctx))
+		t.Run("migrated-over", func(t *testing.T) { checkUnitKeywords(t, st, everything) })
 	})
+}
+
+// checkUnitKeywords checks every unit's keyword searches against what
+// everything (the whole ledger) says they should find, and that slips.units
+// is in step with slip_departments.
+func checkUnitKeywords(t *testing.T, st *store.Store, everything []slip.Slip) {
+	require.Empty(t, store.UnitsOutOfStep(t, st), "slips whose units differ from slip_departments")
+	units := map[string]bool{}
+	for _, s := range everything {
+		for _, u := range s.Draft.Departments() {
+			units[u] = true
+		}
+	}
+	require.NotEmpty(t, units)
+	for _, unit := range slices.Sorted(maps.Keys(units)) {
+		for _, q := range []string{"电梯", "小区", "老旧小区改造", "纺织厂", "无此关键词"} {
+			var want []string
+			for _, s := range everything {
+				has := strings.Contains(strings.ToLower(s.Draft.Title), q) || strings.Contains(strings.ToLower(s.Draft.Content), q)
+				if has && slices.Contains(s.Draft.Departments(), unit) {
+					want = append(want, s.ID)
+				}
+			}
+			for _, limit := range []int64{3, store.MaxKeywordCount} {
+				t.Run(fmt.Sprintf("%s-%s-limit-%d", unit, q, limit), func(t *testing.T) {
+					store.SetKeywordCountLimit(t, limit)
+					assert.Equal(t, want, keywordIDs(t, st, store.Filter{VisibleTo: unit, Query: q}, limit))
+				})
+			}
+		}
+	}
 }

@@ -35,3 +35,28 @@ func SetUnits(t testing.TB, s *Store, id string, units ...string) {
 		t.Fatalf("set units of slip %s: %v", id, err)
 	}
 }
+
+// UndoKeywordUnits takes migration 0100 back out of a PostgreSQL ledger (its
+// trigger, functions, index and column; 0006's index back), so that the next
+// Migrate runs it over the slips already there, as on a ledger upgraded to
+// it. A no-op on SQLite, where 0100 does nothing.
+func UndoKeywordUnits(t testing.TB, s *Store) {
+	t.Helper()
+	if s.dialect != Postgres {
+		return
+	}
+	err := s.schema.Exec(`
+		DROP TRIGGER slip_departments_units ON slip_departments;
+		DROP FUNCTION duban_slip_departments_changed();
+		DROP FUNCTION duban_sync_units(TEXT);
+		DROP INDEX slips_keyword_idx;
+		DROP FUNCTION duban_keyword_terms(TEXT, TEXT[]);
+		DROP FUNCTION duban_unit_term(TEXT);
+		ALTER TABLE slips DROP COLUMN units;
+		DROP FUNCTION duban_units_of(TEXT);
+		CREATE INDEX slips_bigram_idx ON slips USING gin (duban_bigrams(LOWER(title || ' ' || content)));
+		DELETE FROM schema_migrations WHERE version = '0100_keyword_units';`).Error
+	if err != nil {
+		t.Fatalf("undo migration 0100: %v", err)
+	}
+}
