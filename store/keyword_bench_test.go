@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -31,6 +32,22 @@ func BenchmarkRecordIssued(b *testing.B) {
 		sl.Tracks = slip.NewTracks(sl.Draft, issued, calendar.MustParseDate("2026-10-13"))
 		sl.StartIssued()
 		if _, err := st.RecordIssued(ctx, sl); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSeedImport writes 2,000 seeded slips per op (their rows,
+// departments, timelines and statistics, in transactions of 1,000, as `duban
+// seed` does) into a PostgreSQL ledger: what 0100's trigger costs the bulk
+// import, which fires it once per department row.
+func BenchmarkSeedImport(b *testing.B) {
+	st := storetest.Open(b, store.Postgres)
+	i := int64(0)
+	for b.Loop() {
+		i++
+		o := seed.Options{Slips: 2000, Departments: 50, Year: 2026, Seed: i, Now: seedNow, Batch: 1000, Append: true}
+		if _, err := seed.Run(ctx, st, o); err != nil {
 			b.Fatal(err)
 		}
 	}
