@@ -363,8 +363,6 @@ func (f Filter) departmentOnly() (string, bool) {
 		return f.VisibleTo, true
 	case f.Department != "":
 		return f.Department, true
-	case len(f.VisibleUnits) == 1: // inUnits with one code: a one-unit scope
-		return f.VisibleUnits[0], true
 	}
 	return "", false
 }
