@@ -117,6 +117,17 @@ func BenchmarkScaleLedger(b *testing.B) {
 		})
 	}
 	b.Run("office-keyword-2-chars", func(b *testing.B) { timed(b, page(store.Filter{Query: "扬尘"})) })
+	b.Run("department-keyword-2-chars", func(b *testing.B) {
+		timed(b, page(store.Filter{VisibleTo: benchBigDepartment, Query: "扬尘"}))
+	})
+	// The department filter of the office's ledger, and a scope of one unit
+	// (inUnits with one code), select the same slips as VisibleTo.
+	b.Run("office-department-filter-keyword-电梯", func(b *testing.B) {
+		timed(b, page(store.Filter{Department: benchBigDepartment, Query: "电梯"}))
+	})
+	b.Run("one-unit-scope-keyword-电梯", func(b *testing.B) {
+		timed(b, page(store.Filter{VisibleUnits: []string{benchBigDepartment}, Query: "电梯"}))
+	})
 	b.Run("department-keyword", func(b *testing.B) {
 		timed(b, page(store.Filter{VisibleTo: benchBigDepartment, Query: "加装电梯"}))
 	})

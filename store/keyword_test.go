@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/internal/seed"
+	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/store"
+	"github.com/duban-gov/duban/store/storetest"
+)
+
+// keywordIDs lists the ids of the slips f finds, newest first, over all
+// pages, after checking the page's count says how many up to the keyword
+// limit.
+func keywordIDs(t *testing.T, st *store.Store, f store.Filter, limit int64) []string {
+	t.Helper()
+	var ids []string
+	for _, s := range listAll(t, st, f) {
+		ids = append(ids, s.ID)
+	}
+	page, err := st.ListSlips(ctx, f)
+	require.NoError(t, err)
+	assert.Equal(t, min(int64(len(ids)), limit), page.Total, "count of %+v", f)
+	assert.Equal(t, int64(len(ids)) > limit, page.TotalCapped, "count of %+v capped", f)
+	return ids
+}
+
+// TestDepartmentKeywordFollowsAssignments: a keyword search on a unit's
+// ledger (VisibleTo, the office's department filter, a one-unit scope) finds a slip on
+// every unit it is on, lead or co-unit, and on no other; after a 改派 the
+// replaced co-unit no longer finds it by keyword and the new one does. On
+// PostgreSQL the unit is narrowed by the keyword index's unit terms
+// (slips.units, kept by a trigger on slip_departments); both dialects must
+// answer alike, whether the count is capped (pages walk the order) or not
+// (the index narrows first).
+func TestDepartmentKeywordFollowsAssignments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw", "zjj", "jtj", "wjj")
+		issued := time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone)
+		refuseBy := calendar.MustParseDate("2026-10-13")
+		issue := func(id, title, content, lead string, co ...string) slip.Slip {
+			sl := newSlip(id, issued, lead, co...)
+			sl.Draft.Title, sl.Draft.Content = title, content
+			sl.Tracks = slip.NewTracks(sl.Draft, issued, refuseBy)
+			sl.StartIssued()
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+			return sl
+		}
+		a := issue("a", "老旧小区加装电梯", "三个小区", "zjj", "jtj")
+		issue("b", "既有住宅加装电梯", "试点", "fgw")
+		issue("c", "道路扬尘整治", "工地围挡", "zjj", "jtj")
+		issue("d", "公共设施维保", "全市电梯年检", "jtj", "zjj")
+
+		// want maps unit → keyword → the ids its ledger finds, newest first.
+		check := func(t *testing.T, want map[string]map[string][]string) {
+			t.Helper()
+			for unit, byQuery := range want {
+				for q, ids := range byQuery {
+					for _, limit := range []int64{1, store.MaxKeywordCount} {
+						store.SetKeywordCountLimit(t, limit)
+						for _, f := range []store.Filter{{VisibleTo: unit, Query: q}, {Department: unit, Query: q}, {VisibleUnits: []string{unit}, Query: q}} {
+							assert.Equal(t, ids, keywordIDs(t, st, f, limit), "%s searching %s (limit %d, %+v)", unit, q, limit, f)
+						}
+					}
+				}
+			}
+			assert.Empty(t, store.UnitsOutOfStep(t, st), "slips whose units differ from slip_departments")
+		}
+		check(t, map[string]map[string][]string{
+			"zjj": {"电梯": {"d", "a"}, "加装电梯": {"a"}, "扬尘": {"c"}},
+			"jtj": {"电梯": {"d", "a"}, "加装电梯": {"a"}},
+			"fgw": {"电梯": {"b"}, "加装电梯": {"b"}, "扬尘": nil},
+			"wjj": {"电梯": nil, "加装电梯": nil},
+		})
+
+		// 改派: jtj's part of a goes to wjj.
+		apply(t, st, &a, slip.Command{Action: slip.ActionReassign, Actor: "督查室", ActorRole: slip.RoleOffice,
+			Deadline:    calendar.MustParseDate("2026-12-10"),
+			TrackFields: slip.TrackFields{Department: "jtj", NewDepartment: "wjj", RefuseBy: calendar.MustParseDate("2026-10-16")}},
+			issued.Add(time.Hour))
+		require.Equal(t, []string{"wjj"}, a.Draft.CoDepartments)
+		check(t, map[string]map[string][]string{
+			"zjj": {"电梯": {"d", "a"}, "加装电梯": {"a"}},
+			"jtj": {"电梯": {"d"}, "加装电梯": nil},
+			"wjj": {"电梯": {"a"}, "加装电梯": {"a"}, "扬尘": nil},
+		})
+
+		// The units column only narrows: a slip whose column wrongly names
+		// a unit still does not show on that unit's ledger.
+		store.SetUnits(t, st, "b", "fgw", "wjj")
+		for _, limit := range []int64{1, store.MaxKeywordCount} {
+			store.SetKeywordCountLimit(t, limit)
+			assert.Equal(t, []string{"a"}, keywordIDs(t, st, store.Filter{VisibleTo: "wjj", Query: "电梯"}, limit))
+		}
+	})
+}
+
+// TestDepartmentKeywordOnSeededLedger: on a seeded ledger (written by the
+// bulk import, as `duban seed` does), every unit's keyword search finds
+// exactly the slips on that unit whose title or content has the keyword;
+// and so it does after migration 0100 runs over those slips, as on a ledger
+// upgraded to it (PostgreSQL: it fills slips.units from slip_departments).
+func TestDepartmentKeywordOnSeededLedger(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := seed.Run(ctx, st, seedOptions(300, 10, 11))
+		require.NoError(t, err)
+		everything := listAll(t, st, store.Filter{})
+		t.Run("seeded", func(t *testing.T) { checkUnitKeywords(t, st, everything) })
+		store.UndoKeywordUnits(t, st)
+		require.NoError(t, st.Migrate(ctx))
+		t.Run("migrated-over", func(t *testing.T) { checkUnitKeywords(t, st, everything) })
+	})
+}
+
+// checkUnitKeywords checks every unit's keyword searches against what
+// everything (the whole ledger) says they should find, and that slips.units
+// is in step with slip_departments.
+func checkUnitKeywords(t *testing.T, st *store.Store, everything []slip.Slip) {
+	require.Empty(t, store.UnitsOutOfStep(t, st), "slips whose units differ from slip_departments")
+	units := map[string]bool{}
+	for _, s := range everything {
+		for _, u := range s.Draft.Departments() {
+			units[u] = true
+		}
+	}
+	require.NotEmpty(t, units)
+	for _, unit := range slices.Sorted(maps.Keys(units)) {
+		for _, q := range []string{"电梯", "小区", "老旧小区改造", "纺织厂", "无此关键词"} {
+			var want []string
+			for _, s := range everything {
+				has := strings.Contains(strings.ToLower(s.Draft.Title), q) || strings.Contains(strings.ToLower(s.Draft.Content), q)
+				if has && slices.Contains(s.Draft.Departments(), unit) {
+					want = append(want, s.ID)
+				}
+			}
+			for _, limit := range []int64{3, store.MaxKeywordCount} {
+				t.Run(fmt.Sprintf("%s-%s-limit-%d", unit, q, limit), func(t *testing.T) {
+					store.SetKeywordCountLimit(t, limit)
+					assert.Equal(t, want, keywordIDs(t, st, store.Filter{VisibleTo: unit, Query: q}, limit))
+				})
+			}
+		}
+	}
+}
