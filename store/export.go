@@ -29,13 +29,13 @@ const (
 // departments and parts loaded in two more queries: the cost per row stays
 // flat however deep the export goes. (It used to be a query per batch,
 // keyset after the last row, which made the database find and sort the rest
-// of a filtered selection again for every batch.) The three steps run side
-// by side, a batch apart — reading the next batch, loading the
-// departments of the one after the batch fn is being called with — so the
-// database's time and this process's overlap instead of adding up. The
-// slips are as of the moment the walk began, except their departments and
-// parts, read batch by batch. fn is called from the caller's goroutine; an
-// error from fn stops the walk and is returned as is.
+// of a filtered selection again for every batch.) The three steps —
+// reading the query's rows, loading each batch's departments and parts,
+// calling fn — run side by side, a batch apart, so the database's time and
+// this process's overlap instead of adding up. The slips are as of the
+// moment the walk began, except their departments and parts, read batch by
+// batch. fn is called from the caller's goroutine; an error from fn stops
+// the walk and is returned as is.
 func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.Slip) error) error {
 	if batch <= 0 {
 		batch = DefaultExportBatch
@@ -94,9 +94,7 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 			break
 		}
 	}
-	cancel()
-	for range loaded { // let the loader see the cancellation and end
-	}
+	cancel() // both steps wait on the context as well as on their channel
 	wg.Wait()
 	switch {
 	case fnErr != nil:
