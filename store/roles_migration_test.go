@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,14 +16,7 @@ import (
 // foreign keys still hold afterwards.
 func TestRolesMigrationKeepsUsersOnSQLite(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "duban.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := openSQLite(t, true)
 	if _, err := st.CreateDepartment(ctx, slip.Department{Code: "zjj", Name: "住建局"}); err != nil {
 		t.Fatal(err)
 	}

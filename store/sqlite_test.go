@@ -10,19 +10,30 @@ import (
 	"gorm.io/gorm"
 )
 
-// TestSQLiteKeepsItsConnections drives the ledger from more goroutines at
-// once than database/sql keeps idle by default (two): every connection is
-// kept for the next request, none is closed and opened again per request.
-func TestSQLiteKeepsItsConnections(t *testing.T) {
+// openSQLite opens a SQLite ledger in a fresh directory, closed when t ends,
+// and migrates it when migrate is set.
+func openSQLite(t *testing.T, migrate bool) *Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "duban.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { _ = st.Close() })
+	if migrate {
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
+	return st
+}
+
+// TestSQLiteKeepsItsConnections drives the ledger from more goroutines at
+// once than database/sql keeps idle by default (two): every connection is
+// kept for the next request, none is closed and opened again per request.
+func TestSQLiteKeepsItsConnections(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t, true)
 	var wg sync.WaitGroup
 	for range 32 {
 		wg.Go(func() {
@@ -47,12 +58,7 @@ func TestSQLiteKeepsItsConnections(t *testing.T) {
 // prepared statement again at every execution, so the SQLite ledger writes
 // LIMIT as a number (OFFSET stays a parameter).
 func TestSQLiteLimitIsLiteral(t *testing.T) {
-	ctx := context.Background()
-	st, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "duban.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openSQLite(t, false)
 	dry := st.db.Session(&gorm.Session{DryRun: true})
 	var row slipRow
 	take := dry.Where("id = ?", "x").Take(&row).Statement.SQL.String()
@@ -70,11 +76,7 @@ func TestSQLiteLimitIsLiteral(t *testing.T) {
 // maps the file rather than reading its pages one system call at a time.
 func TestSQLiteReadsThroughAMemoryMap(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "duban.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openSQLite(t, false)
 	var size int64
 	if err := st.db.WithContext(ctx).Raw("PRAGMA mmap_size").Scan(&size).Error; err != nil {
 		t.Fatal(err)
