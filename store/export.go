@@ -99,14 +99,16 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	switch {
 	case fnErr != nil:
 		return fnErr
+	case parent.Err() != nil:
+		// The caller gave up (a client that went away): the walk stopped
+		// short, which must not pass for its end. A step's error then is
+		// the driver's way of being interrupted (pgx reports an I/O
+		// timeout), not a fault of the ledger.
+		return fmt.Errorf("export ledger: %w", parent.Err())
 	case loadErr != nil:
 		return fmt.Errorf("export ledger: %w", loadErr)
 	case readErr != nil:
 		return fmt.Errorf("export ledger: %w", readErr)
-	case parent.Err() != nil:
-		// The caller gave up (a client that went away): the walk stopped
-		// short, which must not pass for its end.
-		return fmt.Errorf("export ledger: %w", parent.Err())
 	}
 	return nil
 }
