@@ -416,6 +416,63 @@ func (r slipRow) withColumns(ctx context.Context, db *gorm.DB, cols map[string]a
 	return r, nil
 }
 
+// changedColumns is cols without the columns r already holds the value of.
+// An UPDATE rewrites the index entries of every column it sets, changed or
+// not: the slips table has a score of indexes over status and deadlines,
+// and most actions change one or two of the columns an action may set.
+func (r slipRow) changedColumns(ctx context.Context, db *gorm.DB, cols map[string]any) (map[string]any, error) {
+	sch, err := slipSchema(db)
+	if err != nil {
+		return nil, err
+	}
+	rv := reflect.ValueOf(r)
+	out := make(map[string]any, len(cols))
+	for col, v := range cols {
+		f := sch.LookUpField(col)
+		if f == nil {
+			return nil, fmt.Errorf("slips has no column %s", col)
+		}
+		held, _ := f.ValueOf(ctx, rv)
+		if !sameValue(held, v) {
+			out[col] = v
+		}
+	}
+	return out, nil
+}
+
+// sameValue reports whether a and b, values of a slipRow field's type or
+// a pointer to it, are equal; times by instant. Unsure is different.
+func sameValue(a, b any) bool {
+	av, bv := reflect.ValueOf(a), reflect.ValueOf(b)
+	for av.IsValid() && av.Kind() == reflect.Pointer {
+		if av.IsNil() {
+			av = reflect.Value{}
+			break
+		}
+		av = av.Elem()
+	}
+	for bv.IsValid() && bv.Kind() == reflect.Pointer {
+		if bv.IsNil() {
+			bv = reflect.Value{}
+			break
+		}
+		bv = bv.Elem()
+	}
+	if !av.IsValid() || !bv.IsValid() {
+		return av.IsValid() == bv.IsValid()
+	}
+	if av.Type() != bv.Type() {
+		return false
+	}
+	if at, ok := av.Interface().(time.Time); ok {
+		return at.Equal(bv.Interface().(time.Time))
+	}
+	if !av.Type().Comparable() {
+		return false
+	}
+	return av.Interface() == bv.Interface()
+}
+
 // slipSchema is GORM's (cached) schema of slipRow: its columns by name.
 func slipSchema(db *gorm.DB) (*schema.Schema, error) {
 	stmt := &gorm.Statement{DB: db}

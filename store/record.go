@@ -116,6 +116,11 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 				}
 				beforeMembers = was
 			}
+			// Only what changed: see changedColumns.
+			cols, err := before.changedColumns(ctx, tx, cols)
+			if err != nil {
+				return err
+			}
 			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Updates(cols).Error; err != nil {
 				return fmt.Errorf("update slip row: %w", err)
 			}
@@ -229,7 +234,7 @@ func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) er
 	if err := tx.Create(&ev).Error; err != nil {
 		return fmt.Errorf("insert issued event: %w", err)
 	}
-	return upsertTracks(tx, sl)
+	return writeTracks(tx, sl.ID, newTrackRows(sl))
 }
 
 // EventConflictError says the ledger holds another action under an event's

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,11 @@ const (
 // between requests: above the API's and the worker's usual concurrency, so
 // that connections are reused rather than opened per request.
 const sqliteIdleConns = 64
+
+// sqliteBusyTimeout is how long a SQLite writer waits for the write lock,
+// in the process's gate (writeGate) and then on SQLite's busy_timeout,
+// before it fails with "database is locked".
+const sqliteBusyTimeout = 10 * time.Second
 
 // Options tune a Store.
 type Options struct {
@@ -109,7 +115,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		// a connection drops its page cache whenever another one has
 		// written, so under steady writes every transaction re-read its
 		// pages with a system call each.
-		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_txlock=immediate"
+		dsn := "file:" + path + "?_pragma=busy_timeout(" + strconv.Itoa(int(sqliteBusyTimeout/time.Millisecond)) + ")&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_txlock=immediate"
 		dialector, dialect = sqliteDialector{dsn: dsn}, SQLite
 	}
 	db, err := gorm.Open(dialector, cfg)
@@ -137,6 +143,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	s := &Store{db: db, schema: db, dialect: dialect, opts: opts}
 	if dialect == SQLite {
 		s.db = db.Session(&gorm.Session{PrepareStmt: true, NewDB: true})
+		// One gate for both handles: a migration writes too.
+		gate := newWriteGate(sqliteBusyTimeout)
+		s.db.Statement.ConnPool = &gatedPool{inner: s.db.Statement.ConnPool, gate: gate}
+		s.schema = db.Session(&gorm.Session{NewDB: true})
+		s.schema.Statement.ConnPool = &gatedPool{inner: s.schema.Statement.ConnPool, gate: gate}
 	}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()

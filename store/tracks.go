@@ -57,11 +57,29 @@ func newTrackRows(sl slip.Slip) []trackRow {
 	return out
 }
 
-// upsertTracks writes a slip's parts inside tx. Parts are only ever
-// appended (a reassignment keeps the replaced one), so (slip, position)
-// names the same part in every projection.
+// upsertTracks writes a slip's parts inside tx: those that changed since
+// the last projection, as most actions change one part (the lead's) or
+// none, and each part written rewrites its entries in half a dozen indexes.
+// Parts are only ever appended (a reassignment keeps the replaced one), so
+// (slip, position) names the same part in every projection.
 func upsertTracks(tx *gorm.DB, sl slip.Slip) error {
 	rows := newTrackRows(sl)
+	if len(rows) == 0 {
+		return nil
+	}
+	var held []trackRow
+	if err := tx.Where("slip_id = ?", sl.ID).Find(&held).Error; err != nil {
+		return fmt.Errorf("read tracks of slip %s: %w", sl.ID, err)
+	}
+	changed := slices.DeleteFunc(rows, func(r trackRow) bool {
+		i := slices.IndexFunc(held, func(h trackRow) bool { return h.Position == r.Position })
+		return i >= 0 && held[i].same(r)
+	})
+	return writeTracks(tx, sl.ID, changed)
+}
+
+// writeTracks inserts the parts rows of slip id, or updates those there.
+func writeTracks(tx *gorm.DB, id string, rows []trackRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -71,9 +89,18 @@ func upsertTracks(tx *gorm.DB, sl slip.Slip) error {
 			"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "ack_reminded", "detail"}),
 	}).Create(&rows).Error
 	if err != nil {
-		return fmt.Errorf("write tracks of slip %s: %w", sl.ID, err)
+		return fmt.Errorf("write tracks of slip %s: %w", id, err)
 	}
 	return nil
+}
+
+// same reports whether two rows of a part hold the same values.
+func (r trackRow) same(o trackRow) bool {
+	return r.SlipID == o.SlipID && r.Position == o.Position && r.DepartmentCode == o.DepartmentCode &&
+		r.Role == o.Role && r.Status == o.Status && r.Deadline == o.Deadline && r.AssignedOn == o.AssignedOn &&
+		sameValue(r.AcknowledgedAt, o.AcknowledgedAt) && sameValue(r.CompletedOn, o.CompletedOn) &&
+		r.Refusals == o.Refusals && r.Presses == o.Presses && r.EscalationLevel == o.EscalationLevel &&
+		r.AckReminded == o.AckReminded && r.Detail == o.Detail
 }
 
 // reassignDepartments makes the slip's department list (who sees it, whose

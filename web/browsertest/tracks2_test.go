@@ -37,7 +37,9 @@ func TestCoDeadlinesDashboardAndBatchSheet(t *testing.T) {
 	batch := "十二月项目推进会"
 
 	b.login("office", "/office")
-	coInput := func(dept string) string { return `#co-deadlines input[name="co_deadline"][data-department="` + dept + `"]` }
+	coInput := func(dept string) string {
+		return `#co-deadlines input[name="co_deadline"][data-department="` + dept + `"]`
+	}
 	b.do("fill a slip to 住建局 with co-units 发改委 and 交通局",
 		set(`#issue-form [name="title"]`, "重点项目开工（协办意见提前）"),
 		set(`#issue-form [name="batch"]`, batch),
