@@ -78,7 +78,9 @@ func (s *Store) AnswerIdempotencyKey(ctx context.Context, userID int64, key, req
 	if err != nil {
 		return fmt.Errorf("encode answer of idempotency key: %w", err)
 	}
-	if err := s.db.WithContext(ctx).Model(&requestKeyRow{}).
+	// One statement: GORM's own transaction around it would only add a
+	// BEGIN and a COMMIT to every action.
+	if err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&requestKeyRow{}).
 		Where("user_id = ? AND idem_key = ? AND request_hash = ? AND answer IS NULL", userID, key, requestHash).
 		Update("answer", string(b)).Error; err != nil {
 		return fmt.Errorf("answer idempotency key: %w", err)
