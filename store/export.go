@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/duban-gov/duban/slip"
@@ -162,21 +163,82 @@ func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
 		return nil, err
 	}
 	index := make([][]int, len(cols))
+	unitsAt := -1
 	for i, c := range cols {
 		if f := sch.LookUpField(c); f != nil {
 			index[i] = f.StructField.Index
+		} else if c == "units" {
+			unitsAt = i
 		}
 	}
 	dest := make([]any, len(cols))
+	var units sql.NullString
 	return func(r *slipRow) error {
 		v := reflect.ValueOf(r).Elem()
 		for i, idx := range index {
-			if idx == nil {
+			switch {
+			case i == unitsAt:
+				dest[i] = &units
+			case idx == nil:
 				dest[i] = new(any)
-				continue
+			default:
+				dest[i] = v.FieldByIndex(idx).Addr().Interface()
 			}
-			dest[i] = v.FieldByIndex(idx).Addr().Interface()
 		}
-		return rows.Scan(dest...)
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if unitsAt >= 0 && units.Valid {
+			r.units, _ = parseTextArray(units.String) // unreadable: withDepartments asks slip_departments
+		}
+		return nil
 	}, nil
+}
+
+// parseTextArray reads PostgreSQL's text form of a one-dimensional text
+// array without NULLs, such as {zjj,"a b","c\"d"}; ok is false for
+// anything else.
+func parseTextArray(s string) (out []string, ok bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	out = []string{}
+	if body == "" {
+		return out, true
+	}
+	for i := 0; ; {
+		if body[i] == '"' {
+			var b strings.Builder
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' && i+1 < len(body) {
+					i++
+				}
+				b.WriteByte(body[i])
+			}
+			if i == len(body) {
+				return nil, false // no closing quote
+			}
+			i++
+			out = append(out, b.String())
+		} else {
+			n := strings.IndexByte(body[i:], ',')
+			if n < 0 {
+				n = len(body) - i
+			}
+			el := body[i : i+n]
+			if el == "" || el == "NULL" || strings.ContainsAny(el, "{}\"\\") {
+				return nil, false
+			}
+			out = append(out, el)
+			i += n
+		}
+		if i == len(body) {
+			return out, true
+		}
+		if body[i] != ',' || i+1 == len(body) {
+			return nil, false
+		}
+		i++
+	}
 }

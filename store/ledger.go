@@ -433,29 +433,25 @@ func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Sli
 	if len(rows) == 0 {
 		return out, nil
 	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	// Scanned by hand: four fixed columns, read for every slip of every
-	// page and export batch, where GORM's reflection was a quarter of an
-	// export's CPU.
-	rs, err := s.db.WithContext(ctx).Model(&slipDepartmentRow{}).Select("slip_id, department_code, role, position").
-		Where("slip_id IN ?", ids).Order("slip_id, position").Rows()
-	if err != nil {
-		return nil, fmt.Errorf("load slip departments: %w", err)
-	}
-	defer rs.Close()
 	bySlip := make(map[string][]slipDepartmentRow, len(rows))
-	for rs.Next() {
-		var d slipDepartmentRow
-		if err := rs.Scan(&d.SlipID, &d.DepartmentCode, &d.Role, &d.Position); err != nil {
-			return nil, fmt.Errorf("load slip departments: %w", err)
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if len(r.units) == 0 {
+			ids = append(ids, r.ID)
+			continue
 		}
-		bySlip[d.SlipID] = append(bySlip[d.SlipID], d)
+		// The row came with its units (PostgreSQL, read by slipScanner):
+		// the lead first, then the co-units, as slip_departments orders them.
+		for i, code := range r.units {
+			role := "co"
+			if i == 0 {
+				role = "lead"
+			}
+			bySlip[r.ID] = append(bySlip[r.ID], slipDepartmentRow{SlipID: r.ID, DepartmentCode: code, Role: role, Position: i})
+		}
 	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("load slip departments: %w", err)
+	if err := s.loadDepartments(ctx, ids, bySlip); err != nil {
+		return nil, err
 	}
 	for _, r := range rows {
 		out = append(out, r.toSlip(bySlip[r.ID]))
@@ -464,6 +460,34 @@ func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Sli
 		return nil, err
 	}
 	return out, nil
+}
+
+// loadDepartments adds the departments of the slips ids to bySlip, in
+// order (the lead first).
+func (s *Store) loadDepartments(ctx context.Context, ids []string, bySlip map[string][]slipDepartmentRow) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// Scanned by hand: four fixed columns, read for every slip of every
+	// page and export batch, where GORM's reflection was a quarter of an
+	// export's CPU.
+	rs, err := s.db.WithContext(ctx).Model(&slipDepartmentRow{}).Select("slip_id, department_code, role, position").
+		Where("slip_id IN ?", ids).Order("slip_id, position").Rows()
+	if err != nil {
+		return fmt.Errorf("load slip departments: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var d slipDepartmentRow
+		if err := rs.Scan(&d.SlipID, &d.DepartmentCode, &d.Role, &d.Position); err != nil {
+			return fmt.Errorf("load slip departments: %w", err)
+		}
+		bySlip[d.SlipID] = append(bySlip[d.SlipID], d)
+	}
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("load slip departments: %w", err)
+	}
+	return nil
 }
 
 func statusStrings(ss []slip.Status) []string {

@@ -73,6 +73,12 @@ type slipRow struct {
 	ProblemID string // the problem it is a measure of; "" for none
 	Grade     string // the office's grade at sign-off (slip.Grade)
 	ReworkOf  string // the slip this one re-opens after a failed 回头看
+
+	// units is the slip's departments, the lead first, as PostgreSQL's
+	// slips.units column (migration 0100) holds them when the row was read
+	// by slipScanner; nil otherwise (SQLite has no such column). It saves
+	// withDepartments a query; slip_departments stays the authority.
+	units []string `gorm:"-"`
 }
 
 func (slipRow) TableName() string { return "slips" }

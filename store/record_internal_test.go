@@ -48,3 +48,26 @@ func TestChangedColumns(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestParseTextArray reads PostgreSQL's text form of text[] as the driver
+// hands slips.units over, and refuses what is not a plain list of strings.
+func TestParseTextArray(t *testing.T) {
+	for in, want := range map[string][]string{
+		`{}`:                          {},
+		`{zjj}`:                       {"zjj"},
+		`{zjj,ljq-14,ctjt}`:           {"zjj", "ljq-14", "ctjt"},
+		`{"a b","c\"d","e,f","g\\h"}`: {"a b", `c"d`, "e,f", `g\h`},
+		`{"NULL",住建局}`:                {"NULL", "住建局"},
+		`{""}`:                        {""},
+	} {
+		got, ok := parseTextArray(in)
+		if !ok || !slices.Equal(got, want) {
+			t.Errorf("parseTextArray(%s) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{``, `{`, `zjj`, `{a,}`, `{,a}`, `{NULL}`, `{"a}`, `{{a},{b}}`, `{a"b}`, `{"a"b}`} {
+		if got, ok := parseTextArray(in); ok {
+			t.Errorf("parseTextArray(%s) = %q, want refused", in, got)
+		}
+	}
+}
