@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -100,15 +99,14 @@ type Page struct {
 
 // GetSlip returns one slip, or a not-found domain error.
 func (s *Store) GetSlip(ctx context.Context, id string) (slip.Slip, error) {
-	var row slipRow
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return slip.Slip{}, slip.NotFound("交办单", id)
-	}
+	rows, err := s.readSlipRows(s.db.WithContext(ctx).Where("id = ?", id).Limit(1))
 	if err != nil {
 		return slip.Slip{}, fmt.Errorf("get slip %s: %w", id, err)
 	}
-	slips, err := s.withDepartments(ctx, []slipRow{row})
+	if len(rows) == 0 {
+		return slip.Slip{}, slip.NotFound("交办单", id)
+	}
+	slips, err := s.withDepartments(ctx, rows)
 	if err != nil {
 		return slip.Slip{}, err
 	}
@@ -316,8 +314,8 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 	// A keyword matching more than keywordCountLimit slips is common
 	// enough that walking the order finds a page within a few thousand
 	// rows; the index would make the database read every match first.
-	var rows []slipRow
-	if err := f.ordered(s.filteredBy(ctx, f, !page.TotalCapped), after).Limit(f.PageSize + 1).Find(&rows).Error; err != nil {
+	rows, err := s.readSlipRows(f.ordered(s.filteredBy(ctx, f, !page.TotalCapped), after).Limit(f.PageSize + 1))
+	if err != nil {
 		return Page{}, fmt.Errorf("list ledger: %w", err)
 	}
 	if len(rows) > f.PageSize {
@@ -460,6 +458,30 @@ func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Sli
 		return nil, err
 	}
 	return out, nil
+}
+
+// readSlipRows runs q, a query of the slips table, and reads its rows with
+// slipScanner: on PostgreSQL each row then comes with its units, which
+// saves withDepartments a query.
+func (s *Store) readSlipRows(q *gorm.DB) ([]slipRow, error) {
+	rs, err := q.Model(&slipRow{}).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	scan, err := s.slipScanner(rs)
+	if err != nil {
+		return nil, err
+	}
+	var out []slipRow
+	for rs.Next() {
+		var r slipRow
+		if err := scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
 }
 
 // loadDepartments adds the departments of the slips ids to bySlip, in
