@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 )
 
@@ -98,7 +99,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"adjustment without reason", "POST", "/api/v1/rankings/adjustments", map[string]any{"month": "2026-01", "department_code": "zjj", "points": 2, "reason": " "}, office, 400, slip.CodeInvalidField},
 		{"adjustment of an unknown department", "POST", "/api/v1/rankings/adjustments", map[string]any{"month": "2026-01", "department_code": "ghost", "points": 2, "reason": "表扬"}, office, 422, slip.CodeUnknownDepartment},
 		{"adjustment by a department", "POST", "/api/v1/rankings/adjustments", map[string]any{"month": "2026-01", "department_code": "zjj", "points": 2, "reason": "自己加分"}, dept, 403, slip.CodeForbidden},
-		{"publishing a running month", "POST", "/api/v1/rankings/" + time.Now().Format("2006-01") + "/publish", nil, office, 422, "month_not_ended"},
+		{"publishing a running month", "POST", "/api/v1/rankings/" + time.Now().In(calendar.Zone).Format("2006-01") + "/publish", nil, office, 422, "month_not_ended"},
 		{"bad cursor", "GET", "/api/v1/slips?cursor=!!", nil, office, 400, slip.CodeInvalidField},
 		{"bad group_by", "GET", "/api/v1/stats/closure?group_by=weather", nil, office, 400, slip.CodeInvalidField},
 		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not_found"},

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/sheetimport/sheettest"
 	"github.com/duban-gov/duban/store"
 )
@@ -70,7 +71,7 @@ func (s *system) newMeeting(t *testing.T, title string) string {
 		ID string `json:"id"`
 	}
 	s.must(t, http.StatusCreated, "POST", "/api/v1/meetings", map[string]any{
-		"kind": "new_year", "title": title, "date": time.Now().Format(time.DateOnly), "chair": "市长",
+		"kind": "new_year", "title": title, "date": time.Now().In(calendar.Zone).Format(time.DateOnly), "chair": "市长",
 		"place": "市民中心", "attendees": []string{"王副市长", "各县（市、区）主要负责人"}, "minutes": "现场交办",
 	}, s.as("office")...).json(t, &m)
 	return m.ID

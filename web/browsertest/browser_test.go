@@ -27,7 +27,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/duban-gov/duban/calendar"
 )
+
+// beijingNow is the present in the ledger's zone. The API's "today" is the
+// date in Beijing, a day ahead of UTC's from 16:00 UTC: a deadline of
+// "today" written from UTC's date was refused as past every evening.
+func beijingNow() time.Time { return time.Now().In(calendar.Zone) }
 
 // stepTimeout bounds each step of a page (a navigation, a click and what it
 // leads to): generous for a loaded CI machine, short enough to fail fast.

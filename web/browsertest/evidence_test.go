@@ -96,7 +96,7 @@ func TestPhoneEvidenceGradeAndReinspection(t *testing.T) {
 	}
 	b := startBrowser(t, exe, sys.url)
 	batch := "2026年第3次督查专题会"
-	deadline := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
+	deadline := beijingNow().AddDate(0, 0, 30).Format(time.DateOnly)
 
 	// 督查室 issues the slip (the issue form is the lifecycle test's).
 	b.login("office", "/office")

@@ -21,7 +21,7 @@ func TestMeetingImportAndPrintInTheBrowser(t *testing.T) {
 	sys := startSystem(t)
 	b := startBrowser(t, exe, sys.url)
 
-	deadline := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+	deadline := beijingNow().AddDate(0, 1, 0).Format(time.DateOnly)
 	rows := sheettest.MeetingRows(10, []string{"住建局", "发改委", "市交通运输局"}, deadline)
 	rows[6][3] = "城管执法局" // no such unit
 	rows[2][4] = "发改委、交通局"
@@ -109,7 +109,7 @@ func TestMeetingImportAndPrintInTheBrowser(t *testing.T) {
 			click(`#visit-plan`),
 			until(`!document.querySelector('#visit-clash').hidden`))
 	}
-	month := time.Now().Format("2006-01")
+	month := beijingNow().Format("2006-01")
 	plan("第一督查组", month+"-10")
 	plan("第二督查组", month+"-25")
 	b.do("merge the second visit", click(`#visit-merge`), until(`document.querySelector('#visit-clash').textContent.startsWith('已合并')`),

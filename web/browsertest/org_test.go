@@ -41,8 +41,8 @@ func TestLevelsAndLeaderInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := startBrowser(t, exe, sys.url)
-	today := time.Now().Format(time.DateOnly)
-	later := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
+	today := beijingNow().Format(time.DateOnly)
+	later := beijingNow().AddDate(0, 0, 30).Format(time.DateOnly)
 
 	// The city office issues 镇B's slip and two for the leader: one due
 	// today (overdue once the clock moves), one in a month, issued after it.

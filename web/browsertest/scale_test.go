@@ -156,7 +156,7 @@ func TestConsolesAtScale(t *testing.T) {
 	// A slip whose workflow stops (terminated here, as a bug or an operator
 	// might) while the ledger counts it open is named on the workbench.
 	number := eval[string](b, `D.api('POST', '/slips', {title: '流程将中止的交办单', lead_department: 'zjj', deadline: `+
-		jsString(time.Now().AddDate(0, 1, 0).Format(time.DateOnly))+`}).then((s) => s.id + ' ' + s.number)`, chromedp.EvalAwaitPromise)
+		jsString(beijingNow().AddDate(0, 1, 0).Format(time.DateOnly))+`}).then((s) => s.id + ' ' + s.number)`, chromedp.EvalAwaitPromise)
 	id, number, _ := strings.Cut(number, " ")
 	if err := sys.temporal.TerminateWorkflow(ctx, workflows.WorkflowID(id), "", "测试：模拟流程中止"); err != nil {
 		t.Fatal(err)

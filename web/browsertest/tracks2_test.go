@@ -31,9 +31,9 @@ func TestCoDeadlinesDashboardAndBatchSheet(t *testing.T) {
 	exe := chromiumPath(t)
 	sys := startSystem(t)
 	b := startBrowser(t, exe, sys.url)
-	deadline := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
-	tooLate := time.Now().AddDate(0, 0, 35).Format(time.DateOnly)
-	early := time.Now().AddDate(0, 0, 20).Format(time.DateOnly)
+	deadline := beijingNow().AddDate(0, 0, 30).Format(time.DateOnly)
+	tooLate := beijingNow().AddDate(0, 0, 35).Format(time.DateOnly)
+	early := beijingNow().AddDate(0, 0, 20).Format(time.DateOnly)
 	batch := "十二月项目推进会"
 
 	b.login("office", "/office")

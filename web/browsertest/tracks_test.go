@@ -39,8 +39,8 @@ func TestTracksInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := startBrowser(t, exe, sys.url)
-	today := time.Now().Format(time.DateOnly)
-	deadline := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
+	today := beijingNow().Format(time.DateOnly)
+	deadline := beijingNow().AddDate(0, 0, 30).Format(time.DateOnly)
 	title := "背街小巷环境整治（分单位办理）"
 
 	b.login("office", "/office")

@@ -51,7 +51,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 	began := time.Now()
 	sys := startSystem(t)
 	b := startBrowser(t, exe, sys.url)
-	deadline := time.Now().AddDate(0, 0, 30).Format(time.DateOnly)
+	deadline := beijingNow().AddDate(0, 0, 30).Format(time.DateOnly)
 	title := "推进老旧小区改造（浏览器验收）"
 	reason := "回头看发现 3 个小区尚未完工"
 
@@ -212,7 +212,7 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 	// 交通局's slip.
 	t.Run("extension and cancel", func(t *testing.T) {
 		defer b.reportTo(t)()
-		later := time.Now().AddDate(0, 0, 45).Format(time.DateOnly)
+		later := beijingNow().AddDate(0, 0, 45).Format(time.DateOnly)
 		b.login("fgw", "/department")
 		act(b, "main", fgwSlip, "request_extension", `[name="reason"]`, "项目审批手续尚未办结", `[name="deadline"]`, later)
 		b.do("the slip shows 延期待批", chromedp.WaitVisible(chromedp.CSS(row("main", fgwSlip)+" .badge.pending")))
