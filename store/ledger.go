@@ -440,12 +440,8 @@ func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Sli
 		}
 		// The row came with its units (PostgreSQL, read by slipScanner):
 		// the lead first, then the co-units, as slip_departments orders them.
-		for i, code := range r.units {
-			role := "co"
-			if i == 0 {
-				role = "lead"
-			}
-			bySlip[r.ID] = append(bySlip[r.ID], slipDepartmentRow{SlipID: r.ID, DepartmentCode: code, Role: role, Position: i})
+		for i, m := range membersOf(r.units) {
+			bySlip[r.ID] = append(bySlip[r.ID], slipDepartmentRow{SlipID: r.ID, DepartmentCode: m.department, Role: m.role, Position: i})
 		}
 	}
 	if err := s.loadDepartments(ctx, ids, bySlip); err != nil {

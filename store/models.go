@@ -449,21 +449,8 @@ func (r slipRow) changedColumns(ctx context.Context, db *gorm.DB, cols map[strin
 // sameValue reports whether a and b, values of a slipRow field's type or
 // a pointer to it, are equal; times by instant. Unsure is different.
 func sameValue(a, b any) bool {
-	av, bv := reflect.ValueOf(a), reflect.ValueOf(b)
-	for av.IsValid() && av.Kind() == reflect.Pointer {
-		if av.IsNil() {
-			av = reflect.Value{}
-			break
-		}
-		av = av.Elem()
-	}
-	for bv.IsValid() && bv.Kind() == reflect.Pointer {
-		if bv.IsNil() {
-			bv = reflect.Value{}
-			break
-		}
-		bv = bv.Elem()
-	}
+	// A nil pointer indirects to the invalid Value, as nil itself is.
+	av, bv := reflect.Indirect(reflect.ValueOf(a)), reflect.Indirect(reflect.ValueOf(b))
 	if !av.IsValid() || !bv.IsValid() {
 		return av.IsValid() == bv.IsValid()
 	}
