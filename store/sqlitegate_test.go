@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,4 +126,100 @@ func TestSQLiteWritesPassTheGate(t *testing.T) {
 	if n != 4 {
 		t.Fatalf("slip_counters holds %d rows, want 4 (the held write and one of each kind after it)", n)
 	}
+}
+
+// TestPreparedStatementsServeTransactions: a statement first met inside a
+// transaction is prepared on the pool, kept, and serves later transactions
+// and statements outside them (GORM's own cache compiled it again in every
+// transaction); inside a transaction it sees and undoes that transaction's
+// work only; past the cache's bound, statements run unprepared; a statement
+// SQLite cannot compile reports SQLite's error.
+func TestPreparedStatementsServeTransactions(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t, true)
+	const insert = "INSERT INTO slip_counters (year, last_serial) VALUES (?, ?)"
+	const count = "SELECT COUNT(*) FROM slip_counters WHERE year = ?"
+	cached := func(query string) *sql.Stmt {
+		st.stmts.mu.RLock()
+		defer st.stmts.mu.RUnlock()
+		return st.stmts.stmts[query]
+	}
+
+	var inside int64
+	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(insert, 2001, 1).Error; err != nil {
+			return err
+		}
+		if err := tx.Raw(count, 2001).Scan(&inside).Error; err != nil {
+			return err
+		}
+		return errors.New("roll back")
+	})
+	if err == nil || err.Error() != "roll back" {
+		t.Fatalf("transaction: %v", err)
+	}
+	if inside != 1 {
+		t.Fatalf("the transaction saw %d of its own rows, want 1", inside)
+	}
+	first := cached(insert)
+	if first == nil || cached(count) == nil {
+		t.Fatalf("statements met in a transaction were not kept: %q", cachedTexts(st.stmts))
+	}
+	var n int64
+	if err := st.db.WithContext(ctx).Raw(count, 2001).Scan(&n).Error; err != nil || n != 0 {
+		t.Fatalf("after the rollback: %d rows, %v; want 0", n, err)
+	}
+
+	for year := 2002; year <= 2004; year++ {
+		if err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return tx.Exec(insert, year, 1).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.db.WithContext(ctx).Exec(insert, 2005, 1).Error; err != nil {
+		t.Fatal(err)
+	}
+	if cached(insert) != first {
+		t.Fatal("the statement was prepared again")
+	}
+	if err := st.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM slip_counters").Scan(&n).Error; err != nil || n != 4 {
+		t.Fatalf("after four committed inserts: %d rows, %v; want 4", n, err)
+	}
+
+	err = st.db.WithContext(ctx).Exec("INSERT INTO no_such_table VALUES (1)").Error
+	if err == nil || !strings.Contains(err.Error(), "no_such_table") {
+		t.Fatalf("a statement SQLite cannot compile: got %v, want its error", err)
+	}
+
+	sqlDB, err := st.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := newStmtCache(sqlDB, 1)
+	defer small.close()
+	if small.get(ctx, count) == nil {
+		t.Fatal("an empty cache did not prepare")
+	}
+	if small.get(ctx, insert) != nil {
+		t.Fatal("a full cache prepared one more")
+	}
+	pool := &gatedPool{db: sqlDB, gate: newWriteGate(time.Second), stmts: small}
+	if _, err := pool.ExecContext(ctx, insert, 2006, 1); err != nil {
+		t.Fatalf("unprepared past the bound: %v", err)
+	}
+	if err := pool.QueryRowContext(ctx, count, 2006).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("read back: %d, %v", n, err)
+	}
+}
+
+// cachedTexts lists the statements c holds.
+func cachedTexts(c *stmtCache) []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []string
+	for k := range c.stmts {
+		out = append(out, k)
+	}
+	return out
 }

@@ -42,6 +42,10 @@ const (
 // that connections are reused rather than opened per request.
 const sqliteIdleConns = 64
 
+// sqliteStatements bounds the SQLite ledger's prepared statements: its
+// queries and filters make a few hundred distinct texts at most.
+const sqliteStatements = 512
+
 // sqliteBusyTimeout is how long a SQLite writer waits for the write lock,
 // in the process's gate (writeGate) and then on SQLite's busy_timeout,
 // before it fails with "database is locked".
@@ -60,9 +64,11 @@ type Options struct {
 // Store is the ledger. It is safe for concurrent use.
 type Store struct {
 	// db runs the ledger's statements. On SQLite it prepares each distinct
-	// statement once per connection and keeps it (parsing SQL was a tenth
-	// of the embedded default's CPU); PostgreSQL's driver caches its own.
-	db *gorm.DB
+	// statement once per connection and keeps it, in stmts (parsing SQL was
+	// a tenth of the embedded default's CPU); PostgreSQL's driver caches
+	// its own.
+	db    *gorm.DB
+	stmts *stmtCache
 	// schema runs statements unprepared: a migration file is several
 	// statements in one Exec, which a prepared statement would cut to the
 	// first.
@@ -88,10 +94,6 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	cfg := &gorm.Config{
 		Logger:  logger.Discard,
 		NowFunc: func() time.Time { return time.Now().UTC() },
-		// Bounds the SQLite statement cache (below): the ledger's filters
-		// make a few hundred distinct statements at most.
-		PrepareStmtMaxSize: 512,
-		PrepareStmtTTL:     time.Hour,
 	}
 	var (
 		dialector gorm.Dialector
@@ -142,14 +144,20 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, schema: db, dialect: dialect, opts: opts}
 	if dialect == SQLite {
-		s.db = db.Session(&gorm.Session{PrepareStmt: true, NewDB: true})
-		// One gate for both handles: a migration writes too.
+		// One gate for both handles: a migration writes too. The
+		// ledger's statements are prepared once (stmtCache); the schema's
+		// run as they come.
 		gate := newWriteGate(sqliteBusyTimeout)
-		s.db.Statement.ConnPool = &gatedPool{inner: s.db.Statement.ConnPool, gate: gate}
-		s.schema = db.Session(&gorm.Session{NewDB: true})
-		s.schema.Statement.ConnPool = &gatedPool{inner: s.schema.Statement.ConnPool, gate: gate}
+		s.stmts = newStmtCache(sqlDB, sqliteStatements)
+		// (A session shares its parent's statement, and so its pool,
+		// unless given a context: each handle needs its own.)
+		s.db = db.Session(&gorm.Session{NewDB: true, Context: context.Background()})
+		s.db.Statement.ConnPool = &gatedPool{db: sqlDB, gate: gate, stmts: s.stmts}
+		s.schema = db.Session(&gorm.Session{NewDB: true, Context: context.Background()})
+		s.schema.Statement.ConnPool = &gatedPool{db: sqlDB, gate: gate}
 	}
 	if err := s.Ping(ctx); err != nil {
+		s.stmts.close()
 		_ = sqlDB.Close()
 		return nil, err
 	}
@@ -202,6 +210,7 @@ func (s *Store) Close() error {
 	if err != nil {
 		return err
 	}
+	s.stmts.close()
 	return sqlDB.Close()
 }
 
