@@ -54,6 +54,8 @@ func TestEachSlipVisitsTheFilteredLedgerInOrder(t *testing.T) {
 			"query":                {Query: "小区"},
 			"red":                  {Colour: "red", Today: today, YellowBy: today},
 			"escalated":            {MinEscalation: 1},
+			"issued in a range":    {IssuedFrom: "2026-04-01", IssuedTo: "2026-05-31"},
+			"visible to a unit":    {VisibleTo: "zjj", Statuses: slip.OpenStatuses()},
 			"nothing":              {Batch: "无此批次"},
 		}
 		for name, f := range filters {
@@ -134,5 +136,11 @@ func TestEachSlipStopsOnError(t *testing.T) {
 		})
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Less(t, calls, 40, "the walk went on after its caller left")
+
+		// Walks cut short leave no broken connection behind: the next ones
+		// (more than the pool keeps) read everything.
+		for range 12 {
+			assert.Len(t, allSlips(t, st, store.Filter{}, 4), 40)
+		}
 	})
 }

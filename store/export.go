@@ -48,14 +48,21 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := f.ordered(s.filtered(ctx, f), nil).Rows()
-	if err != nil {
-		return fmt.Errorf("export ledger: %w", err)
-	}
-	defer rows.Close()
-	scan, err := s.slipScanner(rows)
-	if err != nil {
-		return fmt.Errorf("export ledger: %w", err)
+	q := f.ordered(s.filtered(ctx, f), nil)
+	var readStep func(out chan<- []slipRow) error
+	if s.dialect == Postgres {
+		readStep = func(out chan<- []slipRow) error { return s.readBatchesPgx(ctx, q, batch, out) }
+	} else {
+		rows, err := q.Rows()
+		if err != nil {
+			return fmt.Errorf("export ledger: %w", err)
+		}
+		defer rows.Close()
+		scan, err := s.slipScanner(rows)
+		if err != nil {
+			return fmt.Errorf("export ledger: %w", err)
+		}
+		readStep = func(out chan<- []slipRow) error { return readBatches(ctx, rows, scan, batch, out) }
 	}
 
 	var (
@@ -66,7 +73,9 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	)
 	wg.Go(func() { // read: the query's rows, a batch at a time
 		defer close(read)
-		readErr = readBatches(ctx, rows, scan, batch, read)
+		if readErr = readStep(read); readErr != nil {
+			cancel() // the other steps stop too
+		}
 	})
 	wg.Go(func() { // load: each batch's departments and parts
 		defer close(loaded)
