@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"reflect"
 	"strings"
@@ -202,6 +203,31 @@ func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// textArray is a text array as a query parameter: PostgreSQL's text form,
+// which the parameter's type (text[]) reads.
+type textArray []string
+
+// Value writes a as {"zjj","a b","c\"d"}.
+func (a textArray) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, el := range a {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for _, r := range el {
+			if r == '"' || r == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String(), nil
 }
 
 // parseTextArray reads PostgreSQL's text form of a one-dimensional text

@@ -71,3 +71,18 @@ func TestParseTextArray(t *testing.T) {
 		}
 	}
 }
+
+// TestTextArrayValue: a text array as a parameter is PostgreSQL's text
+// form, every element quoted, and reads back as itself.
+func TestTextArrayValue(t *testing.T) {
+	for _, a := range [][]string{{}, {"zjj"}, {"zjj", "ljq-14"}, {"a b", `c"d`, "e,f", `g\h`, "NULL", "住建局", ""}} {
+		v, err := textArray(a).Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := parseTextArray(v.(string))
+		if !ok || !slices.Equal(got, a) {
+			t.Errorf("%q written as %s reads back as %q, %v", a, v, got, ok)
+		}
+	}
+}
