@@ -3,17 +3,13 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"reflect"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
-	"gorm.io/gorm/schema"
 )
 
-// errNotPgx is returned when the pool's connection is not pgx's: the walk
-// then goes through database/sql.
+// errNotPgx is the walk's error when the pool's connection is not pgx's
+// (the PostgreSQL ledger always opens pgx's).
 var errNotPgx = errors.New("not a pgx connection")
 
 // readBatchesPgx runs q, a query of the slips table, on one of the pool's
@@ -23,7 +19,8 @@ var errNotPgx = errors.New("not a pgx connection")
 // database/sql made every cell twice: pgx decoded it into a driver.Value
 // (a boxed string per text cell) and database/sql converted that into the
 // field; half of a department's CSV export was that. pgx scans straight
-// into the row's fields, and reads the units array into its slice.
+// into the row's fields (slipColumns), and reads the units array into its
+// slice.
 func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out chan<- []slipRow) error {
 	stmt := q.Session(&gorm.Session{DryRun: true}).Find(&[]slipRow{}).Statement
 	if stmt.Error != nil {
@@ -53,69 +50,12 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 			return err
 		}
 		defer rows.Close()
-		scan, err := pgxSlipScanner(sch, rows)
-		if err != nil {
-			return err
+		names := make([]string, len(rows.FieldDescriptions()))
+		for i, fd := range rows.FieldDescriptions() {
+			names[i] = fd.Name
 		}
-		buf := make([]slipRow, 0, batch)
-		for rows.Next() {
-			var r slipRow
-			if err := scan(&r); err != nil {
-				return fmt.Errorf("read a slip: %w", err)
-			}
-			buf = append(buf, r)
-			if len(buf) == batch {
-				select {
-				case out <- buf:
-					buf = make([]slipRow, 0, batch)
-				case <-ctx.Done():
-					return nil
-				}
-			}
-		}
-		if err := rows.Err(); err != nil {
-			if ctx.Err() != nil {
-				return nil // stopped by the walk's end, not failed
-			}
-			return err
-		}
-		if len(buf) > 0 {
-			select {
-			case out <- buf:
-			case <-ctx.Done():
-			}
-		}
-		return nil
+		cols := newSlipColumns(sch, names)
+		scan := func(r *slipRow) error { return rows.Scan(cols.into(r, &r.units)...) }
+		return readBatches(ctx, rows, scan, batch, out)
 	})
-}
-
-// pgxSlipScanner is slipScanner for pgx's rows: columns matched to fields
-// by GORM's names once per query, the units array read into slipRow.units,
-// any other column read and dropped.
-func pgxSlipScanner(sch *schema.Schema, rows pgx.Rows) (func(*slipRow) error, error) {
-	fields := rows.FieldDescriptions()
-	index := make([][]int, len(fields))
-	unitsAt := -1
-	for i, fd := range fields {
-		if f := sch.LookUpField(fd.Name); f != nil {
-			index[i] = f.StructField.Index
-		} else if fd.Name == "units" {
-			unitsAt = i
-		}
-	}
-	dest := make([]any, len(fields))
-	return func(r *slipRow) error {
-		v := reflect.ValueOf(r).Elem()
-		for i, idx := range index {
-			switch {
-			case i == unitsAt:
-				dest[i] = &r.units
-			case idx == nil:
-				dest[i] = new(any)
-			default:
-				dest[i] = v.FieldByIndex(idx).Addr().Interface()
-			}
-		}
-		return rows.Scan(dest...)
-	}, nil
 }
