@@ -21,10 +21,10 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/server/temporaltest"
 
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/internal/testtemporal"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
@@ -82,16 +82,11 @@ func startOn(tb testing.TB, dialect store.Dialect, adjust func(*app.Config)) *sy
 func startOnLedger(tb testing.TB, st *store.Store, adjust func(*app.Config)) *system {
 	tb.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	t, ok := tb.(*testing.T)
-	var opts []temporaltest.TestServerOption
-	if ok {
-		opts = append(opts, temporaltest.WithT(t))
-	} else {
-		opts = append(opts, temporaltest.WithBaseClientOptions(client.Options{Logger: sdklog.NewStructuredLogger(quiet)}))
+	var base client.Options
+	if _, ok := tb.(*testing.T); !ok {
+		base.Logger = sdklog.NewStructuredLogger(quiet) // a benchmark's log would drown its figures
 	}
-	ts := temporaltest.NewServer(opts...)
-	tb.Cleanup(ts.Stop)
-	tc := ts.GetDefaultClient()
+	ts, tc := testtemporal.Start(tb, base)
 
 	rules, err := app.LoadRules(app.RuleFiles{}, quiet)
 	if err != nil {

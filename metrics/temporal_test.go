@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
-	"go.temporal.io/server/temporaltest"
 
+	"github.com/duban-gov/duban/internal/testtemporal"
 	"github.com/duban-gov/duban/metrics"
 )
 
@@ -68,9 +68,7 @@ func shout(_ context.Context, name string) (string, error) { return strings.ToUp
 // finds the SDK's metrics on /metrics.
 func TestSDKMetricsAfterAWorkflow(t *testing.T) {
 	m := metrics.New()
-	ts := temporaltest.NewServer(temporaltest.WithT(t),
-		temporaltest.WithBaseClientOptions(client.Options{MetricsHandler: m.Temporal()}))
-	c := ts.GetDefaultClient()
+	_, c := testtemporal.Start(t, client.Options{MetricsHandler: m.Temporal()})
 	w := worker.New(c, "metrics-test", worker.Options{})
 	w.RegisterWorkflow(greet)
 	w.RegisterActivity(shout)

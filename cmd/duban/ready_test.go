@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/server/temporaltest"
+	"go.temporal.io/sdk/client"
 
 	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/internal/testtemporal"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
@@ -19,9 +20,7 @@ import (
 // worker polling the slip task queue, every write would wait and answer
 // 503, so /readyz must say not ready; once a worker polls, it is ready.
 func TestReadyMeansAnActionCanSucceed(t *testing.T) {
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	t.Cleanup(ts.Stop)
-	c := ts.GetDefaultClient()
+	_, c := testtemporal.Start(t, client.Options{})
 	st := storetest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r, err := config{}.rules(log)

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/server/temporaltest"
 
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/internal/testtemporal"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -41,9 +41,7 @@ type system struct {
 func startSystem(t *testing.T) *system {
 	t.Helper()
 	st := storetest.Open(t, store.Postgres)
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	t.Cleanup(ts.Stop)
-	tc := ts.GetDefaultClient()
+	_, tc := testtemporal.Start(t, client.Options{})
 
 	// The worker and the API (with the UI) as `duban serve` wires them; the
 	// test's own values are a quiet logger and the shipped rules.
