@@ -91,12 +91,31 @@ func (sqliteDialector) DefaultValueOf(*schema.Field) clause.Expression {
 
 func (sqliteDialector) BindVarTo(w clause.Writer, _ *gorm.Statement, _ any) { _ = w.WriteByte('?') }
 
+// QuoteTo writes name quoted, part by part ("t"."col"), doubling any quote
+// in it. GORM quotes every column of every statement it builds, so this
+// writes straight to w rather than allocating a slice and strings per name.
 func (sqliteDialector) QuoteTo(w clause.Writer, name string) {
-	for i, part := range strings.Split(name, ".") {
-		if i > 0 {
+	for first := true; ; first = false {
+		part, rest, more := strings.Cut(name, ".")
+		if !first {
 			_ = w.WriteByte('.')
 		}
-		_, _ = w.WriteString(`"` + strings.ReplaceAll(part, `"`, `""`) + `"`)
+		_ = w.WriteByte('"')
+		for {
+			i := strings.IndexByte(part, '"')
+			if i < 0 {
+				_, _ = w.WriteString(part)
+				break
+			}
+			_, _ = w.WriteString(part[:i+1])
+			_ = w.WriteByte('"')
+			part = part[i+1:]
+		}
+		_ = w.WriteByte('"')
+		if !more {
+			return
+		}
+		name = rest
 	}
 }
 

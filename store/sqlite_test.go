@@ -85,3 +85,22 @@ func TestSQLiteReadsThroughAMemoryMap(t *testing.T) {
 		t.Fatalf("mmap_size is %d; want %d", size, 256<<20)
 	}
 }
+
+// TestSQLiteQuoteTo: identifiers are quoted part by part, a quote inside
+// one doubled, as SQLite reads them.
+func TestSQLiteQuoteTo(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"slips", `"slips"`},
+		{"slips.status", `"slips"."status"`},
+		{`odd"name`, `"odd""name"`},
+		{`a."b""c".d`, `"a"."""b""""c"""."d"`},
+		{"", `""`},
+		{"t.", `"t".""`},
+	} {
+		var b strings.Builder
+		sqliteDialector{}.QuoteTo(&b, c.name)
+		if b.String() != c.want {
+			t.Errorf("QuoteTo(%q) = %s, want %s", c.name, b.String(), c.want)
+		}
+	}
+}
