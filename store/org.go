@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,9 +26,32 @@ type taskforceMemberRow struct {
 
 func (taskforceMemberRow) TableName() string { return "taskforce_members" }
 
-// OrgTree loads every department with its parent and every 专班's members:
-// what identity needs to confine a user. Two small reads.
+// OrgTree returns every department with its parent and every 专班's
+// members: what identity needs to confine a user. The tree read last is
+// kept while org_version (migration 0120, bumped by triggers in every
+// transaction that changes departments or members) still says the version
+// it was read at: one one-row read per call instead of both tables.
 func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
+	var version int64
+	if err := s.db.WithContext(ctx).Raw("SELECT version FROM org_version WHERE id = 1").Scan(&version).Error; err != nil {
+		return org.Tree{}, fmt.Errorf("read unit tree version: %w", err)
+	}
+	if t, ok := s.tree.at(version); ok {
+		return t, nil
+	}
+	// Read after the version: the rows are that version or newer, so a
+	// tree kept under it is never older than what it claims (a newer one
+	// is read again at the next bump, a read more than needed).
+	t, err := s.readOrgTree(ctx)
+	if err != nil {
+		return org.Tree{}, err
+	}
+	s.tree.keep(version, t)
+	return t, nil
+}
+
+// readOrgTree reads the unit tree from both tables.
+func (s *Store) readOrgTree(ctx context.Context) (org.Tree, error) {
 	var rows []departmentRow
 	if err := s.db.WithContext(ctx).Select("code, parent_code, kind").Find(&rows).Error; err != nil {
 		return org.Tree{}, fmt.Errorf("load unit tree: %w", err)
@@ -42,13 +66,37 @@ func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
 	}
 	nodes := make([]org.Node, 0, len(rows))
 	for _, r := range rows {
-		n := org.Node{Code: r.Code, Kind: org.Kind(r.Kind), Members: byTeam[r.Code]}
+		n := org.Node{Code: r.Code, Kind: org.Kind(r.Kind), Members: slices.Clip(byTeam[r.Code])}
 		if r.ParentCode != nil {
 			n.Parent = *r.ParentCode
 		}
 		nodes = append(nodes, n)
 	}
 	return org.NewTree(nodes), nil
+}
+
+// treeCache is the unit tree one Store read last, with the version it was
+// read at. A Tree is read-only once built, so callers share it.
+type treeCache struct {
+	mu      sync.Mutex
+	version int64
+	tree    org.Tree
+	ok      bool
+}
+
+// at returns the tree kept, if it was read at version.
+func (c *treeCache) at(version int64) (org.Tree, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tree, c.ok && c.version == version
+}
+
+// keep keeps t, read at version. (Of two readers racing, the slower may
+// keep the older tree: the next call then reads again.)
+func (c *treeCache) keep(version int64, t org.Tree) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.version, c.tree, c.ok = version, t, true
 }
 
 // IsMember reports whether unit is a member of the 专班 team (its lead unit

@@ -75,6 +75,8 @@ type Store struct {
 	schema  *gorm.DB
 	dialect Dialect
 	opts    Options
+	// tree is the unit tree last read, kept while its version stands.
+	tree *treeCache
 }
 
 // Open connects to the database named by url: postgres://… (or
@@ -142,7 +144,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(sqliteIdleConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, schema: db, dialect: dialect, opts: opts}
+	s := &Store{db: db, schema: db, dialect: dialect, opts: opts, tree: &treeCache{}}
 	if dialect == SQLite {
 		// One gate for both handles: a migration writes too. The
 		// ledger's statements are prepared once (stmtCache); the schema's
