@@ -30,7 +30,7 @@ func (taskforceMemberRow) TableName() string { return "taskforce_members" }
 // members: what identity needs to confine a user. The tree read last is
 // kept while org_version (migration 0120, bumped by triggers in every
 // transaction that changes departments or members) still says the version
-// it was read at: one one-row read per call instead of both tables.
+// it was read at: a read of one row per call instead of both tables.
 func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
 	var version int64
 	if err := s.db.WithContext(ctx).Raw("SELECT version FROM org_version WHERE id = 1").Scan(&version).Error; err != nil {

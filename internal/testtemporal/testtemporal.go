@@ -9,8 +9,9 @@
 // at once, each package its own servers and PostgreSQL connections) one is
 // sometimes taken in between. The server then cannot listen and panics
 // inside NewServer (ringpop serves a nil listener), failing whichever test
-// was starting: one full run in two or three on this 2-core machine. Each try picks new ports.
-// (internal/devserver avoids the race by reserving ports below that range.)
+// was starting: one full run in two or three on a 2-core machine. Each try
+// picks new ports. (internal/devserver avoids the race by reserving ports
+// below that range.)
 package testtemporal
 
 import (
