@@ -5,13 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/reconcile"
@@ -22,35 +18,14 @@ import (
 
 // ledgerURL names a fresh, empty ledger of ledgerDialect.
 func ledgerURL(t *testing.T) string {
-	if ledgerDialect() == store.Postgres {
-		return storetest.PostgresDatabase(t)
-	}
-	return "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
+	return storetest.URL(t, ledgerDialect())
 }
 
 // openLedger opens a migrated ledger at url and, beside it, a raw
 // connection to the same database for a test to break things with.
 func openLedger(t *testing.T, url string) (*store.Store, *sql.DB) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	driver, dsn := "pgx", url
-	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
-		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"
-	}
-	raw, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = raw.Close() })
-	return st, raw
+	return storetest.OpenURL(t, url), storetest.OpenRaw(t, url)
 }
 
 // act posts an action and requires the given status.
@@ -251,7 +226,7 @@ func TestSQLiteLedgerLockedDuringAcknowledge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("40 s outage skipped in -short mode")
 	}
-	url := "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
+	url := storetest.URL(t, store.SQLite)
 	st, raw := openLedger(t, url)
 	s := startOnLedger(t, st, nil)
 	s.seedDepartments(t)

@@ -1,15 +1,12 @@
 package store_test
 
 import (
-	"database/sql"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql's "pgx"
 	"github.com/stretchr/testify/require"
 
 	"github.com/duban-gov/duban/calendar"
-	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
 
@@ -21,20 +18,15 @@ import (
 // behind it. The units are the departments, the lead first, in order.
 func TestIssueWritesTheSlipRowOnceOnPostgres(t *testing.T) {
 	url := storetest.PostgresDatabase(t)
-	st, err := store.Open(ctx, url, store.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = st.Close() })
-	require.NoError(t, st.Migrate(ctx))
+	st := storetest.OpenURL(t, url)
 	seedDepartments(t, st, "fgw", "zjj", "jtj")
 	day := time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Zone)
-	_, err = st.RecordIssued(ctx, newSlip("a", day, "zjj", "jtj", "fgw"))
+	_, err := st.RecordIssued(ctx, newSlip("a", day, "zjj", "jtj", "fgw"))
 	require.NoError(t, err)
 	_, err = st.RecordIssued(ctx, newSlip("b", day, "fgw"))
 	require.NoError(t, err)
 
-	db, err := sql.Open("pgx", url)
-	require.NoError(t, err)
-	defer db.Close()
+	db := storetest.OpenRaw(t, url)
 	for id, want := range map[string][2]string{"a": {"(0,1)", "{zjj,jtj,fgw}"}, "b": {"(0,2)", "{fgw}"}} {
 		var ctid, units string
 		require.NoError(t, db.QueryRowContext(ctx, "SELECT ctid::text, units::text FROM slips WHERE id = $1", id).Scan(&ctid, &units))

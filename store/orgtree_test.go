@@ -2,14 +2,9 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/duban-gov/duban/org"
 	"github.com/duban-gov/duban/slip"
@@ -21,37 +16,8 @@ import (
 // processes sharing it (one API and another, or the API and `duban user`).
 func openTwice(t *testing.T, d store.Dialect) (a, b *store.Store, url string) {
 	t.Helper()
-	switch d {
-	case store.SQLite:
-		url = "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
-	default:
-		url = storetest.PostgresDatabase(t)
-	}
-	open := func() *store.Store {
-		st, err := store.Open(context.Background(), url, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		return st
-	}
-	a = open()
-	storetest.Must(t, a.Migrate(context.Background()))
-	return a, open(), url
-}
-
-// openRaw opens the ledger at url with database/sql alone: SQL that does
-// not pass through a Store.
-func openRaw(t *testing.T, d store.Dialect, url string) *sql.DB {
-	t.Helper()
-	driver, dsn := "pgx", url
-	if d == store.SQLite {
-		driver, dsn = "sqlite", strings.TrimPrefix(url, "sqlite:")
-	}
-	db, err := sql.Open(driver, dsn)
-	storetest.Must(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	return db
+	url = storetest.URL(t, d)
+	return storetest.OpenURL(t, url), storetest.OpenURL(t, url), url
 }
 
 // TestOrgTreeFollowsEveryChange: a store keeps the unit tree it read, and
@@ -97,7 +63,7 @@ func TestOrgTreeFollowsEveryChange(t *testing.T) {
 			if got := tree().TeamsOf("sw"); len(got) != 0 {
 				t.Fatalf("sw's 专班 after it left = %v", got)
 			}
-			raw := openRaw(t, d, url)
+			raw := storetest.OpenRaw(t, url)
 			if _, err := raw.ExecContext(ctx, "UPDATE departments SET parent_code = NULL WHERE code = 'zjj'"); err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +95,7 @@ func TestOrgTreeIsKeptWhileItsVersionStands(t *testing.T) {
 		t.Fatalf("tree: %v", err)
 	}
 
-	conn, err := openRaw(t, store.Postgres, url).Conn(ctx)
+	conn, err := storetest.OpenRaw(t, url).Conn(ctx)
 	storetest.Must(t, err)
 	defer conn.Close()
 	for _, q := range []string{`SET session_replication_role = replica`, `UPDATE departments SET parent_code = NULL WHERE code = 'zjj'`} {

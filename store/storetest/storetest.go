@@ -10,11 +10,13 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,25 +38,55 @@ var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 // test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	ctx := context.Background()
-	var url string
+	return OpenURL(t, URL(t, d))
+}
+
+// URL names a new, empty ledger of the given dialect, removed when the test
+// ends: a SQLite file in a temp dir, or a fresh PostgreSQL database.
+func URL(t testing.TB, d store.Dialect) string {
+	t.Helper()
 	switch d {
 	case store.SQLite:
-		url = "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
+		return "sqlite:" + filepath.Join(t.TempDir(), "duban.db")
 	case store.Postgres:
-		url = PostgresDatabase(t)
-	default:
-		t.Fatalf("unknown dialect %q", d)
+		return PostgresDatabase(t)
 	}
+	t.Fatalf("unknown dialect %q", d)
+	return ""
+}
+
+// OpenURL opens the ledger at url, migrated, and closes it when the test
+// ends. Opened twice on one url, it is two processes sharing a ledger.
+func OpenURL(t testing.TB, url string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
 	st, err := store.Open(ctx, url, store.Options{})
 	if err != nil {
-		t.Fatalf("open %s store: %v", d, err)
+		t.Fatalf("open store %s: %v", url, err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	if err := st.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s store: %v", d, err)
+		t.Fatalf("migrate store %s: %v", url, err)
 	}
 	return st
+}
+
+// OpenRaw opens the ledger at url with database/sql alone, beside any
+// store on it: for SQL that must not pass through a Store (a test breaking
+// things, or reading what the store wrote). SQLite waits on the file's
+// lock as the store does. (Package store registers both drivers.)
+func OpenRaw(t testing.TB, url string) *sql.DB {
+	t.Helper()
+	driver, dsn := "pgx", url
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }
 
 // Each runs fn as a subtest once per dialect.
