@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,8 +36,8 @@ func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
 	if err := s.db.WithContext(ctx).Raw("SELECT version FROM org_version WHERE id = 1").Scan(&version).Error; err != nil {
 		return org.Tree{}, fmt.Errorf("read unit tree version: %w", err)
 	}
-	if t, ok := s.tree.at(version); ok {
-		return t, nil
+	if kept := s.tree.Load(); kept != nil && kept.version == version {
+		return kept.tree, nil
 	}
 	// Read after the version: the rows are that version or newer, so a
 	// tree kept under it is never older than what it claims (a newer one
@@ -46,7 +46,7 @@ func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
 	if err != nil {
 		return org.Tree{}, err
 	}
-	s.tree.keep(version, t)
+	s.tree.Store(&keptTree{version: version, tree: t})
 	return t, nil
 }
 
@@ -76,27 +76,15 @@ func (s *Store) readOrgTree(ctx context.Context) (org.Tree, error) {
 }
 
 // treeCache is the unit tree one Store read last, with the version it was
-// read at. A Tree is read-only once built, so callers share it.
-type treeCache struct {
-	mu      sync.Mutex
+// read at (nil before the first read). A Tree is read-only once built, so
+// callers share it. (Of two readers racing, the slower may keep the older
+// tree: the next call then reads again.)
+type treeCache = atomic.Pointer[keptTree]
+
+// keptTree is a unit tree and the org_version it was read at.
+type keptTree struct {
 	version int64
 	tree    org.Tree
-	ok      bool
-}
-
-// at returns the tree kept, if it was read at version.
-func (c *treeCache) at(version int64) (org.Tree, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.tree, c.ok && c.version == version
-}
-
-// keep keeps t, read at version. (Of two readers racing, the slower may
-// keep the older tree: the next call then reads again.)
-func (c *treeCache) keep(version int64, t org.Tree) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.version, c.tree, c.ok = version, t, true
 }
 
 // IsMember reports whether unit is a member of the 专班 team (its lead unit
