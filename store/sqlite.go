@@ -101,16 +101,7 @@ func (sqliteDialector) QuoteTo(w clause.Writer, name string) {
 			_ = w.WriteByte('.')
 		}
 		_ = w.WriteByte('"')
-		for {
-			i := strings.IndexByte(part, '"')
-			if i < 0 {
-				_, _ = w.WriteString(part)
-				break
-			}
-			_, _ = w.WriteString(part[:i+1])
-			_ = w.WriteByte('"')
-			part = part[i+1:]
-		}
+		_, _ = w.WriteString(strings.ReplaceAll(part, `"`, `""`)) // no copy without a quote
 		_ = w.WriteByte('"')
 		if !more {
 			return
