@@ -50,8 +50,9 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 			return err
 		}
 		defer rows.Close()
-		names := make([]string, len(rows.FieldDescriptions()))
-		for i, fd := range rows.FieldDescriptions() {
+		fields := rows.FieldDescriptions()
+		names := make([]string, len(fields))
+		for i, fd := range fields {
 			names[i] = fd.Name
 		}
 		cols := newSlipColumns(sch, names)
