@@ -51,7 +51,11 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	q := f.ordered(s.filtered(ctx, f), nil)
+	useIndex, err := s.useKeywordIndex(ctx, f)
+	if err != nil {
+		return fmt.Errorf("export ledger: %w", err)
+	}
+	q := f.ordered(s.filteredBy(ctx, f, useIndex), nil)
 	var readStep func(out chan<- []slipRow) error
 	if s.dialect == Postgres {
 		readStep = func(out chan<- []slipRow) error { return s.readBatchesPgx(ctx, q, batch, out) }

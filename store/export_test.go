@@ -20,6 +20,16 @@ func SetKeywordCountLimit(t testing.TB, n int64) {
 	t.Cleanup(func() { keywordCountLimit = old })
 }
 
+// SetCommonCharacterShare sets the share of the sampled slips above which a
+// one-character keyword counts as common (and is not narrowed by the keyword
+// index across the ledger), for the rest of the test: 0 makes every
+// character common, 1 none.
+func SetCommonCharacterShare(t testing.TB, share float64) {
+	old := commonCharacterShare
+	commonCharacterShare = share
+	t.Cleanup(func() { commonCharacterShare = old })
+}
+
 // CountFromSlips makes the statistics read the slips, never the rollup, for
 // the rest of the test: the reference the rollup is checked against.
 func CountFromSlips(t testing.TB) {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -105,11 +106,82 @@ func TestDepartmentKeywordFollowsAssignments(t *testing.T) {
 	})
 }
 
+// TestOneCharacterKeyword: a keyword of one character finds exactly the slips
+// whose title or content has it — at the start of the title, at its end
+// beside the blank that joins the content, only in the content, in a
+// one-character title with no content, a capital letter by its small one —
+// office-wide and on a unit's ledger, counted capped or not, the character
+// taken as common or as rare. On PostgreSQL the keyword index narrows a rare
+// one by the pairs holding it (keyword_pairs, migration 0130): a character
+// first seen in a new slip, or in a title corrected by hand, must be found at
+// once.
+func TestOneCharacterKeyword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw", "zjj")
+		issued := time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone)
+		leads := map[string]string{}
+		issue := func(id, title, content, lead string) {
+			leads[id] = lead
+			sl := newSlip(id, issued, lead)
+			sl.Draft.Title, sl.Draft.Content = title, content
+			sl.StartIssued()
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+		}
+		issue("a", "河道清淤", "东岸", "zjj")
+		issue("b", "修桥", "补路", "fgw")
+		issue("c", "电梯年检", "抽查Q号", "zjj")
+		issue("d", "鬯", "", "fgw")
+		issue("e", "ABC", "河", "zjj")
+		issue("f", "100%完成", "5_6", "zjj")
+
+		check := func(t *testing.T, want map[string][]string) {
+			t.Helper()
+			for q, ids := range want {
+				for _, c := range []struct {
+					limit int64
+					share float64 // 0: every character common, 1: none
+				}{{1, 0}, {1, 1}, {store.MaxKeywordCount, 0}, {store.MaxKeywordCount, 1}} {
+					limit := c.limit
+					store.SetKeywordCountLimit(t, limit)
+					store.SetCommonCharacterShare(t, c.share)
+					assert.Equal(t, ids, keywordIDs(t, st, store.Filter{Query: q}, limit), "office searching %q (limit %d)", q, limit)
+					var exported []string
+					require.NoError(t, st.EachSlip(ctx, store.Filter{Query: q}, 0, func(s slip.Slip) error {
+						exported = append(exported, s.ID)
+						return nil
+					}))
+					assert.Equal(t, ids, exported, "office exporting %q (share %v)", q, c.share)
+					var zjj []string
+					for _, id := range ids {
+						if leads[id] == "zjj" {
+							zjj = append(zjj, id)
+						}
+					}
+					for _, f := range []store.Filter{{VisibleTo: "zjj", Query: q}, {Department: "zjj", Query: q}, {VisibleUnits: []string{"zjj"}, Query: q}} {
+						assert.Equal(t, zjj, keywordIDs(t, st, f, limit), "zjj searching %q (limit %d, %+v)", q, limit, f)
+					}
+				}
+			}
+		}
+		check(t, map[string][]string{
+			"河": {"e", "a"}, "桥": {"b"}, "补": {"b"}, "q": {"c"}, "Q": {"c"}, "a": {"e"},
+			"鬯": {"d"}, "%": {"f"}, "_": {"f"}, "龘": nil,
+		})
+
+		// A character no slip had before, in a new slip and by hand.
+		issue("g", "龘", "", "zjj")
+		store.SetTitle(t, st, "b", "修桥龖")
+		check(t, map[string][]string{"龘": {"g"}, "龖": {"b"}, "桥": {"b"}})
+	})
+}
+
 // TestDepartmentKeywordOnSeededLedger: on a seeded ledger (written by the
 // bulk import, as `duban seed` does), every unit's keyword search finds
 // exactly the slips on that unit whose title or content has the keyword;
-// and so it does after migration 0100 runs over those slips, as on a ledger
-// upgraded to it (PostgreSQL: it fills slips.units from slip_departments).
+// and so it does after migrations 0100 and 0130 run over those slips, as on
+// a ledger upgraded to them (PostgreSQL: 0100 fills slips.units from
+// slip_departments, 0130 keyword_pairs from the slips' text).
 func TestDepartmentKeywordOnSeededLedger(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		_, err := seed.Run(ctx, st, seedOptions(300, 10, 11))
@@ -117,6 +189,7 @@ func TestDepartmentKeywordOnSeededLedger(t *testing.T) {
 		everything := listAll(t, st, store.Filter{})
 		t.Run("seeded", func(t *testing.T) { checkUnitKeywords(t, st, everything) })
 		store.UndoKeywordUnits(t, st)
+		store.UndoKeywordPairs(t, st)
 		require.NoError(t, st.Migrate(ctx))
 		t.Run("migrated-over", func(t *testing.T) { checkUnitKeywords(t, st, everything) })
 	})
@@ -135,7 +208,7 @@ func checkUnitKeywords(t *testing.T, st *store.Store, everything []slip.Slip) {
 	}
 	require.NotEmpty(t, units)
 	for _, unit := range slices.Sorted(maps.Keys(units)) {
-		for _, q := range []string{"电梯", "小区", "老旧小区改造", "纺织厂", "无此关键词"} {
+		for _, q := range []string{"电梯", "小区", "老旧小区改造", "纺织厂", "无此关键词", "梯", "河", "桥", "改", "鬯"} {
 			var want []string
 			for _, s := range everything {
 				has := strings.Contains(strings.ToLower(s.Draft.Title), q) || strings.Contains(strings.ToLower(s.Draft.Content), q)
@@ -150,5 +223,60 @@ func checkUnitKeywords(t *testing.T, st *store.Store, everything []slip.Slip) {
 				})
 			}
 		}
+	}
+}
+
+// TestNewKeywordPairsInCrossingTransactions (PostgreSQL): two transactions
+// that each add a slip with a pair new to the ledger, and then a slip with
+// the other's new pair, both commit — keyword_pairs has no unique key for
+// the second to wait on, so they cannot deadlock (the seeder's concurrent
+// imports did, with one) — and every character is found afterwards.
+func TestNewKeywordPairsInCrossingTransactions(t *testing.T) {
+	url := storetest.URL(t, store.Postgres)
+	st := storetest.OpenURL(t, url)
+	db := storetest.OpenRaw(t, url)
+	seedDepartments(t, st, "zjj")
+	sl := newSlip("base", time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone), "zjj")
+	sl.StartIssued()
+	_, err := st.RecordIssued(ctx, sl)
+	require.NoError(t, err)
+
+	insert := func(tx *sql.Tx, id, title string, serial int) error {
+		_, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS copy_of_slip AS SELECT * FROM slips WITH NO DATA;
+			DELETE FROM copy_of_slip`)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO copy_of_slip SELECT * FROM slips WHERE id = 'base'`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE copy_of_slip SET id = $1, title = $2, serial = $3, number = $1`, id, title, serial); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO slips SELECT * FROM copy_of_slip`)
+		return err
+	}
+	a, err := db.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer a.Rollback()
+	b, err := db.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer b.Rollback()
+	require.NoError(t, insert(a, "a1", "龘龖", 101))
+	require.NoError(t, insert(b, "b1", "鱻麤", 102))
+	done := make(chan error, 1)
+	go func() { done <- insert(a, "a2", "鱻麤", 103) }()
+	require.NoError(t, insert(b, "b2", "龘龖", 104))
+	require.NoError(t, <-done)
+	require.NoError(t, a.Commit())
+	require.NoError(t, b.Commit())
+
+	store.SetCommonCharacterShare(t, 1) // every character rare: the index narrows
+	for q, want := range map[string][]string{"龘": {"b2", "a1"}, "麤": {"b1", "a2"}, "龘龖": {"b2", "a1"}} {
+		var got []string
+		for _, s := range listAll(t, st, store.Filter{Query: q}) {
+			got = append(got, s.ID)
+		}
+		assert.Equal(t, want, got, "searching %q", q)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -136,14 +137,11 @@ func escapeLike(s string) string {
 	return r.Replace(s)
 }
 
-func (s *Store) filtered(ctx context.Context, f Filter) *gorm.DB {
-	return s.filteredBy(ctx, f, true)
-}
-
-// filteredBy is filtered, narrowing a keyword by the character-pair index
-// only when useIndex: the index finds every slip with the keyword's pairs,
-// which is what a rare keyword wants and a common one does not (there,
-// walking the page's order and testing each slip finds a page sooner).
+// filteredBy is the query of the slips f selects, narrowing a keyword by the
+// keyword index only when useIndex (see useKeywordIndex): the index finds
+// every slip with the keyword's pairs, which is what a rare keyword wants and
+// a common one does not (there, walking the page's order and testing each
+// slip finds a page sooner).
 func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.DB {
 	q := s.db.WithContext(ctx).Model(&slipRow{})
 	switch {
@@ -204,12 +202,18 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	if f.Query != "" {
 		lower := strings.ToLower(f.Query)
 		if useIndex && s.indexesKeyword(f) {
-			// Narrowed by the keyword index (migration 0100). A single
-			// character is not: an index of characters (tried) made a
-			// common one, 河, several times slower.
-			if unit, ok := f.keywordUnit(); ok {
+			// Narrowed by the keyword index (migration 0100): the slips
+			// with every pair of the keyword, or (one character) with any
+			// pair that holds it (keyword_pairs, migration 0130).
+			unit, byUnit := f.keywordUnit()
+			switch {
+			case utf8.RuneCountInString(lower) == 1 && byUnit:
+				q = q.Where(keywordTerms+" @> ARRAY[duban_unit_term(?)] AND "+keywordTerms+" && "+pairsHolding, unit, lower, lower)
+			case utf8.RuneCountInString(lower) == 1:
+				q = q.Where(keywordTerms+" && "+pairsHolding, lower, lower)
+			case byUnit:
 				q = q.Where(keywordTerms+" @> (duban_bigrams(?) || duban_unit_term(?))", lower, unit)
-			} else {
+			default:
 				q = q.Where(keywordTerms+" @> duban_bigrams(?)", lower)
 			}
 		}
@@ -224,19 +228,74 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 // and content, and a term for each department it is on (slips.units).
 const keywordTerms = "duban_keyword_terms(LOWER(title || ' ' || content), units)"
 
+// pairsHolding is every character pair the keyword index may hold with one
+// character ($1, $2: the character twice), from keyword_pairs (migration
+// 0130): every character of a slip's text is in one of its pairs. Written
+// as a subquery rather than sent as a list, the planner cannot guess from
+// the list how common the character is, and so does not walk the ledger
+// computing each slip's pairs to test them (what an index of single
+// characters, tried before, made it do for a common one: 河 550 ms).
+const pairsHolding = "ARRAY(SELECT DISTINCT pair FROM keyword_pairs WHERE left(pair, 1) = ? OR right(pair, 1) = ?)"
+
 // indexesKeyword reports whether f's keyword can be narrowed by the keyword
-// index: on PostgreSQL, two characters or more.
+// index: on PostgreSQL, any keyword but a single blank (the text's pairs
+// hold every character of it, except the blank joining an empty title and
+// content).
 func (s *Store) indexesKeyword(f Filter) bool {
-	return f.Query != "" && s.dialect == Postgres && utf8.RuneCountInString(strings.ToLower(f.Query)) >= 2
+	if f.Query == "" || s.dialect != Postgres {
+		return false
+	}
+	lower := strings.ToLower(f.Query)
+	return utf8.RuneCountInString(lower) >= 2 || !unicode.IsSpace([]rune(lower)[0])
 }
 
-// keywordByUnit reports whether f's keyword is narrowed by the index to one
-// unit's slips: counting the matches is then one lookup in that index,
-// cheaper than walking the unit's assignments (unitsCount) and testing each
-// slip (a one-unit scope's 电梯: 440 ms that way).
-func (s *Store) keywordByUnit(f Filter) bool {
-	_, ok := f.keywordUnit()
-	return ok && s.indexesKeyword(f)
+// useKeywordIndex reports whether a search for f's keyword is narrowed by
+// the keyword index. A keyword of two characters or more always is. One
+// character is, on one unit's ledger (the index finds the slips with the
+// character on that unit: 河 on 住建局's, 12k of its 107k slips, in 40 ms);
+// across the ledger only if the character is rare (commonCharacter), since
+// the index then finds every slip with it before the first page — 河's 146k
+// at a million slips: 0.8 s to count a page, 57 s to export, as its bitmap
+// outgrows work_mem and each slip's pairs are computed again to recheck it —
+// while walking the page's order finds a thousand within a few thousand.
+func (s *Store) useKeywordIndex(ctx context.Context, f Filter) (bool, error) {
+	if !s.indexesKeyword(f) {
+		return false, nil
+	}
+	lower := strings.ToLower(f.Query)
+	if utf8.RuneCountInString(lower) >= 2 {
+		return true, nil
+	}
+	if _, ok := f.keywordUnit(); ok {
+		return true, nil
+	}
+	common, err := s.commonCharacter(ctx, lower)
+	return !common, err
+}
+
+// Sampling how common a character is (commonCharacter): the first
+// characterSample slips of the ledger, common when more than
+// commonCharacterShare of them have it. Below that the index's bitmap of a
+// million slips keeps each page exactly (桥, in 3.5 %: 35k slips on 30k
+// pages, within the default work_mem); above it walking the order meets a
+// thousand matches within 20k slips.
+// (commonCharacterShare is a variable for the tests, which take both ways.)
+const characterSample = 400
+
+var commonCharacterShare = 0.05
+
+// commonCharacter reports whether the one-character keyword c is common in
+// the ledger, from a sample of its slips (about 2 ms at a million).
+func (s *Store) commonCharacter(ctx context.Context, c string) (bool, error) {
+	pattern := "%" + escapeLike(c) + "%"
+	sample := s.db.WithContext(ctx).Model(&slipRow{}).Select("title, content").Limit(characterSample)
+	var n int64
+	err := s.db.WithContext(ctx).Table("(?) AS sample", sample).
+		Where("LOWER(title) LIKE ? ESCAPE '!' OR LOWER(content) LIKE ? ESCAPE '!'", pattern, pattern).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("sample keyword %q: %w", c, err)
+	}
+	return float64(n) > commonCharacterShare*characterSample, nil
 }
 
 // keywordUnit is the department whose term a keyword search asks the index
@@ -280,6 +339,11 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 		}
 		after = p
 	}
+	useIndex, err := s.useKeywordIndex(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	_, byUnit := f.keywordUnit()
 	var page Page
 	limit := countLimit
 	if f.Query != "" {
@@ -292,7 +356,7 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 			return Page{}, fmt.Errorf("count ledger: %w", err)
 		}
 	} else {
-		capped := s.filtered(ctx, f).Select("1").Limit(int(limit) + 1)
+		capped := s.filteredBy(ctx, f, useIndex).Select("1").Limit(int(limit) + 1)
 		if own, ok := s.ownPartCount(ctx, f, limit); ok {
 			capped = own // a unit's own parts by colour or overdue (colour.go)
 		} else if dept, ok := f.departmentOnly(); ok {
@@ -301,8 +365,13 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 			capped = s.db.WithContext(ctx).Table("slip_departments").Select("1").
 				Where("department_code = ?", dept).Limit(int(limit) + 1)
 		}
-		if units, ok := s.unitsCount(ctx, f, limit); ok && !s.keywordByUnit(f) {
-			capped = units // a subtree's or 专班 member's ledger (store/org.go)
+		if units, ok := s.unitsCount(ctx, f, limit); ok && !(useIndex && byUnit) {
+			// A subtree's or 专班 member's ledger (store/org.go). With a
+			// keyword on one unit's ledger, the index's lookup of the
+			// keyword and the unit together is cheaper than walking the
+			// unit's assignments and testing each slip (a one-unit
+			// scope's 电梯: 440 ms that way).
+			capped = units
 		}
 		if err := s.db.WithContext(ctx).Table("(?) AS matching", capped).Count(&page.Total).Error; err != nil {
 			return Page{}, fmt.Errorf("count ledger: %w", err)
@@ -314,7 +383,7 @@ func (s *Store) ListSlips(ctx context.Context, f Filter) (Page, error) {
 	// A keyword matching more than keywordCountLimit slips is common
 	// enough that walking the order finds a page within a few thousand
 	// rows; the index would make the database read every match first.
-	rows, err := s.readSlipRows(f.ordered(s.filteredBy(ctx, f, !page.TotalCapped), after).Limit(f.PageSize + 1))
+	rows, err := s.readSlipRows(f.ordered(s.filteredBy(ctx, f, useIndex && !page.TotalCapped), after).Limit(f.PageSize + 1))
 	if err != nil {
 		return Page{}, fmt.Errorf("list ledger: %w", err)
 	}

@@ -60,3 +60,31 @@ func UndoKeywordUnits(t testing.TB, s *Store) {
 		t.Fatalf("undo migration 0100: %v", err)
 	}
 }
+
+// UndoKeywordPairs takes migration 0130 back (PostgreSQL): the ledger as it
+// was before keyword_pairs, so that running it again shows what it does over
+// slips already there.
+func UndoKeywordPairs(t testing.TB, s *Store) {
+	t.Helper()
+	if s.dialect != Postgres {
+		return
+	}
+	err := s.schema.Exec(`
+		DROP TRIGGER slips_keyword_pairs_insert ON slips;
+		DROP TRIGGER slips_keyword_pairs_update ON slips;
+		DROP FUNCTION duban_note_keyword_pairs();
+		DROP FUNCTION duban_note_keyword_pairs_row();
+		DROP TABLE keyword_pairs;
+		DELETE FROM schema_migrations WHERE version = '0130_keyword_pairs';`).Error
+	if err != nil {
+		t.Fatalf("undo migration 0130: %v", err)
+	}
+}
+
+// SetTitle changes a slip's title in plain SQL, as a correction by hand would.
+func SetTitle(t testing.TB, s *Store, id, title string) {
+	t.Helper()
+	if err := s.db.Exec(`UPDATE slips SET title = ? WHERE id = ?`, title, id).Error; err != nil {
+		t.Fatalf("set title of slip %s: %v", id, err)
+	}
+}
