@@ -174,40 +174,39 @@ func readBatches(ctx context.Context, rows cursor, scan func(*slipRow) error, ba
 
 // slipColumns matches a query's columns to slipRow's fields by GORM's
 // names, once per query rather than once per row as DB.ScanRows does (which
-// was 40% of an export's CPU). PostgreSQL's units column goes where the
+// was 40% of an export's CPU). The scan destinations are the fields of one
+// row kept for the query (into), each row scanned there and copied out, so
+// no reflection runs per row. PostgreSQL's units column goes where the
 // reader says; a column without a field is read and dropped.
 type slipColumns struct {
-	index   [][]int
+	row     slipRow
 	unitsAt int
 	dest    []any
 }
 
-func newSlipColumns(sch *schema.Schema, cols []string) *slipColumns {
-	c := &slipColumns{index: make([][]int, len(cols)), unitsAt: -1, dest: make([]any, len(cols))}
+// newSlipColumns matches cols to the fields of the row it keeps; the units
+// column, if there is one, is scanned into units.
+func newSlipColumns(sch *schema.Schema, cols []string, units any) *slipColumns {
+	c := &slipColumns{unitsAt: -1, dest: make([]any, len(cols))}
+	v := reflect.ValueOf(&c.row).Elem()
 	for i, name := range cols {
-		if f := sch.LookUpField(name); f != nil {
-			c.index[i] = f.StructField.Index
-		} else if name == "units" {
-			c.unitsAt = i
+		switch f := sch.LookUpField(name); {
+		case f != nil:
+			c.dest[i] = v.FieldByIndex(f.StructField.Index).Addr().Interface()
+		case name == "units":
+			c.unitsAt, c.dest[i] = i, units
+		default:
+			c.dest[i] = new(any)
 		}
 	}
 	return c
 }
 
-// into returns the scan destinations of one row: r's fields, and units for
-// the units column.
-func (c *slipColumns) into(r *slipRow, units any) []any {
-	v := reflect.ValueOf(r).Elem()
-	for i, idx := range c.index {
-		switch {
-		case i == c.unitsAt:
-			c.dest[i] = units
-		case idx == nil:
-			c.dest[i] = new(any)
-		default:
-			c.dest[i] = v.FieldByIndex(idx).Addr().Interface()
-		}
-	}
+// into clears the kept row and returns the scan destinations of its fields:
+// cleared, so that no pointer field still points at the last row's value
+// when the driver fills it.
+func (c *slipColumns) into() []any {
+	c.row = slipRow{}
 	return c.dest
 }
 
@@ -222,12 +221,13 @@ func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := newSlipColumns(sch, names)
 	var units sql.NullString
+	cols := newSlipColumns(sch, names, &units)
 	return func(r *slipRow) error {
-		if err := rows.Scan(cols.into(r, &units)...); err != nil {
+		if err := rows.Scan(cols.into()...); err != nil {
 			return err
 		}
+		*r = cols.row
 		if cols.unitsAt >= 0 && units.Valid {
 			r.units, _ = parseTextArray(units.String) // unreadable: withDepartments asks slip_departments
 		}

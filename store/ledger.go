@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/duban-gov/duban/slip"
 )
@@ -549,6 +550,17 @@ func (s *Store) readSlipRows(q *gorm.DB) ([]slipRow, error) {
 	return out, rs.Err()
 }
 
+// slipIn is the condition that slip_id is one of ids: on PostgreSQL one
+// array parameter, rather than a parameter per id, which an export batch of
+// a thousand made GORM write out and PostgreSQL parse and plan again for
+// every batch.
+func (s *Store) slipIn(ids []string) clause.Expr {
+	if s.dialect == Postgres {
+		return clause.Expr{SQL: "slip_id = ANY(?::text[])", Vars: []any{textArray(ids)}}
+	}
+	return clause.Expr{SQL: "slip_id IN ?", Vars: []any{ids}}
+}
+
 // loadDepartments adds the departments of the slips ids to bySlip, in
 // order (the lead first).
 func (s *Store) loadDepartments(ctx context.Context, ids []string, bySlip map[string][]slipDepartmentRow) error {
@@ -559,7 +571,7 @@ func (s *Store) loadDepartments(ctx context.Context, ids []string, bySlip map[st
 	// page and export batch, where GORM's reflection was a quarter of an
 	// export's CPU.
 	rs, err := s.db.WithContext(ctx).Model(&slipDepartmentRow{}).Select("slip_id, department_code, role, position").
-		Where("slip_id IN ?", ids).Order("slip_id, position").Rows()
+		Where(s.slipIn(ids)).Order("slip_id, position").Rows()
 	if err != nil {
 		return fmt.Errorf("load slip departments: %w", err)
 	}

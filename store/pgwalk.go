@@ -55,8 +55,17 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 		for i, fd := range fields {
 			names[i] = fd.Name
 		}
-		cols := newSlipColumns(sch, names)
-		scan := func(r *slipRow) error { return rows.Scan(cols.into(r, &r.units)...) }
+		var units []string
+		cols := newSlipColumns(sch, names, &units)
+		scan := func(r *slipRow) error {
+			units = nil // pgx fills a slice it is given: each row its own
+			if err := rows.Scan(cols.into()...); err != nil {
+				return err
+			}
+			*r = cols.row
+			r.units = units
+			return nil
+		}
 		return readBatches(ctx, rows, scan, batch, out)
 	})
 }

@@ -158,7 +158,7 @@ func (s *Store) loadTracks(ctx context.Context, ids []string) (map[string][]slip
 	// batch reads the parts of its slips, and GORM's reflection over the
 	// whole row was a third of a department export's CPU.
 	rs, err := s.db.WithContext(ctx).Model(&trackRow{}).Select("slip_id, detail").
-		Where("slip_id IN ?", ids).Order("slip_id, position").Rows()
+		Where(s.slipIn(ids)).Order("slip_id, position").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load slip tracks: %w", err)
 	}
