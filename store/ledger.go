@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -553,10 +554,12 @@ func (s *Store) readSlipRows(q *gorm.DB) ([]slipRow, error) {
 // slipIn is the condition that slip_id is one of ids: on PostgreSQL one
 // array parameter, rather than a parameter per id, which an export batch of
 // a thousand made GORM write out and PostgreSQL parse and plan again for
-// every batch.
+// every batch. The array goes to pgx as its own array type, which it sends
+// as is (a text form through driver.Valuer, it would parse again first).
 func (s *Store) slipIn(ids []string) clause.Expr {
 	if s.dialect == Postgres {
-		return clause.Expr{SQL: "slip_id = ANY(?::text[])", Vars: []any{textArray(ids)}}
+		arr := pgtype.Array[string]{Elements: ids, Dims: []pgtype.ArrayDimension{{Length: int32(len(ids)), LowerBound: 1}}, Valid: true}
+		return clause.Expr{SQL: "slip_id = ANY(?)", Vars: []any{arr}}
 	}
 	return clause.Expr{SQL: "slip_id IN ?", Vars: []any{ids}}
 }
