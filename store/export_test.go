@@ -20,14 +20,14 @@ func SetKeywordCountLimit(t testing.TB, n int64) {
 	t.Cleanup(func() { keywordCountLimit = old })
 }
 
-// SetCommonCharacterShare sets the share of the sampled slips above which a
-// one-character keyword counts as common (and is not narrowed by the keyword
-// index across the ledger), for the rest of the test: 0 makes every
-// character common, 1 none.
-func SetCommonCharacterShare(t testing.TB, share float64) {
-	old := commonCharacterShare
-	commonCharacterShare = share
-	t.Cleanup(func() { commonCharacterShare = old })
+// SetCommonKeywordShare sets the share of the sampled slips above which a
+// keyword counts as common (and is not narrowed by the keyword index across
+// the ledger), for the rest of the test: 0 makes every keyword common, 1
+// none.
+func SetCommonKeywordShare(t testing.TB, share float64) {
+	old := commonKeywordShare
+	commonKeywordShare = share
+	t.Cleanup(func() { commonKeywordShare = old })
 }
 
 // CountFromSlips makes the statistics read the slips, never the rollup, for

@@ -111,8 +111,9 @@ func TestDepartmentKeywordFollowsAssignments(t *testing.T) {
 // beside the blank that joins the content, only in the content, in a
 // one-character title with no content, a capital letter by its small one —
 // office-wide and on a unit's ledger, counted capped or not, the character
-// taken as common or as rare. On PostgreSQL the keyword index narrows a rare
-// one by the pairs holding it (keyword_pairs, migration 0130): a character
+// taken as common or as rare (so too a few longer keywords, which take the
+// same two ways across the ledger). On PostgreSQL the keyword index narrows a
+// rare character by the pairs holding it (keyword_pairs, migration 0130): a character
 // first seen in a new slip, or in a title corrected by hand, must be found at
 // once.
 func TestOneCharacterKeyword(t *testing.T) {
@@ -140,11 +141,11 @@ func TestOneCharacterKeyword(t *testing.T) {
 			for q, ids := range want {
 				for _, c := range []struct {
 					limit int64
-					share float64 // 0: every character common, 1: none
+					share float64 // 0: every keyword common, 1: none
 				}{{1, 0}, {1, 1}, {store.MaxKeywordCount, 0}, {store.MaxKeywordCount, 1}} {
 					limit := c.limit
 					store.SetKeywordCountLimit(t, limit)
-					store.SetCommonCharacterShare(t, c.share)
+					store.SetCommonKeywordShare(t, c.share)
 					assert.Equal(t, ids, keywordIDs(t, st, store.Filter{Query: q}, limit), "office searching %q (limit %d)", q, limit)
 					var exported []string
 					require.NoError(t, st.EachSlip(ctx, store.Filter{Query: q}, 0, func(s slip.Slip) error {
@@ -167,6 +168,9 @@ func TestOneCharacterKeyword(t *testing.T) {
 		check(t, map[string][]string{
 			"河": {"e", "a"}, "桥": {"b"}, "补": {"b"}, "q": {"c"}, "Q": {"c"}, "a": {"e"},
 			"鬯": {"d"}, "%": {"f"}, "_": {"f"}, "龘": nil,
+			// Longer keywords take the same two ways across the ledger.
+			"河道": {"a"}, "检抽": nil, "0%": {"f"}, "5_6": {"f"},
+			"年检 抽": nil, // title and content are searched each on its own
 		})
 
 		// A character no slip had before, in a new slip and by hand.
@@ -271,7 +275,7 @@ func TestNewKeywordPairsInCrossingTransactions(t *testing.T) {
 	require.NoError(t, a.Commit())
 	require.NoError(t, b.Commit())
 
-	store.SetCommonCharacterShare(t, 1) // every character rare: the index narrows
+	store.SetCommonKeywordShare(t, 1) // every keyword rare: the index narrows
 	for q, want := range map[string][]string{"龘": {"b2", "a1"}, "麤": {"b1", "a2"}, "龘龖": {"b2", "a1"}} {
 		var got []string
 		for _, s := range listAll(t, st, store.Filter{Query: q}) {

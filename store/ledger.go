@@ -252,54 +252,50 @@ func (s *Store) indexesKeyword(f Filter) bool {
 }
 
 // useKeywordIndex reports whether a search for f's keyword is narrowed by
-// the keyword index. A keyword of two characters or more always is. One
-// character is, on one unit's ledger (the index finds the slips with the
-// character on that unit: 河 on 住建局's, 12k of its 107k slips, in 40 ms);
-// across the ledger only if the character is rare (commonCharacter), since
-// the index then finds every slip with it before the first page — 河's 146k
-// at a million slips: 0.8 s to count a page, 57 s to export, as its bitmap
-// outgrows work_mem and each slip's pairs are computed again to recheck it —
-// while walking the page's order finds a thousand within a few thousand.
+// the keyword index. On one unit's ledger it always is: the index finds the
+// slips with the keyword and the unit together (河 on 住建局's, 12k of its
+// 107k slips, in 40 ms). Across the ledger only if the keyword is rare
+// (commonKeyword), since the index then finds every slip with it before the
+// first page — 河's 146k at a million slips: 0.8 s to count a page, 57 s to
+// export, as its bitmap outgrows work_mem and each slip's pairs are computed
+// again to recheck it; 整治's 150k, 0.9 s to count — while walking the page's
+// order finds a thousand within a few thousand.
 func (s *Store) useKeywordIndex(ctx context.Context, f Filter) (bool, error) {
 	if !s.indexesKeyword(f) {
 		return false, nil
 	}
-	lower := strings.ToLower(f.Query)
-	if utf8.RuneCountInString(lower) >= 2 {
-		return true, nil
-	}
 	if _, ok := f.keywordUnit(); ok {
 		return true, nil
 	}
-	common, err := s.commonCharacter(ctx, lower)
+	common, err := s.commonKeyword(ctx, strings.ToLower(f.Query))
 	return !common, err
 }
 
-// Sampling how common a character is (commonCharacter): the newest
-// characterSample slips of the ledger (the same sample every time: a scan's
+// Sampling how common a keyword is (commonKeyword): the newest
+// keywordSample slips of the ledger (the same sample every time: a scan's
 // first rows depend on where another scan happens to be, and 桥, in 3.5 % of
 // the slips, turned common now and then), common when more than
-// commonCharacterShare of them have it. Below that the index's bitmap of a
+// commonKeywordShare of them have it. Below that the index's bitmap of a
 // million slips keeps each page exactly (桥, in 3.5 %: 35k slips on 30k
 // pages, within the default work_mem); above it walking the order meets a
 // thousand matches within 20k slips.
-// (commonCharacterShare is a variable for the tests, which take both ways.)
-const characterSample = 400
+// (commonKeywordShare is a variable for the tests, which take both ways.)
+const keywordSample = 400
 
-var commonCharacterShare = 0.05
+var commonKeywordShare = 0.05
 
-// commonCharacter reports whether the one-character keyword c is common in
-// the ledger, from a sample of its slips (about 2 ms at a million).
-func (s *Store) commonCharacter(ctx context.Context, c string) (bool, error) {
-	pattern := "%" + escapeLike(c) + "%"
-	sample := s.db.WithContext(ctx).Model(&slipRow{}).Select("title, content").Order("id DESC").Limit(characterSample)
+// commonKeyword reports whether the keyword q is common in the ledger, from
+// a sample of its slips (2–3 ms at a million).
+func (s *Store) commonKeyword(ctx context.Context, q string) (bool, error) {
+	pattern := "%" + escapeLike(q) + "%"
+	sample := s.db.WithContext(ctx).Model(&slipRow{}).Select("title, content").Order("id DESC").Limit(keywordSample)
 	var n int64
 	err := s.db.WithContext(ctx).Table("(?) AS sample", sample).
 		Where("LOWER(title) LIKE ? ESCAPE '!' OR LOWER(content) LIKE ? ESCAPE '!'", pattern, pattern).Count(&n).Error
 	if err != nil {
-		return false, fmt.Errorf("sample keyword %q: %w", c, err)
+		return false, fmt.Errorf("sample keyword %q: %w", q, err)
 	}
-	return float64(n) > commonCharacterShare*characterSample, nil
+	return float64(n) > commonKeywordShare*keywordSample, nil
 }
 
 // keywordUnit is the department whose term a keyword search asks the index
