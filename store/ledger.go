@@ -208,10 +208,11 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 			// with every pair of the keyword, or (one character) with any
 			// pair that holds it (keyword_pairs, migration 0130).
 			unit, byUnit := f.keywordUnit()
+			oneCharacter := utf8.RuneCountInString(lower) == 1
 			switch {
-			case utf8.RuneCountInString(lower) == 1 && byUnit:
+			case oneCharacter && byUnit:
 				q = q.Where(keywordTerms+" @> ARRAY[duban_unit_term(?)] AND "+keywordTerms+" && "+pairsHolding, unit, lower, lower)
-			case utf8.RuneCountInString(lower) == 1:
+			case oneCharacter:
 				q = q.Where(keywordTerms+" && "+pairsHolding, lower, lower)
 			case byUnit:
 				q = q.Where(keywordTerms+" @> (duban_bigrams(?) || duban_unit_term(?))", lower, unit)
@@ -248,7 +249,8 @@ func (s *Store) indexesKeyword(f Filter) bool {
 		return false
 	}
 	lower := strings.ToLower(f.Query)
-	return utf8.RuneCountInString(lower) >= 2 || !unicode.IsSpace([]rune(lower)[0])
+	first, _ := utf8.DecodeRuneInString(lower)
+	return utf8.RuneCountInString(lower) >= 2 || !unicode.IsSpace(first)
 }
 
 // useKeywordIndex reports whether a search for f's keyword is narrowed by

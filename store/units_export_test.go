@@ -3,6 +3,8 @@ package store
 import (
 	"strings"
 	"testing"
+
+	"gorm.io/gorm"
 )
 
 // UnitsOutOfStep lists the slips whose units column (migration 0100) is not
@@ -42,10 +44,7 @@ func SetUnits(t testing.TB, s *Store, id string, units ...string) {
 // it. A no-op on SQLite, where 0100 does nothing.
 func UndoKeywordUnits(t testing.TB, s *Store) {
 	t.Helper()
-	if s.dialect != Postgres {
-		return
-	}
-	err := s.schema.Exec(`
+	undoPostgresMigration(t, s, "0100_keyword_units", `
 		DROP TRIGGER slip_departments_units ON slip_departments;
 		DROP FUNCTION duban_slip_departments_changed();
 		DROP FUNCTION duban_sync_units(TEXT);
@@ -54,11 +53,7 @@ func UndoKeywordUnits(t testing.TB, s *Store) {
 		DROP FUNCTION duban_unit_term(TEXT);
 		ALTER TABLE slips DROP COLUMN units;
 		DROP FUNCTION duban_units_of(TEXT);
-		CREATE INDEX slips_bigram_idx ON slips USING gin (duban_bigrams(LOWER(title || ' ' || content)));
-		DELETE FROM schema_migrations WHERE version = '0100_keyword_units';`).Error
-	if err != nil {
-		t.Fatalf("undo migration 0100: %v", err)
-	}
+		CREATE INDEX slips_bigram_idx ON slips USING gin (duban_bigrams(LOWER(title || ' ' || content)));`)
 }
 
 // UndoKeywordPairs takes migration 0130 back (PostgreSQL): the ledger as it
@@ -66,18 +61,30 @@ func UndoKeywordUnits(t testing.TB, s *Store) {
 // slips already there.
 func UndoKeywordPairs(t testing.TB, s *Store) {
 	t.Helper()
-	if s.dialect != Postgres {
-		return
-	}
-	err := s.schema.Exec(`
+	undoPostgresMigration(t, s, "0130_keyword_pairs", `
 		DROP TRIGGER slips_keyword_pairs_insert ON slips;
 		DROP TRIGGER slips_keyword_pairs_update ON slips;
 		DROP FUNCTION duban_note_keyword_pairs();
 		DROP FUNCTION duban_note_keyword_pairs_row();
-		DROP TABLE keyword_pairs;
-		DELETE FROM schema_migrations WHERE version = '0130_keyword_pairs';`).Error
+		DROP TABLE keyword_pairs;`)
+}
+
+// undoPostgresMigration runs undo, the statements taking migration version
+// back, and forgets that it ran, so that the next Migrate runs it again. A
+// no-op on SQLite.
+func undoPostgresMigration(t testing.TB, s *Store, version, undo string) {
+	t.Helper()
+	if s.dialect != Postgres {
+		return
+	}
+	err := s.schema.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(undo).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`DELETE FROM schema_migrations WHERE version = ?`, version).Error
+	})
 	if err != nil {
-		t.Fatalf("undo migration 0130: %v", err)
+		t.Fatalf("undo migration %s: %v", version, err)
 	}
 }
 
