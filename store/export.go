@@ -87,7 +87,8 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	wg.Go(func() { // load: each batch's departments and parts
 		defer close(loaded)
 		for rs := range read {
-			slips, err := s.withDepartments(ctx, rs)
+			slips, err := s.appendSlips(ctx, slipBatches.get(len(rs)), rs)
+			rowBatches.put(rs)
 			if err != nil {
 				loadErr = err
 				cancel()
@@ -107,6 +108,7 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 				break
 			}
 		}
+		slipBatches.put(slips) // fn had each slip by value
 		if fnErr != nil {
 			break
 		}
@@ -130,6 +132,35 @@ func (s *Store) EachSlip(ctx context.Context, f Filter, batch int, fn func(slip.
 	return nil
 }
 
+// rowBatches and slipBatches hold the batches of finished walks for the
+// next: a slipRow and a slip.Slip are a kilobyte each, so an export that
+// made a new batch of each per thousand rows allocated two megabytes per
+// thousand on top of the rows' own text, and spent its time collecting them.
+// A batch is put back when its step is done with it: the rows once they are
+// slips, the slips once fn has had each (by value).
+var (
+	rowBatches  batchPool[slipRow]
+	slipBatches batchPool[slip.Slip]
+)
+
+// batchPool is a sync.Pool of slices, each handed out empty.
+type batchPool[T any] struct{ pool sync.Pool }
+
+// get returns an empty slice with room for n.
+func (p *batchPool[T]) get(n int) []T {
+	if b, ok := p.pool.Get().(*[]T); ok && cap(*b) >= n {
+		return (*b)[:0]
+	}
+	return make([]T, 0, n)
+}
+
+// put keeps b for another get. Its elements are cleared first: a kept
+// batch must not hold on to the text of the slips it carried.
+func (p *batchPool[T]) put(b []T) {
+	clear(b[:cap(b)])
+	p.pool.Put(&b)
+}
+
 // cursor is what readBatches needs of a query's rows: database/sql's and
 // pgx's both have it.
 type cursor interface {
@@ -140,22 +171,23 @@ type cursor interface {
 // readBatches scans rows into batches of batch slipRows and sends each to
 // out, until the rows end or ctx is done.
 func readBatches(ctx context.Context, rows cursor, scan func(*slipRow) error, batch int, out chan<- []slipRow) error {
-	buf := make([]slipRow, 0, batch)
+	buf := rowBatches.get(batch)
 	send := func() bool {
 		select {
 		case out <- buf:
-			buf = make([]slipRow, 0, batch)
+			buf = rowBatches.get(batch)
 			return true
 		case <-ctx.Done():
 			return false
 		}
 	}
 	for rows.Next() {
-		var r slipRow
-		if err := scan(&r); err != nil {
+		// Scanned in place: a row scanned into a local variable through the
+		// scan function would be a kilobyte on the heap, copied.
+		buf = append(buf, slipRow{})
+		if err := scan(&buf[len(buf)-1]); err != nil {
 			return fmt.Errorf("read a slip: %w", err)
 		}
-		buf = append(buf, r)
 		if len(buf) == batch && !send() {
 			return nil
 		}

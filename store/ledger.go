@@ -498,33 +498,55 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 
 // withDepartments loads the departments of rows in one query.
 func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Slip, error) {
-	out := make([]slip.Slip, 0, len(rows))
-	if len(rows) == 0 {
-		return out, nil
-	}
-	bySlip := make(map[string][]slipDepartmentRow, len(rows))
-	ids := make([]string, 0, len(rows))
+	return s.appendSlips(ctx, make([]slip.Slip, 0, len(rows)), rows)
+}
+
+// appendSlips appends to out the slips of rows, with their departments and
+// parts, and returns the extended slice (withDepartments into a batch the
+// caller keeps).
+func (s *Store) appendSlips(ctx context.Context, out []slip.Slip, rows []slipRow) ([]slip.Slip, error) {
+	start := len(out)
+	// A row read by slipScanner on PostgreSQL came with its units, the lead
+	// first, then the co-units, as slip_departments orders them; the others'
+	// departments are asked for.
+	var ids []string
 	for _, r := range rows {
 		if len(r.units) == 0 {
 			ids = append(ids, r.ID)
-			continue
-		}
-		// The row came with its units (PostgreSQL, read by slipScanner):
-		// the lead first, then the co-units, as slip_departments orders them.
-		for i, m := range membersOf(r.units) {
-			bySlip[r.ID] = append(bySlip[r.ID], slipDepartmentRow{SlipID: r.ID, DepartmentCode: m.department, Role: m.role, Position: i})
 		}
 	}
-	if err := s.loadDepartments(ctx, ids, bySlip); err != nil {
-		return nil, err
+	var bySlip map[string][]slipDepartmentRow
+	if len(ids) > 0 {
+		bySlip = make(map[string][]slipDepartmentRow, len(ids))
+		if err := s.loadDepartments(ctx, ids, bySlip); err != nil {
+			return nil, err
+		}
 	}
 	for _, r := range rows {
-		out = append(out, r.toSlip(bySlip[r.ID]))
+		var co []string
+		if n := len(r.units); n > 0 {
+			co = r.units[1:n:n] // its own array (each row's units are); appending copies
+		} else {
+			co = coUnits(bySlip[r.ID])
+		}
+		out = append(out, r.toSlip(co))
 	}
-	if err := s.attachTracks(ctx, out); err != nil {
+	if err := s.attachTracks(ctx, out[start:]); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// coUnits are the co-units among a slip's department rows, in order (never
+// nil: a slip without co-units has an empty list).
+func coUnits(depts []slipDepartmentRow) []string {
+	co := []string{}
+	for _, d := range depts {
+		if d.Role == "co" {
+			co = append(co, d.DepartmentCode)
+		}
+	}
+	return co
 }
 
 // readSlipRows runs q, a query of the slips table, and reads its rows with
@@ -542,11 +564,12 @@ func (s *Store) readSlipRows(q *gorm.DB) ([]slipRow, error) {
 	}
 	var out []slipRow
 	for rs.Next() {
-		var r slipRow
-		if err := scan(&r); err != nil {
+		// Scanned in place: a row scanned into a local variable through the
+		// scan function would be a kilobyte on the heap, copied.
+		out = append(out, slipRow{})
+		if err := scan(&out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
 	}
 	return out, rs.Err()
 }

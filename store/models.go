@@ -251,13 +251,7 @@ func inZone(t *time.Time) *time.Time {
 }
 
 // toSlip converts a row and its departments (lead first) to the domain record.
-func (r slipRow) toSlip(depts []slipDepartmentRow) slip.Slip {
-	co := []string{}
-	for _, d := range depts {
-		if d.Role == "co" {
-			co = append(co, d.DepartmentCode)
-		}
-	}
+func (r slipRow) toSlip(co []string) slip.Slip {
 	return slip.Slip{
 		ID:     r.ID,
 		Number: r.Number,

@@ -26,10 +26,10 @@ import (
 
 // benchOptions are the flags of `duban bench`.
 type benchOptions struct {
-	slips, concurrency, departments, offices int
-	urls, workerMetrics, apiMetrics          []string
-	dataDir, cpuProfile, metricsOut          string
-	keep                                     bool
+	slips, concurrency, departments, offices    int
+	urls, workerMetrics, apiMetrics             []string
+	dataDir, cpuProfile, memProfile, metricsOut string
+	keep                                        bool
 	// compareFloor is the bare-Temporal floor binary to alternate with;
 	// rounds is how many runs of each; verbose prints their whole output.
 	compareFloor string
@@ -82,6 +82,7 @@ average, and the median ratios duban ÷ floor.`,
 	f.StringVar(&o.dataDir, "data-dir", "", "embedded: where temporal.db and duban.db go (default: a temporary directory)")
 	f.BoolVar(&o.keep, "keep", false, "embedded: keep the temporary data directory")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "embedded: write a CPU profile of the run to this file")
+	f.StringVar(&o.memProfile, "memprofile", "", "embedded: write a heap profile at the end of the run to this file (its alloc_space counts what the run allocated)")
 	f.StringVar(&o.metricsOut, "metrics-out", "", "embedded: write the process's /metrics (Temporal SDK metrics included) to this file at the end")
 	f.StringVar(&o.compareFloor, "compare-floor", "", "path of the bare-Temporal floor binary (../shared/bench/floor): run it and this bench alternately, as separate processes, and print both and the median ratio")
 	f.BoolVar(&o.open, "open", false, "issue the slips and leave them open, then report memory: the process's size with --slips open slips")
@@ -144,6 +145,11 @@ func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
 	}
 	printBench(out, o, rep)
 	if embedded {
+		if o.memProfile != "" {
+			if err := writeHeapProfile(o.memProfile); err != nil {
+				return err
+			}
+		}
 		if o.metricsOut != "" {
 			if err := saveURL(ctx, metricsURL, o.metricsOut); err != nil {
 				return err
@@ -378,6 +384,21 @@ func saveURL(ctx context.Context, url, path string) error {
 	if _, err := io.Copy(f, resp.Body); err != nil {
 		_ = f.Close()
 		return err
+	}
+	return f.Close()
+}
+
+// writeHeapProfile writes the heap profile to path. Allocation counts start
+// with the process, so a profile at the end of a run counts mostly the run
+// (the embedded start-up allocates a few seconds' worth).
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
 	}
 	return f.Close()
 }
