@@ -146,8 +146,45 @@ func TestXLSXReadsBackAsTheOfficeLedger(t *testing.T) {
 	assert.Equal(t, "督办事项台账", sheet)
 	assert.True(t, cellStyle(t, f, "A1").Font.Bold, "header is bold")
 	assert.True(t, cellStyle(t, f, "C2").Alignment.WrapText, "long text wraps")
-	assert.Equal(t, []string{"FF0000"}, cellStyle(t, f, "M2").Fill.Color, "红 is red")
-	assert.Equal(t, []string{"00B050"}, cellStyle(t, f, "M4").Fill.Color, "绿 is green")
+	assert.Equal(t, "FFFF0000", fillColour(t, f, "M2"), "红 is red")
+	assert.Equal(t, "FF00B050", fillColour(t, f, "M4"), "绿 is green")
+	assert.Equal(t, "FFFFFFFF", fontColour(t, f, "M2"), "in white")
+	assert.Equal(t, "FFD9E1F2", fillColour(t, f, "A1"), "the header is shaded")
+	border := cellStyle(t, f, "C2").Border
+	require.Len(t, border, 4, "cells are bordered on four sides")
+	for _, b := range border {
+		assert.Equal(t, 1, b.Style, "thin, %s", b.Type)
+	}
+}
+
+// fillColour is the ARGB colour a cell is filled with, as the file says it.
+// (excelize's own Style reports colours only through a theme, which the
+// export has no need of: Excel takes its default.)
+func fillColour(t *testing.T, f *excelize.File, cell string) string {
+	t.Helper()
+	id, err := f.GetCellStyle(ledgerexport.SheetTitle, cell)
+	require.NoError(t, err)
+	cellStyle(t, f, cell) // loads f.Styles
+	xf := f.Styles.CellXfs.Xf[id]
+	require.NotNil(t, xf.FillID, cell)
+	pf := f.Styles.Fills.Fill[*xf.FillID].PatternFill
+	require.NotNil(t, pf, cell)
+	assert.Equal(t, "solid", pf.PatternType, cell)
+	require.NotNil(t, pf.FgColor, cell)
+	return pf.FgColor.RGB
+}
+
+// fontColour is the ARGB colour of a cell's text, as the file says it.
+func fontColour(t *testing.T, f *excelize.File, cell string) string {
+	t.Helper()
+	id, err := f.GetCellStyle(ledgerexport.SheetTitle, cell)
+	require.NoError(t, err)
+	cellStyle(t, f, cell)
+	xf := f.Styles.CellXfs.Xf[id]
+	require.NotNil(t, xf.FontID, cell)
+	font := f.Styles.Fonts.Font[*xf.FontID]
+	require.NotNil(t, font.Color, cell)
+	return font.Color.RGB
 }
 
 func cellStyle(t *testing.T, f *excelize.File, cell string) *excelize.Style {
