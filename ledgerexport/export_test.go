@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -305,4 +306,28 @@ func TestParseFormat(t *testing.T) {
 	assert.Error(t, err)
 	assert.Equal(t, ".xlsx", ledgerexport.XLSX.Extension())
 	assert.Equal(t, "text/csv; charset=utf-8", ledgerexport.CSV.ContentType())
+}
+
+// TestXLSXGivenUpIsNoWorkbook: an export abandoned halfway (the client went
+// away, the ledger failed) stops its deflating goroutine, and what reached
+// the destination has no central directory, so no reader takes it for a
+// whole workbook.
+func TestXLSXGivenUpIsNoWorkbook(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var buf bytes.Buffer
+	w, err := ledgerexport.NewWriter(&buf, ledgerexport.XLSX, names, colour)
+	require.NoError(t, err)
+	for i := range 3000 {
+		require.NoError(t, w.Write(samples()[i%4]))
+	}
+	w.Abort()
+	require.Greater(t, buf.Len(), 0, "rows were streamed before the end")
+	_, err = zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	assert.Error(t, err, "a cut-short file is not a zip")
+	assert.Error(t, w.Close(), "closed")
+	// Polled here: require.Eventually runs its condition on a goroutine of its own.
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; {
+		require.True(t, time.Now().Before(deadline), "the deflating goroutine has ended")
+		time.Sleep(10 * time.Millisecond)
+	}
 }

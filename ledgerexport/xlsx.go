@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -60,10 +61,12 @@ var colourStyles = map[string]int{"红": styleRed, "黄": styleYellow, "绿": st
 // has no central directory, so no reader takes it for a whole workbook.
 type xlsxSheet struct {
 	zip    *zip.Writer
-	sheet  *bufio.Writer // the worksheet's entry
-	next   int           // the next row number
-	merged bool          // the title row is merged across the columns
-	buf    []byte        // a row's XML, kept between rows
+	sheet  *bufio.Writer // the worksheet's XML, into pipe
+	pipe   *io.PipeWriter
+	copied chan error // the deflating goroutine's end
+	next   int        // the next row number
+	merged bool       // the title row is merged across the columns
+	buf    []byte     // a row's XML, kept between rows
 }
 
 func newXLSXSheet(dst io.Writer, title string) (*xlsxSheet, error) {
@@ -93,7 +96,17 @@ func newXLSXSheet(dst io.Writer, title string) (*xlsxSheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.sheet = bufio.NewWriterSize(w, 64<<10)
+	// The sheet is deflated by a goroutine of its own, a chunk behind the
+	// rows: writing the XML and compressing it are each about half of an
+	// XLSX export's own work, and take turns on one goroutine otherwise.
+	pr, pw := io.Pipe()
+	x.pipe, x.copied = pw, make(chan error, 1)
+	go func() {
+		_, err := io.Copy(w, pr)
+		pr.CloseWithError(err) // the rows' next write fails with it
+		x.copied <- err
+	}()
+	x.sheet = bufio.NewWriterSize(pw, 64<<10)
 	x.sheetStart(headerRow, title)
 	return x, nil
 }
@@ -184,11 +197,27 @@ func (x *xlsxSheet) finish() error {
 	if err := x.sheet.Flush(); err != nil {
 		return err
 	}
+	x.pipe.Close()
+	err := <-x.copied
+	x.copied = nil
+	if err != nil {
+		return err
+	}
 	return x.zip.Close() // the central directory: only a finished file has one
 }
 
-// release has nothing to free: the sheet goes straight to the destination.
-func (x *xlsxSheet) release() {}
+// release stops the deflating goroutine of an export given up (it has
+// ended after finish). The file stays without its central directory.
+func (x *xlsxSheet) release() {
+	if x.copied != nil {
+		x.pipe.CloseWithError(errAbandoned)
+		<-x.copied
+		x.copied = nil
+	}
+}
+
+// errAbandoned ends the sheet of an export given up.
+var errAbandoned = errors.New("ledger export abandoned")
 
 // appendTextCell appends an inline string cell (text, even when it starts
 // with "="), or an empty cell with the style alone.
