@@ -3,9 +3,9 @@
 // XLSX (Excel, WPS) or as CSV in UTF-8 with a byte-order mark so that Excel
 // opens the Chinese correctly.
 //
-// A Writer streams: it holds one row at a time (for XLSX, sheet XML past
-// 16 MB spills to a temporary file and the archive is written straight to the
-// destination on Close), so together with store.EachSlip a million-slip
+// A Writer streams: it holds one row at a time and writes it to the
+// destination at once (XLSX as a zip archive whose worksheet entry grows
+// row by row), so together with store.EachSlip a million-slip
 // ledger exports in bounded memory — up to MaxXLSXRows, Excel's limit, as
 // XLSX, without limit as CSV. No cell is ever a formula, whatever a clerk
 // typed into a title (see Writer).

@@ -43,7 +43,8 @@ type sheet interface {
 	row(Row) error
 	// finish writes what is left of the file to the destination.
 	finish() error
-	// release frees temporary files; it is safe after finish.
+	// release stops what the sheet started for a file given up (XLSX's
+	// deflating goroutine); it is safe after finish.
 	release()
 }
 
@@ -118,8 +119,9 @@ func (w *Writer) Write(s slip.Slip) error {
 // Rows is how many slips have been written.
 func (w *Writer) Rows() int { return w.rows }
 
-// Close finishes the file, writing the rest of it (for XLSX, all of it) to
-// the destination, and removes temporary files. After a failed Write it only
+// Close finishes the file, writing the rest of it to the destination (both
+// formats stream: the rows went out as they were written; an XLSX file gets
+// its zip's central directory only here). After a failed Write it only
 // cleans up and returns that error: a half-written export is never made to
 // look complete.
 func (w *Writer) Close() error {
@@ -137,8 +139,9 @@ func (w *Writer) Close() error {
 	return nil
 }
 
-// Abort gives up an export without finishing the file and removes temporary
-// files. It does nothing after Close, so `defer w.Abort()` is always safe.
+// Abort gives up an export without finishing the file (an XLSX file cut
+// short has no central directory: no reader takes it for a workbook). It
+// does nothing after Close, so `defer w.Abort()` is always safe.
 func (w *Writer) Abort() {
 	if !w.closed {
 		w.closed = true
