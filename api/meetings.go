@@ -388,9 +388,14 @@ func (s *Server) getVisit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// The visit is the whole government's; its slips are shown only to who
+	// sees them (a scoped office or leader: its subtree's).
+	u := principal(c)
 	items := make([]slipJSON, 0, len(list.Slips))
 	for _, sl := range list.Slips {
-		items = append(items, toSlipJSON(sl, now))
+		if u.CanSee(sl) {
+			items = append(items, toSlipJSON(sl, now))
+		}
 	}
 	problems := make([]problemJSON, 0, len(list.Problems))
 	for _, p := range list.Problems {

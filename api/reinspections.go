@@ -119,6 +119,8 @@ func (s *Server) listReinspections(c *gin.Context) {
 	f := store.ReinspectionFilter{SlipID: c.Query("slip_id"), DrawID: c.Query("draw_id")}
 	if u.Inspects() {
 		f.InspectorID = u.ID
+	} else if all, units := u.Visible(); !all {
+		f.Units = units // a scoped office or leader: its subtree's slips
 	}
 	rows, err := s.store.ListReinspections(c.Request.Context(), f)
 	if err != nil {
@@ -136,16 +138,32 @@ func (s *Server) listReinspections(c *gin.Context) {
 }
 
 // visibleReinspection loads the 回头看 of the path if the caller may see
-// it: the office and leaders all, an inspector or citizen supervisor only
-// their own (others are not found).
+// it: an inspector or citizen supervisor only their own, the office and
+// leaders those of the slips they see — all, or a scoped one its subtree's
+// (others are not found: the answer shows the slip, its resolution and
+// evidence).
 func (s *Server) visibleReinspection(c *gin.Context) (store.Reinspection, error) {
+	ctx := c.Request.Context()
 	id := c.Param("rid")
-	r, err := s.store.GetReinspection(c.Request.Context(), id)
+	r, err := s.store.GetReinspection(ctx, id)
 	if err != nil {
 		return store.Reinspection{}, err
 	}
-	if u := principal(c); u.Inspects() && !u.MayInspect(r.InspectorID) {
-		return store.Reinspection{}, slip.NotFound("回头看", id)
+	u := principal(c)
+	if u.Inspects() {
+		if !u.MayInspect(r.InspectorID) {
+			return store.Reinspection{}, slip.NotFound("回头看", id)
+		}
+		return r, nil
+	}
+	if all, _ := u.Visible(); !all {
+		sl, err := s.store.GetSlip(ctx, r.SlipID)
+		if err != nil {
+			return store.Reinspection{}, err
+		}
+		if !u.CanSee(sl) {
+			return store.Reinspection{}, slip.NotFound("回头看", id)
+		}
 	}
 	return r, nil
 }

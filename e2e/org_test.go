@@ -611,3 +611,96 @@ func TestLeadersAsUsers(t *testing.T) {
 		}
 	})
 }
+
+// TestScopedOfficeSeesOnlyItsSlipsInVisitsAndReinspections: visits and
+// 回头看 are the whole government's lists, but what they carry of a slip —
+// a visit's checklist, a 回头看's slip, resolution and evidence — a scoped
+// office sees only for its own subtree's slips, as on the ledger.
+func TestScopedOfficeSeesOnlyItsSlipsInVisitsAndReinspections(t *testing.T) {
+	s := start(t)
+	s.seedLevels(t)
+	s.addUser(t, identity.User{Login: "inspector", Name: "督查员周", Role: slip.RoleInspector})
+	issue := func(login, lead, title string) slipView {
+		d := draft(title)
+		d["lead_department"], d["co_departments"] = lead, []string{}
+		var sl slipView
+		s.must(t, http.StatusCreated, "POST", "/api/v1/slips", d, s.as(login)...).json(t, &sl)
+		return sl
+	}
+	open := issue("townB", "vB1", "乙村道路硬化")
+	closed := issue("townB", "vB1", "乙村饮水安全")
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+closed.ID+"/acknowledge", map[string]any{}, s.as("vB1")...)
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+closed.ID+"/resolution", map[string]any{"summary": "已通自来水", "evidence": []string{"验收单"}}, s.as("vB1")...)
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+closed.ID+"/review", map[string]any{"passed": true}, s.as("townB")...)
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+closed.ID+"/signoff", map[string]any{"grade": "satisfied"}, s.as("townB")...)
+
+	// The city office visits 乙村 and schedules a 回头看 of its closed slip.
+	var visit struct {
+		Visit struct {
+			ID string `json:"id"`
+		} `json:"visit"`
+	}
+	s.must(t, http.StatusCreated, "POST", "/api/v1/visits", map[string]any{"department": "vB1",
+		"date": time.Now().AddDate(0, 0, 3).Format(time.DateOnly), "team": "第一督查组", "matters": []string{"道路"}}, s.as("office")...).json(t, &visit)
+	var draw struct {
+		Items []reinspectionView `json:"items"`
+	}
+	s.must(t, http.StatusCreated, "POST", "/api/v1/reinspections", map[string]any{"scope": "slip", "slip_id": closed.ID, "inspector": "inspector"}, s.as("office")...).json(t, &draw)
+	if len(draw.Items) != 1 {
+		t.Fatalf("回头看 scheduled: %+v", draw.Items)
+	}
+	rid := draw.Items[0].ID
+
+	checklist := func(login string) []string {
+		var v struct {
+			Checklist struct {
+				Slips []slipView `json:"slips"`
+			} `json:"checklist"`
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/visits/"+visit.Visit.ID, nil, s.as(login)...).json(t, &v)
+		var ids []string
+		for _, sl := range v.Checklist.Slips {
+			ids = append(ids, sl.ID)
+		}
+		return ids
+	}
+	reinspections := func(login string) []string {
+		var l struct {
+			Items []reinspectionView `json:"items"`
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/reinspections", nil, s.as(login)...).json(t, &l)
+		var ids []string
+		for _, r := range l.Items {
+			ids = append(ids, r.SlipID)
+		}
+		return ids
+	}
+	for _, login := range []string{"office", "county", "townB"} {
+		if got := checklist(login); !slices.Equal(got, []string{open.ID}) {
+			t.Errorf("%s: the visit's checklist %v, want %s", login, got, open.ID)
+		}
+		if got := reinspections(login); !slices.Equal(got, []string{closed.ID}) {
+			t.Errorf("%s: 回头看 %v, want %s", login, got, closed.ID)
+		}
+		s.must(t, http.StatusOK, "GET", "/api/v1/reinspections/"+rid, nil, s.as(login)...)
+	}
+	// Town A sees the visit and nothing of town B's slips in it.
+	if got := checklist("townA"); len(got) != 0 {
+		t.Errorf("town A sees town B's slips in the visit's checklist: %v", got)
+	}
+	if got := reinspections("townA"); len(got) != 0 {
+		t.Errorf("town A lists town B's 回头看: %v", got)
+	}
+	for _, p := range []string{"/api/v1/reinspections/" + rid, "/api/v1/reinspections?slip_id=" + closed.ID} {
+		r := s.do(t, "GET", p, nil, s.as("townA")...)
+		if strings.Contains(string(r.body), "乙村饮水安全") || strings.Contains(string(r.body), "已通自来水") {
+			t.Errorf("town A GET %s shows town B's slip: %d %s", p, r.status, r.body)
+		}
+	}
+	if r := s.do(t, "GET", "/api/v1/reinspections/"+rid, nil, s.as("townA")...); r.status != http.StatusNotFound {
+		t.Errorf("town A GET town B's 回头看: %d, want 404", r.status)
+	}
+	if r := s.do(t, "GET", "/api/v1/reinspections/"+rid+"/evidence/none", nil, s.as("townA")...); r.status != http.StatusNotFound {
+		t.Errorf("town A GET town B's 回头看 evidence: %d, want 404", r.status)
+	}
+}

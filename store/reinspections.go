@@ -173,6 +173,10 @@ type ReinspectionFilter struct {
 	InspectorID int64
 	SlipID      string
 	DrawID      string
+	// Units, when not nil, keeps the re-inspections of slips on one of
+	// these departments (lead or co-unit): a scoped office's or leader's
+	// subtree (identity.User.Visible). An empty list keeps none.
+	Units []string
 }
 
 // ListReinspections returns the re-inspections f selects, due first.
@@ -187,6 +191,12 @@ func (s *Store) ListReinspections(ctx context.Context, f ReinspectionFilter) ([]
 	}
 	if f.DrawID != "" {
 		q = q.Where("r.draw_id = ?", f.DrawID)
+	}
+	if f.Units != nil {
+		if len(f.Units) == 0 {
+			return []Reinspection{}, nil
+		}
+		q = q.Where("r.slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)", f.Units)
 	}
 	var rows []reinspectionView
 	if err := q.Order("r.due_on, r.id").Limit(1000).Scan(&rows).Error; err != nil {
