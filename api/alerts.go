@@ -6,22 +6,42 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/duban-gov/duban/service"
+	"github.com/duban-gov/duban/slip"
 )
 
 // listFailedWorkflows: GET /api/v1/alerts/workflows (office, admin) — the
 // slips whose workflows stopped without finishing them, from Temporal's
 // visibility, each with its ledger status and whether the ledger still
-// counts it open (counted_open). It answers 503 when Temporal does not,
-// independently of /readyz.
+// counts it open (counted_open); a scoped office gets its subtree's slips
+// only. It answers 503 when Temporal does not, independently of /readyz.
 func (s *Server) listFailedWorkflows(c *gin.Context) {
 	if err := allowQuery(c); err != nil {
 		s.fail(c, err)
 		return
 	}
-	failed, err := s.slips.FailedWorkflows(c.Request.Context())
+	ctx := c.Request.Context()
+	failed, err := s.slips.FailedWorkflows(ctx)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if u := principal(c); u.Role == slip.RoleOffice {
+		if all, _ := u.Visible(); !all {
+			// A scoped office answers for its subtree's slips: the others'
+			// numbers are not its to see (nor a slip the ledger never had).
+			mine := failed[:0]
+			for _, f := range failed {
+				sl, err := s.store.GetSlip(ctx, f.SlipID)
+				if err != nil && slip.AsError(err) == nil {
+					s.fail(c, err)
+					return
+				}
+				if err == nil && u.CanSee(sl) {
+					mine = append(mine, f)
+				}
+			}
+			failed = mine
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": failed, "counted_open": service.CountedOpen(failed)})
 }

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/service"
@@ -157,6 +158,19 @@ func TestStoppedWorkflowIsVisible(t *testing.T) {
 	}
 	s.must(t, http.StatusOK, "GET", "/api/v1/alerts/workflows", nil, s.as("admin")...)
 	s.must(t, http.StatusForbidden, "GET", "/api/v1/alerts/workflows", nil, s.as("zjj")...)
+	// An office scoped to a unit the slip is not on does not see its alert;
+	// one scoped to its co-unit does.
+	s.addUser(t, identity.User{Login: "jtjOffice", Name: "交通局督查", Role: slip.RoleOffice, Scope: "jtj"})
+	s.addUser(t, identity.User{Login: "fgwOffice", Name: "发改委督查", Role: slip.RoleOffice, Scope: "fgw"})
+	var scoped alerts
+	s.must(t, http.StatusOK, "GET", "/api/v1/alerts/workflows", nil, s.as("jtjOffice")...).json(t, &scoped)
+	if len(scoped.Items) != 0 || scoped.CountedOpen != 0 {
+		t.Errorf("an office scoped elsewhere sees %+v", scoped)
+	}
+	s.must(t, http.StatusOK, "GET", "/api/v1/alerts/workflows", nil, s.as("fgwOffice")...).json(t, &scoped)
+	if len(scoped.Items) != 1 || scoped.Items[0].SlipID != sl.ID {
+		t.Errorf("the office of the slip's co-unit sees %+v", scoped)
+	}
 
 	// The watcher sets the gauge and logs the failure at error level.
 	var logged lockedBuffer
