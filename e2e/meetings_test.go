@@ -37,7 +37,22 @@ type outcomeView struct {
 		Line   int    `json:"line"`
 		Status string `json:"status"`
 		Number string `json:"number"`
+		Error  *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
 	} `json:"rows"`
+}
+
+// failures lists the failed rows with their errors, for a test's message.
+func (o outcomeView) failures() []string {
+	var out []string
+	for _, r := range o.Rows {
+		if r.Status == "failed" && r.Error != nil {
+			out = append(out, fmt.Sprintf("line %d: %s %s", r.Line, r.Error.Code, r.Error.Message))
+		}
+	}
+	return out
 }
 
 type meetingView struct {
@@ -275,7 +290,7 @@ func TestProblemListOf190Problems(t *testing.T) {
 	var out outcomeView
 	s.must(t, http.StatusOK, "POST", "/api/v1/imports/"+p.ID+"/confirm", nil, s.as("office")...).json(t, &out)
 	if out.Issued != 568 || out.Problems != 190 {
-		t.Fatalf("confirm %+v", out)
+		t.Fatalf("confirm: %d issued, %d failed %v, %d problems", out.Issued, out.Failed, out.failures(), out.Problems)
 	}
 	v := s.meetingView(t, mid)
 	if v.Problems.Count != 190 || v.Problems.Measures.Assigned != 568 || v.Problems.Closed != 0 {

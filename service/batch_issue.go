@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -101,10 +102,25 @@ func (s *Slips) IssueBatch(ctx context.Context, user identity.User, items []Batc
 	}
 	wg.Wait()
 	// A row that timed out waiting for Temporal may well have been issued
-	// meanwhile: ask once more under the same id (which joins its workflow)
-	// before reporting it failed.
-	for i, r := range results {
-		if r.Status == BatchFailed && r.Error.Kind == slip.KindUnavailable && ctx.Err() == nil {
+	// meanwhile, and one that found Temporal or the ledger overloaded may
+	// pass a moment later: ask again under the same id (which joins its
+	// workflow), a few times with a growing pause, before reporting it
+	// failed. (Once was not always enough: a 568-row table on a machine
+	// running a test suite beside it lost a row.)
+	for _, pause := range batchRetryPauses {
+		again := false
+		for i, r := range results {
+			if r.Status != BatchFailed || r.Error.Kind != slip.KindUnavailable || ctx.Err() != nil {
+				continue
+			}
+			if !again {
+				again = true
+				select {
+				case <-time.After(pause):
+				case <-ctx.Done():
+					return results, nil
+				}
+			}
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
@@ -112,10 +128,17 @@ func (s *Slips) IssueBatch(ctx context.Context, user identity.User, items []Batc
 				results[i] = s.issueOne(ctx, user, items[i], unknown, requestID)
 			}()
 		}
+		wg.Wait()
+		if !again {
+			break
+		}
 	}
-	wg.Wait()
 	return results, nil
 }
+
+// batchRetryPauses are the pauses before each round of asking again for
+// the rows of a batch that failed for want of Temporal or the ledger.
+var batchRetryPauses = []time.Duration{0, time.Second, 3 * time.Second}
 
 // issueOne checks one item as Issue checks a single slip and starts its
 // workflow under the item's id.
