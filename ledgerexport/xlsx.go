@@ -55,8 +55,9 @@ var colourStyles = map[string]int{"红": styleRed, "黄": styleYellow, "绿": st
 // It used to go through excelize's StreamWriter, which kept the rows in a
 // temporary file and copied them into the archive at the end, and spent
 // most of an export checking and escaping each cell with its own
-// allocations: a hundred thousand rows took four seconds, half of them
-// there. Strings are inline (no shared string table growing in memory) and
+// allocations: a hundred thousand rows took three seconds alone (1.1 s
+// now, 0.9 with the deflating goroutine), over four from the million-slip
+// ledger. Strings are inline (no shared string table growing in memory) and
 // never formulas. A file cut short (a failed write, an abandoned export)
 // has no central directory, so no reader takes it for a whole workbook.
 type xlsxSheet struct {
