@@ -156,14 +156,12 @@ func (s *Server) visibleReinspection(c *gin.Context) (store.Reinspection, error)
 		}
 		return r, nil
 	}
-	if all, _ := u.Visible(); !all {
-		sl, err := s.store.GetSlip(ctx, r.SlipID)
-		if err != nil {
-			return store.Reinspection{}, err
-		}
-		if !u.CanSee(sl) {
-			return store.Reinspection{}, slip.NotFound("回头看", id)
-		}
+	sees, err := s.seesSlip(ctx, u, r.SlipID)
+	if err != nil {
+		return store.Reinspection{}, err
+	}
+	if !sees {
+		return store.Reinspection{}, slip.NotFound("回头看", id)
 	}
 	return r, nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -273,6 +274,23 @@ func (s *Server) visibleSlip(c *gin.Context) (slip.Slip, error) {
 		return slip.Slip{}, slip.NotFound("交办单", id)
 	}
 	return sl, nil
+}
+
+// seesSlip reports whether u sees slip id, for what shows a slip beside
+// another record (a 回头看, a workflow alert): at once when u sees every
+// slip; a slip the ledger does not hold is not seen.
+func (s *Server) seesSlip(ctx context.Context, u identity.User, id string) (bool, error) {
+	if all, _ := u.Visible(); all {
+		return true, nil
+	}
+	sl, err := s.store.GetSlip(ctx, id)
+	if de := slip.AsError(err); de != nil && de.Kind == slip.KindNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return u.CanSee(sl), nil
 }
 
 // listSlips: GET /api/v1/slips, the ledger.

@@ -188,10 +188,11 @@ func (x *xlsxSheet) row(r Row) error {
 }
 
 func (x *xlsxSheet) finish() error {
-	tail := sheetTailXML
+	tail := `</sheetData>`
 	if x.merged {
-		tail = fmt.Sprintf(`</sheetData><mergeCells count="1"><mergeCell ref="A1:%s1"/></mergeCells>`, columnName(len(header)-1)) + sheetTailXML[len(`</sheetData>`):]
+		tail += fmt.Sprintf(`<mergeCells count="1"><mergeCell ref="A1:%s1"/></mergeCells>`, columnName(len(header)-1))
 	}
+	tail += sheetEndXML
 	if _, err := x.sheet.WriteString(tail); err != nil {
 		return err
 	}
@@ -378,8 +379,8 @@ const sheetHeadXML = xmlHead + `<worksheet xmlns="http://schemas.openxmlformats.
 	`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
 	`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`
 
-// sheetTailXML closes the worksheet: A4 landscape, one page wide.
-const sheetTailXML = `</sheetData>` +
-	`<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>` +
+// sheetEndXML closes the worksheet after its rows (and merged cells): A4
+// landscape, one page wide.
+const sheetEndXML = `<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>` +
 	`<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>` +
 	`</worksheet>`

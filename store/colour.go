@@ -24,6 +24,11 @@ const inDepartment = "id IN (SELECT slip_id FROM slip_departments WHERE departme
 // (identity.User.Confine), so this is one index range per code.
 const inUnits = "id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)"
 
+// aboutUnits is inUnits for a table that names its slip by slip_id (a
+// notification, a 回头看): rows about a slip any of a list of departments
+// leads or helps with.
+const aboutUnits = "slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)"
+
 // A slip is coloured and counted overdue by its worst open part's deadline
 // (slip.Slip.WorstDeadline): the slips table keeps it as worst_deadline; the
 // rollup (slip_stats) keeps it, for open slips, in its effective_deadline

@@ -250,7 +250,8 @@ func inZone(t *time.Time) *time.Time {
 	return &z
 }
 
-// toSlip converts a row and its departments (lead first) to the domain record.
+// toSlip converts a row and its co-units (in order; the lead is the row's) to
+// the domain record.
 func (r slipRow) toSlip(co []string) slip.Slip {
 	return slip.Slip{
 		ID:     r.ID,

@@ -142,7 +142,7 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 		q = q.Where("slip_id = ?", f.SlipID)
 	}
 	if f.SlipUnits != nil {
-		q = q.Where("slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)", f.SlipUnits)
+		q = q.Where(aboutUnits, f.SlipUnits)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
@@ -308,7 +308,7 @@ func publicError(s string) string {
 func (s *Store) NotificationOnUnits(ctx context.Context, id int64, units []string) (bool, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Model(&Notification{}).
-		Where("id = ? AND slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)", id, units).Count(&n).Error
+		Where("id = ?", id).Where(aboutUnits, units).Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("notification %d on units: %w", id, err)
 	}

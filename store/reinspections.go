@@ -196,7 +196,7 @@ func (s *Store) ListReinspections(ctx context.Context, f ReinspectionFilter) ([]
 		if len(f.Units) == 0 {
 			return []Reinspection{}, nil
 		}
-		q = q.Where("r.slip_id IN (SELECT slip_id FROM slip_departments WHERE department_code IN ?)", f.Units)
+		q = q.Where("r."+aboutUnits, f.Units)
 	}
 	var rows []reinspectionView
 	if err := q.Order("r.due_on, r.id").Limit(1000).Scan(&rows).Error; err != nil {
