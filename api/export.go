@@ -59,7 +59,7 @@ func (s *Server) exportSlips(c *gin.Context) {
 		return
 	}
 	defer w.Abort()
-	if err := s.store.EachSlip(c.Request.Context(), f, 0, w.Write); err != nil {
+	if err := s.store.EachLedgerSlip(c.Request.Context(), f, 0, w.Write); err != nil {
 		// Headers are gone; all we can do is cut the file short and say so.
 		s.log.ErrorContext(c.Request.Context(), "export failed", "error", err, "request_id", requestID(c), "rows", w.Rows())
 		return

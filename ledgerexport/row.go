@@ -55,7 +55,8 @@ type Row struct {
 // NewRow lays out slip s as row number serial. departmentNames maps codes to
 // names (an unknown code shows as itself); colour, if not nil, gives the
 // slip's 三色 label (红, 黄, 绿, or "" for none): the ledger's colour rules
-// live with the caller, not here.
+// live with the caller, not here. It reads only the fields of s that
+// store.EachLedgerSlip fills: a new field read here must be added there.
 func NewRow(serial int, s slip.Slip, departmentNames map[string]string, colour func(slip.Slip) string) Row {
 	name := func(code string) string {
 		if n, ok := departmentNames[code]; ok && n != "" {

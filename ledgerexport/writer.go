@@ -57,7 +57,7 @@ type sheet interface {
 //	w, err := ledgerexport.NewWriter(dst, ledgerexport.XLSX, names, colour)
 //	if err != nil { … }
 //	defer w.Abort()
-//	err = st.EachSlip(ctx, filter, 0, w.Write)
+//	err = st.EachLedgerSlip(ctx, filter, 0, w.Write)
 //	if err != nil { … }
 //	return w.Close()
 type Writer struct {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/internal/seed"
+	"github.com/duban-gov/duban/ledgerexport"
+	"github.com/duban-gov/duban/reminder"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
@@ -53,17 +56,18 @@ func TestEachSlipVisitsTheFilteredLedgerInOrder(t *testing.T) {
 		today := calendar.DateOf(seedNow).String()
 
 		filters := map[string]store.Filter{
-			"all":                  {},
-			"department":           {Department: "zjj"},
-			"closed":               {Statuses: []slip.Status{slip.StatusClosed}},
-			"open of a department": {Department: "fgw", Statuses: slip.OpenStatuses()},
-			"batch":                {Batch: everything[0].Draft.Batch},
-			"query":                {Query: "小区"},
-			"red":                  {Colour: "red", Today: today, YellowBy: today},
-			"escalated":            {MinEscalation: 1},
-			"issued in a range":    {IssuedFrom: "2026-04-01", IssuedTo: "2026-05-31"},
-			"visible to a unit":    {VisibleTo: "zjj", Statuses: slip.OpenStatuses()},
-			"nothing":              {Batch: "无此批次"},
+			"all":                   {},
+			"department":            {Department: "zjj"},
+			"closed":                {Statuses: []slip.Status{slip.StatusClosed}},
+			"open of a department":  {Department: "fgw", Statuses: slip.OpenStatuses()},
+			"batch":                 {Batch: everything[0].Draft.Batch},
+			"query":                 {Query: "小区"},
+			"red":                   {Colour: "red", Today: today, YellowBy: today},
+			"escalated":             {MinEscalation: 1},
+			"issued in a range":     {IssuedFrom: "2026-04-01", IssuedTo: "2026-05-31"},
+			"visible to a unit":     {VisibleTo: "zjj", Statuses: slip.OpenStatuses()},
+			"a unit's whole ledger": {VisibleTo: "zjj"},
+			"nothing":               {Batch: "无此批次"},
 		}
 		for name, f := range filters {
 			if name != "nothing" {
@@ -149,5 +153,95 @@ func TestEachSlipStopsOnError(t *testing.T) {
 		for range 12 {
 			assert.Len(t, allSlips(t, st, store.Filter{}, 4), 40)
 		}
+	})
+}
+
+// TestEachLedgerSlipExportsAsWholeSlips: the export walk reads only some of
+// each slip's columns; the table made of its slips — every cell, 三色 for
+// the office and for each unit — is the table made of whole slips, on a
+// seeded year and on slips with parts (co-units' deadlines, reports with
+// problems and measures, a part done, an acknowledgement reminder).
+func TestEachLedgerSlipExportsAsWholeSlips(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, err := seed.Run(ctx, st, seedOptions(200, 8, 11))
+		require.NoError(t, err)
+		depts, err := st.ListDepartments(ctx)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, len(depts), 2)
+		lead, co := depts[0].Code, depts[1].Code
+		issued := seedNow.Add(-10 * 24 * time.Hour)
+		for i, step := range []int{0, 1, 2, 3} {
+			sl := newSlip(fmt.Sprintf("zz-parts-%d", i), issued, lead, co)
+			sl.Draft.Deadline = calendar.DateOf(seedNow).AddDays(20)
+			sl.Draft.CoDeadlines = map[string]calendar.Date{co: calendar.DateOf(seedNow).AddDays(i - 1)}
+			sl.Tracks = slip.NewTracks(sl.Draft, issued, calendar.DateOf(issued).AddDays(2))
+			sl.StartIssued()
+			_, err := st.RecordIssued(ctx, sl)
+			require.NoError(t, err)
+			at := issued.Add(time.Hour)
+			if step == 0 {
+				ev, ok := sl.Remind(slip.Reminder{Kind: slip.EventAckReminder, At: at}, at)
+				require.True(t, ok)
+				require.NoError(t, st.Project(ctx, sl, ev))
+				continue
+			}
+			apply(t, st, &sl, slip.Command{Action: slip.ActionAcknowledge, Actor: "a"}, at)
+			apply(t, st, &sl, slip.Command{Action: slip.ActionProgress, Actor: "a", Text: "已完成三成", TrackFields: slip.TrackFields{
+				Problems: "资金未到位",
+				Measures: []slip.Measure{{Content: "协调财政", Units: []string{lead}, Due: calendar.DateOf(seedNow).AddDays(5)}},
+			}}, at.Add(time.Hour))
+			if step >= 2 {
+				apply(t, st, &sl, slip.Command{Action: slip.ActionCoAcknowledge, Actor: "b", TrackFields: slip.TrackFields{Department: co}}, at.Add(2*time.Hour))
+			}
+			if step == 3 {
+				apply(t, st, &sl, slip.Command{Action: slip.ActionCompletePart, Actor: "b", Summary: "配合完成", TrackFields: slip.TrackFields{Department: co}}, at.Add(3*time.Hour))
+			}
+		}
+
+		names := map[string]string{}
+		for _, d := range depts {
+			names[d.Code] = d.Name
+		}
+		today := calendar.DateOf(seedNow)
+		yellowBy := today.AddDays(3)
+		colourFor := func(dept string) func(slip.Slip) string {
+			return func(s slip.Slip) string {
+				if dept == "" {
+					return string(reminder.ColourOf(s, today, yellowBy))
+				}
+				return string(reminder.PartColourOf(s, dept, today, yellowBy))
+			}
+		}
+		table := func(walk func(context.Context, store.Filter, int, func(slip.Slip) error) error, f store.Filter, dept string) []ledgerexport.Row {
+			var rows []ledgerexport.Row
+			require.NoError(t, walk(ctx, f, 0, func(s slip.Slip) error {
+				rows = append(rows, ledgerexport.NewRow(len(rows)+1, s, names, colourFor(dept)))
+				return nil
+			}))
+			return rows
+		}
+		for _, c := range []struct {
+			name string
+			f    store.Filter
+			dept string
+		}{
+			{"the office's whole ledger", store.Filter{}, ""},
+			{"the lead's own ledger", store.Filter{VisibleTo: lead}, lead},
+			{"the co-unit's own ledger", store.Filter{VisibleTo: co}, co},
+			{"open slips by deadline", store.Filter{Statuses: slip.OpenStatuses(), Sort: store.SortDue}, ""},
+		} {
+			whole := table(st.EachSlip, c.f, c.dept)
+			require.NotEmpty(t, whole, c.name)
+			assert.Equal(t, whole, table(st.EachLedgerSlip, c.f, c.dept), c.name)
+		}
+		partsRow := func(rows []ledgerexport.Row) bool {
+			for _, r := range rows {
+				if strings.Contains(r.Measures, "协调财政") && strings.Contains(r.Problems, "资金未到位") {
+					return true
+				}
+			}
+			return false
+		}
+		assert.True(t, partsRow(table(st.EachLedgerSlip, store.Filter{}, "")), "the parts' reports are in the table")
 	})
 }

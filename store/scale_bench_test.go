@@ -193,7 +193,7 @@ func BenchmarkScaleExport(b *testing.B) {
 					b.Fatal(err)
 				}
 				rows = 0
-				err = st.EachSlip(ctx, c.f, 0, func(s slip.Slip) error {
+				err = st.EachLedgerSlip(ctx, c.f, 0, func(s slip.Slip) error {
 					rows++
 					if rows%1000 == 0 {
 						marks = append(marks, time.Since(began))
