@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,25 @@ func TestDateJSON(t *testing.T) {
 	}
 	if _, err := json.Marshal(wrapper{Due: calendar.Date{Year: 2026, Month: 2, Day: 30}}); err == nil {
 		t.Error("Marshal of 2026-02-30 succeeded, want an error rather than an impossible date on the wire")
+	}
+}
+
+// TestDateStringAsFmt: String writes the digits by hand; it must say what
+// fmt's "%04d-%02d-%02d" says, for every day of four centuries and for
+// fields out of range (left to fmt).
+func TestDateStringAsFmt(t *testing.T) {
+	for d := (calendar.Date{Year: 1900, Month: time.January, Day: 1}); d.Year < 2300; d = d.AddDays(1) {
+		if want := fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); d.String() != want {
+			t.Fatalf("%#v.String() = %q, want %q", d, d.String(), want)
+		}
+	}
+	for _, d := range []calendar.Date{
+		{Year: 1, Month: time.January, Day: 1}, {Year: 9999, Month: time.December, Day: 31},
+		{Year: 10000, Month: time.January, Day: 1}, {Year: -1, Month: time.March, Day: 3},
+		{Year: 2026, Month: 13, Day: 1}, {Year: 2026, Month: time.May, Day: 100},
+	} {
+		if want := fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); d.String() != want {
+			t.Errorf("%#v.String() = %q, want %q", d, d.String(), want)
+		}
 	}
 }
