@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -55,4 +56,25 @@ func Setting(t testing.TB, s *Store, name string) string {
 		t.Fatalf("read setting %s: %v", name, err)
 	}
 	return v
+}
+
+// ParallelWorkersSerially is PostgreSQL's max_parallel_workers_per_gather
+// as a statement run through serially sees it, then fn's error as serially
+// returns it.
+func ParallelWorkersSerially(ctx context.Context, st *Store, fnErr error) (string, error) {
+	var setting string
+	err := st.serially(ctx, func(s *Store) error {
+		if err := s.db.WithContext(ctx).Raw("SHOW max_parallel_workers_per_gather").Scan(&setting).Error; err != nil {
+			return err
+		}
+		return fnErr
+	})
+	return setting, err
+}
+
+// ParallelWorkers is the setting as any other statement sees it.
+func ParallelWorkers(ctx context.Context, st *Store) (string, error) {
+	var setting string
+	err := st.db.WithContext(ctx).Raw("SHOW max_parallel_workers_per_gather").Scan(&setting).Error
+	return setting, err
 }

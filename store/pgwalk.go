@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
@@ -46,18 +45,7 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 		if !ok {
 			return errNotPgx
 		}
-		// A read-only transaction, only to turn JIT compilation off for the
-		// walk: a streamed walk is costed as large (a lookup per row), and
-		// PostgreSQL then spent up to half a second compiling it.
-		tx, err := pc.Conn().BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to keep
-		if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, query, args...)
+		rows, err := pc.Conn().Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
