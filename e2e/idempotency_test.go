@@ -134,3 +134,88 @@ func TestActionKeysReplayAndBindTheBody(t *testing.T) {
 		}
 	})
 }
+
+// TestEndingActionWhoseAnswerWasLostReplays: an action that ended its slip
+// (销号, 撤销) but whose answer was never stored — the API killed between
+// the workflow's acceptance and the answer, simulated by forgetting it —
+// is answered on retry with the same key as if it had been (200, replayed,
+// nothing applied twice), not refused as an action on a closed slip. A new
+// key for the same words, or another clerk's key of the same name, is
+// still refused: only the request that ended the slip gets its answer.
+func TestEndingActionWhoseAnswerWasLostReplays(t *testing.T) {
+	st, raw := openLedger(t, ledgerURL(t))
+	s := startOnLedger(t, st, nil)
+	s.seedDepartments(t)
+	s.addUser(t, identity.User{Login: "office2", Name: "督查室张敏", Role: slip.RoleOffice})
+	key := func(login, k string) []string { return append(s.as(login), "Idempotency-Key", k) }
+	loseAnswer := func(k string) {
+		t.Helper()
+		res, err := raw.Exec(`UPDATE request_keys SET answer = NULL WHERE idem_key = '` + k + `'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			t.Fatalf("key %s: %d rows", k, n)
+		}
+	}
+	timeline := func(id string) map[string]int {
+		var v slipView
+		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &v)
+		count := map[string]int{}
+		for _, e := range v.Timeline {
+			count[e.Type]++
+		}
+		return count
+	}
+
+	var a slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("应答丢失的销号"), s.as("office")...).json(t, &a)
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/acknowledge", nil, s.as("zjj")...)
+	s.coUnitsDone(t, a.ID)
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/resolution", map[string]any{"summary": "完成", "evidence": []string{"照片"}}, s.as("zjj")...)
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/review", map[string]any{"passed": true}, s.as("office")...)
+	signoff := map[string]any{"comment": "同意销号", "grade": "satisfied"}
+	signed := s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/signoff", signoff, key("office", "s-lost")...)
+	loseAnswer("s-lost")
+
+	for i := range 2 { // the first retry finds the answer on the timeline, the second stored
+		r := s.do(t, "POST", "/api/v1/slips/"+a.ID+"/signoff", signoff, key("office", "s-lost")...)
+		var v slipView
+		if r.status == http.StatusOK {
+			r.json(t, &v)
+		}
+		if r.status != http.StatusOK || r.header.Get("Idempotent-Replayed") != "true" || v.Status != string(slip.StatusClosed) {
+			t.Fatalf("retry %d of a sign-off whose answer was lost: %d (replayed %q) %.300s\nfirst: %.300s", i+1, r.status, r.header.Get("Idempotent-Replayed"), r.body, signed.body)
+		}
+	}
+	for _, other := range []struct {
+		what    string
+		body    any
+		headers []string
+		want    int
+	}{
+		{"the same words with a new key", signoff, key("office", "s-new"), http.StatusConflict},
+		{"another clerk's key of the same name", signoff, key("office2", "s-lost"), http.StatusConflict},
+		{"the same key with other words", map[string]any{"comment": "再次销号", "grade": "satisfied"}, key("office", "s-lost"), http.StatusUnprocessableEntity},
+	} {
+		if r := s.do(t, "POST", "/api/v1/slips/"+a.ID+"/signoff", other.body, other.headers...); r.status != other.want {
+			t.Errorf("%s: %d %.200s, want %d", other.what, r.status, r.body, other.want)
+		}
+	}
+	if got := timeline(a.ID); got["sign_off"] != 1 {
+		t.Errorf("timeline: %v", got)
+	}
+
+	// 撤销 the same way.
+	var b slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("应答丢失的撤销"), s.as("office")...).json(t, &b)
+	cancel := map[string]any{"reason": "重复交办"}
+	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b.ID+"/cancel", cancel, key("office", "c-lost")...)
+	loseAnswer("c-lost")
+	if r := s.do(t, "POST", "/api/v1/slips/"+b.ID+"/cancel", cancel, key("office", "c-lost")...); r.status != http.StatusOK || r.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retried cancel whose answer was lost: %d %.200s", r.status, r.body)
+	}
+	if got := timeline(b.ID); got["cancel"] != 1 {
+		t.Errorf("timeline: %v", got)
+	}
+}

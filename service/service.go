@@ -281,6 +281,19 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	if held.Answer != nil {
 		return Acted{Slip: *held.Answer, Replayed: true}, nil
 	}
+	if !held.Fresh && current.Status.Terminal() {
+		// An earlier request with this key may have ended the slip and not
+		// lived to store its answer (the API killed between the workflow's
+		// acceptance and the answer), or be storing it now. Its workflow has
+		// ended, so the update cannot be asked again: the timeline says
+		// whether the slip ended with this very request.
+		if ended, err := s.endedWith(ctx, current, user.ID, hash); err != nil || ended {
+			if err != nil {
+				return Acted{}, err
+			}
+			return s.replayEnd(ctx, user, id, idempotencyKey, hash)
+		}
+	}
 	after, err := s.apply(ctx, user, current, cmd, idempotencyKey)
 	if err != nil {
 		if de := slip.AsError(err); de != nil && de.Kind != slip.KindUnavailable {
@@ -296,6 +309,40 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 		return Acted{}, err
 	}
 	return Acted{Slip: after}, nil
+}
+
+// endedWith reports whether terminal slip sl's last event is the action
+// of user whose request hashes to hash: the same action with the same
+// words, by the same person.
+func (s *Slips) endedWith(ctx context.Context, sl slip.Slip, userID int64, hash string) (bool, error) {
+	events, err := s.store.Timeline(ctx, sl.ID)
+	if err != nil {
+		return false, err
+	}
+	if len(events) == 0 || events[len(events)-1].ActorID != userID {
+		return false, nil
+	}
+	cmd, err := slip.CommandOf(events[len(events)-1])
+	if err != nil {
+		return false, err
+	}
+	cmd.Actor, cmd.ActorID, cmd.ActorRole, cmd.RequestID = "", 0, "", "" // as hashed: the body alone
+	h, err := requestHash(sl.ID, cmd)
+	return h == hash, err
+}
+
+// replayEnd answers a request whose action ended slip id before its answer
+// was stored: the slip as the ledger shows it, stored as the key's answer
+// for the retries after this one.
+func (s *Slips) replayEnd(ctx context.Context, user identity.User, id, idempotencyKey, hash string) (Acted, error) {
+	ended, err := s.store.GetSlip(ctx, id)
+	if err != nil {
+		return Acted{}, err
+	}
+	if err := s.store.AnswerIdempotencyKey(ctx, user.ID, idempotencyKey, hash, ended); err != nil {
+		return Acted{}, err
+	}
+	return Acted{Slip: ended, Replayed: true}, nil
 }
 
 // apply hands the command to the slip's workflow as the update updateID

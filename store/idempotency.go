@@ -35,6 +35,9 @@ type RequestKey struct {
 	// Answer is the slip as the action left it, once it has been applied;
 	// nil for an issue and for an action not yet known to have been applied.
 	Answer *slip.Slip
+	// Fresh is true when no earlier request held the key: this claim bound
+	// it (or found it released by a refused request).
+	Fresh bool
 }
 
 // ClaimIdempotencyKey binds the user's key to a request (its hash) and a
@@ -50,13 +53,13 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, slip
 	}
 	if len(claimed) == 1 {
 		// Ours now, unanswered: the usual case needs no second statement.
-		return RequestKey{RequestHash: requestHash, SlipID: slipID}, nil
+		return RequestKey{RequestHash: requestHash, SlipID: slipID, Fresh: true}, nil
 	}
 	var held requestKeyRow
 	if err := db.Where("user_id = ? AND idem_key = ?", userID, key).Take(&held).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			// Released by a refused request between our insert and read.
-			return RequestKey{RequestHash: requestHash, SlipID: slipID}, nil
+			return RequestKey{RequestHash: requestHash, SlipID: slipID, Fresh: true}, nil
 		}
 		return RequestKey{}, fmt.Errorf("read idempotency key: %w", err)
 	}

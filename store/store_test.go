@@ -399,13 +399,13 @@ func TestIdempotencyKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		held, err := st.ClaimIdempotencyKey(ctx, 1, "k1", "slip-a", "h1")
 		require.NoError(t, err)
-		assert.Equal(t, store.RequestKey{SlipID: "slip-a", RequestHash: "h1"}, held)
+		assert.Equal(t, store.RequestKey{SlipID: "slip-a", RequestHash: "h1", Fresh: true}, held)
 		held, err = st.ClaimIdempotencyKey(ctx, 1, "k1", "slip-b", "h2")
 		require.NoError(t, err)
 		assert.Equal(t, store.RequestKey{SlipID: "slip-a", RequestHash: "h1"}, held, "first claim holds")
 		held, err = st.ClaimIdempotencyKey(ctx, 2, "k1", "slip-b", "h2")
 		require.NoError(t, err)
-		assert.Equal(t, store.RequestKey{SlipID: "slip-b", RequestHash: "h2"}, held, "another user's key is another key")
+		assert.Equal(t, store.RequestKey{SlipID: "slip-b", RequestHash: "h2", Fresh: true}, held, "another user's key is another key")
 
 		// An answered key replays its answer and is never released.
 		require.NoError(t, st.AnswerIdempotencyKey(ctx, 1, "k1", "h1", slip.Slip{ID: "slip-a", Status: slip.StatusClosed, Seq: 7}))
@@ -420,7 +420,7 @@ func TestIdempotencyKeys(t *testing.T) {
 		require.NoError(t, st.ReleaseIdempotencyKey(ctx, 2, "k1", "h2"))
 		held, err = st.ClaimIdempotencyKey(ctx, 2, "k1", "slip-c", "h3")
 		require.NoError(t, err)
-		assert.Equal(t, store.RequestKey{SlipID: "slip-c", RequestHash: "h3"}, held)
+		assert.Equal(t, store.RequestKey{SlipID: "slip-c", RequestHash: "h3", Fresh: true}, held)
 	})
 }
 
