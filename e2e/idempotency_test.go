@@ -2,8 +2,12 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
@@ -217,5 +221,57 @@ func TestEndingActionWhoseAnswerWasLostReplays(t *testing.T) {
 	}
 	if got := timeline(b.ID); got["cancel"] != 1 {
 		t.Errorf("timeline: %v", got)
+	}
+}
+
+// TestLostEndingAheadOfItsWorkflowGoesToTheWorkflow: the same lost answer,
+// but the sign-off's workflow task was lost too (a Temporal server killed
+// after the projection): the ledger says 已销号, the workflow still waits
+// in 待销号, and the key is held unanswered. The retry must reach the
+// workflow, which applies it again and ends, not be answered from the
+// timeline and leave the workflow running (the kill test found this).
+func TestLostEndingAheadOfItsWorkflowGoesToTheWorkflow(t *testing.T) {
+	ctx := context.Background()
+	s := start(t)
+	s.seedDepartments(t)
+	var sl slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("工作流落后的销号"), s.as("office")...).json(t, &sl)
+	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
+	s.coUnitsDone(t, sl.ID)
+	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
+	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
+
+	office := s.users["office"]
+	closed := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionSignOff, Actor: office.Name, ActorID: office.ID, ActorRole: slip.RoleOffice,
+		From: slip.StatusPendingSignoff, To: slip.StatusClosed, Payload: map[string]any{"comment": "同意销号"}},
+		func(sl *slip.Slip, now time.Time) { sl.Status, sl.ClosedAt = slip.StatusClosed, &now })
+	// The key as the lost request left it: bound to its body, unanswered.
+	// (The hash is the service's: SHA-256 of the target and the command.)
+	body, err := json.Marshal(struct {
+		Target string `json:"target"`
+		Body   any    `json:"body"`
+	}{sl.ID, slip.Command{Action: slip.ActionSignOff, Comment: "同意销号"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	if _, err := s.store.ClaimIdempotencyKey(ctx, office.ID, "s-ahead", sl.ID, hex.EncodeToString(sum[:])); err != nil {
+		t.Fatal(err)
+	}
+
+	r := s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+sl.ID+"/signoff", map[string]any{"comment": "同意销号"}, append(s.as("office"), "Idempotency-Key", "s-ahead")...)
+	var after slipView
+	r.json(t, &after)
+	if after.Status != "closed" {
+		t.Fatalf("after the retry: %s", after.Status)
+	}
+	waited, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var final slip.Slip
+	if err := s.temporal.GetWorkflow(waited, "slip-"+sl.ID, "").Get(waited, &final); err != nil {
+		t.Fatalf("the workflow did not end: %v", err)
+	}
+	if final.Status != slip.StatusClosed || final.Seq != closed.Seq {
+		t.Fatalf("workflow ended %s at %d, ledger %s at %d", final.Status, final.Seq, closed.Status, closed.Seq)
 	}
 }

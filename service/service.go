@@ -284,13 +284,16 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	if !held.Fresh && current.Status.Terminal() {
 		// An earlier request with this key may have ended the slip and not
 		// lived to store its answer (the API killed between the workflow's
-		// acceptance and the answer), or be storing it now. Its workflow has
-		// ended, so the update cannot be asked again: the timeline says
-		// whether the slip ended with this very request.
-		if ended, err := s.endedWith(ctx, current, user.ID, hash); err != nil || ended {
-			if err != nil {
-				return Acted{}, err
-			}
+		// acceptance and the answer), or be storing it now. Once the
+		// workflow has ended the update cannot be asked again: the timeline
+		// says whether the slip ended with this very request. (A workflow
+		// still running is a step behind the ledger — its task lost with a
+		// Temporal server that died — and the update below catches it up.)
+		ended, err := s.endedWith(ctx, current, user.ID, hash)
+		if err != nil {
+			return Acted{}, err
+		}
+		if ended {
 			return s.replayEnd(ctx, user, id, idempotencyKey, hash)
 		}
 	}
@@ -311,10 +314,19 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 	return Acted{Slip: after}, nil
 }
 
-// endedWith reports whether terminal slip sl's last event is the action
-// of user whose request hashes to hash: the same action with the same
-// words, by the same person.
+// endedWith reports whether terminal slip sl's workflow has ended and the
+// slip's last event is the action of user whose request hashes to hash: the
+// same action with the same words, by the same person.
 func (s *Slips) endedWith(ctx context.Context, sl slip.Slip, userID int64, hash string) (bool, error) {
+	described, cancel := context.WithTimeout(ctx, TemporalTimeout)
+	defer cancel()
+	running, err := s.workflowRunning(described, workflows.WorkflowID(sl.ID))
+	if err != nil {
+		return false, unavailable(err)
+	}
+	if running {
+		return false, nil
+	}
 	events, err := s.store.Timeline(ctx, sl.ID)
 	if err != nil {
 		return false, err

@@ -11,11 +11,11 @@ import (
 // noParallelWorkers keeps PostgreSQL from planning parallel workers for the
 // rest of a transaction. A keyword page's count and rows are each a small
 // query: starting two workers cost 10–20 ms before the first row, and took
-// cores from the requests beside it. On two cores
-// keyword pages took up to half the time without them (住建局's 小区: p95
-// 71–83 → 45–50 ms; 整治 60–69 → 33–37; the office's 桥 56–60 → 35–49).
-// The statistics' aggregates of a year, which gain from workers (a scoped
-// year's summary took 35 % longer without), keep them.
+// cores from the requests beside it. On two cores keyword pages took up to
+// half the time without them (住建局's 小区: p95 78–100 → 51–55 ms; 整治
+// 69–73 → 38–41; the office's 桥 69–76 → 41–58). The statistics' aggregates
+// of a year, which gain from workers (a scoped year's summary took 35 %
+// longer without), keep them.
 const noParallelWorkers = "SET LOCAL max_parallel_workers_per_gather = 0"
 
 // serially runs fn with a store whose statements run, on PostgreSQL, in
