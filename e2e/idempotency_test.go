@@ -67,15 +67,6 @@ func TestActionKeysReplayAndBindTheBody(t *testing.T) {
 		key := func(login, k string) []string { return append(s.as(login), "Idempotency-Key", k) }
 		progress := func(text string) map[string]any { return map[string]any{"text": text} }
 		resolution := map[string]any{"summary": "完成", "evidence": []string{"照片"}}
-		timeline := func(id string) map[string]int {
-			var v slipView
-			s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &v)
-			count := map[string]int{}
-			for _, e := range v.Timeline {
-				count[e.Type]++
-			}
-			return count
-		}
 
 		// A retried action replays its answer.
 		first := s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a+"/progress", progress("完成 60 个"), key("zjj", "p-1")...)
@@ -104,7 +95,7 @@ func TestActionKeysReplayAndBindTheBody(t *testing.T) {
 		if r := s.do(t, "POST", "/api/v1/slips/"+a+"/signoff", map[string]any{"comment": "再次销号"}, key("office", "s-1")...); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("sign-off key reused with another comment: %d %s", r.status, r.body)
 		}
-		if got := timeline(a); got["progress"] != 1 || got["sign_off"] != 1 {
+		if got := s.eventCounts(t, a); got["progress"] != 1 || got["sign_off"] != 1 {
 			t.Errorf("timeline of the signed-off slip: %v", got)
 		}
 
@@ -130,10 +121,10 @@ func TestActionKeysReplayAndBindTheBody(t *testing.T) {
 		// fgw (co-department) has a key of the same name: its own.
 		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b+"/co-acknowledge", nil, s.as("fgw")...)
 		s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+b+"/progress", progress("配合完成"), key("fgw", "p-2")...)
-		if got := timeline(b); got["progress"] != 2 || got["resolve"] != 0 {
+		if got := s.eventCounts(t, b); got["progress"] != 2 || got["resolve"] != 0 {
 			t.Errorf("timeline of the slip the key was reused on: %v", got)
 		}
-		if got := timeline(c); got["progress"] != 0 {
+		if got := s.eventCounts(t, c); got["progress"] != 0 {
 			t.Errorf("timeline of the other slip: %v", got)
 		}
 	})
@@ -162,22 +153,8 @@ func TestEndingActionWhoseAnswerWasLostReplays(t *testing.T) {
 			t.Fatalf("key %s: %d rows", k, n)
 		}
 	}
-	timeline := func(id string) map[string]int {
-		var v slipView
-		s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &v)
-		count := map[string]int{}
-		for _, e := range v.Timeline {
-			count[e.Type]++
-		}
-		return count
-	}
 
-	var a slipView
-	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("应答丢失的销号"), s.as("office")...).json(t, &a)
-	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/acknowledge", nil, s.as("zjj")...)
-	s.coUnitsDone(t, a.ID)
-	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/resolution", map[string]any{"summary": "完成", "evidence": []string{"照片"}}, s.as("zjj")...)
-	s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/review", map[string]any{"passed": true}, s.as("office")...)
+	a := s.readyForSignoff(t, "应答丢失的销号")
 	signoff := map[string]any{"comment": "同意销号", "grade": "satisfied"}
 	signed := s.must(t, http.StatusOK, "POST", "/api/v1/slips/"+a.ID+"/signoff", signoff, key("office", "s-lost")...)
 	loseAnswer("s-lost")
@@ -206,7 +183,7 @@ func TestEndingActionWhoseAnswerWasLostReplays(t *testing.T) {
 			t.Errorf("%s: %d %.200s, want %d", other.what, r.status, r.body, other.want)
 		}
 	}
-	if got := timeline(a.ID); got["sign_off"] != 1 {
+	if got := s.eventCounts(t, a.ID); got["sign_off"] != 1 {
 		t.Errorf("timeline: %v", got)
 	}
 
@@ -219,7 +196,7 @@ func TestEndingActionWhoseAnswerWasLostReplays(t *testing.T) {
 	if r := s.do(t, "POST", "/api/v1/slips/"+b.ID+"/cancel", cancel, key("office", "c-lost")...); r.status != http.StatusOK || r.header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("retried cancel whose answer was lost: %d %.200s", r.status, r.body)
 	}
-	if got := timeline(b.ID); got["cancel"] != 1 {
+	if got := s.eventCounts(t, b.ID); got["cancel"] != 1 {
 		t.Errorf("timeline: %v", got)
 	}
 }
@@ -234,12 +211,7 @@ func TestLostEndingAheadOfItsWorkflowGoesToTheWorkflow(t *testing.T) {
 	ctx := context.Background()
 	s := start(t)
 	s.seedDepartments(t)
-	var sl slipView
-	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("工作流落后的销号"), s.as("office")...).json(t, &sl)
-	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
-	s.coUnitsDone(t, sl.ID)
-	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
-	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
+	sl := s.readyForSignoff(t, "工作流落后的销号")
 
 	office := s.users["office"]
 	closed := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionSignOff, Actor: office.Name, ActorID: office.ID, ActorRole: slip.RoleOffice,

@@ -39,6 +39,32 @@ func (s *system) act(t *testing.T, login, id, action string, body any, want int)
 	return v
 }
 
+// readyForSignoff issues a slip with title and takes it to 待销号: signed
+// for, its co-units' parts done, resolved with evidence, passed review.
+func (s *system) readyForSignoff(t *testing.T, title string) slipView {
+	t.Helper()
+	var sl slipView
+	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft(title), s.as("office")...).json(t, &sl)
+	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
+	s.coUnitsDone(t, sl.ID)
+	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
+	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
+	return sl
+}
+
+// eventCounts counts the slip's timeline events by type, as the office
+// reads the slip.
+func (s *system) eventCounts(t *testing.T, id string) map[string]int {
+	t.Helper()
+	var v slipView
+	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+id, nil, s.as("office")...).json(t, &v)
+	count := map[string]int{}
+	for _, e := range v.Timeline {
+		count[e.Type]++
+	}
+	return count
+}
+
 func seqsOf(t *testing.T, st *store.Store, id string) []int64 {
 	t.Helper()
 	events, err := st.Timeline(context.Background(), id)
@@ -328,12 +354,7 @@ func TestLedgerAheadOfWorkflowCatchesUpOnRetry(t *testing.T) {
 	ctx := context.Background()
 	s := start(t)
 	s.seedDepartments(t)
-	var sl slipView
-	s.must(t, http.StatusCreated, "POST", "/api/v1/slips", draft("丢失的销号"), s.as("office")...).json(t, &sl)
-	s.act(t, "zjj", sl.ID, "acknowledge", nil, http.StatusOK)
-	s.coUnitsDone(t, sl.ID)
-	s.act(t, "zjj", sl.ID, "resolution", map[string]any{"summary": "完成", "evidence": []string{"验收单.pdf"}}, http.StatusOK)
-	s.act(t, "office", sl.ID, "review", map[string]any{"passed": true}, http.StatusOK)
+	sl := s.readyForSignoff(t, "丢失的销号")
 
 	closed := projectLost(t, s, sl.ID, slip.Event{Type: slip.ActionSignOff, Actor: "督查室", ActorRole: slip.RoleOffice,
 		From: slip.StatusPendingSignoff, To: slip.StatusClosed, Payload: map[string]any{"comment": "同意销号"}},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"math/rand/v2"
-	"strings"
 	"testing"
 )
 
@@ -38,15 +37,8 @@ func TestAppendCSVFieldWritesAsEncodingCSV(t *testing.T) {
 		"", "老旧小区改造", "a,b", `say "hi"`, "\r\n第二行\r", "\r", "a\rb", " 前导空格", "\u3000全角空格", "\t缩进",
 		`\.`, `\.x`, "\xff\xfe", "🚧 施工中", "'=SUM(A1)", "x\n", "\n",
 	}
-	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []string{"a", " ", ",", "\"", "\r", "\n", "\t", "\\", ".", "\xff", "\xe4\xb8", "督", "😀", "\u00a0", "\u3000"}
-	for range 3000 {
-		var b strings.Builder
-		for range rng.IntN(10) {
-			b.WriteString(alphabet[rng.IntN(len(alphabet))])
-		}
-		cases = append(cases, b.String())
-	}
+	cases = append(cases, randomTexts(rand.New(rand.NewPCG(3, 4)), alphabet, 3000, 10)...)
 	for i, s := range cases {
 		other := cases[(i+1)%len(cases)]
 		if got, want := ownCSV(s, other), stdCSV(t, s, other); got != want {
