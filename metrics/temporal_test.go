@@ -54,6 +54,31 @@ func TestSDKMetricsWithDifferentTagSets(t *testing.T) {
 	}
 }
 
+// TestSDKMetricsTaggedAgain: the SDK tags a handler anew for every task.
+// The same tags on the same parent count into one series; the same tags on
+// another parent, or a metric of another kind, into their own.
+func TestSDKMetricsTaggedAgain(t *testing.T) {
+	m := metrics.New()
+	a := m.Temporal().WithTags(map[string]string{"namespace": "a"})
+	b := m.Temporal().WithTags(map[string]string{"namespace": "b"})
+	for range 3 {
+		a.WithTags(map[string]string{"operation": "Poll", "task_queue": "duban"}).Counter("temporal_request").Inc(1)
+	}
+	b.WithTags(map[string]string{"task_queue": "duban", "operation": "Poll"}).Counter("temporal_request").Inc(5)
+	a.WithTags(map[string]string{"operation": "Poll", "task_queue": "duban"}).Gauge("temporal_request").Update(9)
+
+	body := scrape(t, m)
+	for _, want := range []string{
+		`temporal_request_total{namespace="a",operation="Poll",task_queue="duban"} 3`,
+		`temporal_request_total{namespace="b",operation="Poll",task_queue="duban"} 5`,
+		`temporal_request{namespace="a",operation="Poll",task_queue="duban"} 9`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, body)
+		}
+	}
+}
+
 func greet(ctx workflow.Context, name string) (string, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	var out string
@@ -119,5 +144,19 @@ func TestSDKMetricsAfterAWorkflow(t *testing.T) {
 				t.Log(line)
 			}
 		}
+	}
+}
+
+// BenchmarkSDKHandler is what the SDK does on every task: tag the handler
+// with where it is, then count and time under those tags.
+func BenchmarkSDKHandler(b *testing.B) {
+	m := metrics.New()
+	base := m.Temporal().WithTags(map[string]string{"namespace": "default", "client_name": "temporal-go"})
+	b.ReportAllocs()
+	for b.Loop() {
+		h := base.WithTags(map[string]string{"task_queue": "duban", "workflow_type": "SlipWorkflow"})
+		h.Counter("temporal_workflow_task_queue_poll_succeed").Inc(1)
+		h.Timer("temporal_workflow_task_execution_latency").Record(3 * time.Millisecond)
+		h.WithTags(map[string]string{"operation": "RespondWorkflowTaskCompleted"}).Counter("temporal_request").Inc(1)
 	}
 }
