@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -63,44 +64,39 @@ func newTrackRows(sl slip.Slip) []trackRow {
 // Parts are only ever appended (a reassignment keeps the replaced one), so
 // (slip, position) names the same part in every projection.
 func upsertTracks(tx *gorm.DB, sl slip.Slip) error {
-	rows := newTrackRows(sl)
-	if len(rows) == 0 {
-		return nil
-	}
-	var held []trackRow
-	if err := tx.Where("slip_id = ?", sl.ID).Find(&held).Error; err != nil {
-		return fmt.Errorf("read tracks of slip %s: %w", sl.ID, err)
-	}
-	changed := slices.DeleteFunc(rows, func(r trackRow) bool {
-		i := slices.IndexFunc(held, func(h trackRow) bool { return h.Position == r.Position })
-		return i >= 0 && held[i].same(r)
-	})
-	return writeTracks(tx, sl.ID, changed)
+	return writeTracks(tx, sl.ID, newTrackRows(sl))
 }
 
-// writeTracks inserts the parts rows of slip id, or updates those there.
+// trackColumns are the columns of a part that a projection may change.
+var trackColumns = []string{"department_code", "role", "status", "deadline", "assigned_on",
+	"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "ack_reminded", "detail"}
+
+// trackChanged is the condition, on a part already there, that the part
+// offered differs from it in some column (NULLs compare as values).
+var trackChanged = func() clause.Expression {
+	conds := make([]string, len(trackColumns))
+	for i, c := range trackColumns {
+		conds[i] = "slip_tracks." + c + " IS DISTINCT FROM excluded." + c
+	}
+	return clause.Expr{SQL: strings.Join(conds, " OR ")}
+}()
+
+// writeTracks inserts the parts rows of slip id, or updates those there
+// where a column differs (trackChanged). One statement: the parts are not
+// read first to compare them here.
 func writeTracks(tx *gorm.DB, id string, rows []trackRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	err := tx.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "slip_id"}, {Name: "position"}},
-		DoUpdates: clause.AssignmentColumns([]string{"department_code", "role", "status", "deadline", "assigned_on",
-			"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "ack_reminded", "detail"}),
+		Columns:   []clause.Column{{Name: "slip_id"}, {Name: "position"}},
+		DoUpdates: clause.AssignmentColumns(trackColumns),
+		Where:     clause.Where{Exprs: []clause.Expression{trackChanged}},
 	}).Create(&rows).Error
 	if err != nil {
 		return fmt.Errorf("write tracks of slip %s: %w", id, err)
 	}
 	return nil
-}
-
-// same reports whether two rows of a part hold the same values.
-func (r trackRow) same(o trackRow) bool {
-	return r.SlipID == o.SlipID && r.Position == o.Position && r.DepartmentCode == o.DepartmentCode &&
-		r.Role == o.Role && r.Status == o.Status && r.Deadline == o.Deadline && r.AssignedOn == o.AssignedOn &&
-		sameValue(r.AcknowledgedAt, o.AcknowledgedAt) && sameValue(r.CompletedOn, o.CompletedOn) &&
-		r.Refusals == o.Refusals && r.Presses == o.Presses && r.EscalationLevel == o.EscalationLevel &&
-		r.AckReminded == o.AckReminded && r.Detail == o.Detail
 }
 
 // reassignDepartments makes the slip's department list (who sees it, whose
