@@ -174,12 +174,18 @@ func applyRollup(tx *gorm.DB, deltas []statsRow) error {
 	if len(deltas) == 0 {
 		return nil
 	}
+	return tx.Clauses(rollupUpsert).CreateInBatches(deltas, 500).Error
+}
+
+// rollupUpsert is applyRollup's conflict clause: on a row of the same key,
+// each counter adds the delta's. Built once: every projection applies it.
+var rollupUpsert = func() clause.OnConflict {
 	set := map[string]any{}
 	for _, col := range statsCounters {
 		set[col] = gorm.Expr("slip_stats." + col + " + excluded." + col)
 	}
-	return tx.Clauses(clause.OnConflict{
+	return clause.OnConflict{
 		Columns:   []clause.Column{{Name: "department_code"}, {Name: "role"}, {Name: "issued_month"}, {Name: "status"}, {Name: "effective_deadline"}, {Name: "ack_reminded"}},
 		DoUpdates: clause.Assignments(set),
-	}).CreateInBatches(deltas, 500).Error
-}
+	}
+}()
