@@ -229,14 +229,7 @@ func (h sdkHandler) withTags(tags map[string]string) sdkHandler {
 	for k, v := range tags {
 		merged[promLabel(k)] = v
 	}
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(merged)) {
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(merged[k])
-		b.WriteByte(0)
-	}
-	return sdkHandler{c: h.c, tags: merged, key: b.String()}
+	return sdkHandler{c: h.c, tags: merged, key: canonicalTags(merged)}
 }
 
 func (h sdkHandler) Counter(name string) client.MetricsCounter {
