@@ -130,7 +130,7 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			if after, err = before.withColumns(ctx, tx, cols); err != nil {
 				return err
 			}
-			if err := upsertTracks(tx, sl); err != nil {
+			if err := writeTracks(tx, sl); err != nil {
 				return err
 			}
 			changed = true
@@ -245,7 +245,7 @@ func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) er
 	if err := tx.Create(&ev).Error; err != nil {
 		return fmt.Errorf("insert issued event: %w", err)
 	}
-	return writeTracks(tx, sl.ID, newTrackRows(sl))
+	return writeTracks(tx, sl)
 }
 
 // insertWithUnits inserts row into PostgreSQL's slips with its units

@@ -58,15 +58,6 @@ func newTrackRows(sl slip.Slip) []trackRow {
 	return out
 }
 
-// upsertTracks writes a slip's parts inside tx: those that changed since
-// the last projection, as most actions change one part (the lead's) or
-// none, and each part written rewrites its entries in half a dozen indexes.
-// Parts are only ever appended (a reassignment keeps the replaced one), so
-// (slip, position) names the same part in every projection.
-func upsertTracks(tx *gorm.DB, sl slip.Slip) error {
-	return writeTracks(tx, sl.ID, newTrackRows(sl))
-}
-
 // trackColumns are the columns of a part that a projection may change.
 var trackColumns = []string{"department_code", "role", "status", "deadline", "assigned_on",
 	"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "ack_reminded", "detail"}
@@ -81,10 +72,15 @@ var trackChanged = func() clause.Expression {
 	return clause.Expr{SQL: strings.Join(conds, " OR ")}
 }()
 
-// writeTracks inserts the parts rows of slip id, or updates those there
-// where a column differs (trackChanged). One statement: the parts are not
-// read first to compare them here.
-func writeTracks(tx *gorm.DB, id string, rows []trackRow) error {
+// writeTracks writes a slip's parts inside tx: it inserts them, or updates
+// those there where a column differs (trackChanged). Most actions change one
+// part (the lead's) or none, and each part written rewrites its entries in
+// half a dozen indexes. Parts are only ever appended (a reassignment keeps
+// the replaced one), so (slip, position) names the same part in every
+// projection. One statement: the parts are not read first to compare them
+// here.
+func writeTracks(tx *gorm.DB, sl slip.Slip) error {
+	rows := newTrackRows(sl)
 	if len(rows) == 0 {
 		return nil
 	}
@@ -94,7 +90,7 @@ func writeTracks(tx *gorm.DB, id string, rows []trackRow) error {
 		Where:     clause.Where{Exprs: []clause.Expression{trackChanged}},
 	}).Create(&rows).Error
 	if err != nil {
-		return fmt.Errorf("write tracks of slip %s: %w", id, err)
+		return fmt.Errorf("write tracks of slip %s: %w", sl.ID, err)
 	}
 	return nil
 }
