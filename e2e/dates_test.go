@@ -158,6 +158,22 @@ func TestStoppedWorkflowIsVisible(t *testing.T) {
 	}
 	s.must(t, http.StatusOK, "GET", "/api/v1/alerts/workflows", nil, s.as("admin")...)
 	s.must(t, http.StatusForbidden, "GET", "/api/v1/alerts/workflows", nil, s.as("zjj")...)
+
+	// The unit's 签收 of the stopped slip is refused as not running (409),
+	// not as a passing outage (503, "retry"): the same key refused again,
+	// the slip unchanged.
+	for range 2 {
+		r := s.must(t, http.StatusConflict, "POST", path("/api/v1/slips/%s/acknowledge", sl.ID), nil,
+			append(s.as("zjj"), "Idempotency-Key", "stopped-ack")...)
+		if code := r.errorCode(t); code != slip.CodeWorkflowNotRunning || !strings.Contains(string(r.body), sl.Number) {
+			t.Fatalf("acknowledge of a stopped slip: %s", r.body)
+		}
+	}
+	var still slipView
+	s.must(t, http.StatusOK, "GET", "/api/v1/slips/"+sl.ID, nil, s.as("zjj")...).json(t, &still)
+	if still.Status != "issued" || still.Seq != sl.Seq {
+		t.Fatalf("a refused action changed the slip: %+v", still)
+	}
 	// An office scoped to a unit the slip is not on does not see its alert;
 	// one scoped to its co-unit does.
 	s.addUser(t, identity.User{Login: "jtjOffice", Name: "交通局督查", Role: slip.RoleOffice, Scope: "jtj"})

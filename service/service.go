@@ -399,10 +399,18 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 		}
 		var nf *serviceerror.NotFound
 		if errors.As(err, &nf) {
-			// The workflow ended between our read and the update.
-			if latest, gerr := s.store.GetSlip(ctx, id); gerr == nil && latest.Status.Terminal() {
+			latest, gerr := s.store.GetSlip(ctx, id)
+			if gerr == nil && latest.Status.Terminal() {
+				// The workflow ended between our read and the update.
 				_, terr := slip.Next(latest.Status, cmd.Action)
 				return slip.Slip{}, slip.AsError(terr)
+			}
+			if gerr == nil {
+				// An open slip whose workflow Temporal does not have (a
+				// ledger filled by `duban seed`, or Temporal data lost or
+				// replaced): asking again will not help.
+				s.log.ErrorContext(ctx, "open slip without a workflow", "slip_id", id, "number", latest.Number, "workflow_id", wid, "error", err)
+				return slip.Slip{}, workflowMissing(latest)
 			}
 		}
 		return slip.Slip{}, unavailable(fmt.Errorf("%s slip %s: %w", cmd.Action, id, err))
@@ -439,6 +447,14 @@ func (s *Slips) workingDayDeadline(now time.Time, n int) (calendar.Date, error) 
 		return calendar.Date{}, fmt.Errorf("working-day deadline: %w", err)
 	}
 	return due, nil
+}
+
+// workflowMissing is the answer to an action on open slip sl whose workflow
+// Temporal does not have: nothing was applied, and a retry cannot succeed
+// until an operator has looked at it.
+func workflowMissing(sl slip.Slip) error {
+	return &slip.Error{Kind: slip.KindConflict, Code: slip.CodeWorkflowNotRunning, Message: fmt.Sprintf(
+		"交办单 %s 的督办流程不在运行，暂时无法办理；请联系督查室系统管理员核查（已记录）", sl.Number)}
 }
 
 // unavailable marks err as a failure of a dependency, not of the request.

@@ -42,6 +42,7 @@ const (
 	CodeRateLimited        = "rate_limited"           // too many writes: HTTP 429
 	CodeRankingPublished   = "ranking_published"      // the month's ranking is published and frozen
 	CodeDateOutOfRange     = "date_out_of_range"      // a date beyond the window a slip's deadlines may lie in
+	CodeWorkflowNotRunning = "workflow_not_running"   // an open slip on the ledger whose workflow is not running
 )
 
 // Forbidden reports an action beyond the caller's rights.
