@@ -186,13 +186,16 @@ func printBench(out io.Writer, o benchOptions, rep loadgen.Report) {
 	fmt.Fprintf(out, "end to end:    %.2fs for %d requests (%.1f requests/s), %d retried\n\n",
 		rep.Total.Seconds(), rep.Requests, float64(rep.Requests)/rep.Total.Seconds(), rep.Retries)
 	fmt.Fprintf(out, "%-12s %6s %9s %9s %9s %9s\n", "action", "count", "p50", "p95", "p99", "max")
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 	for _, st := range loadgen.Lifecycle {
 		s := rep.Actions[st.Name]
 		if s.Count == 0 {
 			continue
 		}
-		ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 		fmt.Fprintf(out, "%-12s %6d %9s %9s %9s %9s\n", st.Name, s.Count, ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max))
+	}
+	if u := rep.Updates; u.Count > 0 {
+		fmt.Fprintf(out, "%-13s %5d %9s %9s %9s %9s\n", "update(all 5)", u.Count, ms(u.P50), ms(u.P95), ms(u.P99), ms(u.Max))
 	}
 	fmt.Fprintln(out)
 }

@@ -24,7 +24,10 @@ type floorRun struct {
 	perSec  float64 // slips per second end to end
 	cpu     float64 // CPU seconds (user + system) of the whole process
 	peakRSS int64   // KiB
-	output  string
+	// issueP95 and updateP95 are the run's own latency percentiles in ms:
+	// the issue and the five actions after it pooled (0 when not printed).
+	issueP95, updateP95 float64
+	output              string
 }
 
 // The lines the two programs print their end-to-end time on.
@@ -32,6 +35,33 @@ var (
 	floorTotalRe = regexp.MustCompile(`end to end ([0-9.]+)s`)
 	dubanTotalRe = regexp.MustCompile(`end to end:\s+([0-9.]+)s`)
 )
+
+// The lines the two programs print their p95 latencies on: the issue, and
+// the five actions after it pooled.
+var (
+	floorIssueRe  = regexp.MustCompile(`(?m)^\s*issue\s+n=\s*\d+\s+p50\s+[0-9.]+ms\s+p95\s+([0-9.]+)ms`)
+	floorUpdateRe = regexp.MustCompile(`(?m)^\s*update\(all 5\)\s+n=\s*\d+\s+p50\s+[0-9.]+ms\s+p95\s+([0-9.]+)ms`)
+	dubanIssueRe  = regexp.MustCompile(`(?m)^issue\s+\d+\s+[0-9.]+ms\s+([0-9.]+)ms`)
+	dubanUpdateRe = regexp.MustCompile(`(?m)^update\(all 5\)\s+\d+\s+[0-9.]+ms\s+([0-9.]+)ms`)
+)
+
+// parseP95 finds the issue's and the pooled actions' p95 in ms in a run's
+// output; a figure not printed is 0.
+func parseP95(name, out string) (issue, update float64) {
+	issueRe, updateRe := dubanIssueRe, dubanUpdateRe
+	if name == "floor" {
+		issueRe, updateRe = floorIssueRe, floorUpdateRe
+	}
+	find := func(re *regexp.Regexp) float64 {
+		m := re.FindStringSubmatch(out)
+		if m == nil {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(m[1], 64) // the pattern admits only digits and dots
+		return v
+	}
+	return find(issueRe), find(updateRe)
+}
 
 // parseTotal finds the end-to-end seconds in a run's output.
 func parseTotal(name, out string) (float64, error) {
@@ -75,6 +105,12 @@ func compareFloor(ctx context.Context, out io.Writer, o benchOptions) error {
 			args      []string
 		}{{"floor", o.compareFloor, floorArgs}, {"duban", self, dubanArgs}} {
 			r, err := measureRun(ctx, p.name, p.bin, p.args, float64(o.slips))
+			if err != nil && ctx.Err() == nil {
+				// One failed run (the floor has exited 1 about once in 40
+				// runs here) is run again rather than ending the comparison.
+				fmt.Fprintf(out, "round %d %-5s failed, running it once more: %v\n", round, p.name, firstLine(err))
+				r, err = measureRun(ctx, p.name, p.bin, p.args, float64(o.slips))
+			}
 			if err != nil {
 				return fmt.Errorf("round %d: %w", round, err)
 			}
@@ -87,6 +123,10 @@ func compareFloor(ctx context.Context, out io.Writer, o benchOptions) error {
 	s := summarizeFloor(runs)
 	fmt.Fprintf(out, "\nduban ÷ floor, median of %d rounds: throughput %.2f× (goal ≥ 0.8), CPU per slip %.2f× (goal ≤ 1.25), peak RSS %.2f×\n",
 		s.rounds, s.throughput, s.cpu, s.rss)
+	if s.updateP95 > 0 {
+		fmt.Fprintf(out, "action p95 (the five after the issue, pooled) %.2f×: duban %.0f ms, floor %.0f ms (medians); issue p95 %.2f×\n",
+			s.updateP95, s.dubanUpdateP95, s.floorUpdateP95, s.issueP95)
+	}
 	if o.verbose {
 		for _, r := range runs {
 			fmt.Fprintf(out, "\n--- %s\n%s", r.name, r.output)
@@ -109,6 +149,7 @@ func measureRun(ctx context.Context, name, bin string, args []string, slips floa
 	}
 	r := floorRun{name: name, total: total, perSec: slips / total, output: buf.String(),
 		cpu: (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()}
+	r.issueP95, r.updateP95 = parseP95(name, r.output)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.peakRSS = ru.Maxrss // KiB on Linux
 	}
@@ -119,12 +160,17 @@ func measureRun(ctx context.Context, name, bin string, args []string, slips floa
 type floorSummary struct {
 	rounds               int
 	throughput, cpu, rss float64
+	// issueP95 and updateP95 are ratios of the runs' p95 latencies (0 when
+	// a run printed none); dubanUpdateP95 and floorUpdateP95 the medians
+	// of each program's own, in ms.
+	issueP95, updateP95            float64
+	dubanUpdateP95, floorUpdateP95 float64
 }
 
 // summarizeFloor pairs each duban run with the floor run before it and takes
 // the median of each ratio.
 func summarizeFloor(runs []floorRun) floorSummary {
-	var tp, cpu, rss []float64
+	var tp, cpu, rss, issue, update, dubanUpdate, floorUpdate []float64
 	for i := 0; i+1 < len(runs); i += 2 {
 		f, d := runs[i], runs[i+1]
 		tp = append(tp, d.perSec/f.perSec)
@@ -132,8 +178,17 @@ func summarizeFloor(runs []floorRun) floorSummary {
 		if f.peakRSS > 0 {
 			rss = append(rss, float64(d.peakRSS)/float64(f.peakRSS))
 		}
+		if f.issueP95 > 0 && d.issueP95 > 0 {
+			issue = append(issue, d.issueP95/f.issueP95)
+		}
+		if f.updateP95 > 0 && d.updateP95 > 0 {
+			update = append(update, d.updateP95/f.updateP95)
+			dubanUpdate, floorUpdate = append(dubanUpdate, d.updateP95), append(floorUpdate, f.updateP95)
+		}
 	}
-	return floorSummary{rounds: len(tp), throughput: median(tp), cpu: median(cpu), rss: median(rss)}
+	return floorSummary{rounds: len(tp), throughput: median(tp), cpu: median(cpu), rss: median(rss),
+		issueP95: median(issue), updateP95: median(update),
+		dubanUpdateP95: median(dubanUpdate), floorUpdateP95: median(floorUpdate)}
 }
 
 // median of xs (0 for none).
@@ -161,4 +216,11 @@ func loadAverage() string {
 		return "n/a"
 	}
 	return strings.Join(f[:3], " ") + " (" + time.Now().UTC().Format("15:04 UTC") + ")"
+}
+
+// firstLine is err's message up to its first line break: a failed run's
+// error carries the run's whole output.
+func firstLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
 }

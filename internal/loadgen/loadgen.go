@@ -289,11 +289,14 @@ type Options struct {
 
 // Report is what a run did.
 type Report struct {
-	Slips    []SlipState // as last answered, by slip index
-	Issue    time.Duration
-	Drive    time.Duration // the rest of the lifecycle (Phased only)
-	Total    time.Duration
-	Actions  map[string]Summary
+	Slips   []SlipState // as last answered, by slip index
+	Issue   time.Duration
+	Drive   time.Duration // the rest of the lifecycle (Phased only)
+	Total   time.Duration
+	Actions map[string]Summary
+	// Updates pools the latencies of every action after the issue: the
+	// floor's "update(all 5)".
+	Updates  Summary
 	Retries  int64
 	Requests int
 }
@@ -384,7 +387,7 @@ func (c *Client) Run(ctx context.Context, o Options) (Report, error) {
 	rep.Total = time.Since(began)
 	rep.Slips = slips
 	rep.Retries = c.Retries()
-	rep.Actions, rep.Requests = c.stats.summaries()
+	rep.Actions, rep.Updates, rep.Requests = c.stats.summaries()
 	return rep, firstErr
 }
 
@@ -403,19 +406,30 @@ func (s *Stats) observe(name string, d time.Duration) {
 	s.mu.Unlock()
 }
 
-func (s *Stats) summaries() (map[string]Summary, int) {
+func (s *Stats) summaries() (byName map[string]Summary, updates Summary, requests int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := map[string]Summary{}
-	n := 0
+	byName = map[string]Summary{}
+	var pooled []time.Duration
 	for name, ds := range s.byName {
-		ds = slices.Clone(ds)
-		slices.Sort(ds)
-		q := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
-		out[name] = Summary{Count: len(ds), P50: q(.50), P95: q(.95), P99: q(.99), Max: ds[len(ds)-1]}
-		n += len(ds)
+		byName[name] = summarize(ds)
+		requests += len(ds)
+		if name != Lifecycle[0].Name {
+			pooled = append(pooled, ds...)
+		}
 	}
-	return out, n
+	return byName, summarize(pooled), requests
+}
+
+// summarize is the percentiles of ds (zero for none).
+func summarize(ds []time.Duration) Summary {
+	if len(ds) == 0 {
+		return Summary{}
+	}
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	q := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	return Summary{Count: len(ds), P50: q(.50), P95: q(.95), P99: q(.99), Max: ds[len(ds)-1]}
 }
 
 // ErrNothingToDo is returned for a run without slips, office or departments.
