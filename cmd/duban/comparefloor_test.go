@@ -2,6 +2,9 @@ package main
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +119,40 @@ func TestBenchPrintsWhatCompareFloorReads(t *testing.T) {
 	issue, update := parseP95("duban", out.String())
 	if issue != 1234.5 || update != 456.7 {
 		t.Errorf("read issue %v, update %v ms from:\n%s", issue, update, out.String())
+	}
+}
+
+// TestMeasureTwice: a run that fails once is run again and measured; one
+// that fails twice ends the comparison with its output.
+func TestMeasureTwice(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "floor")
+	// Fails while the file "fail" holds a count above zero, one per run.
+	body := `#!/bin/sh
+n=$(cat "$0.fail")
+if [ "$n" -gt 0 ]; then echo $((n-1)) > "$0.fail"; echo "panic: boom"; exit 1; fi
+echo "floor mode=sqlite n=10 c=2 timer=false: issue 1.00s (10.0/s), drive 1.00s (10.0 slips/s), end to end 2.00s (5.0 slips/s); VmHWM 1 kB"
+`
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		fails int
+		ok    bool
+	}{{0, true}, {1, true}, {2, false}} {
+		if err := os.WriteFile(script+".fail", []byte(strconv.Itoa(c.fails)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		r, err := measureTwice(t.Context(), &out, 1, "floor", script, nil, 10)
+		if c.ok && (err != nil || r.total != 2) {
+			t.Errorf("%d failures: got %+v, %v; want measured 2 s", c.fails, r, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), "panic: boom")) {
+			t.Errorf("%d failures: got %v; want the second failure with its output", c.fails, err)
+		}
+		if retried := strings.Contains(out.String(), "running it once more"); retried != (c.fails > 0) {
+			t.Errorf("%d failures: printed %q", c.fails, out.String())
+		}
 	}
 }
