@@ -60,7 +60,7 @@ func (s *Store) EnsureDepartments(ctx context.Context, depts []slip.Department, 
 
 // ImportSlips writes slips of year whose lives were played elsewhere (the
 // seed generator), without workflows, in one transaction: their rows,
-// department assignments and timelines with multi-row inserts, their counts
+// department assignments, units' parts and timelines with multi-row inserts, their counts
 // in the statistics rollup, and the year's counter moved up to the highest
 // serial (never down), so the counter never runs behind the committed slips
 // and batches may commit in any order. cal counts the working days to close,
@@ -76,6 +76,7 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 	}
 	rows := make([]slipRow, 0, len(slips))
 	var depts []slipDepartmentRow
+	var tracks []trackRow
 	var events []eventRow
 	members := map[string][]member{}
 	for _, in := range slips {
@@ -88,6 +89,7 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 		for pos, m := range members[sl.ID] {
 			depts = append(depts, slipDepartmentRow{SlipID: sl.ID, DepartmentCode: m.department, Role: m.role, Position: pos})
 		}
+		tracks = append(tracks, newTrackRows(sl)...)
 		for _, e := range in.Events {
 			ev, err := newEventRow(e)
 			if err != nil {
@@ -109,6 +111,9 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 		}
 		if err := insertChunked(tx, depts, s.insertChunk(&slipDepartmentRow{})); err != nil {
 			return fmt.Errorf("insert slip departments: %w", err)
+		}
+		if err := insertChunked(tx, tracks, s.insertChunk(&trackRow{})); err != nil {
+			return fmt.Errorf("insert parts: %w", err)
 		}
 		if err := insertChunked(tx, events, s.insertChunk(&eventRow{})); err != nil {
 			return fmt.Errorf("insert events: %w", err)

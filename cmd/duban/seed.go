@@ -74,10 +74,10 @@ It refuses a ledger that already has slips unless --append is given.`,
 				return err
 			}
 			elapsed := time.Since(began)
-			rows := int64(rep.Slips) + rep.SlipDepartments + rep.Events
+			rows := int64(rep.Slips) + rep.SlipDepartments + rep.Parts + rep.Events
 			fmt.Fprintf(out, "seeded %d departments (%d new) and %d slips %s … %s as of %s\n",
 				rep.Departments, rep.CreatedDepartments, rep.Slips, rep.FirstNumber, rep.LastNumber, now.In(calendar.Zone).Format("2006-01-02 15:04"))
-			fmt.Fprintf(out, "%d events, %d department assignments; statuses:", rep.Events, rep.SlipDepartments)
+			fmt.Fprintf(out, "%d events, %d department assignments, %d parts; statuses:", rep.Events, rep.SlipDepartments, rep.Parts)
 			for _, s := range slip.Statuses {
 				fmt.Fprintf(out, " %s %d", s.Label(), rep.Statuses[s])
 			}

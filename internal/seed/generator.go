@@ -205,6 +205,8 @@ func (g *generator) slip(i int) (slip.Slip, []slip.Event, error) {
 	s := slip.Slip{
 		ID: newID(at, rng), Draft: d, IssuedAt: at, IssuedBy: pick(rng, officeClerks), Policy: g.policies.For(d),
 	}
+	// Each unit's part, as the service gives them at issue.
+	s.Tracks = slip.NewTracks(d, at, g.addWorking(calendar.DateOf(at), slip.DefaultRefuseWorkingDays))
 	s.StartIssued()
 	course, err := g.planner.Follow(&s)
 	if err != nil {

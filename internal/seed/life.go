@@ -42,12 +42,14 @@ func (l *life) run() error {
 		return l.finish()
 	}
 	l.act(ackAt, slip.Command{Action: slip.ActionAcknowledge, Actor: l.deptActor()})
+	l.coAcknowledge()
 
 	if !stalled && rng.IntN(100) < 9 {
 		l.extension()
 	}
 	resolveAt := l.resolveTime(stalled, late)
 	l.progress(resolveAt, rng.IntN(4))
+	l.completeParts(resolveAt)
 	l.act(resolveAt, l.resolution())
 
 	for round := 0; ; round++ {
@@ -90,6 +92,33 @@ func (l *life) ackTime(stalled bool) time.Time {
 		return l.afterWorkingDays(issued, 1)
 	default:
 		return l.afterWorkingDays(issued, 2+l.rng.IntN(5))
+	}
+}
+
+// coAcknowledge: each co-unit signs for its part on the day the lead does
+// or the next working day.
+func (l *life) coAcknowledge() {
+	for _, c := range l.s.Draft.CoDepartments {
+		at := l.afterWorkingDays(l.last, l.rng.IntN(2))
+		cmd := slip.Command{Action: slip.ActionCoAcknowledge, Actor: l.clerkOf(c)}
+		cmd.Department = c
+		l.act(at, cmd)
+	}
+}
+
+// completeParts: the co-units finish their parts one after another before
+// the lead's resolution at before, which the ledger refuses until they have.
+func (l *life) completeParts(before time.Time) {
+	co := l.s.Draft.CoDepartments
+	from := l.last
+	for k, c := range co {
+		at := from.Add(before.Sub(from) * time.Duration(k+1) / time.Duration(len(co)+1))
+		if at.Before(l.last) {
+			at = l.last
+		}
+		cmd := slip.Command{Action: slip.ActionCompletePart, Actor: l.clerkOf(c), Summary: pick(l.rng, partSummaries)}
+		cmd.Department = c
+		l.act(at, cmd)
 	}
 }
 
@@ -222,8 +251,10 @@ func (l *life) workTime(d calendar.Date) time.Time {
 }
 
 // deptActor is a clerk of the lead department.
-func (l *life) deptActor() string {
-	code := l.s.Draft.LeadDepartment
+func (l *life) deptActor() string { return l.clerkOf(l.s.Draft.LeadDepartment) }
+
+// clerkOf is a clerk of department code, the same one each time.
+func (l *life) clerkOf(code string) string {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(code))
 	return l.g.names[code] + clerks[int(h.Sum32()%uint32(len(clerks)))]

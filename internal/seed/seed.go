@@ -80,6 +80,7 @@ type Report struct {
 	CreatedDepartments int // of those, the ones Run created
 	Slips              int
 	SlipDepartments    int64 // lead and co-department assignments
+	Parts              int64 // the units' parts (one per assignment, as at issue)
 	Events             int64 // timeline events
 	FirstNumber        string
 	LastNumber         string
@@ -95,7 +96,8 @@ const (
 // Run writes a realistic ledger straight to st, without workflows.
 //
 // It is for demonstrations and load tests, on a database of their own: the
-// slips have no workflows, so acting on an open one through the API fails.
+// slips have no workflows, so acting on an open one through the API is
+// refused (409 workflow_not_running).
 // Numbers continue the year's sequence in slip_counters, which each
 // transaction moves past its slips as it commits, so slips issued afterwards
 // continue it; nobody should issue slips while Run runs (a real slip could
@@ -236,6 +238,7 @@ func write(ctx context.Context, st *store.Store, g *generator, o Options, rep *R
 				for _, in := range b.slips {
 					rep.Statuses[in.Slip.Status]++
 					rep.SlipDepartments += int64(len(in.Slip.Draft.Departments()))
+					rep.Parts += int64(len(in.Slip.Tracks))
 					rep.Events += int64(len(in.Events))
 				}
 				rep.Slips += len(b.slips)

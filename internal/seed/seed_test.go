@@ -63,13 +63,20 @@ func TestSeedWritesAConsistentLedger(t *testing.T) {
 		slips := allSlips(t, st)
 		require.Len(t, slips, 500)
 		numbers := map[string]bool{}
-		var events, assignments int64
+		var events, assignments, parts int64
+		coParts := map[slip.TrackStatus]int{}
 		statuses := map[slip.Status]int{}
 		for _, s := range slips {
 			assert.False(t, numbers[s.Number], "number %s twice", s.Number)
 			numbers[s.Number] = true
 			statuses[s.Status]++
 			assignments += int64(1 + len(s.Draft.CoDepartments))
+			parts += int64(len(s.Tracks))
+			for _, p := range s.Tracks {
+				if p.Role == slip.RoleCo {
+					coParts[p.Status]++
+				}
+			}
 			checkSeededSlip(t, s, names)
 			timeline, err := st.Timeline(ctx, s.ID)
 			require.NoError(t, err)
@@ -81,6 +88,13 @@ func TestSeedWritesAConsistentLedger(t *testing.T) {
 		}
 		assert.Equal(t, rep.Events, events)
 		assert.Equal(t, rep.SlipDepartments, assignments)
+		assert.Equal(t, rep.Parts, parts)
+		assert.Equal(t, assignments, parts, "one part per unit")
+		// Co-units' parts in every stage: not yet signed for, under way,
+		// finished, and ended with a cancelled slip.
+		for _, st := range []slip.TrackStatus{slip.TrackIssued, slip.TrackInProgress, slip.TrackCompleted, slip.TrackCancelled} {
+			assert.Positive(t, coParts[st], "co-units' parts %s: %v", st, coParts)
+		}
 		assert.Equal(t, rep.Statuses, statuses)
 
 		// A slip issued for real after the seed continues the sequence.
@@ -128,8 +142,12 @@ func replayTimeline(t *testing.T, s slip.Slip, timeline []slip.Event) {
 	require.Equal(t, slip.ActionIssue, first.Type)
 	require.Equal(t, int64(1), first.Seq)
 	require.True(t, first.At.Equal(s.IssuedAt))
+	// Every seeded slip has its units' parts, as issued by the service: the
+	// lead's first, then the co-units', with the refusal window's last day.
+	require.Len(t, s.Tracks, len(s.Draft.Departments()), "slip %s: parts", s.Number)
 	r := slip.Slip{ID: s.ID, Draft: s.Draft, IssuedAt: s.IssuedAt, IssuedBy: first.Actor, Status: slip.StatusIssued, Seq: 1,
-		UpdatedAt: s.IssuedAt, Deadline: s.Draft.Deadline, Policy: s.Policy}
+		UpdatedAt: s.IssuedAt, Deadline: s.Draft.Deadline, Policy: s.Policy,
+		Tracks: slip.NewTracks(s.Draft, s.IssuedAt, s.Tracks[0].RefuseBy)}
 	prev := first
 	for _, e := range timeline[1:] {
 		require.Equal(t, prev.Seq+1, e.Seq, "slip %s: seq gap", s.Number)
@@ -167,6 +185,14 @@ func replayTimeline(t *testing.T, s slip.Slip, timeline []slip.Event) {
 	assert.Equal(t, r.AckReminded, s.AckReminded, "slip %s", s.Number)
 	assert.Equal(t, r.PendingExtension != nil, s.PendingExtension != nil, "slip %s", s.Number)
 	assert.True(t, r.UpdatedAt.Equal(s.UpdatedAt), "slip %s: updated_at", s.Number)
+	// The parts on the ledger are where the timeline leads.
+	for i, want := range r.Tracks {
+		got := s.Tracks[i]
+		assert.Equal(t, want.Department, got.Department, "slip %s: part %d", s.Number, i)
+		assert.Equal(t, want.Status, got.Status, "slip %s: part %d (%s)", s.Number, i, want.Department)
+		assert.Equal(t, want.AcknowledgedAt == nil, got.AcknowledgedAt == nil, "slip %s: part %d signed for", s.Number, i)
+		assert.Equal(t, want.CompletedAt == nil, got.CompletedAt == nil, "slip %s: part %d completed", s.Number, i)
+	}
 	for name, pair := range map[string][2]*time.Time{
 		"acknowledged_at": {r.AcknowledgedAt, s.AcknowledgedAt}, "resolved_at": {r.ResolvedAt, s.ResolvedAt},
 		"closed_at": {r.ClosedAt, s.ClosedAt}, "cancelled_at": {r.CancelledAt, s.CancelledAt},
