@@ -141,22 +141,24 @@ func (f Filter) colourFilters() []condition {
 	return out
 }
 
-// ownPartCount is the query whose rows are what f selects on a department's
+// ownPartQueries are the two halves of what f selects on a department's
 // own ledger, when f filters by nothing but that unit's part's colour or
-// overdue: the unit's open parts meeting them (one range of
-// slip_tracks_open_part_idx, no slip read: an open part is only ever on an
-// open slip, since sign-off completes the lead's part, the lead resolves
-// only once no co part is open, and cancelling cancels every open part;
-// and a unit has at most one current part on a slip), plus its slips
-// without parts meeting them.
-func (s *Store) ownPartCount(ctx context.Context, f Filter, limit int64) (*gorm.DB, bool) {
+// overdue: the unit's open parts meeting them (t; one range of
+// slip_tracks_open_part_idx or a walk of slip_tracks_open_part_slip_idx,
+// neither visiting a part's row), and its slips without parts meeting them
+// (w). No slip is read for the parts: an open part is only ever on an open
+// slip, since sign-off completes the lead's part, the lead resolves only
+// once no co part is open, and cancelling cancels every open part; and a
+// unit has at most one current part on a slip. ok is false for any other
+// filter.
+func (s *Store) ownPartQueries(ctx context.Context, f Filter) (parts, legacy *gorm.DB, ok bool) {
 	if !f.byOwnPart() {
-		return nil, false
+		return nil, nil, false
 	}
 	rest := f
 	rest.VisibleTo, rest.OverdueOn, rest.Colour, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", "", "", 0, ""
 	if !reflect.DeepEqual(rest, Filter{}) {
-		return nil, false
+		return nil, nil, false
 	}
 	var part, whole []condition
 	if f.OverdueOn != "" {
@@ -167,15 +169,54 @@ func (s *Store) ownPartCount(ctx context.Context, f Filter, limit int64) (*gorm.
 		part = append(part, c)
 		whole = append(whole, colourConditions(slipsColourColumn, f.Today, f.YellowBy)[f.Colour])
 	} else if f.Colour != "" {
-		return nil, false
+		return nil, nil, false
 	}
-	parts := s.db.WithContext(ctx).Table("slip_tracks t").Select("1").
+	parts = s.db.WithContext(ctx).Table("slip_tracks t").
 		Where("t.department_code = ? AND t.status IN "+openPartStatuses, f.VisibleTo)
-	legacy := s.db.WithContext(ctx).Table("slips w").Select("1").
+	legacy = s.db.WithContext(ctx).Table("slips w").
 		Where("w.without_parts AND "+inDepartmentW, f.VisibleTo)
 	for i := range part {
 		parts = parts.Where(part[i].sql, part[i].args...)
 		legacy = legacy.Where(whole[i].sql, whole[i].args...)
 	}
-	return s.db.WithContext(ctx).Raw("SELECT 1 AS one FROM (?) AS p UNION ALL SELECT 1 AS one FROM (?) AS l", parts.Limit(int(limit)+1), legacy.Limit(int(limit)+1)), true
+	return parts, legacy, true
+}
+
+// ownPartCount is the query whose rows are what f selects on a department's
+// own ledger by its part's colour or overdue (ownPartQueries), up to limit
+// and one more of each half.
+func (s *Store) ownPartCount(ctx context.Context, f Filter, limit int64) (*gorm.DB, bool) {
+	parts, legacy, ok := s.ownPartQueries(ctx, f)
+	if !ok {
+		return nil, false
+	}
+	return s.db.WithContext(ctx).Raw("SELECT 1 AS one FROM (?) AS p UNION ALL SELECT 1 AS one FROM (?) AS l",
+		parts.Select("1").Limit(int(limit)+1), legacy.Select("1").Limit(int(limit)+1)), true
+}
+
+// ownPartPage is the query of the page of n slips after position after that
+// f selects on a department's own ledger by its part's colour or overdue
+// (ownPartQueries), newest first: the newest n matching parts of the unit
+// and the newest n matching slips without parts, then those slips. Read the
+// other way — every matching part, then its slip, then the newest n — a
+// page of 住建局's green slips at a million read 6,362 of each (67 ms).
+// ok is false for another filter or order, which ListSlips pages as usual.
+func (s *Store) ownPartPage(ctx context.Context, f Filter, after *position, n int) (*gorm.DB, bool) {
+	if f.Sort != SortNewest {
+		return nil, false
+	}
+	parts, legacy, ok := s.ownPartQueries(ctx, f)
+	if !ok {
+		return nil, false
+	}
+	if after != nil {
+		parts = parts.Where("t.slip_id < ?", after.ID)
+		legacy = legacy.Where("w.id < ?", after.ID)
+	}
+	newest := s.db.WithContext(ctx).Raw("SELECT p.slip_id FROM (?) AS p UNION ALL SELECT l.id FROM (?) AS l",
+		parts.Select("t.slip_id").Order("t.slip_id DESC").Limit(n),
+		legacy.Select("w.id").Order("w.id DESC").Limit(n))
+	q := s.db.WithContext(ctx).Model(&slipRow{}).
+		Where("status IN ? AND id IN (?)", statusStrings(slip.OpenStatuses()), newest)
+	return f.ordered(q, after).Limit(n), true
 }

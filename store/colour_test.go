@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -190,10 +191,12 @@ func TestOwnLedgerColoursByOwnPart(t *testing.T) {
 			}
 		}
 		// Slips without parts (issued before they existed): coloured whole.
-		for _, d := range deadlines {
-			n++
-			sl := newSlip(fmt.Sprintf("p%03d", n), issued, "zjj", "fgw")
-			sl.Draft.Deadline = d
+		// Their ids fall between the others' (p001a after p001), so a page
+		// of the newest interleaves the two kinds, and there are more of
+		// each colour than a page holds.
+		for k := range 24 {
+			sl := newSlip(fmt.Sprintf("p%03da", 1+2*k), issued, "zjj", "fgw")
+			sl.Draft.Deadline = deadlines[k%len(deadlines)]
 			sl.StartIssued()
 			_, err := st.RecordIssued(ctx, sl)
 			require.NoError(t, err)
@@ -210,6 +213,31 @@ func TestOwnLedgerColoursByOwnPart(t *testing.T) {
 			sort.Strings(got)
 			return got, page.Total
 		}
+		// walk pages through f three slips at a time, newest first; each
+		// page counts them all.
+		walk := func(f store.Filter, total int) []string {
+			f.Today, f.YellowBy, f.PageSize = today.String(), yellowBy.String(), 3
+			var got []string
+			for pages := 0; ; pages++ {
+				require.Less(t, pages, 100, "the cursor does not move on")
+				page, err := st.ListSlips(ctx, f)
+				require.NoError(t, err)
+				assert.Equal(t, int64(total), page.Total, "every page counts them all")
+				for _, s := range page.Items {
+					got = append(got, s.ID)
+				}
+				if page.NextCursor == "" {
+					return got
+				}
+				f.Cursor = page.NextCursor
+			}
+		}
+		newestFirst := func(ids []string) []string {
+			out := slices.Clone(ids)
+			slices.Sort(out)
+			slices.Reverse(out)
+			return out
+		}
 		differ := 0
 		for _, dept := range []string{"zjj", "fgw"} {
 			want := map[reminder.Colour][]string{}
@@ -220,12 +248,19 @@ func TestOwnLedgerColoursByOwnPart(t *testing.T) {
 					differ++
 				}
 			}
+			for _, ids := range want {
+				sort.Strings(ids)
+			}
 			for _, c := range []reminder.Colour{reminder.Red, reminder.Yellow, reminder.Green} {
 				got, total := ids(store.Filter{VisibleTo: dept, Colour: string(c)})
 				assert.Equal(t, want[c], got, "%s's ledger, colour %s", dept, c)
 				assert.Equal(t, int64(len(want[c])), total, "%s's ledger, colour %s counted", dept, c)
 				assert.NotEmpty(t, want[c], "%s has %s parts", dept, c)
+				assert.Equal(t, newestFirst(want[c]), walk(store.Filter{VisibleTo: dept, Colour: string(c)}, len(want[c])),
+					"%s's ledger, colour %s, page by page", dept, c)
 			}
+			assert.Equal(t, newestFirst(want[reminder.Red]), walk(store.Filter{VisibleTo: dept, OverdueOn: today.String()}, len(want[reminder.Red])),
+				"%s's ledger, overdue, page by page", dept)
 			got, total := ids(store.Filter{VisibleTo: dept, OverdueOn: today.String()})
 			assert.Equal(t, want[reminder.Red], got, "%s's ledger, overdue", dept)
 			assert.Equal(t, int64(len(want[reminder.Red])), total, "%s's ledger, overdue counted", dept)

@@ -40,9 +40,8 @@ var _ ranking.Ledger = withoutParts{}
 // BenchmarkScaleOwnPart measures a department's own ledger filtered by the
 // colour and overdue of its own part (slip_tracks, migration 0090) and the
 // ranking's count of every unit's parts over the year, on the seeded ledger
-// of BenchmarkScaleLedger. `duban seed` writes no parts; give the seeded
-// slips theirs first with the SQL in docs/design/tracks.md ("Cost at a
-// million").
+// of BenchmarkScaleLedger (`duban seed` gives every slip its units' parts
+// and plays the co-units' part of its life).
 func BenchmarkScaleOwnPart(b *testing.B) {
 	st := openBench(b)
 	ctx := context.Background()
