@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -110,10 +111,10 @@ func (s *Store) eachSlip(ctx context.Context, f Filter, batch int, cols []string
 	}
 
 	var (
-		wg               sync.WaitGroup
-		readErr, loadErr error
-		read             = make(chan []slipRow, 1)
-		loaded           = make(chan []slip.Slip, 1)
+		wg      sync.WaitGroup
+		readErr error
+		read    = make(chan []slipRow, 1)
+		loaded  = make(chan *loadedBatch, exportLoaders)
 	)
 	wg.Go(func() { // read: the query's rows, a batch at a time
 		defer close(read)
@@ -121,36 +122,26 @@ func (s *Store) eachSlip(ctx context.Context, f Filter, batch int, cols []string
 			cancel() // the other steps stop too
 		}
 	})
-	wg.Go(func() { // load: each batch's departments and parts
-		defer close(loaded)
-		for rs := range read {
-			slips, err := s.appendSlips(ctx, slipBatches.get(len(rs)), rs)
-			rowBatches.put(rs)
-			if err != nil {
-				loadErr = err
-				cancel()
-				return
-			}
-			select {
-			case loaded <- slips:
-			case <-ctx.Done():
-				return
-			}
+	wg.Go(func() { s.loadBatches(ctx, read, loaded) })
+	var fnErr, loadErr error
+	for b := range loaded {
+		<-b.done
+		if b.err != nil {
+			loadErr = b.err
+			cancel()
+			break
 		}
-	})
-	var fnErr error
-	for slips := range loaded {
-		for _, sl := range slips {
+		for _, sl := range b.slips {
 			if fnErr = fn(sl); fnErr != nil {
 				break
 			}
 		}
-		slipBatches.put(slips) // fn had each slip by value
+		slipBatches.put(b.slips) // fn had each slip by value
 		if fnErr != nil {
 			break
 		}
 	}
-	cancel() // both steps wait on the context as well as on their channel
+	cancel() // the steps wait on the context as well as on their channels
 	wg.Wait()
 	switch {
 	case fnErr != nil:
@@ -161,12 +152,58 @@ func (s *Store) eachSlip(ctx context.Context, f Filter, batch int, cols []string
 		// the driver's way of being interrupted (pgx reports an I/O
 		// timeout), not a fault of the ledger.
 		return fmt.Errorf("export ledger: %w", parent.Err())
+	case readErr != nil && (loadErr == nil || errors.Is(loadErr, context.Canceled)):
+		// A read that failed stopped the loading too: say why.
+		return fmt.Errorf("export ledger: %w", readErr)
 	case loadErr != nil:
 		return fmt.Errorf("export ledger: %w", loadErr)
-	case readErr != nil:
-		return fmt.Errorf("export ledger: %w", readErr)
 	}
 	return nil
+}
+
+// exportLoaders is how many batches have their departments and parts
+// loaded at once. Loading is most of a walk's work (a query per batch, and
+// decoding every part's detail), so two overlap with each other's query and
+// use both cores: 住建局's CSV at a million, 107k slips and 230k parts, took
+// 1.67 s with one loader.
+const exportLoaders = 2
+
+// loadedBatch is a batch of slips being loaded; done is closed once slips
+// or err is set.
+type loadedBatch struct {
+	slips []slip.Slip
+	err   error
+	done  chan struct{}
+}
+
+// loadBatches loads the departments and parts of each batch read, up to
+// exportLoaders batches at a time, and sends each batch to loaded in the
+// order read as soon as its loading starts (the receiver waits on done), so
+// the walk keeps its order. It closes loaded once every batch sent is done.
+func (s *Store) loadBatches(ctx context.Context, read <-chan []slipRow, loaded chan<- *loadedBatch) {
+	var loaders sync.WaitGroup
+	defer close(loaded)
+	defer loaders.Wait()
+	free := make(chan struct{}, exportLoaders)
+	for rs := range read {
+		select {
+		case free <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		b := &loadedBatch{done: make(chan struct{})}
+		select {
+		case loaded <- b:
+		case <-ctx.Done():
+			<-free
+			return
+		}
+		loaders.Go(func() {
+			defer func() { <-free; close(b.done) }()
+			b.slips, b.err = s.appendSlips(ctx, slipBatches.get(len(rs)), rs)
+			rowBatches.put(rs)
+		})
+	}
 }
 
 // departmentWalk is the query of cols (nil: all) of a department's whole
