@@ -24,6 +24,7 @@ import (
 
 	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
+	"github.com/duban-gov/duban/internal/testcal"
 	"github.com/duban-gov/duban/internal/testtemporal"
 	"github.com/duban-gov/duban/metrics"
 	"github.com/duban-gov/duban/slip"
@@ -54,6 +55,19 @@ func start(tb testing.TB) *system { return startWith(tb, nil) }
 func startWith(tb testing.TB, adjust func(*app.Config)) *system {
 	tb.Helper()
 	return startOn(tb, ledgerDialect(), adjust)
+}
+
+// calendarAhead is the adjustment for a test that counts working days
+// from today into a year whose holiday arrangement is not shipped yet
+// (testcal): those years are declared with weekends only.
+func calendarAhead(tb testing.TB) func(*app.Config) {
+	return func(c *app.Config) {
+		rules, err := app.LoadRules(app.RuleFiles{Calendars: testcal.YearFiles(tb)}, c.Log)
+		if err != nil {
+			tb.Fatalf("rules: %v", err)
+		}
+		c.Rules = rules
+	}
 }
 
 // ledgerDialect is the ledger most tests run on: PostgreSQL, as in

@@ -161,7 +161,7 @@ func (s *system) meetingSlips(t *testing.T, query string) []slipView {
 // confirm and the same file uploaded again issue nothing, and after 305
 // closures the meeting shows 97.4.
 func TestMeetingTableOf313Rows(t *testing.T) {
-	s := start(t)
+	s := startWith(t, calendarAhead(t)) // "20个工作日" from today
 	s.patientClient()
 	s.seedDepartments(t)
 	s.must(t, http.StatusOK, "POST", "/api/v1/department-aliases", map[string]string{"alias": "住建委", "department_code": "zjj"}, s.as("admin")...)
@@ -341,7 +341,7 @@ func TestProblemListOf190Problems(t *testing.T) {
 // until the office picks the unit in the preview; bad files are refused
 // before anything is issued.
 func TestImportPreviewFixAndRefusals(t *testing.T) {
-	s := start(t)
+	s := startWith(t, calendarAhead(t)) // a row fixed to "10 working days" from today
 	s.seedDepartments(t)
 	mid := s.newMeeting(t, "2026年3月晒比会")
 	deadline := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)

@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/duban-gov/duban/calendar"
+	"github.com/duban-gov/duban/internal/testcal"
 	"github.com/duban-gov/duban/sheetimport/sheettest"
 )
 
@@ -34,7 +37,14 @@ func apiCall(b *browser, method, path, body string) string {
 // gets 404 for another's.
 func TestPortfolioInTheBrowser(t *testing.T) {
 	exe := chromiumPath(t)
-	sys := startSystem(t)
+	// Planned backwards in working days from an end date months ahead,
+	// which may lie in a year whose holidays are not shipped yet.
+	sys := startSystem(t, testcal.YearFiles(t)...)
+	// Dates relative to today: one project's 立项 past (red), the others'
+	// still ahead (green) whatever day the test runs.
+	today := time.Now().In(calendar.Zone)
+	day := func(days int) string { return today.AddDate(0, 0, days).Format(time.DateOnly) }
+	end := day(150)
 	leader, _, err := sys.store.UserByLogin(context.Background(), "leader")
 	if err != nil {
 		t.Fatal(err)
@@ -46,8 +56,8 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 		t.Fatalf("category: %s", got)
 	}
 	create := func(name, batch, owner, milestones string) string {
-		body := fmt.Sprintf(`{"name":%q,"category":"industry","batch":%q,"owner_unit":%q,"leader_id":%d,"investment":1250000,"attributes":{"用地面积":"120"},"end_date":"2026-12-31"%s}`,
-			name, batch, owner, leader.ID, milestones)
+		body := fmt.Sprintf(`{"name":%q,"category":"industry","batch":%q,"owner_unit":%q,"leader_id":%d,"investment":1250000,"attributes":{"用地面积":"120"},"end_date":%q%s}`,
+			name, batch, owner, leader.ID, end, milestones)
 		got := apiCall(b, "POST", "/projects", body)
 		if got[:5] == "error" {
 			t.Fatalf("create %s: %s", name, got)
@@ -55,11 +65,12 @@ func TestPortfolioInTheBrowser(t *testing.T) {
 		return eval[string](b, `JSON.parse(`+jsString(got)+`).id`)
 	}
 	p1 := create("新能源电池产业园", "第一批", "fgw", "")
-	p2 := create("城东污水处理厂", "第二批", "zjj", `,"milestones":[{"key":"lixiang","planned":"2026-11-20"},{"key":"kaigong","planned":"2026-12-10"},{"key":"zhuti","planned":"2026-12-20"},{"key":"touchan","planned":"2026-12-31"}]`)
+	p2 := create("城东污水处理厂", "第二批", "zjj", fmt.Sprintf(`,"milestones":[{"key":"lixiang","planned":%q},{"key":"kaigong","planned":%q},{"key":"zhuti","planned":%q},{"key":"touchan","planned":%q}]`,
+		day(-14), day(20), day(40), end))
 	// The third comes from a project list, previewed and confirmed on the
 	// page: no 节点 columns, so its milestones are planned backwards.
 	list, err := sheettest.XLSX("重点项目清单", []string{"项目名称", "项目类别", "批次", "责任单位", "责任领导", "总投资（万元）", "计划完成时间"},
-		[][]string{{"智慧交通平台", "产业项目", "第一批", "市交通运输局", "王副市长", "3000", "2026-12-31"}})
+		[][]string{{"智慧交通平台", "产业项目", "第一批", "市交通运输局", "王副市长", "3000", end}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,9 @@ type system struct {
 	ahead atomic.Int64
 }
 
-func startSystem(t *testing.T) *system {
+// startSystem starts the system with the shipped rules, and calendars (year
+// or override files) on top of the shipped holiday data.
+func startSystem(t *testing.T, calendars ...string) *system {
 	t.Helper()
 	st := storetest.Open(t, store.Postgres)
 	_, tc := testtemporal.Start(t, client.Options{})
@@ -46,7 +48,7 @@ func startSystem(t *testing.T) *system {
 	// The worker and the API (with the UI) as `duban serve` wires them; the
 	// test's own values are a quiet logger and the shipped rules.
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rules, err := app.LoadRules(app.RuleFiles{}, log)
+	rules, err := app.LoadRules(app.RuleFiles{Calendars: calendars}, log)
 	if err != nil {
 		t.Fatalf("rules: %v", err)
 	}
