@@ -399,9 +399,9 @@ func (s *Store) listSlips(ctx context.Context, f Filter) (Page, error) {
 	// A keyword matching more than keywordCountLimit slips is common
 	// enough that walking the order finds a page within a few thousand
 	// rows; the index would make the database read every match first.
-	q := f.ordered(s.filteredBy(ctx, f, useIndex && !page.TotalCapped), after).Limit(f.PageSize + 1)
-	if own, ok := s.ownPartPage(ctx, f, after, f.PageSize+1); ok {
-		q = own // a unit's own parts by colour or overdue, newest first (colour.go)
+	q, own := s.ownPartPage(ctx, f, after, f.PageSize+1) // a unit's own parts by colour or overdue (colour.go)
+	if !own {
+		q = f.ordered(s.filteredBy(ctx, f, useIndex && !page.TotalCapped), after).Limit(f.PageSize + 1)
 	}
 	rows, err := s.readSlipRows(q)
 	if err != nil {
