@@ -30,50 +30,52 @@ type floorRun struct {
 	output              string
 }
 
-// The lines the two programs print their end-to-end time on.
-var (
-	floorTotalRe = regexp.MustCompile(`end to end ([0-9.]+)s`)
-	dubanTotalRe = regexp.MustCompile(`end to end:\s+([0-9.]+)s`)
-)
+// outputLines are the patterns of the lines a program prints its figures
+// on: the end-to-end time, and the p95 of the issue and of the five actions
+// after it pooled.
+type outputLines struct{ total, issueP95, updateP95 *regexp.Regexp }
 
-// The lines the two programs print their p95 latencies on: the issue, and
-// the five actions after it pooled.
-var (
-	floorIssueRe  = regexp.MustCompile(`(?m)^\s*issue\s+n=\s*\d+\s+p50\s+[0-9.]+ms\s+p95\s+([0-9.]+)ms`)
-	floorUpdateRe = regexp.MustCompile(`(?m)^\s*update\(all 5\)\s+n=\s*\d+\s+p50\s+[0-9.]+ms\s+p95\s+([0-9.]+)ms`)
-	dubanIssueRe  = regexp.MustCompile(`(?m)^issue\s+\d+\s+[0-9.]+ms\s+([0-9.]+)ms`)
-	dubanUpdateRe = regexp.MustCompile(`(?m)^update\(all 5\)\s+\d+\s+[0-9.]+ms\s+([0-9.]+)ms`)
-)
+// linesOf is each program's outputLines, by its name in a floorRun.
+var linesOf = map[string]outputLines{
+	"floor": {
+		total:     regexp.MustCompile(`end to end ([0-9.]+)s`),
+		issueP95:  regexp.MustCompile(`(?m)^\s*issue\s+n=\s*\d+\s+p50\s+[0-9.]+ms\s+p95\s+([0-9.]+)ms`),
+		updateP95: regexp.MustCompile(`(?m)^\s*update\(all 5\)\s+n=\s*\d+\s+p50\s+[0-9.]+ms\s+p95\s+([0-9.]+)ms`),
+	},
+	"duban": {
+		total:     regexp.MustCompile(`end to end:\s+([0-9.]+)s`),
+		issueP95:  regexp.MustCompile(`(?m)^issue\s+\d+\s+[0-9.]+ms\s+([0-9.]+)ms`),
+		updateP95: regexp.MustCompile(`(?m)^update\(all 5\)\s+\d+\s+[0-9.]+ms\s+([0-9.]+)ms`),
+	},
+}
+
+// figure is the number re captures in out, or false when out has no such
+// line.
+func figure(re *regexp.Regexp, out string) (float64, bool) {
+	m := re.FindStringSubmatch(out)
+	if m == nil {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	return v, err == nil
+}
 
 // parseP95 finds the issue's and the pooled actions' p95 in ms in a run's
 // output; a figure not printed is 0.
 func parseP95(name, out string) (issue, update float64) {
-	issueRe, updateRe := dubanIssueRe, dubanUpdateRe
-	if name == "floor" {
-		issueRe, updateRe = floorIssueRe, floorUpdateRe
-	}
-	find := func(re *regexp.Regexp) float64 {
-		m := re.FindStringSubmatch(out)
-		if m == nil {
-			return 0
-		}
-		v, _ := strconv.ParseFloat(m[1], 64) // the pattern admits only digits and dots
-		return v
-	}
-	return find(issueRe), find(updateRe)
+	lines := linesOf[name]
+	issue, _ = figure(lines.issueP95, out)
+	update, _ = figure(lines.updateP95, out)
+	return issue, update
 }
 
 // parseTotal finds the end-to-end seconds in a run's output.
 func parseTotal(name, out string) (float64, error) {
-	re := dubanTotalRe
-	if name == "floor" {
-		re = floorTotalRe
-	}
-	m := re.FindStringSubmatch(out)
-	if m == nil {
+	total, ok := figure(linesOf[name].total, out)
+	if !ok {
 		return 0, fmt.Errorf("%s printed no end-to-end time:\n%s", name, out)
 	}
-	return strconv.ParseFloat(m[1], 64)
+	return total, nil
 }
 
 // compareFloor runs the bare-Temporal floor (../shared/bench/floor, built by
