@@ -112,7 +112,7 @@ func (l *life) completeParts(before time.Time) {
 	co := l.s.Draft.CoDepartments
 	from := l.last
 	for k, c := range co {
-		at := from.Add(before.Sub(from) * time.Duration(k+1) / time.Duration(len(co)+1))
+		at := evenly(from, before, k+1, len(co))
 		if at.Before(l.last) {
 			at = l.last
 		}
@@ -179,13 +179,19 @@ func (l *life) extension() {
 func (l *life) progress(before time.Time, n int) {
 	from := l.last
 	for k := 1; k <= n; k++ {
-		at := from.Add(before.Sub(from) * time.Duration(k) / time.Duration(n+1))
+		at := evenly(from, before, k, n)
 		if !at.After(l.last) {
 			continue
 		}
 		text := fmt.Sprintf(pick(l.rng, progressTexts), 100*k/(n+1))
 		l.act(at, slip.Command{Action: slip.ActionProgress, Actor: l.deptActor(), Text: text})
 	}
+}
+
+// evenly is the kth of n instants spread evenly between from and to, both
+// left out.
+func evenly(from, to time.Time, k, n int) time.Time {
+	return from.Add(to.Sub(from) * time.Duration(k) / time.Duration(n+1))
 }
 
 func (l *life) resolution() slip.Command {
