@@ -399,13 +399,12 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 		}
 		var nf *serviceerror.NotFound
 		if errors.As(err, &nf) {
-			latest, gerr := s.store.GetSlip(ctx, id)
-			if gerr == nil && latest.Status.Terminal() {
-				// The workflow ended between our read and the update.
-				_, terr := slip.Next(latest.Status, cmd.Action)
-				return slip.Slip{}, slip.AsError(terr)
-			}
-			if gerr == nil {
+			if latest, gerr := s.store.GetSlip(ctx, id); gerr == nil {
+				if latest.Status.Terminal() {
+					// The workflow ended between our read and the update.
+					_, terr := slip.Next(latest.Status, cmd.Action)
+					return slip.Slip{}, slip.AsError(terr)
+				}
 				// An open slip whose workflow Temporal does not have (a
 				// ledger filled by `duban seed`, or Temporal data lost or
 				// replaced): asking again will not help.
