@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -77,4 +78,40 @@ func ParallelWorkers(ctx context.Context, st *Store) (string, error) {
 	var setting string
 	err := st.db.WithContext(ctx).Raw("SHOW max_parallel_workers_per_gather").Scan(&setting).Error
 	return setting, err
+}
+
+// StatsRow is a row of the statistics' rollup.
+type StatsRow = statsRow
+
+// BelowRows reads the rollup's rows of role below (migration 0160) in key
+// order.
+func BelowRows(t testing.TB, s *Store) []statsRow {
+	t.Helper()
+	var rows []statsRow
+	if err := s.db.Where("role = ?", roleBelow).Order("department_code, issued_month, status, effective_deadline, ack_reminded").
+		Find(&rows).Error; err != nil {
+		t.Fatalf("read the rollup's below rows: %v", err)
+	}
+	return rows
+}
+
+// RederiveBelowRows deletes the rollup's rows of role below and derives
+// them again from the slips with migration 0160's own statement, as it did
+// for a ledger that had slips before it.
+func RederiveBelowRows(t testing.TB, s *Store) {
+	t.Helper()
+	src, err := migrations.ReadFile("migrations/" + string(s.dialect) + "/0160_scope_rollup.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert, _, ok := strings.Cut(string(src), "GROUP BY 1, 2, 3, 4, 5, 6;")
+	if !ok {
+		t.Fatal("migration 0160 has no rollup statement")
+	}
+	if err := s.db.Exec("DELETE FROM slip_stats WHERE role = ?", roleBelow).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.schema.Exec(insert + "GROUP BY 1, 2, 3, 4, 5, 6").Error; err != nil {
+		t.Fatalf("migration 0160's statement: %v", err)
+	}
 }

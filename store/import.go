@@ -118,6 +118,13 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 		if err := insertChunked(tx, events, s.insertChunk(&eventRow{})); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
+		for id, own := range members {
+			all, err := s.withBelow(tx, own)
+			if err != nil {
+				return err
+			}
+			members[id] = all
+		}
 		if err := applyRollup(tx, rollupChange(nil, rows, func(id string) []member { return members[id] })); err != nil {
 			return fmt.Errorf("count slips in statistics: %w", err)
 		}

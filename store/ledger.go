@@ -456,8 +456,8 @@ func (f Filter) departmentOnly() (string, bool) {
 
 // rollupCount is the query counting what f selects from the slip_stats
 // rollup (migration 0005), when f filters only by what the rollup keeps: a
-// department (lead or co-unit), a lead department, statuses, overdue and
-// 三色 colour. The rollup counts each slip once per department it is
+// department (lead or co-unit), a lead department, a scoped office's subtree
+// (migration 0160), statuses, overdue and 三色 colour. The rollup counts each slip once per department it is
 // on, and keeps status, effective deadline and acknowledgement reminder for
 // open slips, the columns those conditions read; it is kept in step with the
 // slips in the transaction that changes them, so the count is exact. A
@@ -470,6 +470,7 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	rest := f
 	rest.VisibleTo, rest.Department, rest.Lead, rest.Statuses, rest.OverdueOn = "", "", "", nil, ""
 	rest.Colour, rest.Today, rest.YellowBy, rest.Sort, rest.PageSize, rest.Cursor = "", "", "", "", 0, ""
+	rest.VisibleUnits = nil
 	if !reflect.DeepEqual(rest, Filter{}) {
 		return nil, false
 	}
@@ -477,7 +478,16 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 		return nil, false // the rollup keeps slips' colours, not each unit's part's
 	}
 	colour, hasColour := colourConditions(rollupColourColumn, f.Today, f.YellowBy)[f.Colour]
-	if len(f.Statuses) == 0 && f.OverdueOn == "" && !hasColour {
+	var scope string
+	if f.VisibleUnits != nil {
+		// A scoped office's subtree, by its root's rows in every role
+		// (migration 0160), even unfiltered: its units' assignments
+		// are tens of thousands to read for a district.
+		var ok bool
+		if scope, ok = s.scopeOf(ctx, f.VisibleUnits); !ok || f.VisibleTo != "" || f.Department != "" || f.Lead != "" {
+			return nil, false
+		}
+	} else if len(f.Statuses) == 0 && f.OverdueOn == "" && !hasColour {
 		return nil, false // no condition the rollup helps with
 	}
 	if f.VisibleTo != "" && f.Department != "" && f.VisibleTo != f.Department {
@@ -486,12 +496,14 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 	dept := cmp.Or(f.VisibleTo, f.Department)
 	q := s.db.WithContext(ctx).Table("slip_stats").Select("COALESCE(SUM(slips), 0)")
 	switch {
+	case scope != "":
+		q = q.Where("department_code = ?", scope)
 	case dept != "" && f.Lead != "" && f.Lead != dept:
 		return nil, false // led by one, on another's ledger: not in the rollup
 	case dept != "" && f.Lead != "":
 		q = q.Where("department_code = ? AND role = ?", dept, "lead")
 	case dept != "":
-		q = q.Where("department_code = ?", dept)
+		q = q.Where("department_code = ? AND "+ownRoles, dept)
 	case f.Lead != "":
 		q = q.Where("department_code = ? AND role = ?", f.Lead, "lead")
 	default:

@@ -42,7 +42,7 @@ func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
 	// Read after the version: the rows are that version or newer, so a
 	// tree kept under it is never older than what it claims (a newer one
 	// is read again at the next bump, a read more than needed).
-	t, err := s.readOrgTree(ctx)
+	t, err := readOrgTree(s.db.WithContext(ctx))
 	if err != nil {
 		return org.Tree{}, err
 	}
@@ -50,14 +50,14 @@ func (s *Store) OrgTree(ctx context.Context) (org.Tree, error) {
 	return t, nil
 }
 
-// readOrgTree reads the unit tree from both tables.
-func (s *Store) readOrgTree(ctx context.Context) (org.Tree, error) {
+// readOrgTree reads the unit tree from both tables through db.
+func readOrgTree(db *gorm.DB) (org.Tree, error) {
 	var rows []departmentRow
-	if err := s.db.WithContext(ctx).Select("code, parent_code, kind").Find(&rows).Error; err != nil {
+	if err := db.Select("code, parent_code, kind").Find(&rows).Error; err != nil {
 		return org.Tree{}, fmt.Errorf("load unit tree: %w", err)
 	}
 	var members []taskforceMemberRow
-	if err := s.db.WithContext(ctx).Find(&members).Error; err != nil {
+	if err := db.Find(&members).Error; err != nil {
 		return org.Tree{}, fmt.Errorf("load 专班 members: %w", err)
 	}
 	byTeam := map[string][]string{}

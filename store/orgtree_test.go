@@ -64,11 +64,22 @@ func TestOrgTreeFollowsEveryChange(t *testing.T) {
 				t.Fatalf("sw's 专班 after it left = %v", got)
 			}
 			raw := storetest.OpenRaw(t, url)
-			if _, err := raw.ExecContext(ctx, "UPDATE departments SET parent_code = NULL WHERE code = 'zjj'"); err != nil {
+			if _, err := raw.ExecContext(ctx, "INSERT INTO departments (code, name, parent_code, created_at) VALUES ('jtj', '交通局', 'city', CURRENT_TIMESTAMP)"); err != nil {
 				t.Fatal(err)
 			}
-			if n, _ := tree().Node("zjj"); n.Parent != "" {
-				t.Fatalf("zjj's parent after plain SQL moved it = %q", n.Parent)
+			if n, _ := tree().Node("jtj"); n.Parent != "city" {
+				t.Fatalf("jtj's parent after plain SQL added it = %q", n.Parent)
+			}
+			// A unit keeps its parent (migration 0160: the rollup counts
+			// slips for the units above theirs), even in plain SQL.
+			if _, err := raw.ExecContext(ctx, "UPDATE departments SET parent_code = NULL WHERE code = 'zjj'"); err == nil {
+				t.Fatal("plain SQL moved zjj out from under city")
+			}
+			if _, err := raw.ExecContext(ctx, "UPDATE departments SET name = '市住建局' WHERE code = 'zjj'"); err != nil {
+				t.Fatalf("renaming a unit: %v", err)
+			}
+			if n, _ := tree().Node("zjj"); n.Parent != "city" {
+				t.Fatalf("zjj's parent after the refused move = %q", n.Parent)
 			}
 			if _, err := raw.ExecContext(ctx, "INSERT INTO taskforce_members (taskforce_code, unit_code) VALUES ('tf', 'sw')"); err != nil {
 				t.Fatal(err)

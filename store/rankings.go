@@ -191,7 +191,7 @@ func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (map[s
 	}
 	err := s.db.WithContext(ctx).Table("slip_stats").
 		Select("department_code, role, status = 'closed' AS closed, SUM(slips) AS slips").
-		Where("issued_month >= ? AND issued_month <= ? AND status <> 'cancelled'", monthOf(from), monthOf(to)).
+		Where("issued_month >= ? AND issued_month <= ? AND status <> 'cancelled' AND "+ownRoles, monthOf(from), monthOf(to)).
 		Group("department_code, role, status = 'closed'").Scan(&held).Error
 	if err != nil {
 		return fail(err)

@@ -38,7 +38,7 @@ func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) 
 			return fmt.Errorf("allocate serial for %d: %w", year, err)
 		}
 		number = s.SlipNumber(year, serial)
-		return insertIssued(tx, sl, year, serial, number)
+		return s.insertIssued(tx, sl, year, serial, number)
 	})
 	if err != nil {
 		return "", fmt.Errorf("record issued slip %s: %w", sl.ID, err)
@@ -150,10 +150,18 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 		if !changed {
 			return nil // a repeat: the row, and so the rollup, stand
 		}
-		members := func(string) []member { return membersOf(sl.Draft.Departments()) }
+		now, err := s.rollupMembers(tx, sl.Draft.Departments())
+		if err != nil {
+			return err
+		}
+		members := func(string) []member { return now }
 		deltas := rollupChange([]slipRow{before}, []slipRow{after}, members)
 		if e.Type == slip.ActionReassign {
-			old := func(string) []member { return beforeMembers }
+			was, err := s.withBelow(tx, beforeMembers)
+			if err != nil {
+				return err
+			}
+			old := func(string) []member { return was }
 			deltas = mergeDeltas(rollupChange([]slipRow{before}, nil, old), rollupChange(nil, []slipRow{after}, members))
 		}
 		if err := applyRollup(tx, deltas); err != nil {
@@ -209,7 +217,7 @@ func closeWorkingDays(cal *calendar.Calendar, sl slip.Slip) *int {
 
 // insertIssued writes the ledger row of an issued slip with its number, its
 // departments, its first timeline event and its count in the statistics.
-func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) error {
+func (s *Store) insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) error {
 	row := newSlipRow(sl, year, serial, number)
 	if err := keepKnownLeader(tx, &row); err != nil {
 		return err
@@ -225,7 +233,11 @@ func insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number string) er
 	} else if err := tx.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert slip: %w", err)
 	}
-	members := func(string) []member { return membersOf(sl.Draft.Departments()) }
+	all, err := s.rollupMembers(tx, sl.Draft.Departments())
+	if err != nil {
+		return err
+	}
+	members := func(string) []member { return all }
 	if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members)); err != nil {
 		return fmt.Errorf("count slip in statistics: %w", err)
 	}

@@ -110,7 +110,7 @@ func (s *Store) restoreRow(ctx context.Context, latest slip.Slip) (bool, error) 
 			return fmt.Errorf("move counter of %d past %d: %w", year, serial, err)
 		}
 		created = true
-		return insertIssued(tx, issuedState(latest), year, serial, latest.Number)
+		return s.insertIssued(tx, issuedState(latest), year, serial, latest.Number)
 	})
 	if err != nil {
 		return false, fmt.Errorf("restore slip %s: %w", latest.ID, err)

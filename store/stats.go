@@ -19,24 +19,30 @@ func (s *Store) ClosureStats(ctx context.Context, q stats.Query) ([]stats.Row, e
 	if !q.GroupBy.Valid() {
 		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month、leader 或 all")
 	}
-	if useRollup && fromRollup(q) {
-		return s.closureStats(ctx, q, rollupSource)
+	scope := ""
+	if q.VisibleUnits != nil && q.VisibleTo == "" && q.Lead == "" {
+		scope, _ = s.scopeOf(ctx, q.VisibleUnits)
 	}
-	return s.closureStats(ctx, q, slipsSource)
+	if useRollup && fromRollup(q, scope) {
+		return s.closureStats(ctx, q, rollupSource, scope)
+	}
+	return s.closureStats(ctx, q, slipsSource, "")
 }
 
 // useRollup is true but for tests comparing the rollup with the slips.
 var useRollup = true
 
-// fromRollup says whether the rollup holds what q asks.
-func fromRollup(q stats.Query) bool {
+// fromRollup says whether the rollup holds what q asks. scope is the root of
+// q.VisibleUnits when they are a subtree ("" otherwise): the rollup holds a
+// subtree's slips by month or in all, not by lead department.
+func fromRollup(q stats.Query, scope string) bool {
 	switch {
 	case q.GroupBy == stats.GroupByMonth, q.GroupBy == stats.GroupByAll:
-	case q.GroupBy == stats.GroupByDepartment && q.VisibleTo == "":
+	case q.GroupBy == stats.GroupByDepartment && q.VisibleTo == "" && q.VisibleUnits == nil:
 	default:
 		return false
 	}
-	if q.VisibleTo != "" && q.Lead != "" || q.VisibleUnits != nil {
+	if q.VisibleTo != "" && q.Lead != "" || q.VisibleUnits != nil && scope == "" {
 		return false
 	}
 	return monthStart(q.From) && monthEnd(q.To)
@@ -116,8 +122,9 @@ var rollupSource = statsSource{
 }
 
 // closureStats counts from one source; the status rules (open, overdue,
-// 三色) are the same SQL on both, weighted by the source's unit.
-func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource) ([]stats.Row, error) {
+// 三色) are the same SQL on both, weighted by the source's unit. On the
+// rollup, a scope counts the subtree under it (q.VisibleUnits, fromRollup).
+func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource, scope string) ([]stats.Row, error) {
 	col := src.groups[q.GroupBy]
 	open := statusStrings(slip.OpenStatuses())
 	colours := colourConditions(src.colourColumn, q.Today, q.YellowBy)
@@ -158,8 +165,10 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 		if q.Lead != "" {
 			db = db.Where("lead_department = ?", q.Lead)
 		}
-	case q.VisibleTo != "": // every slip the department is on, in any role
-		db = db.Where("department_code = ?", q.VisibleTo)
+	case scope != "": // every slip of the subtree: its root's rows in every role
+		db = db.Where("department_code = ?", scope)
+	case q.VisibleTo != "": // every slip the department is on, as lead or co-unit
+		db = db.Where("department_code = ? AND "+ownRoles, q.VisibleTo)
 	case q.Lead != "":
 		db = db.Where("role = 'lead' AND department_code = ?", q.Lead)
 	default:

@@ -77,6 +77,8 @@ type Store struct {
 	opts    Options
 	// tree is the unit tree last read, kept while its version stands.
 	tree *treeCache
+	// chains is the tree the rollup's parent chains are read from.
+	chains *chainTree
 }
 
 // Open connects to the database named by url: postgres://… (or
@@ -144,7 +146,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(sqliteIdleConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, schema: db, dialect: dialect, opts: opts, tree: &treeCache{}}
+	s := &Store{db: db, schema: db, dialect: dialect, opts: opts, tree: &treeCache{}, chains: &chainTree{}}
 	if dialect == SQLite {
 		// One gate for both handles: a migration writes too. The
 		// ledger's statements are prepared once (stmtCache); the schema's
