@@ -78,7 +78,16 @@ func (s *Store) DepartmentNames(ctx context.Context) (map[string]string, error) 
 // RankingQuality counts stats.Quality per lead department over the slips
 // issued from..to (YYYY-MM-DD, inclusive), the ranking's period: grades of
 // those signed off and results of their 回头看 recorded so far.
-func (s *Store) RankingQuality(ctx context.Context, from, to string) (map[string]stats.Quality, error) {
+func (s *Store) RankingQuality(ctx context.Context, from, to string) (out map[string]stats.Quality, err error) {
+	err = s.planned(ctx, func(s *Store) error {
+		out, err = s.rankingQuality(ctx, from, to)
+		return err
+	})
+	return out, err
+}
+
+// rankingQuality is RankingQuality on s as given (planned).
+func (s *Store) rankingQuality(ctx context.Context, from, to string) (map[string]stats.Quality, error) {
 	// Two reads, each from an index (migration 0110): the grades of the
 	// period's signed-off slips, and the 回头看 results of its slips, found
 	// from the few reinspections rather than the many slips.

@@ -171,7 +171,16 @@ func (s *Store) RankingSnapshot(ctx context.Context, month string) (string, time
 // the slip's issue date; for one given by 改派, that day), which the part
 // row holds, so no slip is read; a cancelled slip's open parts are
 // cancelled and left out.
-func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (map[string]ranking.TrackCounts, error) {
+func (s *Store) RankingTracks(ctx context.Context, from, to, asOf string) (out map[string]ranking.TrackCounts, err error) {
+	err = s.planned(ctx, func(s *Store) error {
+		out, err = s.rankingTracks(ctx, from, to, asOf)
+		return err
+	})
+	return out, err
+}
+
+// rankingTracks is RankingTracks on s as given (planned).
+func (s *Store) rankingTracks(ctx context.Context, from, to, asOf string) (map[string]ranking.TrackCounts, error) {
 	out := map[string]ranking.TrackCounts{}
 	at := func(code string) *ranking.TrackCounts {
 		c := out[code]

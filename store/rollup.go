@@ -11,10 +11,11 @@ import (
 )
 
 // statsRow is a row of the slip_stats rollup (migration 0005): the counts of
-// the slips one department has in one role (lead or co-unit) that share a
-// month of issue, status and, while open, the deadline the slip is coloured
-// by (its worst open part's, in the column named effective_deadline) and
-// acknowledgement-reminder flag.
+// the slips one department has in one role (lead or co-unit; or below, for
+// a department above the slips' units, with their lead department:
+// migration 0160) that share a month of issue, status and, while open, the
+// deadline the slip is coloured by (its worst open part's, in the column
+// named effective_deadline) and acknowledgement-reminder flag.
 type statsRow struct {
 	DepartmentCode    string `gorm:"primaryKey"`
 	Role              string `gorm:"primaryKey"`
@@ -22,6 +23,7 @@ type statsRow struct {
 	Status            string `gorm:"primaryKey"`
 	EffectiveDeadline string `gorm:"primaryKey"`
 	AckReminded       bool   `gorm:"primaryKey"`
+	LeadDepartment    string `gorm:"primaryKey"`
 
 	Slips            int64
 	ClosedOnTime     int64
@@ -47,6 +49,9 @@ func contribution(r slipRow, m member) statsRow {
 	c := statsRow{DepartmentCode: m.department, Role: m.role, IssuedMonth: r.IssuedOn[:min(7, len(r.IssuedOn))], Status: r.Status,
 		EffectiveDeadline: r.WorstDeadline, AckReminded: r.AckReminded, Slips: 1, Extensions: int64(r.Extensions),
 		SendBacks: int64(r.ReworkCount)}
+	if m.role == roleBelow {
+		c.LeadDepartment = r.LeadDepartment
+	}
 	if s := slip.Status(r.Status); s == slip.StatusClosed || s == slip.StatusCancelled {
 		// Ended slips are never overdue nor coloured: one row per month does.
 		c.EffectiveDeadline, c.AckReminded = "", false
@@ -75,7 +80,7 @@ func contribution(r slipRow, m member) statsRow {
 // key is the rollup row a contribution belongs to.
 func (c statsRow) key() statsRow {
 	return statsRow{DepartmentCode: c.DepartmentCode, Role: c.Role, IssuedMonth: c.IssuedMonth, Status: c.Status,
-		EffectiveDeadline: c.EffectiveDeadline, AckReminded: c.AckReminded}
+		EffectiveDeadline: c.EffectiveDeadline, AckReminded: c.AckReminded, LeadDepartment: c.LeadDepartment}
 }
 
 // plus adds d's counters to c's, each multiplied by sign.
@@ -121,6 +126,7 @@ func compareKeys(a, b statsRow) int {
 		cmp.Compare(a.Status, b.Status),
 		cmp.Compare(a.EffectiveDeadline, b.EffectiveDeadline),
 		compareBool(a.AckReminded, b.AckReminded),
+		cmp.Compare(a.LeadDepartment, b.LeadDepartment),
 	)
 }
 
@@ -185,7 +191,8 @@ var rollupUpsert = func() clause.OnConflict {
 		set[col] = gorm.Expr("slip_stats." + col + " + excluded." + col)
 	}
 	return clause.OnConflict{
-		Columns:   []clause.Column{{Name: "department_code"}, {Name: "role"}, {Name: "issued_month"}, {Name: "status"}, {Name: "effective_deadline"}, {Name: "ack_reminded"}},
+		Columns: []clause.Column{{Name: "department_code"}, {Name: "role"}, {Name: "issued_month"}, {Name: "status"}, {Name: "effective_deadline"}, {Name: "ack_reminded"},
+			{Name: "lead_department"}},
 		DoUpdates: clause.Assignments(set),
 	}
 }()

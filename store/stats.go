@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/stats"
@@ -15,30 +17,48 @@ import (
 // lead department, month or nothing (and, for a department's own view of
 // the slips it leads or helps with, by month or nothing) sum the slip_stats
 // rollup; the rest read the slips. Both give the same counts (tested).
-func (s *Store) ClosureStats(ctx context.Context, q stats.Query) ([]stats.Row, error) {
+func (s *Store) ClosureStats(ctx context.Context, q stats.Query) (rows []stats.Row, err error) {
 	if !q.GroupBy.Valid() {
 		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month、leader 或 all")
 	}
+	err = s.planned(ctx, func(s *Store) error {
+		rows, err = s.closureStatsOf(ctx, q)
+		return err
+	})
+	return rows, err
+}
+
+// closureStatsOf is ClosureStats on s as given.
+func (s *Store) closureStatsOf(ctx context.Context, q stats.Query) ([]stats.Row, error) {
 	scope := ""
 	if q.VisibleUnits != nil && q.VisibleTo == "" && q.Lead == "" {
 		scope, _ = s.scopeOf(ctx, q.VisibleUnits)
 	}
-	if useRollup && fromRollup(q, scope) {
-		return s.closureStats(ctx, q, rollupSource, scope)
+	switch {
+	case !useRollup || !fromRollup(q, scope):
+		return s.closureStats(ctx, q, s.statsQuery(ctx, q, slipsSource, statsPart{}), slipsSource)
+	case scope != "" && q.GroupBy == stats.GroupByDepartment:
+		// By lead department, a subtree's slips are those its root leads
+		// and those only below it, from the rollup, with those its root
+		// helps with, from the slips (a few thousand for a district).
+		rows := s.statsQuery(ctx, q, rollupSource, statsPart{scope: scope, byLead: true})
+		helped := s.statsQuery(ctx, q, slipsSource, statsPart{helpedBy: scope})
+		return s.closureStats(ctx, q, s.db.WithContext(ctx).Table("(? UNION ALL ?) AS parts", rows, helped), unionSource)
 	}
-	return s.closureStats(ctx, q, slipsSource, "")
+	return s.closureStats(ctx, q, s.statsQuery(ctx, q, rollupSource, statsPart{scope: scope}), rollupSource)
 }
 
 // useRollup is true but for tests comparing the rollup with the slips.
 var useRollup = true
 
 // fromRollup says whether the rollup holds what q asks. scope is the root of
-// q.VisibleUnits when they are a subtree ("" otherwise): the rollup holds a
-// subtree's slips by month or in all, not by lead department.
+// q.VisibleUnits when they are a subtree ("" otherwise), whose rows in every
+// role hold the subtree's slips (migration 0160); by lead department, with
+// the slips the root helps with.
 func fromRollup(q stats.Query, scope string) bool {
 	switch {
 	case q.GroupBy == stats.GroupByMonth, q.GroupBy == stats.GroupByAll:
-	case q.GroupBy == stats.GroupByDepartment && q.VisibleTo == "" && q.VisibleUnits == nil:
+	case q.GroupBy == stats.GroupByDepartment && q.VisibleTo == "":
 	default:
 		return false
 	}
@@ -121,11 +141,25 @@ var rollupSource = statsSource{
 	to:   func(day string) condition { return condition{"issued_month <= ?", []any{day[:7]}} },
 }
 
-// closureStats counts from one source; the status rules (open, overdue,
-// 三色) are the same SQL on both, weighted by the source's unit. On the
-// rollup, a scope counts the subtree under it (q.VisibleUnits, fromRollup).
-func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource, scope string) ([]stats.Row, error) {
+// statsPart narrows a statistics query to part of a scoped office's
+// subtree (the zero value: q's own visibility).
+type statsPart struct {
+	// scope: the rollup rows of the subtree under this root, in every role;
+	// byLead, those it leads and those only below it, by lead department.
+	scope  string
+	byLead bool
+	// helpedBy: the slips this department is a co-unit of.
+	helpedBy string
+}
+
+// statsQuery is the grouped query counting what q asks from one source (or
+// a part of it); the status rules (open, overdue, 三色) are the same SQL on
+// both, weighted by the source's unit.
+func (s *Store) statsQuery(ctx context.Context, q stats.Query, src statsSource, part statsPart) *gorm.DB {
 	col := src.groups[q.GroupBy]
+	if part.byLead {
+		col = "CASE WHEN role = 'lead' THEN department_code ELSE lead_department END"
+	}
 	open := statusStrings(slip.OpenStatuses())
 	colours := colourConditions(src.colourColumn, q.Today, q.YellowBy)
 	// count is how many slips c holds for (0 over none), its arguments
@@ -149,12 +183,13 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 		` + count(colours["red"]) + ` AS red,
 		` + count(colours["yellow"]) + ` AS yellow,
 		` + count(colours["green"]) + ` AS green`
-	for _, name := range []string{"closed_on_time", "extensions", "acknowledged", "acked_on_time",
-		"reviewed", "sent_back", "send_backs", "timed_closes", "close_working_days"} {
+	for _, name := range statsSums {
 		selectSQL += ",\n\t\t" + sum(name)
 	}
 	db := s.db.WithContext(ctx).Table(src.table).Select(selectSQL, args...)
 	switch {
+	case part.helpedBy != "": // of the slips
+		db = db.Where("id IN (SELECT slip_id FROM slip_departments WHERE department_code = ? AND role = 'co')", part.helpedBy)
 	case src.table == slipsSource.table:
 		if q.VisibleTo != "" {
 			db = db.Where(inDepartment, q.VisibleTo)
@@ -165,8 +200,10 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 		if q.Lead != "" {
 			db = db.Where("lead_department = ?", q.Lead)
 		}
-	case scope != "": // every slip of the subtree: its root's rows in every role
-		db = db.Where("department_code = ?", scope)
+	case part.byLead:
+		db = db.Where("department_code = ? AND role IN ('lead', ?)", part.scope, roleBelow)
+	case part.scope != "": // every slip of the subtree: its root's rows in every role
+		db = db.Where("department_code = ?", part.scope)
 	case q.VisibleTo != "": // every slip the department is on, as lead or co-unit
 		db = db.Where("department_code = ? AND "+ownRoles, q.VisibleTo)
 	case q.Lead != "":
@@ -182,14 +219,39 @@ func (s *Store) closureStats(ctx context.Context, q stats.Query, src statsSource
 		c := src.to(q.To)
 		db = db.Where(c.sql, c.args...)
 	}
-	var rows []stats.Row
 	if q.GroupBy != stats.GroupByAll {
-		db = db.Group(col).Order(col)
+		db = db.Group(col)
 	}
+	return db
+}
+
+// statsSums are the summed columns of a statistics row, after the counts.
+var statsSums = []string{"closed_on_time", "extensions", "acknowledged", "acked_on_time",
+	"reviewed", "sent_back", "send_backs", "timed_closes", "close_working_days"}
+
+// unionSource adds up parts' rows (statsQuery's) by key: each column is
+// summed again.
+var unionSource = statsSource{table: "parts"}
+
+// closureStats runs a statistics query of src (statsQuery's, or parts of
+// them as unionSource) and labels its rows.
+func (s *Store) closureStats(ctx context.Context, q stats.Query, db *gorm.DB, src statsSource) ([]stats.Row, error) {
+	if src.table == unionSource.table {
+		cols := `"key"`
+		for _, c := range append([]string{"assigned", "closed", "cancelled", `"open"`, "issued", "in_progress", "pending_review",
+			"pending_signoff", "overdue_open", "red", "yellow", "green"}, statsSums...) {
+			cols += ", SUM(" + c + ") AS " + c
+		}
+		db = db.Select(cols).Group("key") // quoted by GORM
+	}
+	if q.GroupBy != stats.GroupByAll {
+		db = db.Order(`"key"`)
+	}
+	var rows []stats.Row
 	if err := db.Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("closure stats by %s from %s: %w", q.GroupBy, src.table, err)
 	}
-	if src.table == rollupSource.table {
+	if src.table != slipsSource.table {
 		// Rollup rows of slips since moved elsewhere stay at zero.
 		rows = slices.DeleteFunc(rows, func(r stats.Row) bool { return r.Assigned == 0 && q.GroupBy != stats.GroupByAll })
 	}
