@@ -2,7 +2,7 @@
 // date, what was sent back and why, and its inbox. The API shows a
 // department only its own slips (as lead or co-unit). The counters come from
 // the statistics and the colour queues walk every page, so both are true at
-// any size.
+// any size; 逾期 counts the red queue (the unit's own overdue parts).
 'use strict';
 
 // The API expands status=open to every open status of the lifecycle table.
@@ -53,15 +53,19 @@ async function load() {
       extra: { title: '本单位', cell: (s) => (s.lead_department === user.department ? '牵头' : '配合') +
         (own(s) ? '·' + own(s).status_label + '（时限 ' + own(s).deadline + '）' : '') },
     };
+    const queued = {};
     for (const c of ['red', 'yellow', 'green']) {
       // A unit's queue follows its own part's colour, the slip's otherwise.
       const mine = slips.filter((s) => ((own(s) && own(s).color) || s.color) === c);
       D.fillQueue(D.$('#slips-' + c), mine, opts);
       D.$('#count-' + c).textContent = mine.length;
+      queued[c] = mine.length;
     }
+    // 逾期 is the unit's own overdue work, as its red queue lists it: a slip
+    // late only on another unit's part is not this unit's to answer for.
     D.counters(D.$('#dept-counters'), [
       ['在办', c.open], ['待签收', c.issued, 'yellow'], ['办理中', c.in_progress], ['待复核', c.pending_review],
-      ['待销号', c.pending_signoff], ['逾期', c.overdue_open, 'red']]);
+      ['待销号', c.pending_signoff], ['逾期', queued.red, 'red']]);
     await loadSentBack(slips);
     document.body.dataset.loaded = 'true';
   } catch (e) {
