@@ -73,7 +73,8 @@ func (s *Store) chainsFor(tx *gorm.DB, members []member) (org.Tree, error) {
 
 // scopeOf is the department whose subtree units are exactly, when they
 // are one (a scoped office's reach, identity.User.Confine): that subtree's
-// slips are then counted by its root's rollup rows in every role.
+// slips are then counted by its root's rollup rows in every role. Otherwise
+// (a department with its 专班, say) it is "", false.
 func (s *Store) scopeOf(ctx context.Context, units []string) (string, bool) {
 	if len(units) == 0 {
 		return "", false
@@ -91,10 +92,12 @@ func (s *Store) scopeOf(ctx context.Context, units []string) (string, bool) {
 			continue
 		}
 		// u is a root of units: they must be its whole subtree.
-		sub := tree.Subtree(u)
 		want := slices.Clone(units)
 		slices.Sort(want)
-		return u, slices.Equal(sub, slices.Compact(want))
+		if !slices.Equal(tree.Subtree(u), slices.Compact(want)) {
+			return "", false
+		}
+		return u, true
 	}
 	return "", false
 }

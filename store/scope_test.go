@@ -138,6 +138,17 @@ func TestScopedCountsAgreeWithTheSlips(t *testing.T) {
 					stats.Query{GroupBy: g, Today: today, YellowBy: "2026-03-10", VisibleTo: scope})
 			}
 		}
+		// Lists of units that are not a subtree (a department with its 专班,
+		// a subtree's part) are counted from the slips.
+		for _, units := range [][]string{{"qx", "qx-a"}, {"hx", "zjj"}, {"qx-a", "qx-a-1"}} {
+			for _, g := range []stats.GroupBy{stats.GroupByDepartment, stats.GroupByMonth, stats.GroupByAll} {
+				qs = append(qs, stats.Query{GroupBy: g, Today: today, YellowBy: "2026-03-10", VisibleUnits: units})
+			}
+			f := store.Filter{VisibleUnits: units, Statuses: open}
+			page, err := st.ListSlips(ctx, f)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(listAll(t, st, f))), page.Total, "%v: total against the pages", units)
+		}
 		kept := store.RollupRows(t, st)
 		require.True(t, slices.ContainsFunc(kept, func(r store.StatsRow) bool { return r.Role == "below" }))
 		assertRollupAgrees(t, st, qs)
