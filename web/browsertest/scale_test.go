@@ -186,6 +186,14 @@ func TestConsolesAtScale(t *testing.T) {
 	if got := counters(b, "#dash-counters")["逾期"]; got != strconv.Itoa(all.overdue) {
 		t.Errorf("dashboard 逾期 %s; the ledger holds %d", got, all.overdue)
 	}
+	// Thirty units' closure rates: twelve bars at a time, a slider along
+	// the rest (all thirty at once were slivers under unreadable labels).
+	b.do("the dashboard's charts are drawn", until(`document.body.dataset.chartsReady === 'true'`))
+	zoom := eval[[]int](b, `(() => { const o = echarts.getInstanceByDom(document.querySelector('#chart-closure')).getOption();
+		return [o.xAxis[0].data.length, o.dataZoom.length, o.dataZoom.length ? o.dataZoom[0].endValue : -1]; })()`)
+	if len(zoom) != 3 || zoom[0] < 13 || zoom[1] != 2 || zoom[2] != 11 {
+		t.Errorf("closure chart of many units [units, zooms, last bar shown] = %v, want twelve bars of them and a slider", zoom)
+	}
 	b.logout()
 
 	zjj := countLedger(t, sys.store, "zjj", today)

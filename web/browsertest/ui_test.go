@@ -174,6 +174,8 @@ func TestLifecycleInTheBrowser(t *testing.T) {
 		until(`(document.querySelector('`+row("#closed-list", id)+` .status-closed') || {}).textContent === '已销号'`),
 		until(`document.querySelector('#ranking').textContent !== ''`),
 		until(`document.body.dataset.chartsReady === 'true'`),
+		// A few units' closure rates are all shown, without a slider.
+		until(`echarts.getInstanceByDom(document.querySelector('#chart-closure')).getOption().dataZoom.length === 0`),
 	)
 	b.shot("10-leader-dashboard")
 	b.logout()
