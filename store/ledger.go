@@ -457,8 +457,9 @@ func (f Filter) departmentOnly() (string, bool) {
 // rollupCount is the query counting what f selects from the slip_stats
 // rollup (migration 0005), when f filters only by what the rollup keeps: a
 // department (lead or co-unit), a lead department, a scoped office's subtree
-// (migration 0160), statuses, overdue and 三色 colour. The rollup counts each slip once per department it is
-// on, and keeps status, effective deadline and acknowledgement reminder for
+// (migration 0160), statuses, overdue and 三色 colour. The rollup counts
+// each slip once per department it is on (and once for each above them),
+// and keeps status, effective deadline and acknowledgement reminder for
 // open slips, the columns those conditions read; it is kept in step with the
 // slips in the transaction that changes them, so the count is exact. A
 // department's whole ledger, and the whole ledger's filters, are left to the

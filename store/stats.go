@@ -15,8 +15,11 @@ import (
 
 // ClosureStats counts slips per group. Queries over whole months grouped by
 // lead department, month or nothing (and, for a department's own view of
-// the slips it leads or helps with, by month or nothing) sum the slip_stats
-// rollup; the rest read the slips. Both give the same counts (tested).
+// the slips it leads or helps with, or a scoped office's subtree, by month
+// or nothing; the subtree by lead department adds the slips its root helps
+// with) sum the slip_stats rollup; the rest read the slips. Both give the
+// same counts (tested). Its statements are planned for their arguments
+// (customPlans).
 func (s *Store) ClosureStats(ctx context.Context, q stats.Query) (rows []stats.Row, err error) {
 	if !q.GroupBy.Valid() {
 		return nil, slip.Invalid("group_by", "分组方式只能是 department、batch、category、month、leader 或 all")
