@@ -99,6 +99,14 @@ func BenchmarkScaleLedger(b *testing.B) {
 	b.Run("office-overdue-by-due", func(b *testing.B) {
 		timed(b, page(store.Filter{OverdueOn: today, Sort: store.SortDue}))
 	})
+	// The workbench's queues: extension requests awaiting a decision (a few
+	// hundred of a million; migration 0170) and slips awaiting review.
+	b.Run("office-pending-extension", func(b *testing.B) {
+		timed(b, page(store.Filter{PendingExtension: true, Statuses: slip.OpenStatuses(), PageSize: 200}))
+	})
+	b.Run("office-pending-review", func(b *testing.B) {
+		timed(b, page(store.Filter{Statuses: []slip.Status{slip.StatusPendingReview}, PageSize: 200}))
+	})
 	for _, st := range []slip.Status{slip.StatusClosed, slip.StatusInProgress} {
 		f := store.Filter{VisibleTo: benchBigDepartment, Statuses: []slip.Status{st}}
 		b.Run("department-status-"+string(st), func(b *testing.B) { timed(b, page(f)) })

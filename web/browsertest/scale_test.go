@@ -158,8 +158,20 @@ func TestConsolesAtScale(t *testing.T) {
 			t.Errorf("%s says %s; the ledger holds %d", sel, got, n)
 		}
 	}
-	if rows := eval[int](b, `document.querySelectorAll('#queue-review tr[data-slip-id]').length`); rows != all.byStatus[slip.StatusPendingReview] {
-		t.Errorf("待复核 lists %d slips; %d await review", rows, all.byStatus[slip.StatusPendingReview])
+	// A queue lists its newest 200 slips and, past them, says how many
+	// there are and links the ledger filtered to all of them.
+	for _, q := range []struct {
+		queue, status string
+		n             int
+	}{{"#queue-review", "pending_review", all.byStatus[slip.StatusPendingReview]},
+		{"#queue-signoff", "pending_signoff", all.byStatus[slip.StatusPendingSignoff]}, {"#queue-open", "open", all.open}} {
+		if rows := eval[int](b, `document.querySelectorAll('`+q.queue+` tr[data-slip-id]').length`); rows != min(q.n, 200) {
+			t.Errorf("%s lists %d slips; %d are there", q.queue, rows, q.n)
+		}
+		link := eval[string](b, `(document.querySelector('`+q.queue+` .queue-partial a') || {href: ''}).href`)
+		if want := sys.url + "/ledger?status=" + q.status; (q.n > 200) != (link == want) {
+			t.Errorf("%s of %d slips links %q (want %q past 200)", q.queue, q.n, link, want)
+		}
 	}
 	b.shot("13-office-at-scale")
 
@@ -207,8 +219,16 @@ func TestConsolesAtScale(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("住建局 counters %v; its ledger holds %v", got, want)
 	}
-	if rows := eval[int](b, `document.querySelectorAll('#slips-red tr[data-slip-id]').length`); rows != zjj.ownOverdue || zjj.ownOverdue == 0 {
+	if rows := eval[int](b, `document.querySelectorAll('#slips-red tr[data-slip-id]').length`); rows != min(zjj.ownOverdue, 200) || zjj.ownOverdue == 0 {
 		t.Errorf("住建局's red queue lists %d slips; its own part is overdue on %d", rows, zjj.ownOverdue)
+	}
+	for _, c := range []string{"red", "yellow", "green"} {
+		n := eval[int](b, `Number(document.querySelector('#count-`+c+`').textContent)`)
+		rows := eval[int](b, `document.querySelectorAll('#slips-`+c+` tr[data-slip-id]').length`)
+		link := eval[bool](b, `!!document.querySelector('#slips-`+c+` .queue-partial a[href="/ledger?color=`+c+`"]')`)
+		if rows != min(n, 200) || link != (n > 200) {
+			t.Errorf("住建局's %s queue of %d lists %d rows, link to the ledger %v", c, n, rows, link)
+		}
 	}
 	t.Logf("consoles at scale took %s (住建局: %d open, %d overdue)", time.Since(began).Round(time.Millisecond), zjj.open, zjj.overdue)
 }

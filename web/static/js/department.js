@@ -7,6 +7,10 @@
 
 // The API expands status=open to every open status of the lifecycle table.
 const OPEN = 'open';
+// QUEUE_ROWS is how many slips a colour queue lists (the count is of all).
+const QUEUE_ROWS = 200;
+// SENT_BACK_ROWS is how many sent-back slips the card gives the reason of.
+const SENT_BACK_ROWS = 50;
 let user = null;
 
 // own is the department's current part of slip s (not a replaced one).
@@ -18,7 +22,9 @@ async function loadSentBack(slips) {
   const reworked = slips.filter((s) => s.status === 'in_progress' && s.rework_count > 0 && s.lead_department === user.department);
   const card = D.$('#sent-back-card');
   if (!reworked.length) { card.hidden = true; return; }
-  const rows = await Promise.all(reworked.map(async (s) => {
+  // Each reason is in the slip's timeline: the 50 due soonest are read (a
+  // large unit had three hundred, one request each).
+  const rows = await Promise.all(reworked.slice(0, SENT_BACK_ROWS).map(async (s) => {
     const t = await D.api('GET', '/slips/' + encodeURIComponent(s.id) + '/timeline');
     return { s, reason: D.sentBackReason(t.items) };
   }));
@@ -26,7 +32,9 @@ async function loadSentBack(slips) {
   card.hidden = !shown.length;
   D.$('#sent-back').replaceChildren(D.el('ul', { class: 'sent-back-list' }, shown.map(({ s, reason }) =>
     D.el('li', { dataset: { slipId: s.id } }, D.slipLink(s), '　退回理由：', D.el('span', { class: 'reason', text: reason }),
-      '（已重办 ' + s.rework_count + ' 次，办结时限 ' + s.deadline + '）'))));
+      '（已重办 ' + s.rework_count + ' 次，办结时限 ' + s.deadline + '）'))),
+  reworked.length > SENT_BACK_ROWS ? D.el('p', { class: 'muted queue-partial',
+    text: '共 ' + reworked.length + ' 项退回重办，仅显示最近到期的 ' + SENT_BACK_ROWS + ' 项。' }) : '');
 }
 
 async function loadInbox() {
@@ -56,8 +64,16 @@ async function load() {
     const queued = {};
     for (const c of ['red', 'yellow', 'green']) {
       // A unit's queue follows its own part's colour, the slip's otherwise.
+      // It lists the 200 due soonest: thirteen thousand rows with their
+      // action bars took 10 s to draw (住建局 at a million); the ledger
+      // filtered by the colour lists them all.
       const mine = slips.filter((s) => ((own(s) && own(s).color) || s.color) === c);
-      D.fillQueue(D.$('#slips-' + c), mine, opts);
+      const box = D.$('#slips-' + c);
+      D.fillQueue(box, mine.slice(0, QUEUE_ROWS), opts);
+      if (mine.length > QUEUE_ROWS) {
+        box.append(D.el('p', { class: 'muted queue-partial' }, '仅显示最近到期的 ' + QUEUE_ROWS + ' 项，共 ' + mine.length + ' 项，',
+          D.el('a', { href: '/ledger?color=' + c, text: '在台账中查看全部' }), '。'));
+      }
       D.$('#count-' + c).textContent = mine.length;
       queued[c] = mine.length;
     }
