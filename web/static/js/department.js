@@ -2,7 +2,8 @@
 // date, what was sent back and why, and its inbox. The API shows a
 // department only its own slips (as lead or co-unit). The counters come from
 // the statistics and the colour queues walk every page, so both are true at
-// any size; 逾期 counts the red queue (the unit's own overdue parts).
+// any size; 逾期 counts the red queue (the unit's own overdue parts). Each
+// queue lists the 200 due soonest, and links the ledger for the rest.
 'use strict';
 
 // The API expands status=open to every open status of the lifecycle table.
