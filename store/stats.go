@@ -173,19 +173,24 @@ func (s *Store) statsQuery(ctx context.Context, q stats.Query, src statsSource, 
 		return "COALESCE(SUM(CASE WHEN " + c.sql + " THEN " + src.unit + " ELSE 0 END), 0)"
 	}
 	sum := func(name string) string { return "COALESCE(SUM(" + src.sums[name] + "), 0) AS " + name }
+	counted := map[string]condition{
+		"closed":          {"status = ?", []any{slip.StatusClosed}},
+		"cancelled":       {"status = ?", []any{slip.StatusCancelled}},
+		`"open"`:          {"status IN ?", []any{open}},
+		"issued":          {"status = ?", []any{slip.StatusIssued}},
+		"in_progress":     {"status = ?", []any{slip.StatusInProgress}},
+		"pending_review":  {"status = ?", []any{slip.StatusPendingReview}},
+		"pending_signoff": {"status = ?", []any{slip.StatusPendingSignoff}},
+		"overdue_open":    overdueOn(src.colourColumn, q.Today),
+		"red":             colours["red"],
+		"yellow":          colours["yellow"],
+		"green":           colours["green"],
+	}
 	selectSQL := col + ` AS "key",
-		COALESCE(SUM(` + src.unit + `), 0) AS assigned,
-		` + count(condition{"status = ?", []any{slip.StatusClosed}}) + ` AS closed,
-		` + count(condition{"status = ?", []any{slip.StatusCancelled}}) + ` AS cancelled,
-		` + count(condition{"status IN ?", []any{open}}) + ` AS "open",
-		` + count(condition{"status = ?", []any{slip.StatusIssued}}) + ` AS issued,
-		` + count(condition{"status = ?", []any{slip.StatusInProgress}}) + ` AS in_progress,
-		` + count(condition{"status = ?", []any{slip.StatusPendingReview}}) + ` AS pending_review,
-		` + count(condition{"status = ?", []any{slip.StatusPendingSignoff}}) + ` AS pending_signoff,
-		` + count(overdueOn(src.colourColumn, q.Today)) + ` AS overdue_open,
-		` + count(colours["red"]) + ` AS red,
-		` + count(colours["yellow"]) + ` AS yellow,
-		` + count(colours["green"]) + ` AS green`
+		COALESCE(SUM(` + src.unit + `), 0) AS assigned`
+	for _, name := range statsCounts { // in this order, which args follow
+		selectSQL += ",\n\t\t" + count(counted[name]) + " AS " + name
+	}
 	for _, name := range statsSums {
 		selectSQL += ",\n\t\t" + sum(name)
 	}
@@ -228,7 +233,12 @@ func (s *Store) statsQuery(ctx context.Context, q stats.Query, src statsSource, 
 	return db
 }
 
-// statsSums are the summed columns of a statistics row, after the counts.
+// statsCounts are the columns of a statistics row counting the slips a
+// condition holds for, after assigned; statsSums are the summed columns
+// after them.
+var statsCounts = []string{"closed", "cancelled", `"open"`, "issued", "in_progress", "pending_review",
+	"pending_signoff", "overdue_open", "red", "yellow", "green"}
+
 var statsSums = []string{"closed_on_time", "extensions", "acknowledged", "acked_on_time",
 	"reviewed", "sent_back", "send_backs", "timed_closes", "close_working_days"}
 
@@ -241,8 +251,7 @@ var unionSource = statsSource{table: "parts"}
 func (s *Store) closureStats(ctx context.Context, q stats.Query, db *gorm.DB, src statsSource) ([]stats.Row, error) {
 	if src.table == unionSource.table {
 		cols := `"key"`
-		for _, c := range append([]string{"assigned", "closed", "cancelled", `"open"`, "issued", "in_progress", "pending_review",
-			"pending_signoff", "overdue_open", "red", "yellow", "green"}, statsSums...) {
+		for _, c := range slices.Concat([]string{"assigned"}, statsCounts, statsSums) {
 			cols += ", SUM(" + c + ") AS " + c
 		}
 		db = db.Select(cols).Group("key") // quoted by GORM
