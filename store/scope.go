@@ -45,7 +45,7 @@ func (s *Store) withBelow(tx *gorm.DB, members []member) ([]member, error) {
 	on := func(code string) bool {
 		return slices.ContainsFunc(members, func(m member) bool { return m.department == code })
 	}
-	out := members
+	out := slices.Clip(members) // appended to in a new array, never the caller's
 	for _, m := range members {
 		for _, a := range tree.Ancestors(m.department) {
 			if on(a) || slices.Contains(out[len(members):], member{a, roleBelow}) {
