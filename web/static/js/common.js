@@ -435,6 +435,16 @@ const D = (() => {
     return out;
   }
 
+  /**
+   * partialNote says under a queue that lists only some of its slips which
+   * ones (shown, e.g. '最近 200') and how many there are, and links the
+   * ledger filtered to all of them (href).
+   */
+  function partialNote(container, shown, total, href) {
+    container.append(el('p', { class: 'muted queue-partial' }, '仅显示' + shown + ' 项，共 ' + total + ' 项，',
+      el('a', { href, text: '在台账中查看全部' }), '。'));
+  }
+
   /** fillQueue puts a slip table (or the empty text) into container. */
   function fillQueue(container, slips, opts) {
     if (!slips.length) {
@@ -509,7 +519,7 @@ const D = (() => {
 
   return {
     ApiError, api, upload, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
-    start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, allSlips,
+    start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, partialNote, allSlips,
     timeline, sentBackReason, counters, fillDeptControls, trackTable,
   };
 })();

@@ -143,8 +143,7 @@ async function load() {
     deptTable(rows);
     D.fillQueue(D.$('#overdue-list'), overdue.items, { extra: { title: '督办等级', cell: (s) => s.escalation_label || '—' } });
     if (total('overdue_open') > overdue.items.length) {
-      D.$('#overdue-list').append(D.el('p', { class: 'muted queue-partial' }, '仅显示最近 ' + overdue.items.length + ' 项，共 ' + total('overdue_open') + ' 项，',
-        D.el('a', { href: '/ledger?overdue=true', text: '在台账中查看全部' })));
+      D.partialNote(D.$('#overdue-list'), '最近 ' + overdue.items.length, total('overdue_open'), '/ledger?overdue=true');
     }
     D.fillQueue(D.$('#closed-list'), closed.items, { extra: { title: '销号时间', cell: (s) => D.fmtTime(s.closed_at) } });
     if (window.echarts) {

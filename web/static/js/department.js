@@ -71,10 +71,7 @@ async function load() {
       const mine = slips.filter((s) => ((own(s) && own(s).color) || s.color) === c);
       const box = D.$('#slips-' + c);
       D.fillQueue(box, mine.slice(0, QUEUE_ROWS), opts);
-      if (mine.length > QUEUE_ROWS) {
-        box.append(D.el('p', { class: 'muted queue-partial' }, '仅显示最近到期的 ' + QUEUE_ROWS + ' 项，共 ' + mine.length + ' 项，',
-          D.el('a', { href: '/ledger?color=' + c, text: '在台账中查看全部' }), '。'));
-      }
+      if (mine.length > QUEUE_ROWS) D.partialNote(box, '最近到期的 ' + QUEUE_ROWS, mine.length, '/ledger?color=' + c);
       D.$('#count-' + c).textContent = mine.length;
       queued[c] = mine.length;
     }

@@ -210,10 +210,7 @@ async function issueBatch(form) {
 // withTotal says how many of total the container shows, when not all, and
 // links the ledger filtered to the whole queue (status, a ledger query).
 function withTotal(container, shown, total, status) {
-  if (total > shown) {
-    container.append(D.el('p', { class: 'muted queue-partial' }, '仅显示最近 ' + shown + ' 项，共 ' + total + ' 项，',
-      D.el('a', { href: '/ledger?status=' + status, text: '在台账中查看全部' }), '。'));
-  }
+  if (total > shown) D.partialNote(container, '最近 ' + shown, total, '/ledger?status=' + status);
 }
 
 // showStoppedWorkflows warns of slips whose workflows stopped while the
