@@ -342,7 +342,7 @@ func (c *slipColumns) into() []any {
 // slipScanner returns a function that scans the current row of rows into a
 // slipRow (see slipColumns); database/sql reads the units array as text.
 func (s *Store) slipScanner(rows *sql.Rows) (func(*slipRow) error, error) {
-	sch, err := slipSchema(s.db)
+	sch, err := slipSchema()
 	if err != nil {
 		return nil, err
 	}

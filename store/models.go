@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 
 	"github.com/duban-gov/duban/calendar"
@@ -399,8 +398,8 @@ func derefID(id *int64) int64 {
 
 // withColumns is r with the columns in cols (by column name, values of the
 // fields' own types) set, as an UPDATE of them leaves the row.
-func (r slipRow) withColumns(ctx context.Context, db *gorm.DB, cols map[string]any) (slipRow, error) {
-	sch, err := slipSchema(db)
+func (r slipRow) withColumns(ctx context.Context, cols map[string]any) (slipRow, error) {
+	sch, err := slipSchema()
 	if err != nil {
 		return r, err
 	}
@@ -421,8 +420,8 @@ func (r slipRow) withColumns(ctx context.Context, db *gorm.DB, cols map[string]a
 // An UPDATE rewrites the index entries of every column it sets, changed or
 // not: the slips table has a score of indexes over status and deadlines,
 // and most actions change one or two of the columns an action may set.
-func (r slipRow) changedColumns(ctx context.Context, db *gorm.DB, cols map[string]any) (map[string]any, error) {
-	sch, err := slipSchema(db)
+func (r slipRow) changedColumns(ctx context.Context, cols map[string]any) (map[string]any, error) {
+	sch, err := slipSchema()
 	if err != nil {
 		return nil, err
 	}
@@ -461,11 +460,28 @@ func sameValue(a, b any) bool {
 	return av.Interface() == bv.Interface()
 }
 
-// slipSchema is GORM's (cached) schema of slipRow: its columns by name.
-func slipSchema(db *gorm.DB) (*schema.Schema, error) {
-	stmt := &gorm.Statement{DB: db}
-	if err := stmt.Parse(&slipRow{}); err != nil {
+// slipSchema is GORM's schema of slipRow, its columns by name, parsed once
+// with the naming the store's GORM uses (the default): a projection asks
+// for it twice, and parsing through a new gorm.Statement each time
+// allocated one.
+func slipSchema() (*schema.Schema, error) {
+	return parsedSlipSchema()
+}
+
+var parsedSlipSchema = sync.OnceValues(func() (*schema.Schema, error) {
+	sch, err := schema.Parse(&slipRow{}, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
 		return nil, fmt.Errorf("slips schema: %w", err)
 	}
-	return stmt.Schema, nil
+	return sch, nil
+})
+
+// slipColumnNames are the columns of slips that slipRow holds, in its
+// order.
+func slipColumnNames() []string {
+	sch, err := slipSchema()
+	if err != nil {
+		panic(err) // slipRow is this package's own type: a bug
+	}
+	return sch.DBNames
 }

@@ -27,7 +27,7 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 		return stmt.Error
 	}
 	query, args := stmt.SQL.String(), stmt.Vars
-	sch, err := slipSchema(s.db)
+	sch, err := slipSchema()
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
@@ -60,11 +60,11 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 	}
 	row := newSlipRow(sl, 0, 0, "")
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev)
-		if res.Error != nil {
-			return fmt.Errorf("append event: %w", res.Error)
+		appended, err := insertEvent(tx, ev)
+		if err != nil {
+			return fmt.Errorf("append event: %w", err)
 		}
-		if res.RowsAffected == 0 {
+		if !appended {
 			// A repeat of this projection, or the ledger holds another
 			// action under this number: one whose workflow task was lost
 			// after it was projected. The second must not pass for the first.
@@ -78,15 +78,11 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 		}
 		// The row as it was, locked until commit: the statistics' rollup
 		// moves from what it counted to what the row becomes.
-		var before slipRow
-		lock := tx
-		if s.dialect == Postgres {
-			lock = tx.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
 		// Not the slip's text (a 交办单's content runs to pages): the row
 		// read here only feeds the comparison and the rollup.
-		if err := lock.Omit("title", "content", "policy").Where("id = ?", sl.ID).Take(&before).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
+		before, err := readSlipForUpdate(tx, sl.ID)
+		if err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
 				// Never recorded: a bug. Refuse, so the retry shows it.
 				return fmt.Errorf("slip is not on the ledger")
 			}
@@ -120,14 +116,14 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 				beforeMembers = was
 			}
 			// Only what changed: see changedColumns.
-			cols, err := before.changedColumns(ctx, tx, cols)
+			cols, err := before.changedColumns(ctx, cols)
 			if err != nil {
 				return err
 			}
-			if err := tx.Model(&slipRow{}).Where("id = ?", sl.ID).Updates(cols).Error; err != nil {
+			if err := updateSlip(tx, sl.ID, cols); err != nil {
 				return fmt.Errorf("update slip row: %w", err)
 			}
-			if after, err = before.withColumns(ctx, tx, cols); err != nil {
+			if after, err = before.withColumns(ctx, cols); err != nil {
 				return err
 			}
 			if err := writeTracks(tx, sl); err != nil {
@@ -135,13 +131,12 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			}
 			changed = true
 		} else if fact != "" {
-			res := tx.Model(&slipRow{}).Where("id = ? AND NOT "+fact, sl.ID).Update(fact, true)
-			if res.Error != nil {
-				return fmt.Errorf("mark %s: %w", fact, res.Error)
+			marked, err := markFact(tx, sl.ID, fact)
+			if err != nil {
+				return fmt.Errorf("mark %s: %w", fact, err)
 			}
-			if res.RowsAffected > 0 {
-				var err error
-				if after, err = before.withColumns(ctx, tx, map[string]any{fact: true}); err != nil {
+			if marked {
+				if after, err = before.withColumns(ctx, map[string]any{fact: true}); err != nil {
 					return err
 				}
 				changed = true
@@ -263,7 +258,7 @@ func (s *Store) insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number
 // insertWithUnits inserts row into PostgreSQL's slips with its units
 // (migration 0100): every column GORM would write for the row, and units.
 func insertWithUnits(tx *gorm.DB, row slipRow, units []string) error {
-	sch, err := slipSchema(tx)
+	sch, err := slipSchema()
 	if err != nil {
 		return err
 	}

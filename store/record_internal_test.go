@@ -14,7 +14,6 @@ import (
 // row does not hold already; times compare by instant, pointers by what
 // they point to, and nil only equals nil.
 func TestChangedColumns(t *testing.T) {
-	st := openSQLite(t, false)
 	acked := time.Date(2026, 12, 1, 2, 3, 4, 5, time.UTC)
 	deadline := "2026-12-20"
 	before := slipRow{
@@ -34,7 +33,7 @@ func TestChangedColumns(t *testing.T) {
 		"close_working_days": &days,
 		"reviewed":           true,
 	}
-	got, err := before.changedColumns(context.Background(), st.db, cols)
+	got, err := before.changedColumns(context.Background(), cols)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +41,7 @@ func TestChangedColumns(t *testing.T) {
 	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, want) {
 		t.Fatalf("changed columns %v, want %v", keys, want)
 	}
-	if _, err := before.changedColumns(context.Background(), st.db, map[string]any{"no_such": 1}); err == nil {
+	if _, err := before.changedColumns(context.Background(), map[string]any{"no_such": 1}); err == nil {
 		t.Fatal("an unknown column passed")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/duban-gov/duban/slip"
 )
@@ -180,19 +179,5 @@ func applyRollup(tx *gorm.DB, deltas []statsRow) error {
 	if len(deltas) == 0 {
 		return nil
 	}
-	return tx.Clauses(rollupUpsert).CreateInBatches(deltas, 500).Error
+	return upsertRollup(tx, deltas)
 }
-
-// rollupUpsert is applyRollup's conflict clause: on a row of the same key,
-// each counter adds the delta's. Built once: every projection applies it.
-var rollupUpsert = func() clause.OnConflict {
-	set := map[string]any{}
-	for _, col := range statsCounters {
-		set[col] = gorm.Expr("slip_stats." + col + " + excluded." + col)
-	}
-	return clause.OnConflict{
-		Columns: []clause.Column{{Name: "department_code"}, {Name: "role"}, {Name: "issued_month"}, {Name: "status"}, {Name: "effective_deadline"}, {Name: "ack_reminded"},
-			{Name: "lead_department"}},
-		DoUpdates: clause.Assignments(set),
-	}
-}()

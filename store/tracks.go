@@ -5,12 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	gojson "github.com/goccy/go-json"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/duban-gov/duban/calendar"
 	"github.com/duban-gov/duban/slip"
@@ -62,18 +60,8 @@ func newTrackRows(sl slip.Slip) []trackRow {
 var trackColumns = []string{"department_code", "role", "status", "deadline", "assigned_on",
 	"acknowledged_at", "completed_on", "refusals", "presses", "escalation_level", "ack_reminded", "detail"}
 
-// trackChanged is the condition, on a part already there, that the part
-// offered differs from it in some column (NULLs compare as values).
-var trackChanged = func() clause.Expression {
-	conds := make([]string, len(trackColumns))
-	for i, c := range trackColumns {
-		conds[i] = "slip_tracks." + c + " IS DISTINCT FROM excluded." + c
-	}
-	return clause.Expr{SQL: strings.Join(conds, " OR ")}
-}()
-
 // writeTracks writes a slip's parts inside tx: it inserts them, or updates
-// those there where a column differs (trackChanged). Most actions change one
+// those there where a column differs. Most actions change one
 // part (the lead's) or none, and each part written rewrites its entries in
 // half a dozen indexes. Parts are only ever appended (a reassignment keeps
 // the replaced one), so (slip, position) names the same part in every
@@ -84,12 +72,7 @@ func writeTracks(tx *gorm.DB, sl slip.Slip) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "slip_id"}, {Name: "position"}},
-		DoUpdates: clause.AssignmentColumns(trackColumns),
-		Where:     clause.Where{Exprs: []clause.Expression{trackChanged}},
-	}).Create(&rows).Error
-	if err != nil {
+	if err := upsertTracks(tx, rows); err != nil {
 		return fmt.Errorf("write tracks of slip %s: %w", sl.ID, err)
 	}
 	return nil
