@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -244,4 +245,79 @@ func upsertRollup(tx *gorm.DB, deltas []statsRow) error {
 		}
 	}
 	return nil
+}
+
+// insertSlipRow inserts row into slips: every column slipRow holds, and on
+// PostgreSQL the slip's units (migration 0100), so the trigger that keeps
+// them finds them set when the departments go in and does not write the
+// row a second time — nor its keyword index entries, a hundred or so for a
+// slip's text.
+func insertSlipRow(tx *gorm.DB, row slipRow, units []string) error {
+	sch, err := slipSchema()
+	if err != nil {
+		return err
+	}
+	q := newRawSQL(tx, len(sch.DBNames)+1)
+	q.WriteString("INSERT INTO slips (" + strings.Join(sch.DBNames, ","))
+	if q.pg {
+		q.WriteString(",units")
+	}
+	q.WriteString(") VALUES (")
+	rv := reflect.ValueOf(&row).Elem()
+	for i, name := range sch.DBNames {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		v, _ := sch.FieldsByDBName[name].ValueOf(tx.Statement.Context, rv)
+		q.arg(v)
+	}
+	if q.pg {
+		q.WriteByte(',')
+		q.arg(textArray(units))
+	}
+	q.WriteByte(')')
+	_, err = q.exec(tx)
+	return err
+}
+
+// insertDepartments assigns the slip to its departments, the lead first.
+func insertDepartments(tx *gorm.DB, slipID string, departments []string) error {
+	if len(departments) == 0 {
+		return nil
+	}
+	q := newRawSQL(tx, 4*len(departments))
+	q.WriteString("INSERT INTO slip_departments (slip_id,department_code,role,position) VALUES ")
+	for i, code := range departments {
+		role := "co"
+		if i == 0 {
+			role = "lead"
+		}
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.tuple(slipID, code, role, i)
+	}
+	_, err := q.exec(tx)
+	return err
+}
+
+// slipNumber is the number of the slip on the ledger, and false if it is
+// not there.
+func slipNumber(tx *gorm.DB, id string) (string, bool, error) {
+	q := newRawSQL(tx, 1)
+	q.WriteString("SELECT number FROM slips WHERE id = ")
+	q.arg(id)
+	rows, err := q.query(tx)
+	if err != nil {
+		return "", false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", false, rows.Err()
+	}
+	var number string
+	if err := rows.Scan(&number); err != nil {
+		return "", false, err
+	}
+	return number, true, rows.Close()
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
 
 	"gorm.io/gorm"
 
@@ -21,14 +20,13 @@ import (
 func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) {
 	var number string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var existing slipRow
-		err := tx.Select("number").Where("id = ?", sl.ID).Take(&existing).Error
-		if err == nil {
-			number = existing.Number
-			return nil
+		held, ok, err := slipNumber(tx, sl.ID)
+		if err != nil {
+			return fmt.Errorf("read slip number: %w", err)
 		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
+		if ok {
+			number = held
+			return nil
 		}
 		year := sl.IssuedAt.In(calendar.Zone).Year()
 		var serial int
@@ -217,15 +215,7 @@ func (s *Store) insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number
 	if err := keepKnownLeader(tx, &row); err != nil {
 		return err
 	}
-	if tx.Dialector.Name() == string(Postgres) {
-		// With its units: the trigger keeping them (migration 0100) then
-		// finds them set when the departments below go in, and does not
-		// write the row a second time — nor its keyword index entries, a
-		// hundred or so for a slip's text.
-		if err := insertWithUnits(tx, row, sl.Draft.Departments()); err != nil {
-			return fmt.Errorf("insert slip: %w", err)
-		}
-	} else if err := tx.Create(&row).Error; err != nil {
+	if err := insertSlipRow(tx, row, sl.Draft.Departments()); err != nil {
 		return fmt.Errorf("insert slip: %w", err)
 	}
 	all, err := s.rollupMembers(tx, sl.Draft.Departments())
@@ -236,42 +226,21 @@ func (s *Store) insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number
 	if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members)); err != nil {
 		return fmt.Errorf("count slip in statistics: %w", err)
 	}
-	for i, code := range sl.Draft.Departments() {
-		role := "co"
-		if i == 0 {
-			role = "lead"
-		}
-		if err := tx.Create(&slipDepartmentRow{SlipID: sl.ID, DepartmentCode: code, Role: role, Position: i}).Error; err != nil {
-			return fmt.Errorf("assign department %s: %w", code, err)
-		}
+	if err := insertDepartments(tx, sl.ID, sl.Draft.Departments()); err != nil {
+		return fmt.Errorf("assign departments: %w", err)
 	}
 	ev, err := newEventRow(sl.IssuedEvent())
 	if err != nil {
 		return err
 	}
-	if err := tx.Create(&ev).Error; err != nil {
+	appended, err := insertEvent(tx, ev)
+	if err != nil {
 		return fmt.Errorf("insert issued event: %w", err)
 	}
+	if !appended {
+		return fmt.Errorf("insert issued event: slip %s has an event 1 already", sl.ID)
+	}
 	return writeTracks(tx, sl)
-}
-
-// insertWithUnits inserts row into PostgreSQL's slips with its units
-// (migration 0100): every column GORM would write for the row, and units.
-func insertWithUnits(tx *gorm.DB, row slipRow, units []string) error {
-	sch, err := slipSchema()
-	if err != nil {
-		return err
-	}
-	values := make(map[string]any, len(sch.DBNames)+1)
-	rv := reflect.ValueOf(&row).Elem()
-	for _, f := range sch.Fields {
-		if f.DBName == "" {
-			continue
-		}
-		values[f.DBName], _ = f.ValueOf(tx.Statement.Context, rv)
-	}
-	values["units"] = textArray(units)
-	return tx.Table(row.TableName()).Create(values).Error
 }
 
 // EventConflictError says the ledger holds another action under an event's
