@@ -44,19 +44,16 @@ type RequestKey struct {
 // slip unless the key is bound already, and returns the binding that holds.
 // Keys are per user: the same key from two users names two requests.
 func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, slipID, requestHash string) (RequestKey, error) {
-	db := s.db.WithContext(ctx)
-	var claimed []string
-	if err := db.Raw(`INSERT INTO request_keys (user_id, idem_key, request_hash, slip_id, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING slip_id`, userID, key, requestHash, slipID, time.Now().UTC()).
-		Scan(&claimed).Error; err != nil {
+	claimed, err := s.claimKey(ctx, userID, key, slipID, requestHash)
+	if err != nil {
 		return RequestKey{}, fmt.Errorf("claim idempotency key: %w", err)
 	}
-	if len(claimed) == 1 {
+	if claimed {
 		// Ours now, unanswered: the usual case needs no second statement.
 		return RequestKey{RequestHash: requestHash, SlipID: slipID, Fresh: true}, nil
 	}
 	var held requestKeyRow
-	if err := db.Where("user_id = ? AND idem_key = ?", userID, key).Take(&held).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND idem_key = ?", userID, key).Take(&held).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			// Released by a refused request between our insert and read.
 			return RequestKey{RequestHash: requestHash, SlipID: slipID, Fresh: true}, nil
@@ -74,6 +71,26 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, slip
 	return out, nil
 }
 
+// claimKey inserts the key's binding unless the user's key is bound
+// already, and reports whether it did: one statement, written by hand
+// (every request with a key runs it).
+func (s *Store) claimKey(ctx context.Context, userID int64, key, slipID, requestHash string) (bool, error) {
+	q := newRawSQL(s.db, 5)
+	q.WriteString("INSERT INTO request_keys (user_id, idem_key, request_hash, slip_id, created_at) VALUES ")
+	q.tuple(userID, key, requestHash, slipID, time.Now().UTC())
+	q.WriteString(" ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING slip_id")
+	rows, err := q.queryIn(ctx, s.db)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	claimed := rows.Next()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	return claimed, rows.Close()
+}
+
 // AnswerIdempotencyKey stores the slip an action left, for retries with the
 // same key. Only the request that holds the key (same hash) can answer it.
 func (s *Store) AnswerIdempotencyKey(ctx context.Context, userID int64, key, requestHash string, answer slip.Slip) error {
@@ -81,11 +98,19 @@ func (s *Store) AnswerIdempotencyKey(ctx context.Context, userID int64, key, req
 	if err != nil {
 		return fmt.Errorf("encode answer of idempotency key: %w", err)
 	}
-	// One statement: GORM's own transaction around it would only add a
-	// BEGIN and a COMMIT to every action.
-	if err := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&requestKeyRow{}).
-		Where("user_id = ? AND idem_key = ? AND request_hash = ? AND answer IS NULL", userID, key, requestHash).
-		Update("answer", string(b)).Error; err != nil {
+	// One statement, without a transaction around it (it would only add a
+	// BEGIN and a COMMIT to every action).
+	q := newRawSQL(s.db, 4)
+	q.WriteString("UPDATE request_keys SET answer = ")
+	q.arg(string(b))
+	q.WriteString(" WHERE user_id = ")
+	q.arg(userID)
+	q.WriteString(" AND idem_key = ")
+	q.arg(key)
+	q.WriteString(" AND request_hash = ")
+	q.arg(requestHash)
+	q.WriteString(" AND answer IS NULL")
+	if _, err := q.execIn(ctx, s.db); err != nil {
 		return fmt.Errorf("answer idempotency key: %w", err)
 	}
 	return nil

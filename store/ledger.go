@@ -102,7 +102,7 @@ type Page struct {
 
 // GetSlip returns one slip, or a not-found domain error.
 func (s *Store) GetSlip(ctx context.Context, id string) (slip.Slip, error) {
-	rows, err := s.readSlipRows(s.db.WithContext(ctx).Where("id = ?", id).Limit(1))
+	rows, err := s.readSlip(ctx, id)
 	if err != nil {
 		return slip.Slip{}, fmt.Errorf("get slip %s: %w", id, err)
 	}
@@ -114,6 +114,31 @@ func (s *Store) GetSlip(ctx context.Context, id string) (slip.Slip, error) {
 		return slip.Slip{}, err
 	}
 	return slips[0], nil
+}
+
+// readSlip reads the row of slip id (none if there is none) in a statement
+// written by hand: every action's request reads its slip first.
+func (s *Store) readSlip(ctx context.Context, id string) ([]slipRow, error) {
+	q := newRawSQL(s.db, 1)
+	q.WriteString("SELECT * FROM slips WHERE id = ")
+	q.arg(id)
+	rs, err := q.queryIn(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	scan, err := s.slipScanner(rs)
+	if err != nil {
+		return nil, err
+	}
+	if !rs.Next() {
+		return nil, rs.Err()
+	}
+	row := make([]slipRow, 1)
+	if err := scan(&row[0]); err != nil {
+		return nil, err
+	}
+	return row, rs.Close()
 }
 
 // Timeline returns a slip's events in sequence order.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"reflect"
@@ -59,12 +60,24 @@ func (q *rawSQL) tuple(vs ...any) {
 
 // exec runs the statement in tx.
 func (q *rawSQL) exec(tx *gorm.DB) (sql.Result, error) {
-	return tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q.String(), q.args...)
+	return q.execIn(tx.Statement.Context, tx)
 }
 
 // query runs the statement in tx for its rows.
 func (q *rawSQL) query(tx *gorm.DB) (*sql.Rows, error) {
-	return tx.Statement.ConnPool.QueryContext(tx.Statement.Context, q.String(), q.args...)
+	return q.queryIn(tx.Statement.Context, tx)
+}
+
+// execIn runs the statement on db's connections (the store's own db: the
+// SQLite ledger's gate and prepared statements, or PostgreSQL's pool; or a
+// transaction) under ctx.
+func (q *rawSQL) execIn(ctx context.Context, db *gorm.DB) (sql.Result, error) {
+	return db.Statement.ConnPool.ExecContext(ctx, q.String(), q.args...)
+}
+
+// queryIn runs the statement on db's connections under ctx, for its rows.
+func (q *rawSQL) queryIn(ctx context.Context, db *gorm.DB) (*sql.Rows, error) {
+	return db.Statement.ConnPool.QueryContext(ctx, q.String(), q.args...)
 }
 
 // eventColumns are the columns of events, in eventRow's order.

@@ -218,23 +218,41 @@ type tokenUserRow struct {
 	ScopeCode      *string
 }
 
+// tokenUser reads the token of hash joined with its user, in one statement
+// written by hand (every API request asks it).
+func (s *Store) tokenUser(ctx context.Context, hash string) (tokenUserRow, bool, error) {
+	q := newRawSQL(s.db, 1)
+	q.WriteString(`SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at, u.scope_code
+		FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id WHERE t.token_hash = `)
+	q.arg(hash)
+	rows, err := q.queryIn(ctx, s.db)
+	if err != nil {
+		return tokenUserRow{}, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return tokenUserRow{}, false, rows.Err()
+	}
+	var r tokenUserRow
+	if err := rows.Scan(&r.TokenID, &r.ExpiresAt, &r.RevokedAt, &r.LastUsedAt, &r.ID, &r.Login, &r.Name, &r.Role,
+		&r.DepartmentCode, &r.DisabledAt, &r.ScopeCode); err != nil {
+		return tokenUserRow{}, false, err
+	}
+	return r, true, rows.Close()
+}
+
 // Authenticate finds the enabled user of a live API token, given the hash of
 // its secret (identity.HashSecret): one read (the token joined with its
 // user) and, at most once a tokenUseInterval per token, one write recording
 // its use.
 func (s *Store) Authenticate(ctx context.Context, tokenHash string, now time.Time) (identity.User, error) {
-	var rows []tokenUserRow
-	err := s.db.WithContext(ctx).Table("api_tokens AS t").
-		Select("t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at, u.scope_code").
-		Joins("JOIN users AS u ON u.id = t.user_id").
-		Where("t.token_hash = ?", tokenHash).Limit(1).Scan(&rows).Error
+	r, found, err := s.tokenUser(ctx, tokenHash)
 	if err != nil {
 		return identity.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if len(rows) == 0 {
+	if !found {
 		return identity.User{}, errBadCredentials
 	}
-	r := rows[0]
 	if r.RevokedAt != nil || (r.ExpiresAt != nil && !now.Before(*r.ExpiresAt)) || r.DisabledAt != nil {
 		return identity.User{}, errBadCredentials
 	}
