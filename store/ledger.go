@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"reflect"
 	"strings"
@@ -126,19 +127,7 @@ func (s *Store) readSlip(ctx context.Context, id string) ([]slipRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rs.Close()
-	scan, err := s.slipScanner(rs)
-	if err != nil {
-		return nil, err
-	}
-	if !rs.Next() {
-		return nil, rs.Err()
-	}
-	row := make([]slipRow, 1)
-	if err := scan(&row[0]); err != nil {
-		return nil, err
-	}
-	return row, rs.Close()
+	return s.scanSlipRows(rs)
 }
 
 // Timeline returns a slip's events in sequence order.
@@ -613,6 +602,12 @@ func (s *Store) readSlipRows(q *gorm.DB) ([]slipRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.scanSlipRows(rs)
+}
+
+// scanSlipRows reads the rows of rs, a query of the slips table, with
+// slipScanner, and closes it.
+func (s *Store) scanSlipRows(rs *sql.Rows) ([]slipRow, error) {
 	defer rs.Close()
 	scan, err := s.slipScanner(rs)
 	if err != nil {
