@@ -198,14 +198,28 @@ func TestConsolesAtScale(t *testing.T) {
 	if got := counters(b, "#dash-counters")["逾期"]; got != strconv.Itoa(all.overdue) {
 		t.Errorf("dashboard 逾期 %s; the ledger holds %d", got, all.overdue)
 	}
-	// Thirty units' closure rates: twelve bars at a time, a slider along
-	// the rest (all thirty at once were slivers under unreadable labels).
-	b.do("the dashboard's charts are drawn", until(`document.body.dataset.chartsReady === 'true'`))
-	zoom := eval[[]int](b, `(() => { const o = echarts.getInstanceByDom(document.querySelector('#chart-closure')).getOption();
-		return [o.xAxis[0].data.length, o.dataZoom.length, o.dataZoom.length ? o.dataZoom[0].endValue : -1]; })()`)
-	if len(zoom) != 3 || zoom[0] < 13 || zoom[1] != 2 || zoom[2] != 11 {
-		t.Errorf("closure chart of many units [units, zooms, last bar shown] = %v, want twelve bars of them and a slider", zoom)
+	// Thirty units' closure rates: as many bars at a time as leave each 44
+	// pixels (at most twelve), a slider along the rest. All thirty at once
+	// were slivers under unreadable labels, and twelve on a phone still ran
+	// their labels together.
+	closure := func(viewport string) (shown, fit, units int) {
+		b.do("the dashboard's charts are drawn", until(`document.body.dataset.chartsReady === 'true'`))
+		got := eval[[]int](b, `(() => { const el = document.querySelector('#chart-closure'); const o = echarts.getInstanceByDom(el).getOption();
+			return [o.dataZoom.length === 2 ? o.dataZoom[0].endValue + 1 : 0, el.clientWidth, o.xAxis[0].data.length]; })()`)
+		if len(got) != 3 {
+			t.Fatalf("closure chart (%s): %v", viewport, got)
+		}
+		return got[0], min(12, (got[1]-64)/44), got[2]
 	}
+	if shown, fit, units := closure("desktop"); units < 13 || shown != fit || shown < 10 {
+		t.Errorf("closure chart on a desktop: %d of %d units shown, %d fit; want the ten to twelve that fit and a slider", shown, units, fit)
+	}
+	b.do("phone viewport", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	b.open("/dashboard")
+	if shown, fit, _ := closure("phone"); shown != fit || shown < 3 || shown > 6 {
+		t.Errorf("closure chart on a phone: %d units shown, %d fit; want the three to six that fit", shown, fit)
+	}
+	b.do("desktop viewport", chromedp.EmulateViewport(1366, 900))
 	b.logout()
 
 	zjj := countLedger(t, sys.store, "zjj", today)

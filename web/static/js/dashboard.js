@@ -29,23 +29,28 @@ function monthsBack(n) {
 
 const percentLabel = { show: true, position: 'top', formatter: (p) => (p.value === null || p.value === undefined ? '—' : Number(p.value).toFixed(1) + '%') };
 
-// barsShown is how many units the closure chart shows at once. A city has
-// two hundred: all at once they were slivers under labels written over each
-// other, on a phone and on a desktop alike. Past it a slider (and a drag
+// barsShown is how many units the closure chart shows at once: as many as
+// leave each bar 44 pixels beside the axis (its "76.9%" label needs about
+// 36), at most twelve — five on a phone. A city has two hundred: all at
+// once they were slivers under labels written over each other, and twelve
+// on a phone still ran their labels together. Past it a slider (and a drag
 // across the chart) moves along the units; the table below lists them all.
-const barsShown = 12;
+function barsShown(el) {
+  return Math.max(3, Math.min(12, Math.floor((el.clientWidth - 64) / 44)));
+}
 
 // shortLabel keeps an axis label to eight characters (the tooltip and the
 // table give the whole name).
 function shortLabel(v) { return v.length > 8 ? v.slice(0, 8) + '…' : v; }
 
 function closureChart(rows) {
-  const many = rows.length > barsShown;
+  const shown = barsShown(D.$('#chart-closure'));
+  const many = rows.length > shown;
   chart('chart-closure', {
     grid: { left: 48, right: 16, top: 32, bottom: many ? 104 : 64 },
     tooltip: { trigger: 'axis', valueFormatter: (v) => D.pct(v) },
     dataZoom: many ? [
-      { type: 'slider', xAxisIndex: 0, startValue: 0, endValue: barsShown - 1, bottom: 8, height: 18, showDetail: false, brushSelect: false },
+      { type: 'slider', xAxisIndex: 0, startValue: 0, endValue: shown - 1, bottom: 8, height: 18, showDetail: false, brushSelect: false },
       { type: 'inside', xAxisIndex: 0, zoomLock: true, zoomOnMouseWheel: false, moveOnMouseWheel: false },
     ] : [],
     xAxis: { type: 'category', data: rows.map((r) => r.label || r.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0, formatter: shortLabel } },
