@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -83,6 +84,19 @@ func (q *rawSQL) queryIn(ctx context.Context, db *gorm.DB) (*sql.Rows, error) {
 	return db.Statement.ConnPool.QueryContext(ctx, q.String(), q.args...)
 }
 
+// queryRow runs the statement in tx for one row. Not for a statement that
+// writes: outside a transaction the SQLite pool runs a single row's query
+// beside its write gate.
+func (q *rawSQL) queryRow(tx *gorm.DB) *sql.Row {
+	return q.queryRowIn(tx.Statement.Context, tx)
+}
+
+// queryRowIn runs the statement on db's connections under ctx for one row
+// (sql.ErrNoRows at Scan if there is none); see queryRow.
+func (q *rawSQL) queryRowIn(ctx context.Context, db *gorm.DB) *sql.Row {
+	return db.Statement.ConnPool.QueryRowContext(ctx, q.String(), q.args...)
+}
+
 // eventColumns are the columns of events, in eventRow's order.
 const eventColumns = "slip_id,seq,type,actor,actor_id,actor_role,request_id,occurred_at,from_status,to_status,payload"
 
@@ -104,49 +118,34 @@ func insertEvent(tx *gorm.DB, ev eventRow) (bool, error) {
 	return n > 0, nil
 }
 
-// projectedColumns are the slip columns a projection reads before it
+// projectedColumnList are the slip columns a projection reads before it
 // writes: all but the slip's text (title, content, reminder policy), which
-// a 交办单 runs to pages of.
-var projectedColumns = func() string {
-	var cols []string
-	for _, c := range slipColumnNames() {
-		if c != "title" && c != "content" && c != "policy" {
-			cols = append(cols, c)
-		}
-	}
-	return strings.Join(cols, ",")
-}()
+// a 交办单 runs to pages of; projectedColumns is them for a SELECT.
+var projectedColumnList = slices.DeleteFunc(slices.Clone(slipColumnNames()), func(c string) bool {
+	return c == "title" || c == "content" || c == "policy"
+})
+
+var projectedColumns = strings.Join(projectedColumnList, ",")
 
 // readSlipForUpdate reads the slip's row without its text, locked until
 // the transaction ends on PostgreSQL (SQLite's transaction holds the write
 // lock from its start). sql.ErrNoRows if it is not on the ledger.
 func readSlipForUpdate(tx *gorm.DB, id string) (slipRow, error) {
+	sch, err := slipSchema()
+	if err != nil {
+		return slipRow{}, err
+	}
 	q := newRawSQL(tx, 1)
 	q.WriteString("SELECT " + projectedColumns + " FROM slips WHERE id = ")
 	q.arg(id)
 	if q.pg {
 		q.WriteString(" FOR UPDATE")
 	}
-	rows, err := q.query(tx)
-	if err != nil {
+	cols := newSlipColumns(sch, projectedColumnList, nil)
+	if err := q.queryRow(tx).Scan(cols.into()...); err != nil {
 		return slipRow{}, err
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return slipRow{}, err
-		}
-		return slipRow{}, sql.ErrNoRows
-	}
-	sch, err := slipSchema()
-	if err != nil {
-		return slipRow{}, err
-	}
-	cols := newSlipColumns(sch, strings.Split(projectedColumns, ","), nil)
-	if err := rows.Scan(cols.into()...); err != nil {
-		return slipRow{}, err
-	}
-	return cols.row, rows.Close()
+	return cols.row, nil
 }
 
 // updateSlip sets cols (column → value, as changedColumns leaves them) on
@@ -303,15 +302,11 @@ func insertDepartments(tx *gorm.DB, slipID string, departments []string) error {
 	}
 	q := newRawSQL(tx, 4*len(departments))
 	q.WriteString("INSERT INTO slip_departments (slip_id,department_code,role,position) VALUES ")
-	for i, code := range departments {
-		role := "co"
-		if i == 0 {
-			role = "lead"
-		}
+	for i, m := range membersOf(departments) {
 		if i > 0 {
 			q.WriteByte(',')
 		}
-		q.tuple(slipID, code, role, i)
+		q.tuple(slipID, m.department, m.role, i)
 	}
 	_, err := q.exec(tx)
 	return err
@@ -323,17 +318,12 @@ func slipNumber(tx *gorm.DB, id string) (string, bool, error) {
 	q := newRawSQL(tx, 1)
 	q.WriteString("SELECT number FROM slips WHERE id = ")
 	q.arg(id)
-	rows, err := q.query(tx)
-	if err != nil {
-		return "", false, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return "", false, rows.Err()
-	}
 	var number string
-	if err := rows.Scan(&number); err != nil {
+	switch err := q.queryRow(tx).Scan(&number); {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
 		return "", false, err
 	}
-	return number, true, rows.Close()
+	return number, true, nil
 }

@@ -93,14 +93,8 @@ func reassignDepartments(tx *gorm.DB, sl slip.Slip) ([]member, error) {
 	if err := tx.Where("slip_id = ?", sl.ID).Delete(&slipDepartmentRow{}).Error; err != nil {
 		return nil, fmt.Errorf("clear departments of slip %s: %w", sl.ID, err)
 	}
-	for i, code := range sl.Draft.Departments() {
-		role := "co"
-		if i == 0 {
-			role = "lead"
-		}
-		if err := tx.Create(&slipDepartmentRow{SlipID: sl.ID, DepartmentCode: code, Role: role, Position: i}).Error; err != nil {
-			return nil, fmt.Errorf("assign department %s: %w", code, err)
-		}
+	if err := insertDepartments(tx, sl.ID, sl.Draft.Departments()); err != nil {
+		return nil, fmt.Errorf("assign departments of slip %s: %w", sl.ID, err)
 	}
 	return before, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -225,20 +226,15 @@ func (s *Store) tokenUser(ctx context.Context, hash string) (tokenUserRow, bool,
 	q.WriteString(`SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.login, u.name, u.role, u.department_code, u.disabled_at, u.scope_code
 		FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id WHERE t.token_hash = `)
 	q.arg(hash)
-	rows, err := q.queryIn(ctx, s.db)
-	if err != nil {
-		return tokenUserRow{}, false, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return tokenUserRow{}, false, rows.Err()
-	}
 	var r tokenUserRow
-	if err := rows.Scan(&r.TokenID, &r.ExpiresAt, &r.RevokedAt, &r.LastUsedAt, &r.ID, &r.Login, &r.Name, &r.Role,
-		&r.DepartmentCode, &r.DisabledAt, &r.ScopeCode); err != nil {
+	switch err := q.queryRowIn(ctx, s.db).Scan(&r.TokenID, &r.ExpiresAt, &r.RevokedAt, &r.LastUsedAt, &r.ID, &r.Login, &r.Name, &r.Role,
+		&r.DepartmentCode, &r.DisabledAt, &r.ScopeCode); {
+	case errors.Is(err, sql.ErrNoRows):
+		return tokenUserRow{}, false, nil
+	case err != nil:
 		return tokenUserRow{}, false, err
 	}
-	return r, true, rows.Close()
+	return r, true, nil
 }
 
 // Authenticate finds the enabled user of a live API token, given the hash of
