@@ -160,17 +160,18 @@ func TestEachSlipStopsOnError(t *testing.T) {
 // each slip's columns; the table made of its slips — every cell, 三色 for
 // the office and for each unit — is the table made of whole slips, on a
 // seeded year and on slips with parts (co-units' deadlines, reports with
-// problems and measures, a part done, an acknowledgement reminder).
+// figures, problems and measures, a part done, an acknowledgement reminder,
+// a part refused, one waived, one refused and given to another unit).
 func TestEachLedgerSlipExportsAsWholeSlips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		_, err := seed.Run(ctx, st, seedOptions(200, 8, 11))
 		require.NoError(t, err)
 		depts, err := st.ListDepartments(ctx)
 		require.NoError(t, err)
-		require.GreaterOrEqual(t, len(depts), 2)
-		lead, co := depts[0].Code, depts[1].Code
+		require.GreaterOrEqual(t, len(depts), 3)
+		lead, co, other := depts[0].Code, depts[1].Code, depts[2].Code
 		issued := seedNow.Add(-10 * 24 * time.Hour)
-		for i, step := range []int{0, 1, 2, 3} {
+		for i, step := range []int{0, 1, 2, 3, 4, 5, 6} {
 			sl := newSlip(fmt.Sprintf("zz-parts-%d", i), issued, lead, co)
 			sl.Draft.Deadline = calendar.DateOf(seedNow).AddDays(20)
 			sl.Draft.CoDeadlines = map[string]calendar.Date{co: calendar.DateOf(seedNow).AddDays(i - 1)}
@@ -187,14 +188,29 @@ func TestEachLedgerSlipExportsAsWholeSlips(t *testing.T) {
 			}
 			apply(t, st, &sl, slip.Command{Action: slip.ActionAcknowledge, Actor: "a"}, at)
 			apply(t, st, &sl, slip.Command{Action: slip.ActionProgress, Actor: "a", Text: "已完成三成", TrackFields: slip.TrackFields{
+				Figures:  []slip.Figure{{Name: "完成投资", Value: "1.2", Unit: "亿元"}},
 				Problems: "资金未到位",
 				Measures: []slip.Measure{{Content: "协调财政", Units: []string{lead}, Due: calendar.DateOf(seedNow).AddDays(5)}},
 			}}, at.Add(time.Hour))
-			if step >= 2 {
-				apply(t, st, &sl, slip.Command{Action: slip.ActionCoAcknowledge, Actor: "b", TrackFields: slip.TrackFields{Department: co}}, at.Add(2*time.Hour))
+			refuse := func() {
+				apply(t, st, &sl, slip.Command{Action: slip.ActionRefuse, Actor: "b", ActorRole: slip.RoleDepartment, Reason: "职责不符",
+					TrackFields: slip.TrackFields{Department: co}}, at.Add(2*time.Hour))
 			}
-			if step == 3 {
-				apply(t, st, &sl, slip.Command{Action: slip.ActionCompletePart, Actor: "b", Summary: "配合完成", TrackFields: slip.TrackFields{Department: co}}, at.Add(3*time.Hour))
+			switch step {
+			case 2, 3:
+				apply(t, st, &sl, slip.Command{Action: slip.ActionCoAcknowledge, Actor: "b", TrackFields: slip.TrackFields{Department: co}}, at.Add(2*time.Hour))
+				if step == 3 {
+					apply(t, st, &sl, slip.Command{Action: slip.ActionCompletePart, Actor: "b", Summary: "配合完成", TrackFields: slip.TrackFields{Department: co}}, at.Add(3*time.Hour))
+				}
+			case 4:
+				refuse()
+			case 5:
+				apply(t, st, &sl, slip.Command{Action: slip.ActionWaive, Actor: "督查室", ActorRole: slip.RoleOffice, Reason: "不再需要",
+					TrackFields: slip.TrackFields{Department: co}}, at.Add(2*time.Hour))
+			case 6:
+				refuse()
+				apply(t, st, &sl, slip.Command{Action: slip.ActionReassign, Actor: "督查室", ActorRole: slip.RoleOffice,
+					TrackFields: slip.TrackFields{Department: co, NewDepartment: other}}, at.Add(3*time.Hour))
 			}
 		}
 
@@ -243,5 +259,12 @@ func TestEachLedgerSlipExportsAsWholeSlips(t *testing.T) {
 			return false
 		}
 		assert.True(t, partsRow(table(st.EachLedgerSlip, store.Filter{}, "")), "the parts' reports are in the table")
+		progress := ""
+		for _, r := range table(st.EachLedgerSlip, store.Filter{}, "") {
+			progress += r.Progress
+		}
+		for _, shown := range []string{"完成投资 1.2亿元", "已豁免：不再需要", "申请退回：职责不符", "已改派"} {
+			assert.Contains(t, progress, shown, "the parts' figures, waiver, refusal and 改派 are in the table")
+		}
 	})
 }

@@ -582,13 +582,13 @@ func (s *Store) rollupCount(ctx context.Context, f Filter) (*gorm.DB, bool) {
 
 // withDepartments loads the departments of rows in one query.
 func (s *Store) withDepartments(ctx context.Context, rows []slipRow) ([]slip.Slip, error) {
-	return s.appendSlips(ctx, make([]slip.Slip, 0, len(rows)), rows)
+	return s.appendSlips(ctx, make([]slip.Slip, 0, len(rows)), rows, decodeTrack)
 }
 
 // appendSlips appends to out the slips of rows, with their departments and
-// parts, and returns the extended slice (withDepartments into a batch the
-// caller keeps).
-func (s *Store) appendSlips(ctx context.Context, out []slip.Slip, rows []slipRow) ([]slip.Slip, error) {
+// parts (decoded by decode), and returns the extended slice (withDepartments
+// into a batch the caller keeps).
+func (s *Store) appendSlips(ctx context.Context, out []slip.Slip, rows []slipRow, decode trackDecoder) ([]slip.Slip, error) {
 	start := len(out)
 	// A row read by slipScanner on PostgreSQL came with its units, the lead
 	// first, then the co-units, as slip_departments orders them; the others'
@@ -615,7 +615,7 @@ func (s *Store) appendSlips(ctx context.Context, out []slip.Slip, rows []slipRow
 		}
 		out = append(out, r.toSlip(co))
 	}
-	if err := s.attachTracks(ctx, out[start:]); err != nil {
+	if err := s.attachTracks(ctx, out[start:], decode); err != nil {
 		return nil, err
 	}
 	return out, nil

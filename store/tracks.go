@@ -121,8 +121,9 @@ func mergeDeltas(a, b []statsRow) []statsRow {
 	return out
 }
 
-// loadTracks reads the parts of the slips ids, by slip, in order.
-func (s *Store) loadTracks(ctx context.Context, ids []string) (map[string][]slip.Track, error) {
+// loadTracks reads the parts of the slips ids, by slip, in order, each
+// decoded by decode.
+func (s *Store) loadTracks(ctx context.Context, ids []string, decode trackDecoder) (map[string][]slip.Track, error) {
 	// Two columns, scanned by hand: every ledger page and every export
 	// batch reads the parts of its slips, and GORM's reflection over the
 	// whole row was a third of a department export's CPU.
@@ -132,24 +133,50 @@ func (s *Store) loadTracks(ctx context.Context, ids []string) (map[string][]slip
 		return nil, fmt.Errorf("load slip tracks: %w", err)
 	}
 	defer rs.Close()
-	out := map[string][]slip.Track{}
-	var slipID string
-	var detail sql.RawBytes // decoded before the next row
+	// The parts come slip by slip, so each slip's are a run of one array
+	// made for the whole batch, rather than a slice grown per slip (which,
+	// with the map's growth, was a fifth of loading them in an export).
+	var (
+		all    = make([]slip.Track, 0, 2*len(ids))
+		runs   []trackRun
+		slipID string
+		detail sql.RawBytes // decoded before the next row
+	)
 	for rs.Next() {
 		if err := rs.Scan(&slipID, &detail); err != nil {
 			return nil, fmt.Errorf("load slip tracks: %w", err)
 		}
-		t, err := decodeTrack(detail)
+		t, err := decode(detail)
 		if err != nil {
 			return nil, fmt.Errorf("decode a track of slip %s: %w", slipID, err)
 		}
-		out[slipID] = append(out[slipID], t)
+		if len(runs) == 0 || runs[len(runs)-1].slipID != slipID {
+			runs = append(runs, trackRun{slipID: slipID, start: len(all)})
+		}
+		all = append(all, t)
 	}
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("load slip tracks: %w", err)
 	}
+	out := make(map[string][]slip.Track, len(runs))
+	for i, r := range runs {
+		end := len(all)
+		if i+1 < len(runs) {
+			end = runs[i+1].start
+		}
+		out[r.slipID] = all[r.start:end:end] // appending copies: no slip grows into the next's
+	}
 	return out, nil
 }
+
+// trackRun is where one slip's parts start among loadTracks's.
+type trackRun struct {
+	slipID string
+	start  int
+}
+
+// trackDecoder reads a part's detail column.
+type trackDecoder func(detail []byte) (slip.Track, error)
 
 // decodeTrack reads a part's detail column, written by jsonText
 // (encoding/json). It is read with goccy/go-json, which decodes the same
@@ -165,9 +192,51 @@ func decodeTrack(detail []byte) (slip.Track, error) {
 	return t, nil
 }
 
-// attachTracks sets each slip's parts, and the co-unit deadlines its draft
-// carried, from the ledger.
-func (s *Store) attachTracks(ctx context.Context, slips []slip.Slip) error {
+// ledgerTrack is what the 台账's export (EachLedgerSlip) reads of a part's
+// detail: what colours it (unit, role, status, deadline, acknowledgement
+// reminder) and what its cells show (the report, a refusal's reason, a
+// waiver, the unit a 改派 gave it to). The part's times are left out:
+// parsing them was a third of decoding a part.
+type ledgerTrack struct {
+	Department  string           `json:"department"`
+	Role        slip.TrackRole   `json:"role"`
+	Status      slip.TrackStatus `json:"status"`
+	Deadline    calendar.Date    `json:"deadline"`
+	AckReminded bool             `json:"ack_reminded"`
+	Report      *struct {
+		Achieved string         `json:"achieved"`
+		Figures  []slip.Figure  `json:"figures"`
+		Problems string         `json:"problems"`
+		Measures []slip.Measure `json:"measures"`
+	} `json:"report"`
+	Refusal *struct {
+		Reason string `json:"reason"`
+	} `json:"refusal"`
+	Waiver     string `json:"waiver"`
+	ReplacedBy string `json:"replaced_by"`
+}
+
+// decodeLedgerTrack is decodeTrack for the 台账's export: the fields of
+// ledgerTrack, every other one zero.
+func decodeLedgerTrack(detail []byte) (slip.Track, error) {
+	var l ledgerTrack
+	if err := gojson.Unmarshal(detail, &l); err != nil {
+		return slip.Track{}, err
+	}
+	t := slip.Track{Department: l.Department, Role: l.Role, Status: l.Status, Deadline: l.Deadline,
+		AckReminded: l.AckReminded, Waiver: l.Waiver, ReplacedBy: l.ReplacedBy}
+	if r := l.Report; r != nil {
+		t.Report = &slip.Report{Achieved: r.Achieved, Figures: r.Figures, Problems: r.Problems, Measures: r.Measures}
+	}
+	if l.Refusal != nil {
+		t.Refusal = &slip.Refusal{Reason: l.Refusal.Reason}
+	}
+	return t, nil
+}
+
+// attachTracks sets each slip's parts, decoded by decode, and the co-unit
+// deadlines its draft carried, from the ledger.
+func (s *Store) attachTracks(ctx context.Context, slips []slip.Slip, decode trackDecoder) error {
 	if len(slips) == 0 {
 		return nil
 	}
@@ -175,7 +244,7 @@ func (s *Store) attachTracks(ctx context.Context, slips []slip.Slip) error {
 	for i, sl := range slips {
 		ids[i] = sl.ID
 	}
-	tracks, err := s.loadTracks(ctx, ids)
+	tracks, err := s.loadTracks(ctx, ids, decode)
 	if err != nil {
 		return err
 	}
