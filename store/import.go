@@ -128,6 +128,9 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 		if err := applyRollup(tx, rollupChange(nil, rows, func(id string) []member { return members[id] })); err != nil {
 			return fmt.Errorf("count slips in statistics: %w", err)
 		}
+		if err := countInGroups(tx, nil, rows); err != nil {
+			return fmt.Errorf("count slips in statistics by batch and category: %w", err)
+		}
 		// Last, so the counter's row lock is held only until the commit.
 		last := rows[len(rows)-1].Serial
 		if err := tx.Exec(`INSERT INTO slip_counters (year, last_serial) VALUES (?, ?)

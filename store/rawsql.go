@@ -228,14 +228,26 @@ func upsertTracks(tx *gorm.DB, rows []trackRow) error {
 const statsKeyColumns = "department_code,role,issued_month,status,effective_deadline,ack_reminded,lead_department"
 
 // statsUpsertTail is applyRollup's conflict clause: on a row of the same
-// key, each counter adds the delta's.
-var statsUpsertTail = func() string {
+// key, each counter adds the delta's. groupUpsertTail is countInGroups's.
+var (
+	statsUpsertTail = upsertTail("slip_stats", statsKeyColumns)
+	groupUpsertTail = upsertTail("slip_group_stats", groupKeyColumns)
+)
+
+// groupKeyColumns are the batch and category rollup's key (migration 0180),
+// in statsRow's order: the grouping is its Role, the group its
+// DepartmentCode.
+const groupKeyColumns = "grouped_by,group_key,issued_month,status,effective_deadline,ack_reminded"
+
+// upsertTail is the conflict clause of an upsert into a rollup table with
+// the given key columns: each counter adds the delta's.
+func upsertTail(table, keys string) string {
 	set := make([]string, len(statsCounters))
 	for i, c := range statsCounters {
-		set[i] = c + " = slip_stats." + c + " + excluded." + c
+		set[i] = c + " = " + table + "." + c + " + excluded." + c
 	}
-	return " ON CONFLICT (" + statsKeyColumns + ") DO UPDATE SET " + strings.Join(set, ",")
-}()
+	return " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(set, ",")
+}
 
 // rollupBatch is how many rollup rows one upsert writes (17 parameters a
 // row: within SQLite's and PostgreSQL's limits).
@@ -257,6 +269,28 @@ func upsertRollup(tx *gorm.DB, deltas []statsRow) error {
 		q.WriteString(statsUpsertTail)
 		if _, err := q.exec(tx); err != nil {
 			return fmt.Errorf("upsert %d rollup rows: %w", len(chunk), err)
+		}
+	}
+	return nil
+}
+
+// upsertGroupRollup adds deltas to slip_group_stats (countInGroups's),
+// rollupBatch rows a statement.
+func upsertGroupRollup(tx *gorm.DB, deltas []statsRow) error {
+	for chunk := range slices.Chunk(deltas, rollupBatch) {
+		q := newRawSQL(tx, 16*len(chunk))
+		q.WriteString("INSERT INTO slip_group_stats (" + groupKeyColumns + "," + strings.Join(statsCounters, ",") + ") VALUES ")
+		for i, d := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.tuple(d.Role, d.DepartmentCode, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded,
+				d.Slips, d.ClosedOnTime, d.Extensions, d.Acknowledged, d.AckedOnTime, d.Reviewed, d.SentBack, d.SendBacks,
+				d.TimedCloses, d.CloseWorkingDays)
+		}
+		q.WriteString(groupUpsertTail)
+		if _, err := q.exec(tx); err != nil {
+			return fmt.Errorf("upsert %d batch and category rollup rows: %w", len(chunk), err)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/duban-gov/duban/slip"
+	"github.com/duban-gov/duban/stats"
 )
 
 // statsRow is a row of the slip_stats rollup (migration 0005): the counts of
@@ -143,9 +144,14 @@ func compareBool(a, b bool) int {
 // to after (either may be missing: a slip being issued has no before),
 // sorted by key (compareKeys); members gives each slip's departments.
 func rollupChange(before, after []slipRow, members func(slipID string) []member) []statsRow {
+	return rollupChangeBy(before, after, func(r slipRow) []member { return members(r.ID) })
+}
+
+// rollupChangeBy is rollupChange with the members read off each row.
+func rollupChangeBy(before, after []slipRow, members func(slipRow) []member) []statsRow {
 	byKey := map[statsRow]statsRow{}
 	add := func(r slipRow, sign int64) {
-		for _, m := range members(r.ID) {
+		for _, m := range members(r) {
 			c := contribution(r, m)
 			k := c.key()
 			acc, ok := byKey[k]
@@ -169,6 +175,26 @@ func rollupChange(before, after []slipRow, members func(slipID string) []member)
 	}
 	slices.SortFunc(out, compareKeys)
 	return out
+}
+
+// groupsOf are the groups a slip counts in in the batch and category rollup
+// (slip_group_stats, migration 0180): its 批次 and its 类别, each a member
+// whose role is the grouping (a statsRow of that rollup holds the group's
+// key as DepartmentCode and the grouping as Role).
+func groupsOf(r slipRow) []member {
+	return []member{{r.Batch, string(stats.GroupByBatch)}, {r.Category, string(stats.GroupByCategory)}}
+}
+
+// countInGroups changes the batch and category rollup as rows move from
+// before to after (rollupChange's terms), in the transaction tx that moves
+// them, after the departments' rollup: every writer takes the two in that
+// order, each in compareKeys order.
+func countInGroups(tx *gorm.DB, before, after []slipRow) error {
+	deltas := rollupChangeBy(before, after, groupsOf)
+	if len(deltas) == 0 {
+		return nil
+	}
+	return upsertGroupRollup(tx, deltas)
 }
 
 // applyRollup adds deltas to the rollup inside tx: an upsert that adds to

@@ -16,7 +16,7 @@ func rollupQueries(leads ...string) []stats.Query {
 	var qs []stats.Query
 	for _, today := range []string{"2026-03-02", "2026-06-15", "2026-11-23"} {
 		yellow := today[:8] + "28"
-		for _, g := range []stats.GroupBy{stats.GroupByDepartment, stats.GroupByMonth, stats.GroupByAll} {
+		for _, g := range []stats.GroupBy{stats.GroupByDepartment, stats.GroupByMonth, stats.GroupByAll, stats.GroupByBatch, stats.GroupByCategory} {
 			qs = append(qs,
 				stats.Query{GroupBy: g, Today: today, YellowBy: yellow},
 				stats.Query{GroupBy: g, From: "2026-01-01", To: "2026-10-31", Today: today, YellowBy: yellow},
@@ -53,11 +53,30 @@ func assertRollupAgrees(t *testing.T, st *store.Store, qs []stats.Query) {
 
 // TestStatisticsRollupAgreesWithTheSlips: on a seeded year (timelines with
 // reminders, escalations, extensions, send-backs, sign-offs and
-// cancellations) the rollup counts exactly what the slips do.
+// cancellations) the rollups count exactly what the slips do, by department,
+// month, batch and category, as kept slip by slip and as migration 0180
+// derives the batch and category rollup from the slips at once.
 func TestStatisticsRollupAgreesWithTheSlips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		_, err := seed.Run(ctx, st, seedOptions(500, 20, 11))
 		require.NoError(t, err)
-		assertRollupAgrees(t, st, rollupQueries("fgw", "zjj"))
+		qs := rollupQueries("fgw", "zjj")
+		assertRollupAgrees(t, st, qs)
+		for _, g := range []stats.GroupBy{stats.GroupByBatch, stats.GroupByCategory} {
+			rows, err := st.ClosureStats(ctx, stats.Query{GroupBy: g, Today: "2026-06-15"})
+			require.NoError(t, err)
+			require.Greater(t, len(rows), 1, "the seeded year has several groups by %s", g)
+		}
+		kept := make([][]stats.Row, len(qs))
+		for i, q := range qs {
+			kept[i], err = st.ClosureStats(ctx, q)
+			require.NoError(t, err)
+		}
+		store.RederiveGroupRows(t, st)
+		for i, q := range qs {
+			rows, err := st.ClosureStats(ctx, q)
+			require.NoError(t, err)
+			require.Equal(t, kept[i], rows, "derived by migration 0180: %+v", q)
+		}
 	})
 }

@@ -159,6 +159,9 @@ func BenchmarkScaleStats(b *testing.B) {
 	})
 	b.Run("all-departments-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByDepartment})) })
 	b.Run("office-summary-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByAll})) })
+	b.Run("leaders-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByLeader})) })
+	b.Run("batches-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByBatch})) })
+	b.Run("categories-year", func(b *testing.B) { timed(b, closure(stats.Query{GroupBy: stats.GroupByCategory})) })
 	b.Run("monthly-ranking", func(b *testing.B) {
 		p, err := ranking.PeriodOf(time.Now().AddDate(0, -1, 0).Format("2006-01"), calendar.DateOf(time.Now()))
 		if err != nil {

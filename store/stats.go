@@ -17,7 +17,8 @@ import (
 // lead department, month or nothing (and, for a department's own view of
 // the slips it leads or helps with, or a scoped office's subtree, by month
 // or nothing; the subtree by lead department adds the slips its root helps
-// with) sum the slip_stats rollup; the rest read the slips. Both give the
+// with) sum the slip_stats rollup; the whole ledger's by batch or category
+// sum slip_group_stats; the rest read the slips. Both give the
 // same counts (tested). Its statements are planned for their arguments
 // (customPlans).
 func (s *Store) ClosureStats(ctx context.Context, q stats.Query) (rows []stats.Row, err error) {
@@ -38,6 +39,8 @@ func (s *Store) closureStatsOf(ctx context.Context, q stats.Query) ([]stats.Row,
 		scope, _ = s.scopeOf(ctx, q.VisibleUnits)
 	}
 	switch {
+	case useRollup && fromGroupRollup(q):
+		return s.closureStats(ctx, q, s.statsQuery(ctx, q, groupRollupSource, statsPart{}), groupRollupSource)
 	case !useRollup || !fromRollup(q, scope):
 		return s.closureStats(ctx, q, s.statsQuery(ctx, q, slipsSource, statsPart{}), slipsSource)
 	case scope != "" && q.GroupBy == stats.GroupByDepartment:
@@ -69,6 +72,14 @@ func fromRollup(q stats.Query, scope string) bool {
 		return false
 	}
 	return monthStart(q.From) && monthEnd(q.To)
+}
+
+// fromGroupRollup says whether the batch and category rollup (migration
+// 0180) holds what q asks: the whole ledger's slips by batch or category,
+// over whole months.
+func fromGroupRollup(q stats.Query) bool {
+	return (q.GroupBy == stats.GroupByBatch || q.GroupBy == stats.GroupByCategory) &&
+		q.VisibleTo == "" && q.VisibleUnits == nil && q.Lead == "" && monthStart(q.From) && monthEnd(q.To)
 }
 
 // monthStart: empty or the first of a month; monthEnd: empty or a last day.
@@ -144,6 +155,15 @@ var rollupSource = statsSource{
 	to:   func(day string) condition { return condition{"issued_month <= ?", []any{day[:7]}} },
 }
 
+// groupRollupSource is the batch and category rollup (migration 0180):
+// rollupSource's columns, a row per group of one grouping (grouped_by).
+var groupRollupSource = func() statsSource {
+	src := rollupSource
+	src.table = "slip_group_stats"
+	src.groups = map[stats.GroupBy]string{stats.GroupByBatch: "group_key", stats.GroupByCategory: "group_key"}
+	return src
+}()
+
 // statsPart narrows a statistics query to part of a scoped office's
 // subtree (the zero value: q's own visibility).
 type statsPart struct {
@@ -208,6 +228,8 @@ func (s *Store) statsQuery(ctx context.Context, q stats.Query, src statsSource, 
 		if q.Lead != "" {
 			db = db.Where("lead_department = ?", q.Lead)
 		}
+	case src.table == groupRollupSource.table:
+		db = db.Where("grouped_by = ?", string(q.GroupBy))
 	case part.byLead:
 		db = db.Where("department_code = ? AND role IN ('lead', ?)", part.scope, roleBelow)
 	case part.scope != "": // every slip of the subtree: its root's rows in every role

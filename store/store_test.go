@@ -316,6 +316,8 @@ func TestClosureStats(t *testing.T) {
 			{GroupBy: stats.GroupByAll, From: "2026-07-01", To: "2026-07-31", Today: "2026-07-09", YellowBy: "2026-07-14"},
 			{GroupBy: stats.GroupByMonth, Lead: "fgw", Today: "2026-08-03", YellowBy: "2026-08-06"},
 			{GroupBy: stats.GroupByAll, VisibleTo: "zjj", Today: "2026-07-20", YellowBy: "2026-07-23"},
+			{GroupBy: stats.GroupByBatch, Today: "2026-07-20", YellowBy: "2026-07-23"},
+			{GroupBy: stats.GroupByCategory, From: "2026-07-01", To: "2026-07-31", Today: "2026-07-09", YellowBy: "2026-07-14"},
 		})
 
 		// The ledger's colour filter agrees with the counts.
