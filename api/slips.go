@@ -319,7 +319,7 @@ func (s *Server) listSlips(c *gin.Context) {
 
 func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store.Filter, error) {
 	if err := allowQuery(c, append([]string{"leader", "status", "department", "lead", "batch", "category", "priority", "overdue", "color", "escalation", "q",
-		"pending_extension", "issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor", "meeting", "problem"}, extra...)...); err != nil {
+		"pending_extension", "sent_back", "issued_from", "issued_to", "due_from", "due_to", "sort", "page_size", "cursor", "meeting", "problem"}, extra...)...); err != nil {
 		return store.Filter{}, err
 	}
 	dept, units := visibility(c)
@@ -369,6 +369,13 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 		f.PendingExtension = true
 	default:
 		return f, slip.Invalid("pending_extension", "pending_extension 只能是 true 或 false")
+	}
+	switch c.Query("sent_back") {
+	case "", "false":
+	case "true":
+		f.SentBack = true
+	default:
+		return f, slip.Invalid("sent_back", "sent_back 只能是 true 或 false")
 	}
 	switch colour := reminder.Colour(c.Query("color")); colour {
 	case reminder.None:

@@ -66,6 +66,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"extension before acknowledging, to an earlier date", "POST", "/api/v1/slips/" + sl.ID + "/extension", map[string]any{"reason": "x", "deadline": yesterday}, dept, 422, slip.CodeExtensionDate},
 		{"decision with nothing pending", "POST", "/api/v1/slips/" + sl.ID + "/extension/decision", map[string]any{"approved": true}, office, 409, slip.CodeNoPendingExtension},
 		{"bad colour", "GET", "/api/v1/slips?color=purple", nil, office, 400, slip.CodeInvalidField},
+		{"bad sent_back", "GET", "/api/v1/slips?sent_back=yes", nil, office, 400, slip.CodeInvalidField},
 		{"calendar range reversed", "GET", "/api/v1/calendar?from=2026-10-01&to=2026-09-01", nil, office, 400, slip.CodeInvalidField},
 		{"calendar without data", "GET", "/api/v1/calendar?from=2027-01-01&to=2027-01-31", nil, office, 422, slip.CodeNoCalendarData},
 		{"inbox of an admin", "GET", "/api/v1/notifications", nil, admin, 403, slip.CodeForbidden},

@@ -193,7 +193,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 
 	// Ledger filters find it by status and by the co-department.
-	for _, q := range []string{"status=closed", "department=fgw", "department=zjj", "batch=2026新春第一会", "q=老旧小区"} {
+	for _, q := range []string{"status=closed", "department=fgw", "department=zjj", "batch=2026新春第一会", "q=老旧小区", "sent_back=true"} {
 		var page ledgerPage
 		s.must(t, http.StatusOK, "GET", "/api/v1/slips?"+q, nil, s.as("office")...).json(t, &page)
 		if page.Total != 1 || page.Items[0].ID != id {

@@ -75,7 +75,10 @@ type Filter struct {
 	// office's decision (延期待批): the office's queue, however deep in the
 	// ledger those slips lie.
 	PendingExtension bool
-	Query            string // substring of title or content
+	// SentBack keeps slips sent back for rework at least once (退回重办):
+	// a department's workbench names the reasons of its own in progress.
+	SentBack bool
+	Query    string // substring of title or content
 	// Lead keeps slips this department leads (牵头); Department matches
 	// lead or co-unit.
 	Lead     string
@@ -214,6 +217,9 @@ func (s *Store) filteredBy(ctx context.Context, f Filter, useIndex bool) *gorm.D
 	}
 	if f.PendingExtension {
 		q = q.Where("pending_extension IS NOT NULL")
+	}
+	if f.SentBack {
+		q = q.Where("rework_count > 0")
 	}
 	if f.Query != "" {
 		lower := strings.ToLower(f.Query)
