@@ -63,12 +63,8 @@ func (s *Server) listNotifications(c *gin.Context) {
 		return
 	}
 	f := store.NotificationFilter{RecipientKind: kind, Recipient: who, SlipID: c.Query("slip_id"), SlipUnits: scopedInbox(c)}
-	switch c.Query("unread") {
-	case "", "false":
-	case "true":
-		f.UnreadOnly = true
-	default:
-		s.fail(c, slip.Invalid("unread", "unread 只能是 true 或 false"))
+	if f.UnreadOnly, err = trueParam(c, "unread"); err != nil {
+		s.fail(c, err)
 		return
 	}
 	if v := c.Query("limit"); v != "" {

@@ -356,26 +356,18 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 			f.Statuses = append(f.Statuses, st)
 		}
 	}
-	switch c.Query("overdue") {
-	case "", "false":
-	case "true":
+	overdue, err := trueParam(c, "overdue")
+	if err != nil {
+		return f, err
+	}
+	if overdue {
 		f.OverdueOn = s.today().String()
-	default:
-		return f, slip.Invalid("overdue", "overdue 只能是 true 或 false")
 	}
-	switch c.Query("pending_extension") {
-	case "", "false":
-	case "true":
-		f.PendingExtension = true
-	default:
-		return f, slip.Invalid("pending_extension", "pending_extension 只能是 true 或 false")
+	if f.PendingExtension, err = trueParam(c, "pending_extension"); err != nil {
+		return f, err
 	}
-	switch c.Query("sent_back") {
-	case "", "false":
-	case "true":
-		f.SentBack = true
-	default:
-		return f, slip.Invalid("sent_back", "sent_back 只能是 true 或 false")
+	if f.SentBack, err = trueParam(c, "sent_back"); err != nil {
+		return f, err
 	}
 	switch colour := reminder.Colour(c.Query("color")); colour {
 	case reminder.None:
@@ -421,6 +413,18 @@ func (s *Server) ledgerFilter(c *gin.Context, now clock, extra ...string) (store
 		}
 	}
 	return f, nil
+}
+
+// trueParam reads the query value name, which may be "true" or "false"
+// (absent: false).
+func trueParam(c *gin.Context, name string) (bool, error) {
+	switch c.Query(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, slip.Invalid(name, "%s 只能是 true 或 false", name)
 }
 
 // checkDateRange checks two optional YYYY-MM-DD query values that bound a

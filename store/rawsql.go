@@ -227,70 +227,62 @@ func upsertTracks(tx *gorm.DB, rows []trackRow) error {
 // statsKeyColumns are the rollup's key, in statsRow's order.
 const statsKeyColumns = "department_code,role,issued_month,status,effective_deadline,ack_reminded,lead_department"
 
-// statsUpsertTail is applyRollup's conflict clause: on a row of the same
-// key, each counter adds the delta's. groupUpsertTail is countInGroups's.
-var (
-	statsUpsertTail = upsertTail("slip_stats", statsKeyColumns)
-	groupUpsertTail = upsertTail("slip_group_stats", groupKeyColumns)
-)
-
-// groupKeyColumns are the batch and category rollup's key (migration 0180),
-// in statsRow's order: the grouping is its Role, the group its
-// DepartmentCode.
+// groupKeyColumns are the batch and category rollup's key (migration 0180):
+// the grouping is a statsRow's Role, the group its DepartmentCode.
 const groupKeyColumns = "grouped_by,group_key,issued_month,status,effective_deadline,ack_reminded"
 
-// upsertTail is the conflict clause of an upsert into a rollup table with
-// the given key columns: each counter adds the delta's.
-func upsertTail(table, keys string) string {
+// rollupTable is a table statsRows are added to: its name, its key columns,
+// a row's values for them in that order, and the upsert's conflict clause.
+type rollupTable struct {
+	name, keys string
+	key        func(d statsRow) []any
+	tail       string
+}
+
+var (
+	// statsTable is the departments' rollup (slip_stats, applyRollup's).
+	statsTable = newRollupTable("slip_stats", statsKeyColumns, func(d statsRow) []any {
+		return []any{d.DepartmentCode, d.Role, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded, d.LeadDepartment}
+	})
+	// groupTable is the batch and category rollup (slip_group_stats,
+	// countInGroups's).
+	groupTable = newRollupTable("slip_group_stats", groupKeyColumns, func(d statsRow) []any {
+		return []any{d.Role, d.DepartmentCode, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded}
+	})
+)
+
+// newRollupTable is the rollupTable of name with the given key columns:
+// its conflict clause makes each counter add the delta's on a row of the
+// same key.
+func newRollupTable(name, keys string, key func(statsRow) []any) rollupTable {
 	set := make([]string, len(statsCounters))
 	for i, c := range statsCounters {
-		set[i] = c + " = " + table + "." + c + " + excluded." + c
+		set[i] = c + " = " + name + "." + c + " + excluded." + c
 	}
-	return " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(set, ",")
+	return rollupTable{name: name, keys: keys, key: key,
+		tail: " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(set, ",")}
 }
 
-// rollupBatch is how many rollup rows one upsert writes (17 parameters a
-// row: within SQLite's and PostgreSQL's limits).
+// rollupBatch is how many rollup rows one upsert writes (at most 17
+// parameters a row: within SQLite's and PostgreSQL's limits).
 const rollupBatch = 500
 
-// upsertRollup adds deltas to slip_stats, rollupBatch rows a statement.
-func upsertRollup(tx *gorm.DB, deltas []statsRow) error {
+// upsertRollup adds deltas to the rollup table t, rollupBatch rows a
+// statement.
+func upsertRollup(tx *gorm.DB, t rollupTable, deltas []statsRow) error {
 	for chunk := range slices.Chunk(deltas, rollupBatch) {
 		q := newRawSQL(tx, 17*len(chunk))
-		q.WriteString("INSERT INTO slip_stats (" + statsKeyColumns + "," + strings.Join(statsCounters, ",") + ") VALUES ")
+		q.WriteString("INSERT INTO " + t.name + " (" + t.keys + "," + strings.Join(statsCounters, ",") + ") VALUES ")
 		for i, d := range chunk {
 			if i > 0 {
 				q.WriteByte(',')
 			}
-			q.tuple(d.DepartmentCode, d.Role, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded, d.LeadDepartment,
-				d.Slips, d.ClosedOnTime, d.Extensions, d.Acknowledged, d.AckedOnTime, d.Reviewed, d.SentBack, d.SendBacks,
-				d.TimedCloses, d.CloseWorkingDays)
+			q.tuple(append(t.key(d), d.Slips, d.ClosedOnTime, d.Extensions, d.Acknowledged, d.AckedOnTime, d.Reviewed,
+				d.SentBack, d.SendBacks, d.TimedCloses, d.CloseWorkingDays)...)
 		}
-		q.WriteString(statsUpsertTail)
+		q.WriteString(t.tail)
 		if _, err := q.exec(tx); err != nil {
-			return fmt.Errorf("upsert %d rollup rows: %w", len(chunk), err)
-		}
-	}
-	return nil
-}
-
-// upsertGroupRollup adds deltas to slip_group_stats (countInGroups's),
-// rollupBatch rows a statement.
-func upsertGroupRollup(tx *gorm.DB, deltas []statsRow) error {
-	for chunk := range slices.Chunk(deltas, rollupBatch) {
-		q := newRawSQL(tx, 16*len(chunk))
-		q.WriteString("INSERT INTO slip_group_stats (" + groupKeyColumns + "," + strings.Join(statsCounters, ",") + ") VALUES ")
-		for i, d := range chunk {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.tuple(d.Role, d.DepartmentCode, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded,
-				d.Slips, d.ClosedOnTime, d.Extensions, d.Acknowledged, d.AckedOnTime, d.Reviewed, d.SentBack, d.SendBacks,
-				d.TimedCloses, d.CloseWorkingDays)
-		}
-		q.WriteString(groupUpsertTail)
-		if _, err := q.exec(tx); err != nil {
-			return fmt.Errorf("upsert %d batch and category rollup rows: %w", len(chunk), err)
+			return fmt.Errorf("upsert %d rows of %s: %w", len(chunk), t.name, err)
 		}
 	}
 	return nil

@@ -195,7 +195,7 @@ func countInGroups(tx *gorm.DB, before, after []slipRow) error {
 	if len(deltas) == 0 {
 		return nil
 	}
-	return upsertGroupRollup(tx, deltas)
+	return upsertRollup(tx, groupTable, deltas)
 }
 
 // applyRollup adds deltas to the rollup inside tx: an upsert that adds to
@@ -206,5 +206,5 @@ func applyRollup(tx *gorm.DB, deltas []statsRow) error {
 	if len(deltas) == 0 {
 		return nil
 	}
-	return upsertRollup(tx, deltas)
+	return upsertRollup(tx, statsTable, deltas)
 }
