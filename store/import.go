@@ -125,11 +125,8 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 			}
 			members[id] = all
 		}
-		if err := applyRollup(tx, rollupChange(nil, rows, func(id string) []member { return members[id] })); err != nil {
+		if err := applyRollup(tx, rollupChange(nil, rows, func(id string) []member { return members[id] }), nil, rows); err != nil {
 			return fmt.Errorf("count slips in statistics: %w", err)
-		}
-		if err := countInGroups(tx, nil, rows); err != nil {
-			return fmt.Errorf("count slips in statistics by batch and category: %w", err)
 		}
 		// Last, so the counter's row lock is held only until the commit.
 		last := rows[len(rows)-1].Serial

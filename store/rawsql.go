@@ -245,7 +245,7 @@ var (
 		return []any{d.DepartmentCode, d.Role, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded, d.LeadDepartment}
 	})
 	// groupTable is the batch and category rollup (slip_group_stats,
-	// countInGroups's).
+	// applyRollup's too).
 	groupTable = newRollupTable("slip_group_stats", groupKeyColumns, func(d statsRow) []any {
 		return []any{d.Role, d.DepartmentCode, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded}
 	})

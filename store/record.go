@@ -157,11 +157,8 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			old := func(string) []member { return was }
 			deltas = mergeDeltas(rollupChange([]slipRow{before}, nil, old), rollupChange(nil, []slipRow{after}, members))
 		}
-		if err := applyRollup(tx, deltas); err != nil {
+		if err := applyRollup(tx, deltas, []slipRow{before}, []slipRow{after}); err != nil {
 			return fmt.Errorf("update statistics: %w", err)
-		}
-		if err := countInGroups(tx, []slipRow{before}, []slipRow{after}); err != nil {
-			return fmt.Errorf("update statistics by batch and category: %w", err)
 		}
 		return nil
 	})
@@ -226,11 +223,8 @@ func (s *Store) insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number
 		return err
 	}
 	members := func(string) []member { return all }
-	if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members)); err != nil {
+	if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members), nil, []slipRow{row}); err != nil {
 		return fmt.Errorf("count slip in statistics: %w", err)
-	}
-	if err := countInGroups(tx, nil, []slipRow{row}); err != nil {
-		return fmt.Errorf("count slip in statistics by batch and category: %w", err)
 	}
 	if err := insertDepartments(tx, sl.ID, sl.Draft.Departments()); err != nil {
 		return fmt.Errorf("assign departments: %w", err)

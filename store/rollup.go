@@ -186,25 +186,24 @@ func groupsOf(r slipRow) []member {
 	return []member{{r.Batch, string(stats.GroupByBatch)}, {r.Category, string(stats.GroupByCategory)}}
 }
 
-// countInGroups changes the batch and category rollup as rows move from
-// before to after (rollupChange's terms), in the transaction tx that moves
-// them, after the departments' rollup: every writer takes the two in that
-// order, each in compareKeys order.
-func countInGroups(tx *gorm.DB, before, after []slipRow) error {
-	deltas := rollupChangeBy(before, after, groupsOf)
-	if len(deltas) == 0 {
-		return nil
-	}
-	return upsertRollup(tx, groupTable, deltas)
-}
-
-// applyRollup adds deltas to the rollup inside tx: an upsert that adds to
-// the counters, so concurrent transactions on the same row serialise on it.
+// applyRollup moves slips in both rollups inside tx as their rows move from
+// before to after (either may be missing: a slip being issued has no
+// before): deltas, the departments' change (rollupChange's, with the slips'
+// departments before and after), to slip_stats, then their batches' and
+// categories' to slip_group_stats. Each is an upsert that adds to the
+// counters, so concurrent transactions on the same row serialise on it.
 // PostgreSQL locks the rows of a multi-row upsert in the order of its
-// VALUES, so deltas must come in compareKeys order (rollupChange's).
-func applyRollup(tx *gorm.DB, deltas []statsRow) error {
-	if len(deltas) == 0 {
-		return nil
+// VALUES; every writer comes through here, so each takes the two tables in
+// this order and each table's rows in compareKeys order, and none waits for
+// another in a cycle.
+func applyRollup(tx *gorm.DB, deltas []statsRow, before, after []slipRow) error {
+	if len(deltas) > 0 {
+		if err := upsertRollup(tx, statsTable, deltas); err != nil {
+			return err
+		}
 	}
-	return upsertRollup(tx, statsTable, deltas)
+	if groups := rollupChangeBy(before, after, groupsOf); len(groups) > 0 {
+		return upsertRollup(tx, groupTable, groups)
+	}
+	return nil
 }

@@ -31,7 +31,7 @@ const percentLabel = { show: true, position: 'top', formatter: (p) => (p.value =
 
 // barsShown is how many units the closure chart shows at once: as many as
 // leave each bar 44 pixels beside the axis (its "76.9%" label needs about
-// 36), at most twelve — five on a phone. A city has two hundred: all at
+// 36), at most twelve — six on a 390 px phone. A city has two hundred: all at
 // once they were slivers under labels written over each other, and twelve
 // on a phone still ran their labels together. Past it a slider (and a drag
 // across the chart) moves along the units; the table below lists them all.
