@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
@@ -31,21 +32,8 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 	if err != nil {
 		return err
 	}
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errNotPgx
-		}
-		rows, err := pc.Conn().Query(ctx, query, args...)
+	return s.withPgx(ctx, func(pc *pgx.Conn) error {
+		rows, err := pc.Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -67,5 +55,47 @@ func (s *Store) readBatchesPgx(ctx context.Context, q *gorm.DB, batch int, out c
 			return nil
 		}
 		return readBatches(ctx, rows, scan, batch, out)
+	})
+}
+
+// withPgx calls fn with one of the pool's PostgreSQL connections as pgx's
+// own, held until fn returns.
+func (s *Store) withPgx(ctx context.Context, fn func(*pgx.Conn) error) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return errNotPgx
+		}
+		return fn(pc.Conn())
+	})
+}
+
+// eachTrackDetailPgx is eachTrackDetail through pgx itself: its raw
+// values are the columns' bytes as they came (text is sent as is in
+// either format), where database/sql made a string of every detail first —
+// 74 MB of them for 住建局's 230k parts — and then copied it again.
+func (s *Store) eachTrackDetailPgx(ctx context.Context, ids []string, fn func(slipID, detail []byte) error) error {
+	return s.withPgx(ctx, func(pc *pgx.Conn) error {
+		rows, err := pc.Query(ctx, "SELECT slip_id, detail FROM slip_tracks WHERE slip_id = ANY($1) ORDER BY slip_id, position", ids)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v := rows.RawValues()
+			if err := fn(v[0], v[1]); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
 	})
 }

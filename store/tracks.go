@@ -124,38 +124,25 @@ func mergeDeltas(a, b []statsRow) []statsRow {
 // loadTracks reads the parts of the slips ids, by slip, in order, each
 // decoded by decode.
 func (s *Store) loadTracks(ctx context.Context, ids []string, decode trackDecoder) (map[string][]slip.Track, error) {
-	// Two columns, scanned by hand: every ledger page and every export
-	// batch reads the parts of its slips, and GORM's reflection over the
-	// whole row was a third of a department export's CPU.
-	rs, err := s.db.WithContext(ctx).Model(&trackRow{}).Select("slip_id, detail").
-		Where(s.slipIn(ids)).Order("slip_id, position").Rows()
-	if err != nil {
-		return nil, fmt.Errorf("load slip tracks: %w", err)
-	}
-	defer rs.Close()
 	// The parts come slip by slip, so each slip's are a run of one array
 	// made for the whole batch, rather than a slice grown per slip (which,
 	// with the map's growth, was a fifth of loading them in an export).
 	var (
-		all    = make([]slip.Track, 0, 2*len(ids))
-		runs   []trackRun
-		slipID string
-		detail sql.RawBytes // decoded before the next row
+		all  = make([]slip.Track, 0, 2*len(ids))
+		runs []trackRun
 	)
-	for rs.Next() {
-		if err := rs.Scan(&slipID, &detail); err != nil {
-			return nil, fmt.Errorf("load slip tracks: %w", err)
-		}
+	err := s.eachTrackDetail(ctx, ids, func(slipID, detail []byte) error {
 		t, err := decode(detail)
 		if err != nil {
-			return nil, fmt.Errorf("decode a track of slip %s: %w", slipID, err)
+			return fmt.Errorf("decode a track of slip %s: %w", slipID, err)
 		}
-		if len(runs) == 0 || runs[len(runs)-1].slipID != slipID {
-			runs = append(runs, trackRun{slipID: slipID, start: len(all)})
+		if len(runs) == 0 || runs[len(runs)-1].slipID != string(slipID) {
+			runs = append(runs, trackRun{slipID: string(slipID), start: len(all)})
 		}
 		all = append(all, t)
-	}
-	if err := rs.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("load slip tracks: %w", err)
 	}
 	out := make(map[string][]slip.Track, len(runs))
@@ -167,6 +154,33 @@ func (s *Store) loadTracks(ctx context.Context, ids []string, decode trackDecode
 		out[r.slipID] = all[r.start:end:end] // appending copies: no slip grows into the next's
 	}
 	return out, nil
+}
+
+// eachTrackDetail calls fn with the slip and detail column of each part of
+// the slips ids, by slip and position, until fn fails. The bytes are the
+// driver's, good until fn returns. Scanned by hand: every ledger page and
+// every export batch reads the parts of its slips, and GORM's reflection
+// over the whole row was a third of a department export's CPU.
+func (s *Store) eachTrackDetail(ctx context.Context, ids []string, fn func(slipID, detail []byte) error) error {
+	if s.dialect == Postgres {
+		return s.eachTrackDetailPgx(ctx, ids, fn)
+	}
+	rs, err := s.db.WithContext(ctx).Model(&trackRow{}).Select("slip_id, detail").
+		Where(s.slipIn(ids)).Order("slip_id, position").Rows()
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	var slipID, detail sql.RawBytes
+	for rs.Next() {
+		if err := rs.Scan(&slipID, &detail); err != nil {
+			return err
+		}
+		if err := fn(slipID, detail); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
 }
 
 // trackRun is where one slip's parts start among loadTracks's.
