@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			warnSlowCollation(ctx, st, log)
 			m := metrics.New()
 			c, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
@@ -72,6 +74,7 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			warnSlowCollation(ctx, st, log)
 			m := metrics.New()
 			c, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
@@ -104,5 +107,20 @@ func migrateCommand() *cobra.Command {
 				return nil
 			})
 		},
+	}
+}
+
+// warnSlowCollation logs a warning when the ledger's database orders text
+// by a language's rules (store.SlowCollation), which makes every lookup of
+// a slip by its id cost two to three times as much; deploy/README.md says
+// how to create the database instead.
+func warnSlowCollation(ctx context.Context, st *store.Store, log *slog.Logger) {
+	name, err := st.Collation(ctx)
+	if err != nil {
+		log.WarnContext(ctx, "could not read the ledger database's collation", "error", err)
+		return
+	}
+	if store.SlowCollation(name) {
+		log.WarnContext(ctx, "the ledger database collates text by a language's rules, which makes its lookups slower; create it with LOCALE 'C.UTF-8' (deploy/README.md)", "collation", name)
 	}
 }

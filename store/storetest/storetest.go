@@ -101,6 +101,13 @@ func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 // its URL; the database is dropped when the test ends.
 func PostgresDatabase(t testing.TB) string {
 	t.Helper()
+	return PostgresDatabaseWith(t, "")
+}
+
+// PostgresDatabaseWith is PostgresDatabase with options for CREATE DATABASE
+// (such as "TEMPLATE template0 LC_COLLATE 'POSIX'").
+func PostgresDatabaseWith(t testing.TB, options string) string {
+	t.Helper()
 	admin := os.Getenv(PostgresURLEnv)
 	if admin == "" {
 		if os.Getenv("DUBAN_REQUIRE_POSTGRES") == "1" {
@@ -116,7 +123,7 @@ func PostgresDatabase(t testing.TB) string {
 		t.Fatalf("connect to test postgres: %v", err)
 	}
 	sqlDB, _ := adminDB.DB()
-	if err := adminDB.Exec("CREATE DATABASE " + name).Error; err != nil {
+	if err := adminDB.Exec(strings.TrimSpace("CREATE DATABASE " + name + " " + options)).Error; err != nil {
 		_ = sqlDB.Close()
 		t.Fatalf("create database %s: %v", name, err)
 	}
