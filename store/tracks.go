@@ -209,48 +209,6 @@ func decodeTrack(detail []byte) (slip.Track, error) {
 	return t, nil
 }
 
-// ledgerTrack is what the 台账's export (EachLedgerSlip) reads of a part's
-// detail: what colours it (unit, role, status, deadline, acknowledgement
-// reminder) and what its cells show (the report, a refusal's reason, a
-// waiver, the unit a 改派 gave it to). The part's times are left out:
-// parsing them was a third of decoding a part.
-type ledgerTrack struct {
-	Department  string           `json:"department"`
-	Role        slip.TrackRole   `json:"role"`
-	Status      slip.TrackStatus `json:"status"`
-	Deadline    calendar.Date    `json:"deadline"`
-	AckReminded bool             `json:"ack_reminded"`
-	Report      *struct {
-		Achieved string         `json:"achieved"`
-		Figures  []slip.Figure  `json:"figures"`
-		Problems string         `json:"problems"`
-		Measures []slip.Measure `json:"measures"`
-	} `json:"report"`
-	Refusal *struct {
-		Reason string `json:"reason"`
-	} `json:"refusal"`
-	Waiver     string `json:"waiver"`
-	ReplacedBy string `json:"replaced_by"`
-}
-
-// decodeLedgerTrack is decodeTrack for the 台账's export: the fields of
-// ledgerTrack, every other one zero.
-func decodeLedgerTrack(detail []byte) (slip.Track, error) {
-	var l ledgerTrack
-	if err := gojson.Unmarshal(detail, &l); err != nil {
-		return slip.Track{}, err
-	}
-	t := slip.Track{Department: l.Department, Role: l.Role, Status: l.Status, Deadline: l.Deadline,
-		AckReminded: l.AckReminded, Waiver: l.Waiver, ReplacedBy: l.ReplacedBy}
-	if r := l.Report; r != nil {
-		t.Report = &slip.Report{Achieved: r.Achieved, Figures: r.Figures, Problems: r.Problems, Measures: r.Measures}
-	}
-	if l.Refusal != nil {
-		t.Refusal = &slip.Refusal{Reason: l.Refusal.Reason}
-	}
-	return t, nil
-}
-
 // attachTracks sets each slip's parts, decoded by decode, and the co-unit
 // deadlines its draft carried, from the ledger.
 func (s *Store) attachTracks(ctx context.Context, slips []slip.Slip, decode trackDecoder) error {
