@@ -284,3 +284,32 @@ func TestNewKeywordPairsInCrossingTransactions(t *testing.T) {
 		assert.Equal(t, want, got, "searching %q", q)
 	}
 }
+
+// TestKeywordIndexBuildsWithoutASearchPath: pg_dump's restore runs with an
+// empty search_path, and under it the keyword index must build and its
+// terms be the same. Before migration 0190, CREATE INDEX failed there
+// ("function duban_bigrams(text) does not exist") and a restored ledger had
+// no keyword index.
+func TestKeywordIndexBuildsWithoutASearchPath(t *testing.T) {
+	url := storetest.PostgresDatabase(t)
+	st := storetest.OpenURL(t, url)
+	seedDepartments(t, st, "zjj")
+	sl := newSlip("a", time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone), "zjj")
+	sl.Draft.Title, sl.Draft.Content = "河道清淤", "东岸"
+	sl.StartIssued()
+	_, err := st.RecordIssued(ctx, sl)
+	require.NoError(t, err)
+
+	conn, err := storetest.OpenRaw(t, url).Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	var schema string
+	require.NoError(t, conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema))
+	_, err = conn.ExecContext(ctx, `SELECT pg_catalog.set_config('search_path', '', false)`) // as pg_dump's output does
+	require.NoError(t, err)
+	_, err = conn.ExecContext(ctx, fmt.Sprintf(`CREATE INDEX restored_keyword_idx ON %[1]s.slips USING gin (%[1]s.duban_keyword_terms(lower(title || ' ' || content), units))`, schema))
+	require.NoError(t, err, "build the keyword index as a restore does")
+	var terms string
+	require.NoError(t, conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT %s.duban_keyword_terms('河道', ARRAY['zjj'])::text`, schema)).Scan(&terms))
+	assert.Equal(t, "{河道,unit:zjj}", terms)
+}
