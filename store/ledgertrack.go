@@ -35,11 +35,11 @@ func decodeLedgerTrack(detail []byte) (slip.Track, error) {
 			t.Department, err = r.str()
 		case "role":
 			var s string
-			s, err = r.str()
+			s, err = r.known(roleNames)
 			t.Role = slip.TrackRole(s)
 		case "status":
 			var s string
-			s, err = r.str()
+			s, err = r.known(statusNames)
 			t.Status = slip.TrackStatus(s)
 		case "deadline":
 			t.Deadline, err = r.date()
@@ -163,6 +163,33 @@ func (r *jsonReader) refusal() (*slip.Refusal, error) {
 		return r.skip()
 	})
 	return &ref, err
+}
+
+// roleNames and statusNames are the words a part's role and status are
+// written with: known reads them without making a string of each.
+var (
+	roleNames   = []string{string(slip.RoleLead), string(slip.RoleCo)}
+	statusNames = []string{string(slip.TrackIssued), string(slip.TrackInProgress), string(slip.TrackCompleted),
+		string(slip.TrackRefused), string(slip.TrackReplaced), string(slip.TrackWaived), string(slip.TrackCancelled)}
+)
+
+// known reads a string, returning the one of names it equals without
+// copying it, or a new string if it is none of them.
+func (r *jsonReader) known(names []string) (string, error) {
+	if r.peek() == '"' {
+		at := r.i
+		raw, err := r.rawStr()
+		if err != nil {
+			return "", err
+		}
+		for _, n := range names {
+			if string(raw) == n {
+				return n, nil
+			}
+		}
+		r.i = at
+	}
+	return r.str()
 }
 
 // jsonReader reads one JSON text from b, from position i on.
@@ -407,12 +434,58 @@ func (r *jsonReader) date() (calendar.Date, error) {
 	if r.null() {
 		return d, nil
 	}
-	s, err := r.str()
+	raw, err := r.rawStr()
 	if err != nil {
 		return d, err
 	}
-	err = d.UnmarshalText([]byte(s))
+	if bytes.IndexByte(raw, '\\') >= 0 { // a date written with escapes
+		r.i -= len(raw) + 2
+		s, err := r.str()
+		if err != nil {
+			return d, err
+		}
+		raw = []byte(s)
+	}
+	err = d.UnmarshalText(raw)
 	return d, err
+}
+
+// rawStr reads past a string and returns its bytes between the quotes as
+// they are, escapes undecoded; escapes are checked as str would.
+func (r *jsonReader) rawStr() ([]byte, error) {
+	if r.peek() != '"' {
+		return nil, r.fail("not a string")
+	}
+	start := r.i + 1
+	for j := start; j < len(r.b); j++ {
+		switch c := r.b[j]; {
+		case c == '"':
+			r.i = j + 1
+			return r.b[start:j], nil
+		case c < 0x20:
+			r.i = j
+			return nil, r.fail("control character in a string")
+		case c == '\\':
+			if j+1 >= len(r.b) {
+				r.i = j
+				return nil, r.fail("unterminated escape")
+			}
+			switch r.b[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j++
+			case 'u':
+				if _, ok := hex4(r.b, j+2); !ok {
+					r.i = j
+					return nil, r.fail("bad \\u escape")
+				}
+				j += 5
+			default:
+				r.i = j
+				return nil, r.fail("bad escape")
+			}
+		}
+	}
+	return nil, r.fail("unterminated string")
 }
 
 // boolean reads true or false (null: false).
@@ -440,7 +513,7 @@ func (r *jsonReader) boolean() (bool, error) {
 func (r *jsonReader) skip() error {
 	switch c := r.peek(); {
 	case c == '"':
-		_, err := r.str()
+		_, err := r.rawStr()
 		return err
 	case c == '{':
 		return r.object(func([]byte) error { return r.skip() })

@@ -156,6 +156,8 @@ func TestDecodeLedgerTrackAgreesWithEncodingJSON(t *testing.T) {
 		`{"report":{"achieved":"first","achieved":"second"},"refusal":{"by":"x","reason":"不属于本单位职责"}}`,
 		`{"ack_reminded":true,"deadline":"2026-12-31","status":"in_progress"}`,
 		`{"deadline":" 2026-12-31 "}`,
+		`{"deadline":"2026\u002d12\u002d31","status":"in\u005fprogress","role":"co\u0000","note":"\"\u00e9\ud83d\ude80"}`,
+		`{"status":"cancelled","role":"lead"}`,
 	} {
 		checkLedgerDecode(t, []byte(detail))
 	}
@@ -168,7 +170,8 @@ func TestDecodeLedgerTrackRefusesWhatIsNotAPart(t *testing.T) {
 		``, `[]`, `"zjj"`, `{`, `{"department":"zjj"`, `{"department":"zjj",}`, `{"department" "zjj"}`,
 		`{"department":zjj}`, `{"department":"zjj"} x`, `{"department":"zj` + "\n" + `j"}`, `{"department":"\x"}`,
 		`{"department":"\u12"}`, `{"ack_reminded":"yes"}`, `{"deadline":"2026-13-01"}`, `{"report":[]}`,
-		`{"report":{"figures":{}}}`, `{"x":-}`, `{"x":nul}`, `{"x":[1,]}`,
+		`{"report":{"figures":{}}}`, `{"x":-}`, `{"x":nul}`, `{"x":[1,]}`, `{"x":"\q"}`, `{"x":"\u00g0"}`,
+		`{"x":"a` + "\t" + `b"}`, `{"deadline":"2026\u002d1"}`, `{"status":"in_progress`,
 	} {
 		if _, err := decodeLedgerTrack([]byte(detail)); err == nil {
 			t.Errorf("decodeLedgerTrack(%q) succeeded", detail)
