@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/duban-gov/duban/evidence"
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/metrics"
@@ -93,6 +94,11 @@ func runDev(ctx context.Context, dataDir, addr, metricsAddr string, temporalPort
 		}
 	}
 
+	logins, err := demoLogins(ctx, e.Store, demo, e.LedgerDB)
+	if err != nil {
+		return err
+	}
+
 	internal := "not served: " + metricsAddr + " is taken (--metrics-addr)"
 	if a := serveInternal(ctx, metricsAddr, m, log); a != "" {
 		internal = fmt.Sprintf("http://%s/metrics   pprof: http://%s/debug/pprof/ (internal only)", a, a)
@@ -121,7 +127,7 @@ duban dev is up (%.1fs)
             %s (ledger)
 Stop with Ctrl-C; slips and their timers are kept in the data directory.
 
-%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), internal, e.Server.HostPort(), e.Server.Namespace(), cfg.TaskQueue, e.TemporalDB, e.LedgerDB, demoLogins(demo))
+%s`, time.Since(began).Seconds(), l.Addr(), l.Addr(), l.Addr(), internal, e.Server.HostPort(), e.Server.Namespace(), cfg.TaskQueue, e.TemporalDB, e.LedgerDB, logins)
 
 	return serveHTTP(ctx, l, app.NewAPI(ctx, wiring))
 }
@@ -159,13 +165,26 @@ func seedDemo(ctx context.Context, st *store.Store) error {
 }
 
 // demoLogins tells a newcomer how to sign in to the web UI, on every start
-// (the accounts themselves are created on the first).
-func demoLogins(demo bool) string {
+// (the accounts themselves are created on the first). A ledger that had
+// accounts before its first `duban dev` (one `duban bench --data-dir`
+// filled, say) got no demo accounts, and is told so rather than given
+// logins that do not exist.
+func demoLogins(ctx context.Context, st *store.Store, demo bool, ledgerDB string) (string, error) {
 	if !demo {
-		return ""
+		return "", nil
+	}
+	users, err := st.ListUsers(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !slices.ContainsFunc(users, func(u identity.User) bool { return u.Login == demoUsers[0].Login }) {
+		return fmt.Sprintf(`No demo logins: this ledger had accounts before duban dev first ran on it. Add one with
+  DUBAN_DATABASE_URL=sqlite:%s duban user add --login NAME --name NAME --role office --password PASSWORD
+
+`, ledgerDB), nil
 	}
 	return fmt.Sprintf(`Demo logins (password %s): office 督查室, zjj 住建局, fgw 发改委, leader 领导, admin 管理员
   office issues and reviews slips, zjj or fgw handles them, leader opens the dashboard.
 
-`, demoPassword)
+`, demoPassword), nil
 }

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/metrics"
+	"github.com/duban-gov/duban/slip"
 	"github.com/duban-gov/duban/store"
 	"github.com/duban-gov/duban/store/storetest"
 )
@@ -30,5 +32,40 @@ func TestPublicListenerServesNoInternals(t *testing.T) {
 		if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "go_goroutines") {
 			t.Errorf("public GET %s: %d, want 404", p, rec.Code)
 		}
+	}
+}
+
+// TestDemoLoginsOnlyWhenTheyExist: dev names its demo logins only on a
+// ledger where it made them; a ledger that had accounts first (one `duban
+// bench --data-dir` filled) is told how to add one instead.
+func TestDemoLoginsOnlyWhenTheyExist(t *testing.T) {
+	ctx := t.Context()
+	st := storetest.Open(t, store.SQLite)
+	if _, err := st.CreateUser(ctx, identity.User{Login: "bench-office01", Name: "压测督查员", Role: slip.RoleOffice}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemoUsers(ctx, st, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := demoLogins(ctx, st, true, "/data/duban.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "No demo logins") || !strings.Contains(got, "DUBAN_DATABASE_URL=sqlite:/data/duban.db duban user add") {
+		t.Fatalf("a ledger with other accounts was told:\n%s", got)
+	}
+
+	fresh := storetest.Open(t, store.SQLite)
+	if err := seedDemo(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemoUsers(ctx, fresh, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = demoLogins(ctx, fresh, true, "/data/duban.db"); err != nil || !strings.HasPrefix(got, "Demo logins (password "+demoPassword) {
+		t.Fatalf("a fresh ledger was told %q, %v", got, err)
+	}
+	if got, err = demoLogins(ctx, fresh, false, "/data/duban.db"); err != nil || got != "" {
+		t.Fatalf("without --demo: %q, %v", got, err)
 	}
 }
