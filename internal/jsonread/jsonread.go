@@ -26,8 +26,23 @@ var ErrMalformed = errors.New("malformed JSON")
 
 // Reader reads one JSON text.
 type Reader struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	depth int // objects and arrays open
+}
+
+// maxDepth is how deep objects and arrays may nest, as in encoding/json: a
+// text of ten million [ would otherwise take Skip's recursion past the
+// stack's limit, which ends the process.
+const maxDepth = 10000
+
+// open enters an object or array.
+func (r *Reader) open() error {
+	if r.depth++; r.depth > maxDepth {
+		return r.fail("nested too deep")
+	}
+	r.i++
+	return nil
 }
 
 // NewReader reads b, which must not change while it is read.
@@ -90,9 +105,12 @@ func (r *Reader) Object(field func(key []byte) error) error {
 	if r.peek() != '{' {
 		return r.fail("not an object")
 	}
-	r.i++
+	if err := r.open(); err != nil {
+		return err
+	}
 	if r.peek() == '}' {
 		r.i++
+		r.depth--
 		return nil
 	}
 	for {
@@ -115,6 +133,7 @@ func (r *Reader) Object(field func(key []byte) error) error {
 			r.i++
 		case '}':
 			r.i++
+			r.depth--
 			return nil
 		default:
 			return r.fail("no comma")
@@ -131,9 +150,12 @@ func (r *Reader) Array(item func() error) error {
 	if r.peek() != '[' {
 		return r.fail("not an array")
 	}
-	r.i++
+	if err := r.open(); err != nil {
+		return err
+	}
 	if r.peek() == ']' {
 		r.i++
+		r.depth--
 		return nil
 	}
 	for {
@@ -145,6 +167,7 @@ func (r *Reader) Array(item func() error) error {
 			r.i++
 		case ']':
 			r.i++
+			r.depth--
 			return nil
 		default:
 			return r.fail("no comma")

@@ -3,6 +3,7 @@ package jsonread_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/duban-gov/duban/internal/jsonread"
@@ -75,4 +76,24 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("%q: Skip and End took it: %v, encoding/json: valid %v", s, got, want)
 		}
 	})
+}
+
+// TestDeepNestingFailsInsteadOfOverflowing: as deep as encoding/json takes
+// is read; deeper fails with an error, not a stack overflow.
+func TestDeepNestingFailsInsteadOfOverflowing(t *testing.T) {
+	deep := func(n int) []byte {
+		return []byte(strings.Repeat("[", n) + strings.Repeat("]", n))
+	}
+	if err := skipAll(deep(10000)); err != nil {
+		t.Fatalf("10,000 deep: %v", err)
+	}
+	if err := skipAll(deep(10001)); !errors.Is(err, jsonread.ErrMalformed) {
+		t.Fatalf("10,001 deep: %v", err)
+	}
+	if err := skipAll([]byte(strings.Repeat(`{"a":`, 5_000_000))); !errors.Is(err, jsonread.ErrMalformed) {
+		t.Fatalf("five million open objects: %v", err)
+	}
+	if got := json.Valid(deep(10001)); got {
+		t.Fatal("encoding/json took 10,001 deep; the limit should follow it")
+	}
 }
