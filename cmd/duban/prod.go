@@ -33,7 +33,7 @@ func serveCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			warnSlowCollation(ctx, st, log)
+			warnLedgerDatabase(ctx, st, log)
 			m := metrics.New()
 			c, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
@@ -74,7 +74,7 @@ func workerCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			warnSlowCollation(ctx, st, log)
+			warnLedgerDatabase(ctx, st, log)
 			m := metrics.New()
 			c, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.Namespace, log, m)
 			if err != nil {
@@ -102,25 +102,35 @@ func migrateCommand() *cobra.Command {
 		Use:   "migrate",
 		Short: "Bring the ledger schema up to date (safe to run repeatedly and concurrently)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(cmd.Context(), func(context.Context, *store.Store) error {
+			return withStore(cmd.Context(), func(ctx context.Context, st *store.Store) error {
 				fmt.Println("schema up to date")
+				warnLedgerDatabase(ctx, st, newLogger("info", true).With("process", "migrate"))
 				return nil
 			})
 		},
 	}
 }
 
-// warnSlowCollation logs a warning when the ledger's database orders text
-// by a language's rules (store.SlowCollation), which makes every lookup of
-// a slip by its id cost two to three times as much; deploy/README.md says
-// how to create the database instead.
-func warnSlowCollation(ctx context.Context, st *store.Store, log *slog.Logger) {
+// warnLedgerDatabase logs a warning for what makes the ledger's database
+// slower than its queries were planned for: collating text by a language's
+// rules (store.SlowCollation), which makes every lookup of a slip by its id
+// cost two to three times as much (deploy/README.md says how to create the
+// database instead), and indexes the migrations made that it lacks (a
+// restore that skipped an error), which the migration named recreates.
+func warnLedgerDatabase(ctx context.Context, st *store.Store, log *slog.Logger) {
 	name, err := st.Collation(ctx)
-	if err != nil {
+	switch {
+	case err != nil:
 		log.WarnContext(ctx, "could not read the ledger database's collation", "error", err)
+	case store.SlowCollation(name):
+		log.WarnContext(ctx, "the ledger database collates text by a language's rules, which makes its lookups slower; create it with LOCALE 'C.UTF-8' (deploy/README.md)", "collation", name)
+	}
+	missing, err := st.MissingIndexes(ctx)
+	if err != nil {
+		log.WarnContext(ctx, "could not check the ledger database's indexes", "error", err)
 		return
 	}
-	if store.SlowCollation(name) {
-		log.WarnContext(ctx, "the ledger database collates text by a language's rules, which makes its lookups slower; create it with LOCALE 'C.UTF-8' (deploy/README.md)", "collation", name)
+	for _, ix := range missing {
+		log.WarnContext(ctx, "the ledger database lacks an index its migrations made (a restore that skipped an error?); run its CREATE INDEX statement from that migration (in duban's source) again", "index", ix.Name, "migration", ix.Migration)
 	}
 }
