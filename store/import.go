@@ -125,7 +125,7 @@ func (s *Store) ImportSlips(ctx context.Context, year int, cal *calendar.Calenda
 			}
 			members[id] = all
 		}
-		if err := applyRollup(tx, rollupChange(nil, rows, func(id string) []member { return members[id] }), nil, rows); err != nil {
+		if err := applyRollup(tx, nil, rows, nil, func(id string) []member { return members[id] }); err != nil {
 			return fmt.Errorf("count slips in statistics: %w", err)
 		}
 		// Last, so the counter's row lock is held only until the commit.

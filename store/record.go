@@ -148,16 +148,15 @@ func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
 			return err
 		}
 		members := func(string) []member { return now }
-		deltas := rollupChange([]slipRow{before}, []slipRow{after}, members)
+		was := members
 		if e.Type == slip.ActionReassign {
-			was, err := s.withBelow(tx, beforeMembers)
+			old, err := s.withBelow(tx, beforeMembers)
 			if err != nil {
 				return err
 			}
-			old := func(string) []member { return was }
-			deltas = mergeDeltas(rollupChange([]slipRow{before}, nil, old), rollupChange(nil, []slipRow{after}, members))
+			was = func(string) []member { return old }
 		}
-		if err := applyRollup(tx, deltas, []slipRow{before}, []slipRow{after}); err != nil {
+		if err := applyRollup(tx, []slipRow{before}, []slipRow{after}, was, members); err != nil {
 			return fmt.Errorf("update statistics: %w", err)
 		}
 		return nil
@@ -223,7 +222,7 @@ func (s *Store) insertIssued(tx *gorm.DB, sl slip.Slip, year, serial int, number
 		return err
 	}
 	members := func(string) []member { return all }
-	if err := applyRollup(tx, rollupChange(nil, []slipRow{row}, members), nil, []slipRow{row}); err != nil {
+	if err := applyRollup(tx, nil, []slipRow{row}, nil, members); err != nil {
 		return fmt.Errorf("count slip in statistics: %w", err)
 	}
 	if err := insertDepartments(tx, sl.ID, sl.Draft.Departments()); err != nil {

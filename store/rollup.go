@@ -141,18 +141,14 @@ func compareBool(a, b bool) int {
 	return 1
 }
 
-// rollupChange is the net change to the rollup when rows move from before
-// to after (either may be missing: a slip being issued has no before),
-// sorted by key (compareKeys); members gives each slip's departments.
-func rollupChange(before, after []slipRow, members func(slipID string) []member) []statsRow {
-	return rollupChangeBy(before, after, func(r slipRow) []member { return members(r.ID) })
-}
-
-// rollupChangeBy is rollupChange with the members read off each row.
-func rollupChangeBy(before, after []slipRow, members func(slipRow) []member) []statsRow {
+// rollupChange is the net change to a rollup when rows move from before to
+// after (either may be missing: a slip being issued has no before), sorted
+// by key (compareKeys); was and now give a row's members before and after
+// (a 改派 changes a slip's departments between them).
+func rollupChange(before, after []slipRow, was, now func(slipRow) []member) []statsRow {
 	byKey := map[statsRow]statsRow{}
-	add := func(r slipRow, sign int64) {
-		for _, m := range members(r) {
+	add := func(r slipRow, members []member, sign int64) {
+		for _, m := range members {
 			c := contribution(r, m)
 			k := c.key()
 			acc, ok := byKey[k]
@@ -163,10 +159,10 @@ func rollupChangeBy(before, after []slipRow, members func(slipRow) []member) []s
 		}
 	}
 	for _, r := range before {
-		add(r, -1)
+		add(r, was(r), -1)
 	}
 	for _, r := range after {
-		add(r, +1)
+		add(r, now(r), +1)
 	}
 	out := make([]statsRow, 0, len(byKey))
 	for k, d := range byKey {
@@ -188,21 +184,23 @@ func groupsOf(r slipRow) []member {
 
 // applyRollup moves slips in both rollups inside tx as their rows move from
 // before to after (either may be missing: a slip being issued has no
-// before): deltas, the departments' change (rollupChange's, with the slips'
-// departments before and after), to slip_stats, then their batches' and
-// categories' to slip_group_stats. Each is an upsert that adds to the
-// counters, so concurrent transactions on the same row serialise on it.
-// PostgreSQL locks the rows of a multi-row upsert in the order of its
-// VALUES; every writer comes through here, so each takes the two tables in
-// this order and each table's rows in compareKeys order, and none waits for
-// another in a cycle.
-func applyRollup(tx *gorm.DB, deltas []statsRow, before, after []slipRow) error {
-	if len(deltas) > 0 {
+// before): in slip_stats by their departments (was gives a slip's before,
+// now after), then in slip_group_stats by their batches and categories.
+// Each is an upsert that adds to the counters, so concurrent transactions
+// on the same row serialise on it. PostgreSQL locks the rows of a
+// multi-row upsert in the order of its VALUES; every writer comes through
+// here, so each takes the two tables in this order and each table's rows
+// in compareKeys order, and none waits for another in a cycle.
+func applyRollup(tx *gorm.DB, before, after []slipRow, was, now func(slipID string) []member) error {
+	byID := func(members func(string) []member) func(slipRow) []member {
+		return func(r slipRow) []member { return members(r.ID) }
+	}
+	if deltas := rollupChange(before, after, byID(was), byID(now)); len(deltas) > 0 {
 		if err := upsertRollup(tx, statsTable, deltas); err != nil {
 			return err
 		}
 	}
-	if groups := rollupChangeBy(before, after, groupsOf); len(groups) > 0 {
+	if groups := rollupChange(before, after, groupsOf, groupsOf); len(groups) > 0 {
 		return upsertRollup(tx, groupTable, groups)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -97,28 +96,6 @@ func reassignDepartments(tx *gorm.DB, sl slip.Slip) ([]member, error) {
 		return nil, fmt.Errorf("assign departments of slip %s: %w", sl.ID, err)
 	}
 	return before, nil
-}
-
-// mergeDeltas adds two lists of rollup deltas into one in compareKeys order
-// (applyRollup's lock order), dropping rows that cancel out.
-func mergeDeltas(a, b []statsRow) []statsRow {
-	byKey := map[statsRow]statsRow{}
-	for _, d := range slices.Concat(a, b) {
-		k := d.key()
-		acc, ok := byKey[k]
-		if !ok {
-			acc = k
-		}
-		byKey[k] = acc.plus(d, 1)
-	}
-	out := make([]statsRow, 0, len(byKey))
-	for k, d := range byKey {
-		if d != k {
-			out = append(out, d)
-		}
-	}
-	slices.SortFunc(out, compareKeys)
-	return out
 }
 
 // loadTracks reads the parts of the slips ids, by slip, in order, each
