@@ -436,6 +436,12 @@ const D = (() => {
   }
 
   /**
+   * pageTotal is how many slips a ledger page says its query holds, "10000+"
+   * past the ledger's count (total_capped).
+   */
+  function pageTotal(page) { return page.total + (page.total_capped ? '+' : ''); }
+
+  /**
    * partialNote says under a queue that lists only some of its slips which
    * ones (shown, e.g. '最近 200') and how many there are, and links the
    * ledger filtered to all of them (href).
@@ -519,7 +525,7 @@ const D = (() => {
 
   return {
     ApiError, api, upload, el, $, flash, errorText, newKey, fmtDate, fmtTime, pct, today, me, departments, deptName, deptList,
-    start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, partialNote, allSlips,
+    start, logout, homes, CSRF_KEY, colourBadge, statusBadge, slipLink, deadlineText, actionBar, slipTable, fillQueue, partialNote, pageTotal, allSlips,
     timeline, sentBackReason, counters, fillDeptControls, trackTable,
   };
 })();

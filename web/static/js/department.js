@@ -19,10 +19,6 @@ let user = null;
 // own is the department's current part of slip s (not a replaced one).
 function own(s) { return (s.tracks || []).find((t) => t.department === user.department && t.status !== 'replaced'); }
 
-// total is how many slips a ledger page says its query holds ("10000+" past
-// the ledger's count).
-function total(page) { return page.total + (page.total_capped ? '+' : ''); }
-
 // loadSentBack names the reasons of the unit's slips in progress after a
 // send-back (退回重办), the SENT_BACK_ROWS due soonest of them.
 async function loadSentBack() {
@@ -43,7 +39,7 @@ async function loadSentBack() {
     D.el('li', { dataset: { slipId: s.id } }, D.slipLink(s), '　退回理由：', D.el('span', { class: 'reason', text: reason }),
       '（已重办 ' + s.rework_count + ' 次，办结时限 ' + s.deadline + '）'))),
   page.next_cursor ? D.el('p', { class: 'muted queue-partial',
-    text: '共 ' + total(page) + ' 项退回重办，仅显示最近到期的 ' + SENT_BACK_ROWS + ' 项。' }) : '');
+    text: '共 ' + D.pageTotal(page) + ' 项退回重办，仅显示最近到期的 ' + SENT_BACK_ROWS + ' 项。' }) : '');
 }
 
 async function loadInbox() {
@@ -80,9 +76,9 @@ async function load() {
       const page = queues[i];
       const box = D.$('#slips-' + colour);
       D.fillQueue(box, page.items, opts);
-      if (page.next_cursor) D.partialNote(box, '最近到期的 ' + QUEUE_ROWS, total(page), '/ledger?color=' + colour);
-      D.$('#count-' + colour).textContent = total(page);
-      queued[colour] = total(page);
+      if (page.next_cursor) D.partialNote(box, '最近到期的 ' + QUEUE_ROWS, D.pageTotal(page), '/ledger?color=' + colour);
+      D.$('#count-' + colour).textContent = D.pageTotal(page);
+      queued[colour] = D.pageTotal(page);
     });
     // 逾期 is the unit's own overdue work, as its red queue lists it: a slip
     // late only on another unit's part is not this unit's to answer for.

@@ -59,7 +59,7 @@ async function load(form, more) {
     if (more) body.append(...rows);
     else body.replaceChildren(...rows);
     if (!more && !rows.length) body.replaceChildren(D.el('tr', {}, D.el('td', { colspan: 9, class: 'muted empty', text: '没有符合条件的交办单' })));
-    D.$('#ledger-total').textContent = r.total_capped ? r.total + '+' : r.total;
+    D.$('#ledger-total').textContent = D.pageTotal(r);
     cursor = r.next_cursor || '';
     D.$('#ledger-more').hidden = !cursor;
     document.body.dataset.loaded = 'true';
