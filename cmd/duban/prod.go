@@ -115,8 +115,10 @@ func migrateCommand() *cobra.Command {
 // slower than its queries were planned for: collating text by a language's
 // rules (store.SlowCollation), which makes every lookup of a slip by its id
 // cost two to three times as much (deploy/README.md says how to create the
-// database instead), and indexes the migrations made that it lacks (a
-// restore that skipped an error), which the migration named recreates.
+// database instead); shared buffers too small for the slips and their
+// parts (store.BufferFit), which every walk of the ledger reads; and
+// indexes the migrations made that it lacks (a restore that skipped an
+// error), which the migration named recreates.
 func warnLedgerDatabase(ctx context.Context, st *store.Store, log *slog.Logger) {
 	name, err := st.Collation(ctx)
 	switch {
@@ -124,6 +126,14 @@ func warnLedgerDatabase(ctx context.Context, st *store.Store, log *slog.Logger) 
 		log.WarnContext(ctx, "could not read the ledger database's collation", "error", err)
 	case store.SlowCollation(name):
 		log.WarnContext(ctx, "the ledger database collates text by a language's rules, which makes its lookups slower; create it with LOCALE 'C.UTF-8' (deploy/README.md)", "collation", name)
+	}
+	fit, ok, err := st.BufferFit(ctx)
+	switch {
+	case err != nil:
+		log.WarnContext(ctx, "could not compare shared_buffers with the ledger's size", "error", err)
+	case ok && fit.Short():
+		log.WarnContext(ctx, "PostgreSQL's shared_buffers does not hold the ledger's slips and parts, so exports and pages copy them in from the OS cache; raise shared_buffers to at least the working set (deploy/README.md)",
+			"shared_buffers_mb", fit.SharedBuffers>>20, "working_set_mb", fit.WorkingSet>>20)
 	}
 	missing, err := st.MissingIndexes(ctx)
 	if err != nil {
