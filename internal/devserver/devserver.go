@@ -30,6 +30,8 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/duban-gov/duban/internal/temporalconf"
@@ -62,7 +64,9 @@ type Options struct {
 
 // Server is a running in-process Temporal server.
 type Server struct {
-	srv       temporal.Server
+	srv temporal.Server
+	// logLevel is the server's log's, raised when it stops.
+	logLevel  zap.AtomicLevel
 	hostPort  string
 	namespace string
 }
@@ -104,7 +108,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: o.LogLevel, Format: "json"}))
+	level, err := zapcore.ParseLevel(o.LogLevel)
+	if err != nil {
+		return nil, fmt.Errorf("temporal log level: %w", err)
+	}
+	logLevel := zap.NewAtomicLevelAt(level)
+	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: o.LogLevel, Format: "json"}).
+		WithOptions(zap.IncreaseLevel(logLevel)))
 	if o.Postgres != nil {
 		if err := SetupPostgresSchema(*o.Postgres, logger); err != nil {
 			return nil, fmt.Errorf("temporal schema on postgres: %w", err)
@@ -113,7 +123,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		return nil, err
 	}
 
-	return startServer(ctx, cfg, o, logger, reserved)
+	return startServer(ctx, cfg, o, logger, logLevel, reserved)
 }
 
 // setupSQLite creates the file with its schema on first start and registers
@@ -160,7 +170,7 @@ func forgetMembers(file string) error {
 	return nil
 }
 
-func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.Logger, reserved *reservation) (*Server, error) {
+func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.Logger, logLevel zap.AtomicLevel, reserved *reservation) (*Server, error) {
 	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporal authorizer: %w", err)
@@ -184,7 +194,7 @@ func startServer(ctx context.Context, cfg *config.Config, o Options, logger log.
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
-	s := &Server{srv: srv, hostPort: net.JoinHostPort(o.IP, strconv.Itoa(o.Port)), namespace: o.Namespace}
+	s := &Server{srv: srv, logLevel: logLevel, hostPort: net.JoinHostPort(o.IP, strconv.Itoa(o.Port)), namespace: o.Namespace}
 	if err := s.waitReady(ctx); err != nil {
 		_ = srv.Stop()
 		return nil, err
@@ -229,8 +239,15 @@ func (s *Server) HostPort() string { return s.hostPort }
 // Namespace is the registered namespace.
 func (s *Server) Namespace() string { return s.namespace }
 
-// Stop shuts the server down.
-func (s *Server) Stop() error { return s.srv.Stop() }
+// Stop shuts the server down. What its services log while they stop — a
+// matching engine that finds no hosts left, its own system workers' polls
+// cut off, dials to the ports just closed: a dozen errors and warnings with
+// stack traces — is the stop itself, not news to whoever pressed Ctrl-C, so
+// the server logs only fatal errors from here on.
+func (s *Server) Stop() error {
+	s.logLevel.SetLevel(zapcore.FatalLevel)
+	return s.srv.Stop()
+}
 
 func (s *Server) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
