@@ -119,23 +119,25 @@ func RederiveBelowRows(t testing.TB, s *Store) {
 	}
 }
 
-// RederiveGroupRows empties the batch and category rollup and derives it
-// again from the slips with migration 0180's own statement, as it did for a
-// ledger that had slips before it.
+// RederiveGroupRows empties the group rollup and derives it again from the
+// slips with the statements of migrations 0180 (batch and category) and
+// 0200 (leader), as they did for a ledger that had slips before them.
 func RederiveGroupRows(t testing.TB, s *Store) {
 	t.Helper()
-	src, err := migrations.ReadFile("migrations/" + string(s.dialect) + "/0180_group_rollup.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, stmt, ok := strings.Cut(string(src), "INSERT INTO slip_group_stats")
-	if !ok {
-		t.Fatal("migration 0180 has no rollup statement")
-	}
 	if err := s.db.Exec("DELETE FROM slip_group_stats").Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := s.schema.Exec("INSERT INTO slip_group_stats" + stmt).Error; err != nil {
-		t.Fatalf("migration 0180's statement: %v", err)
+	for _, name := range []string{"0180_group_rollup.sql", "0200_leader_rollup.sql"} {
+		src, err := migrations.ReadFile("migrations/" + string(s.dialect) + "/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, stmt, ok := strings.Cut(string(src), "INSERT INTO slip_group_stats")
+		if !ok {
+			t.Fatalf("migration %s has no rollup statement", name)
+		}
+		if err := s.schema.Exec("INSERT INTO slip_group_stats" + stmt).Error; err != nil {
+			t.Fatalf("migration %s's statement: %v", name, err)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -334,18 +335,35 @@ type UnmatchedLeader struct {
 // MapLeaders links slips whose 责任领导 is free text to the leader user of
 // exactly that name (one enabled leader of the name; two of the same name
 // are left for a person to decide), as migration 0080 did for the leaders
-// there were then. It returns how many slips it linked and the texts still
-// unmatched with their slip counts, most slips first. Repeating it changes
-// nothing more.
+// there were then, and moves their counts in the statistics by leader
+// (the group rollup) in the same transaction. It returns how many slips it
+// linked and the texts still unmatched with their slip counts, most slips
+// first. Repeating it changes nothing more.
 func (s *Store) MapLeaders(ctx context.Context) (int64, []UnmatchedLeader, error) {
 	match := "FROM users u WHERE u.role = 'leader' AND u.disabled_at IS NULL AND u.name = slips.leader"
-	res := s.db.WithContext(ctx).Exec(`UPDATE slips SET leader_user_id = (SELECT MIN(u.id) ` + match + `)
-		WHERE leader_user_id IS NULL AND leader <> '' AND (SELECT COUNT(*) ` + match + `) = 1`)
-	if res.Error != nil {
-		return 0, nil, fmt.Errorf("map leaders: %w", res.Error)
+	var mapped []slipRow
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Raw(`UPDATE slips SET leader_user_id = (SELECT MIN(u.id) ` + match + `)
+			WHERE leader_user_id IS NULL AND leader <> '' AND (SELECT COUNT(*) ` + match + `) = 1
+			RETURNING ` + strings.Join(rollupColumns, ", ")).Scan(&mapped).Error
+		if err != nil {
+			return err
+		}
+		// Each was counted under "" (no leader user) until now.
+		before := slices.Clone(mapped)
+		for i := range before {
+			before[i].LeaderUserID = nil
+		}
+		if groups := rollupChange(before, mapped, groupsOf, groupsOf); len(groups) > 0 {
+			return upsertRollup(tx, groupTable, groups)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, fmt.Errorf("map leaders: %w", err)
 	}
 	var unmatched []UnmatchedLeader
-	err := s.db.WithContext(ctx).Table("slips").Select("leader, COUNT(*) AS slips").
+	err = s.db.WithContext(ctx).Table("slips").Select("leader, COUNT(*) AS slips").
 		Where("leader_user_id IS NULL AND leader <> ''").Group("leader").Order("slips DESC, leader").Scan(&unmatched).Error
 	if err != nil {
 		return 0, nil, fmt.Errorf("list unmatched leaders: %w", err)
@@ -353,7 +371,7 @@ func (s *Store) MapLeaders(ctx context.Context) (int64, []UnmatchedLeader, error
 	if unmatched == nil {
 		unmatched = []UnmatchedLeader{}
 	}
-	return res.RowsAffected, unmatched, nil
+	return int64(len(mapped)), unmatched, nil
 }
 
 // TaskforceMembers maps each of codes that is a 专班 to its member units

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"gorm.io/gorm"
 
@@ -174,18 +175,42 @@ func rollupChange(before, after []slipRow, was, now func(slipRow) []member) []st
 	return out
 }
 
-// groupsOf are the groups a slip counts in in the batch and category rollup
-// (slip_group_stats, migration 0180): its 批次 and its 类别, each a member
-// whose role is the grouping (a statsRow of that rollup holds the group's
-// key as DepartmentCode and the grouping as Role).
+// groupsOf are the groups a slip counts in in the group rollup
+// (slip_group_stats): its 批次 and its 类别 (migration 0180) and its
+// 责任领导 (0200), each a member whose role is the grouping (a statsRow of
+// that rollup holds the group's key as DepartmentCode and the grouping as
+// Role).
 func groupsOf(r slipRow) []member {
-	return []member{{r.Batch, string(stats.GroupByBatch)}, {r.Category, string(stats.GroupByCategory)}}
+	return []member{
+		{r.Batch, string(stats.GroupByBatch)},
+		{r.Category, string(stats.GroupByCategory)},
+		{leaderKey(r.LeaderUserID), string(stats.GroupByLeader)},
+	}
+}
+
+// rollupColumns are the slips' columns a slip's contributions to the
+// rollups are made of (contribution, groupsOf), with its id.
+var rollupColumns = []string{
+	"id", "issued_on", "status", "worst_deadline", "effective_deadline", "ack_reminded", "extensions",
+	"rework_count", "resolved_on", "acknowledged_at", "ack_late", "reviewed", "close_working_days",
+	"lead_department", "batch", "category", "leader_user_id",
+}
+
+// leaderKey is a slip's group by 责任领导: the leader user's id, or "" for
+// a 责任领导 written as text alone — as the slips source's
+// COALESCE(CAST(leader_user_id AS TEXT), '') gives it.
+func leaderKey(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatInt(*id, 10)
 }
 
 // applyRollup moves slips in both rollups inside tx as their rows move from
 // before to after (either may be missing: a slip being issued has no
 // before): in slip_stats by their departments (was gives a slip's before,
-// now after), then in slip_group_stats by their batches and categories.
+// now after), then in slip_group_stats by their batches, categories and
+// leaders.
 // Each is an upsert that adds to the counters, so concurrent transactions
 // on the same row serialise on it. PostgreSQL locks the rows of a
 // multi-row upsert in the order of its VALUES; every writer comes through

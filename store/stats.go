@@ -17,8 +17,8 @@ import (
 // lead department, month or nothing (and, for a department's own view of
 // the slips it leads or helps with, or a scoped office's subtree, by month
 // or nothing; the subtree by lead department adds the slips its root helps
-// with) sum the slip_stats rollup; the whole ledger's by batch or category
-// sum slip_group_stats; the rest read the slips. Both give the
+// with) sum the slip_stats rollup; the whole ledger's by batch, category or
+// leader sum slip_group_stats; the rest read the slips. Both give the
 // same counts (tested). Its statements are planned for their arguments
 // (customPlans).
 func (s *Store) ClosureStats(ctx context.Context, q stats.Query) (rows []stats.Row, err error) {
@@ -74,11 +74,11 @@ func fromRollup(q stats.Query, scope string) bool {
 	return monthStart(q.From) && monthEnd(q.To)
 }
 
-// fromGroupRollup says whether the batch and category rollup (migration
-// 0180) holds what q asks: the whole ledger's slips by batch or category,
+// fromGroupRollup says whether the group rollup (migrations 0180 and 0200)
+// holds what q asks: the whole ledger's slips by batch, category or leader,
 // over whole months.
 func fromGroupRollup(q stats.Query) bool {
-	return (q.GroupBy == stats.GroupByBatch || q.GroupBy == stats.GroupByCategory) &&
+	return (q.GroupBy == stats.GroupByBatch || q.GroupBy == stats.GroupByCategory || q.GroupBy == stats.GroupByLeader) &&
 		q.VisibleTo == "" && q.VisibleUnits == nil && q.Lead == "" && monthStart(q.From) && monthEnd(q.To)
 }
 
@@ -155,12 +155,14 @@ var rollupSource = statsSource{
 	to:   func(day string) condition { return condition{"issued_month <= ?", []any{day[:7]}} },
 }
 
-// groupRollupSource is the batch and category rollup (migration 0180):
+// groupRollupSource is the group rollup (migrations 0180 and 0200):
 // rollupSource's columns, a row per group of one grouping (grouped_by).
 var groupRollupSource = func() statsSource {
 	src := rollupSource
 	src.table = "slip_group_stats"
-	src.groups = map[stats.GroupBy]string{stats.GroupByBatch: "group_key", stats.GroupByCategory: "group_key"}
+	src.groups = map[stats.GroupBy]string{
+		stats.GroupByBatch: "group_key", stats.GroupByCategory: "group_key", stats.GroupByLeader: "group_key",
+	}
 	return src
 }()
 
