@@ -197,8 +197,8 @@ var rollupColumns = []string{
 }
 
 // leaderKey is a slip's group by 责任领导: the leader user's id, or "" for
-// a 责任领导 written as text alone — as the slips source's
-// COALESCE(CAST(leader_user_id AS TEXT), '') gives it.
+// a 责任领导 written as text alone — the key the statistics read from the
+// slips give it (slipsSource's groups).
 func leaderKey(id *int64) string {
 	if id == nil {
 		return ""
