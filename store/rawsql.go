@@ -227,8 +227,9 @@ func upsertTracks(tx *gorm.DB, rows []trackRow) error {
 // statsKeyColumns are the rollup's key, in statsRow's order.
 const statsKeyColumns = "department_code,role,issued_month,status,effective_deadline,ack_reminded,lead_department"
 
-// groupKeyColumns are the batch and category rollup's key (migration 0180):
-// the grouping is a statsRow's Role, the group its DepartmentCode.
+// groupKeyColumns are the group rollup's key (migrations 0180 and 0200):
+// the grouping (batch, category or leader) is a statsRow's Role, the group
+// its DepartmentCode.
 const groupKeyColumns = "grouped_by,group_key,issued_month,status,effective_deadline,ack_reminded"
 
 // rollupTable is a table statsRows are added to: its name, its key columns,
@@ -244,8 +245,8 @@ var (
 	statsTable = newRollupTable("slip_stats", statsKeyColumns, func(d statsRow) []any {
 		return []any{d.DepartmentCode, d.Role, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded, d.LeadDepartment}
 	})
-	// groupTable is the batch and category rollup (slip_group_stats,
-	// applyRollup's too).
+	// groupTable is the group rollup by batch, category and leader
+	// (slip_group_stats, applyRollup's too).
 	groupTable = newRollupTable("slip_group_stats", groupKeyColumns, func(d statsRow) []any {
 		return []any{d.Role, d.DepartmentCode, d.IssuedMonth, d.Status, d.EffectiveDeadline, d.AckReminded}
 	})

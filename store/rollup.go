@@ -100,7 +100,7 @@ func (c statsRow) plus(d statsRow, sign int64) statsRow {
 }
 
 // member is a slip's department in a role ("lead", "co" or roleBelow), or
-// in the batch and category rollup one of its groups (groupsOf).
+// in the group rollup one of its groups (groupsOf).
 type member struct{ department, role string }
 
 // membersOf lists a slip's departments, the lead first.
