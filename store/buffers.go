@@ -11,10 +11,10 @@ import (
 // A department's export at a million slips reads 2.3 GB of them. Under
 // PostgreSQL's default shared_buffers (128 MB) every page of that is copied
 // in from the operating system's cache and another evicted, and PostgreSQL's
-// CPU for 住建局's 107k rows was 1.6–1.8 s; with shared_buffers holding the
-// working set, 1.3 s, and the export through the API went under 1.5 s. A
-// shared_buffers between the two (1 GB) was no better than the default: the
-// walk evicts what it needs next.
+// CPU for 住建局's 107k rows was 1.43–1.68 s; with shared_buffers holding the
+// working set, 1.21–1.50 s, and the export through the API took 1.32 s
+// instead of 1.51 (medians of 24). A shared_buffers between the two (1 GB)
+// was no better than the default: the walk evicts what it needs next.
 type BufferFit struct {
 	// SharedBuffers is PostgreSQL's shared_buffers, in bytes.
 	SharedBuffers int64
