@@ -341,21 +341,37 @@ type UnmatchedLeader struct {
 // first. Repeating it changes nothing more.
 func (s *Store) MapLeaders(ctx context.Context) (int64, []UnmatchedLeader, error) {
 	match := "FROM users u WHERE u.role = 'leader' AND u.disabled_at IS NULL AND u.name = slips.leader"
-	var mapped []slipRow
+	var mapped int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Raw(`UPDATE slips SET leader_user_id = (SELECT MIN(u.id) ` + match + `)
+		rows, err := tx.Raw(`UPDATE slips SET leader_user_id = (SELECT MIN(u.id) ` + match + `)
 			WHERE leader_user_id IS NULL AND leader <> '' AND (SELECT COUNT(*) ` + match + `) = 1
-			RETURNING ` + strings.Join(rollupColumns, ", ")).Scan(&mapped).Error
+			RETURNING ` + strings.Join(rollupColumns, ", ")).Rows()
 		if err != nil {
 			return err
 		}
-		// Each was counted under "" (no leader user) until now.
-		before := slices.Clone(mapped)
-		for i := range before {
-			before[i].LeaderUserID = nil
+		defer rows.Close()
+		// Each slip linked was counted under "" (no leader user) until now.
+		// The change is added up as the rows come, so an old ledger's
+		// hundreds of thousands of slips are not all held at once.
+		groups := rollupDelta{}
+		for rows.Next() {
+			var r slipRow
+			if err := tx.ScanRows(rows, &r); err != nil {
+				return err
+			}
+			groups.add(r, groupsOf(r), +1)
+			r.LeaderUserID = nil
+			groups.add(r, groupsOf(r), -1)
+			mapped++
 		}
-		if groups := rollupChange(before, mapped, groupsOf, groupsOf); len(groups) > 0 {
-			return upsertRollup(tx, groupTable, groups)
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if change := groups.sorted(); len(change) > 0 {
+			return upsertRollup(tx, groupTable, change)
 		}
 		return nil
 	})
@@ -371,7 +387,7 @@ func (s *Store) MapLeaders(ctx context.Context) (int64, []UnmatchedLeader, error
 	if unmatched == nil {
 		unmatched = []UnmatchedLeader{}
 	}
-	return int64(len(mapped)), unmatched, nil
+	return mapped, unmatched, nil
 }
 
 // TaskforceMembers maps each of codes that is a 专班 to its member units

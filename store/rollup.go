@@ -147,28 +147,41 @@ func compareBool(a, b bool) int {
 // by key (compareKeys); was and now give a row's members before and after
 // (a 改派 changes a slip's departments between them).
 func rollupChange(before, after []slipRow, was, now func(slipRow) []member) []statsRow {
-	byKey := map[statsRow]statsRow{}
-	add := func(r slipRow, members []member, sign int64) {
-		for _, m := range members {
-			c := contribution(r, m)
-			k := c.key()
-			acc, ok := byKey[k]
-			if !ok {
-				acc = k
-			}
-			byKey[k] = acc.plus(c, sign)
-		}
-	}
+	d := rollupDelta{}
 	for _, r := range before {
-		add(r, was(r), -1)
+		d.add(r, was(r), -1)
 	}
 	for _, r := range after {
-		add(r, now(r), +1)
+		d.add(r, now(r), +1)
 	}
-	out := make([]statsRow, 0, len(byKey))
-	for k, d := range byKey {
-		if d != k { // a row whose counters all cancel out changes nothing
-			out = append(out, d)
+	return d.sorted()
+}
+
+// rollupDelta is a rollup's net change as it is added up, by key: it holds
+// a row per key touched, however many slips moved.
+type rollupDelta map[statsRow]statsRow
+
+// add counts r's contributions as its members, with sign -1 (it leaves) or
+// +1 (it arrives).
+func (d rollupDelta) add(r slipRow, members []member, sign int64) {
+	for _, m := range members {
+		c := contribution(r, m)
+		k := c.key()
+		acc, ok := d[k]
+		if !ok {
+			acc = k
+		}
+		d[k] = acc.plus(c, sign)
+	}
+}
+
+// sorted is the change, in compareKeys order, without the keys whose
+// counters all cancel out.
+func (d rollupDelta) sorted() []statsRow {
+	out := make([]statsRow, 0, len(d))
+	for k, c := range d {
+		if c != k {
+			out = append(out, c)
 		}
 	}
 	slices.SortFunc(out, compareKeys)
