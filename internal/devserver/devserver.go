@@ -65,7 +65,7 @@ type Options struct {
 // Server is a running in-process Temporal server.
 type Server struct {
 	srv temporal.Server
-	// logLevel is the server's log's, raised when it stops.
+	// logLevel is the level of the server's log, raised when it stops.
 	logLevel  zap.AtomicLevel
 	hostPort  string
 	namespace string
