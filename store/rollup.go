@@ -223,12 +223,13 @@ func leaderKey(id *int64) string {
 // before to after (either may be missing: a slip being issued has no
 // before): in slip_stats by their departments (was gives a slip's before,
 // now after), then in slip_group_stats by their batches, categories and
-// leaders.
-// Each is an upsert that adds to the counters, so concurrent transactions
-// on the same row serialise on it. PostgreSQL locks the rows of a
-// multi-row upsert in the order of its VALUES; every writer comes through
-// here, so each takes the two tables in this order and each table's rows
-// in compareKeys order, and none waits for another in a cycle.
+// leaders. Each is an upsert that adds to the counters, so concurrent
+// transactions on the same row serialise on it. PostgreSQL locks the rows
+// of a multi-row upsert in the order of its VALUES; every writer comes
+// through here (MapLeaders, which moves only leaders, through the same
+// upsertRollup in the same order), so each takes the two tables in this
+// order and each table's rows in compareKeys order, and none waits for
+// another in a cycle.
 func applyRollup(tx *gorm.DB, before, after []slipRow, was, now func(slipID string) []member) error {
 	byID := func(members func(string) []member) func(slipRow) []member {
 		return func(r slipRow) []member { return members(r.ID) }

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/duban-gov/duban/evidence"
-	"github.com/duban-gov/duban/identity"
 	"github.com/duban-gov/duban/internal/app"
 	"github.com/duban-gov/duban/internal/seed"
 	"github.com/duban-gov/duban/metrics"
@@ -173,15 +172,15 @@ func demoLogins(ctx context.Context, st *store.Store, demo bool, ledgerDB string
 	if !demo {
 		return "", nil
 	}
-	users, err := st.ListUsers(ctx)
-	if err != nil {
-		return "", err
-	}
-	if !slices.ContainsFunc(users, func(u identity.User) bool { return u.Login == demoUsers[0].Login }) {
+	_, _, err := st.UserByLogin(ctx, demoUsers[0].Login)
+	if de := slip.AsError(err); de != nil && de.Kind == slip.KindNotFound {
 		return fmt.Sprintf(`No demo logins: this ledger had accounts before duban dev first ran on it. Add one with
   DUBAN_DATABASE_URL=sqlite:%s duban user add --login NAME --name NAME --role office --password PASSWORD
 
 `, ledgerDB), nil
+	}
+	if err != nil {
+		return "", err
 	}
 	return fmt.Sprintf(`Demo logins (password %s): office 督查室, zjj 住建局, fgw 发改委, leader 领导, admin 管理员
   office issues and reviews slips, zjj or fgw handles them, leader opens the dashboard.

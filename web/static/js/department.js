@@ -76,9 +76,10 @@ async function load() {
       const page = queues[i];
       const box = D.$('#slips-' + colour);
       D.fillQueue(box, page.items, opts);
-      if (page.next_cursor) D.partialNote(box, '最近到期的 ' + QUEUE_ROWS, D.pageTotal(page), '/ledger?color=' + colour);
-      D.$('#count-' + colour).textContent = D.pageTotal(page);
-      queued[colour] = D.pageTotal(page);
+      const total = D.pageTotal(page);
+      if (page.next_cursor) D.partialNote(box, '最近到期的 ' + QUEUE_ROWS, total, '/ledger?color=' + colour);
+      D.$('#count-' + colour).textContent = total;
+      queued[colour] = total;
     });
     // 逾期 is the unit's own overdue work, as its red queue lists it: a slip
     // late only on another unit's part is not this unit's to answer for.
