@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"slices"
 	"sort"
@@ -70,22 +69,15 @@ type migratedIndex struct{ table, migration string }
 // and returns the indexes they leave: each CREATE INDEX, less those a later
 // DROP INDEX or DROP TABLE removed, following ALTER TABLE … RENAME TO.
 func migratedIndexes(d Dialect, applied []string) (map[string]migratedIndex, error) {
-	dir := "migrations/" + string(d)
-	entries, err := fs.ReadDir(migrations, dir)
+	files, err := migrationFiles(d)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, err)
+		return nil, err
 	}
 	out := map[string]migratedIndex{}
-	for _, e := range entries { // in name order, which is the order applied
-		version, ok := strings.CutSuffix(e.Name(), ".sql")
-		if !ok || !slices.Contains(applied, version) {
-			continue
+	for _, m := range files {
+		if slices.Contains(applied, m.version) {
+			applyIndexStatements(out, m.path, m.body)
 		}
-		body, err := migrations.ReadFile(dir + "/" + e.Name())
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", e.Name(), err)
-		}
-		applyIndexStatements(out, "store/"+dir+"/"+e.Name(), string(body))
 	}
 	return out, nil
 }

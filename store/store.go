@@ -16,7 +16,6 @@ import (
 	neturl "net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -248,6 +247,37 @@ func (s *Store) Close() error {
 //go:embed migrations
 var migrations embed.FS
 
+// migrationFile is one of a dialect's embedded migrations.
+type migrationFile struct {
+	// version is its name without ".sql", as schema_migrations records it.
+	version, name string
+	// path is where it stands in the source: store/migrations/<dialect>/<name>.
+	path, body string
+}
+
+// migrationFiles are the dialect's embedded migrations in the order they
+// are applied, their names'.
+func migrationFiles(d Dialect) ([]migrationFile, error) {
+	dir := "migrations/" + string(d)
+	entries, err := fs.ReadDir(migrations, dir) // sorted by name
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	var files []migrationFile
+	for _, e := range entries {
+		version, ok := strings.CutSuffix(e.Name(), ".sql")
+		if !ok {
+			continue
+		}
+		body, err := migrations.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", e.Name(), err)
+		}
+		files = append(files, migrationFile{version: version, name: e.Name(), path: "store/" + dir + "/" + e.Name(), body: string(body)})
+	}
+	return files, nil
+}
+
 // migrationLockKey names the PostgreSQL advisory lock that serialises
 // concurrent migrators (two replicas running `duban migrate` at once).
 const migrationLockKey = 7_240_311_026
@@ -258,24 +288,11 @@ const migrationLockKey = 7_240_311_026
 // Concurrent calls are safe: on PostgreSQL each transaction first takes an
 // advisory lock; SQLite transactions are already exclusive (_txlock=immediate).
 func (s *Store) Migrate(ctx context.Context) error {
-	dir := "migrations/" + string(s.dialect)
-	entries, err := fs.ReadDir(migrations, dir)
+	files, err := migrationFiles(s.dialect)
 	if err != nil {
-		return fmt.Errorf("migrate: read %s: %w", dir, err)
+		return fmt.Errorf("migrate: %w", err)
 	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		version := strings.TrimSuffix(name, ".sql")
-		body, err := migrations.ReadFile(dir + "/" + name)
-		if err != nil {
-			return fmt.Errorf("migrate: read %s: %w", name, err)
-		}
+	for _, m := range files {
 		err = s.schema.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if s.dialect == Postgres {
 				if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, migrationLockKey).Error; err != nil {
@@ -286,20 +303,20 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return fmt.Errorf("create schema_migrations: %w", err)
 			}
 			var n int64
-			if err := tx.Table("schema_migrations").Where("version = ?", version).Count(&n).Error; err != nil {
+			if err := tx.Table("schema_migrations").Where("version = ?", m.version).Count(&n).Error; err != nil {
 				return err
 			}
 			if n > 0 {
 				return nil
 			}
-			if err := tx.Exec(string(body)).Error; err != nil {
+			if err := tx.Exec(m.body).Error; err != nil {
 				return err
 			}
 			return tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-				version, time.Now().UTC().Format(time.RFC3339)).Error
+				m.version, time.Now().UTC().Format(time.RFC3339)).Error
 		})
 		if err != nil {
-			return fmt.Errorf("migrate %s %s: %w", s.dialect, name, err)
+			return fmt.Errorf("migrate %s %s: %w", s.dialect, m.name, err)
 		}
 	}
 	return nil
