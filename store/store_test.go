@@ -426,6 +426,75 @@ func TestIdempotencyKeys(t *testing.T) {
 	})
 }
 
+// TestProjectionAnswersItsKey: the projection of an action asked for with
+// an Idempotency-Key stores the slip as the key's answer in its own
+// transaction — also when it is a repeat and the first left none — and
+// touches no key it was not asked for: another user's, another slip's, one
+// answered already, or none at all.
+func TestProjectionAnswersItsKey(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		seedDepartments(t, st, "fgw")
+		t0 := time.Date(2026, 6, 1, 9, 0, 0, 0, calendar.Zone)
+		sl := newSlip("k", t0, "fgw")
+		_, err := st.RecordIssued(ctx, sl)
+		require.NoError(t, err)
+		for _, c := range []struct {
+			user     int64
+			key, sid string
+		}{{7, "ack-1", "k"}, {8, "ack-1", "k"}, {7, "other-slip", "elsewhere"}} {
+			_, err := st.ClaimIdempotencyKey(ctx, c.user, c.key, c.sid, "h")
+			require.NoError(t, err)
+		}
+		answer := func(user int64, key string) *slip.Slip {
+			t.Helper()
+			held, err := st.ClaimIdempotencyKey(ctx, user, key, "k", "h")
+			require.NoError(t, err)
+			return held.Answer
+		}
+
+		ev, err := sl.Apply(slip.Command{Action: slip.ActionAcknowledge, Actor: "发改委"}, t0.Add(time.Hour))
+		require.NoError(t, err)
+		require.NoError(t, st.Project(ctx, sl, ev), "the projection, first without its key (an older worker's)")
+		assert.Nil(t, answer(7, "ack-1"))
+		ref, ok := store.KeyOfUpdate(store.ActionUpdateID(string(slip.ActionAcknowledge), 7, "ack-1"))
+		require.True(t, ok)
+		require.NoError(t, st.ProjectAnswering(ctx, sl, ev, &ref), "a repeat answers")
+		got := answer(7, "ack-1")
+		require.NotNil(t, got)
+		assert.Equal(t, slip.StatusInProgress, got.Status)
+		assert.EqualValues(t, 2, got.Seq)
+		assert.Nil(t, answer(8, "ack-1"), "another user's key of the same name")
+
+		// Answered once, an answer stands; a key bound to another slip and
+		// a key never claimed are left alone.
+		acked := sl
+		ev2, err := sl.Apply(slip.Command{Action: slip.ActionProgress, Actor: "发改委", Text: "过半"}, t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		for _, r := range []store.KeyRef{{UserID: 7, Key: "ack-1"}, {UserID: 7, Key: "other-slip"}, {UserID: 7, Key: "never-claimed"}} {
+			require.NoError(t, st.ProjectAnswering(ctx, sl, ev2, &r))
+		}
+		assert.EqualValues(t, acked.Seq, answer(7, "ack-1").Seq)
+		held, err := st.ClaimIdempotencyKey(ctx, 7, "other-slip", "elsewhere", "h")
+		require.NoError(t, err)
+		assert.Nil(t, held.Answer)
+		held, err = st.ClaimIdempotencyKey(ctx, 7, "never-claimed", "k", "h")
+		require.NoError(t, err)
+		assert.True(t, held.Fresh, "no row was made for a key never claimed")
+	})
+}
+
+func TestActionUpdateIDNamesItsKey(t *testing.T) {
+	for _, key := range []string{"k", "a:b:c", "督办-1", " spaced "} {
+		ref, ok := store.KeyOfUpdate(store.ActionUpdateID("sign_off", 42, key))
+		assert.True(t, ok, key)
+		assert.Equal(t, store.KeyRef{UserID: 42, Key: key}, ref)
+	}
+	for _, id := range []string{"registered", "reconcile:slip-1:5", "ack:42:", "ack:x:k", "ack"} {
+		_, ok := store.KeyOfUpdate(id)
+		assert.False(t, ok, id)
+	}
+}
+
 func TestMigrateTwiceIsANoop(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		require.NoError(t, st.Migrate(ctx))
