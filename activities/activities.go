@@ -96,10 +96,6 @@ func (a *Activities) PlanTrackReminders(ctx context.Context, req PlanRequest) ([
 type Projection struct {
 	Slip  slip.Slip  `json:"slip"`
 	Event slip.Event `json:"event"`
-	// UpdateID is the id of the update that asked for the action, none for
-	// a reminder. One made by store.ActionUpdateID names the request's
-	// Idempotency-Key, whose answer the projection stores with it.
-	UpdateID string `json:"update_id,omitempty"`
 }
 
 // RecordIssued puts a newly issued slip on the ledger with its first timeline
@@ -123,11 +119,7 @@ const LedgerConflictType = "duban.LedgerConflict"
 // activity's history marker keeps its result, not its input): `duban
 // reconcile` restores a ledger from there.
 func (a *Activities) Project(ctx context.Context, p Projection) (slip.Event, error) {
-	var answer *store.KeyRef
-	if ref, ok := store.KeyOfUpdate(p.UpdateID); ok {
-		answer = &ref
-	}
-	if err := a.Store.ProjectAnswering(ctx, p.Slip, p.Event, answer); err != nil {
+	if err := a.Store.Project(ctx, p.Slip, p.Event); err != nil {
 		var conflict *store.EventConflictError
 		if errors.As(err, &conflict) {
 			// No retry will change it: the workflow must hear at once.

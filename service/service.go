@@ -308,8 +308,9 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 		}
 		return Acted{}, err
 	}
-	// The projection stored the answer with the action (ActionUpdateID
-	// names the key to the worker): nothing more to write.
+	if err := s.store.AnswerIdempotencyKey(ctx, user.ID, idempotencyKey, hash, after); err != nil {
+		return Acted{}, err
+	}
 	return Acted{Slip: after}, nil
 }
 
@@ -383,7 +384,7 @@ func (s *Slips) apply(ctx context.Context, user identity.User, current slip.Slip
 	}
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   wid,
-		UpdateID:     store.ActionUpdateID(string(cmd.Action), user.ID, updateID),
+		UpdateID:     fmt.Sprintf("%s:%d:%s", cmd.Action, user.ID, updateID),
 		UpdateName:   workflows.UpdateName(cmd.Action),
 		Args:         []any{cmd},
 		WaitForStage: client.WorkflowUpdateStageCompleted,

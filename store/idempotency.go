@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -126,65 +124,6 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, userID int64, key, re
 		Where("user_id = ? AND idem_key = ? AND request_hash = ? AND answer IS NULL", userID, key, requestHash).
 		Delete(&requestKeyRow{}).Error; err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
-	}
-	return nil
-}
-
-// KeyRef names a user's Idempotency-Key: the request an action's projection
-// answers (ProjectAnswering).
-type KeyRef struct {
-	UserID int64
-	Key    string
-}
-
-// ActionUpdateID is the Temporal update id of user userID's action with
-// idempotency key key (or, without one, any id unique to the request): a
-// retry with the same key is the same update, which Temporal runs once.
-// KeyOfUpdate reads it back.
-func ActionUpdateID(action string, userID int64, key string) string {
-	return action + ":" + strconv.FormatInt(userID, 10) + ":" + key
-}
-
-// KeyOfUpdate is the user and key an action's update id was made of by
-// ActionUpdateID; false for any other update id.
-func KeyOfUpdate(updateID string) (KeyRef, bool) {
-	_, rest, ok := strings.Cut(updateID, ":")
-	if !ok {
-		return KeyRef{}, false
-	}
-	user, key, ok := strings.Cut(rest, ":")
-	if !ok || key == "" {
-		return KeyRef{}, false
-	}
-	id, err := strconv.ParseInt(user, 10, 64)
-	if err != nil {
-		return KeyRef{}, false
-	}
-	return KeyRef{UserID: id, Key: key}, true
-}
-
-// answerKey stores sl as the answer of the request that holds ref's key for
-// sl, inside tx (the projection of the request's action): the answer is on
-// the ledger exactly when the action is. A key already answered, bound to
-// another slip, or never claimed (a request without a key: its update id
-// holds a random one) is left as it is.
-func answerKey(tx *gorm.DB, ref KeyRef, sl slip.Slip) error {
-	b, err := json.Marshal(sl)
-	if err != nil {
-		return fmt.Errorf("encode answer of idempotency key: %w", err)
-	}
-	q := newRawSQL(tx, 4)
-	q.WriteString("UPDATE request_keys SET answer = ")
-	q.arg(string(b))
-	q.WriteString(" WHERE user_id = ")
-	q.arg(ref.UserID)
-	q.WriteString(" AND idem_key = ")
-	q.arg(ref.Key)
-	q.WriteString(" AND slip_id = ")
-	q.arg(sl.ID)
-	q.WriteString(" AND answer IS NULL")
-	if _, err := q.exec(tx); err != nil {
-		return fmt.Errorf("answer idempotency key: %w", err)
 	}
 	return nil
 }

@@ -49,15 +49,6 @@ func (s *Store) RecordIssued(ctx context.Context, sl slip.Slip) (string, error) 
 // if the row is older than the action. A repeated or late projection therefore
 // neither duplicates an event nor moves the slip's status backwards.
 func (s *Store) Project(ctx context.Context, sl slip.Slip, e slip.Event) error {
-	return s.ProjectAnswering(ctx, sl, e, nil)
-}
-
-// ProjectAnswering is Project for an action a request asked for with an
-// Idempotency-Key (answer, when not nil): in the same transaction it stores
-// sl as that request's answer, which a retry with the key gets again. A
-// request that dies after its action was taken leaves the answer all the
-// same, and the API writes nothing more per action.
-func (s *Store) ProjectAnswering(ctx context.Context, sl slip.Slip, e slip.Event, answer *KeyRef) error {
 	if e.SlipID != sl.ID || e.Seq != sl.Seq {
 		return fmt.Errorf("project slip %s: event %s/%d does not match slip seq %d", sl.ID, e.SlipID, e.Seq, sl.Seq)
 	}
@@ -81,13 +72,6 @@ func (s *Store) ProjectAnswering(ctx context.Context, sl slip.Slip, e slip.Event
 			}
 			if held.Type != string(e.Type) {
 				return &EventConflictError{SlipID: e.SlipID, Seq: e.Seq, Held: slip.Action(held.Type), Proposed: e.Type}
-			}
-		}
-		if answer != nil {
-			// A repeat answers too: its first run may have been another
-			// worker's, under an older version that left answers to the API.
-			if err := answerKey(tx, *answer, sl); err != nil {
-				return err
 			}
 		}
 		// The row as it was, locked until commit: the statistics' rollup

@@ -198,31 +198,3 @@ func TestUpdateAppliedBeforeContinueAsNewIsNotAppliedAgain(t *testing.T) {
 	_, events := requireGapless(t, h)
 	require.Len(t, events, 5) // issue, acknowledge, progress, progress, cancel
 }
-
-// TestProjectionNamesTheUpdateThatAskedForIt: an action's projection
-// carries the id of its update (the ledger stores the request's answer by
-// it); a reminder's, fired by the workflow itself, carries none.
-func TestProjectionNamesTheUpdateThatAskedForIt(t *testing.T) {
-	h := newHarness(t)
-	acts := newActivities(h.t, h.store)
-	byType := map[slip.Action][]string{}
-	h.env.OnActivity("Project", mock.Anything, mock.Anything).Return(func(ctx context.Context, p activities.Projection) (slip.Event, error) {
-		byType[p.Event.Type] = append(byType[p.Event.Type], p.UpdateID)
-		return acts.Project(ctx, p)
-	})
-	// Acknowledged late, after the first reminder; cancelled with an id of
-	// the API's making.
-	ack := h.sendWithID(30*time.Hour, "acknowledge:7:ack-key", slip.ActionAcknowledge, slip.Command{})
-	cancel := h.sendWithID(31*time.Hour, "cancel:7:c-key", slip.ActionCancel, slip.Command{Reason: "测试结束"})
-	h.run()
-
-	require.NoError(t, h.env.GetWorkflowError())
-	requireAccepted(t, ack, slip.StatusInProgress)
-	requireAccepted(t, cancel, slip.StatusCancelled)
-	assert.Equal(t, []string{"acknowledge:7:ack-key"}, byType[slip.ActionAcknowledge])
-	assert.Equal(t, []string{"cancel:7:c-key"}, byType[slip.ActionCancel])
-	require.NotEmpty(t, byType[slip.EventAckReminder], "the acknowledgement reminder fired")
-	for _, id := range byType[slip.EventAckReminder] {
-		assert.Empty(t, id, "a reminder names no update")
-	}
-}

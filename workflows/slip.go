@@ -253,11 +253,7 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 		if err != nil {
 			return slip.Slip{}, EncodeError(err)
 		}
-		var updateID string
-		if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
-			updateID = info.ID
-		}
-		if err := r.record(ctx, next, ev, updateID); err != nil {
+		if err := r.record(ctx, next, ev); err != nil {
 			if ledgerConflict(err) {
 				r.logger.Error("ledger ahead of the workflow: action refused", "SlipID", next.ID, "Action", action, "Seq", ev.Seq, "Error", err)
 				return slip.Slip{}, EncodeError(errLedgerAhead)
@@ -265,8 +261,8 @@ func (r *slipRun) actHandler(action slip.Action) func(workflow.Context, slip.Com
 			return slip.Slip{}, err
 		}
 		r.commit(next)
-		if updateID != "" {
-			r.applied = append(r.applied, updateID)
+		if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
+			r.applied = append(r.applied, info.ID)
 		}
 		r.logger.Info("slip action applied", "SlipID", next.ID, "Action", action, "Status", next.Status, "Seq", ev.Seq)
 		if notifies(action) {
@@ -392,7 +388,7 @@ func (r *slipRun) fireTrack(ctx workflow.Context, rem slip.TrackReminder) error 
 	if !ok {
 		return nil
 	}
-	if err := r.record(ctx, next, ev, ""); err != nil {
+	if err := r.record(ctx, next, ev); err != nil {
 		if ledgerConflict(err) {
 			r.logger.Error("ledger ahead of the workflow: co-unit reminder not recorded", "SlipID", next.ID, "Kind", rem.Kind, "Seq", ev.Seq, "Error", err)
 			return nil
@@ -442,7 +438,7 @@ func (r *slipRun) fire(ctx workflow.Context, rem slip.Reminder) error {
 	if !ok {
 		return nil
 	}
-	if err := r.record(ctx, next, ev, ""); err != nil {
+	if err := r.record(ctx, next, ev); err != nil {
 		if ledgerConflict(err) {
 			// The ledger holds an action this workflow lost; the reminder
 			// waits for `duban reconcile --repair` to bring it level.
@@ -457,13 +453,10 @@ func (r *slipRun) fire(ctx workflow.Context, rem slip.Reminder) error {
 }
 
 // record writes event ev, and the slip s as it stands after it, to the
-// ledger, retrying until the store takes it. updateID is the update that
-// asked for the action (none for a reminder): the ledger stores the
-// request's answer with it (activities.Projection).
-func (r *slipRun) record(ctx workflow.Context, s slip.Slip, ev slip.Event, updateID string) error {
-	p := activities.Projection{Slip: s, Event: ev, UpdateID: updateID}
+// ledger, retrying until the store takes it.
+func (r *slipRun) record(ctx workflow.Context, s slip.Slip, ev slip.Event) error {
 	err := r.untilLedgerTakes(ctx, "Project", func() error {
-		return ledgerActivity(ctx, "Project", p).Get(ctx, nil)
+		return ledgerActivity(ctx, "Project", activities.Projection{Slip: s, Event: ev}).Get(ctx, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("project %s of slip %s: %w", ev.Type, s.ID, err)
