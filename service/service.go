@@ -308,6 +308,14 @@ func (s *Slips) Act(ctx context.Context, user identity.User, id string, cmd slip
 		}
 		return Acted{}, err
 	}
+	// Only now, with the update completed, is the action Temporal's for
+	// good: a stored answer is replayed without asking the workflow again.
+	// Not in the projection's transaction, cheaper as that would be: the
+	// ledger takes the action before Temporal records the workflow task
+	// that accepted it, and a task lost with its server (or its database)
+	// would leave an answer for an action the workflow never kept — the
+	// kill test found exactly that, a retried 签收 answered while the slip
+	// stayed 待签收 in its workflow.
 	if err := s.store.AnswerIdempotencyKey(ctx, user.ID, idempotencyKey, hash, after); err != nil {
 		return Acted{}, err
 	}
