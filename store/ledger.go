@@ -691,9 +691,23 @@ func (s *Store) loadDepartments(ctx context.Context, ids []string, bySlip map[st
 	}
 	// Scanned by hand: four fixed columns, read for every slip of every
 	// page and export batch, where GORM's reflection was a quarter of an
-	// export's CPU.
-	rs, err := s.db.WithContext(ctx).Model(&slipDepartmentRow{}).Select("slip_id, department_code, role, position").
-		Where(s.slipIn(ids)).Order("slip_id, position").Rows()
+	// export's CPU. On SQLite, where every action reads its slip's, also
+	// written by hand (PostgreSQL's rows mostly come with their units, and
+	// take the ids as one array).
+	var (
+		rs  *sql.Rows
+		err error
+	)
+	if s.dialect == Postgres {
+		rs, err = s.db.WithContext(ctx).Model(&slipDepartmentRow{}).Select("slip_id, department_code, role, position").
+			Where(s.slipIn(ids)).Order("slip_id, position").Rows()
+	} else {
+		q := newRawSQL(s.db, len(ids))
+		q.WriteString("SELECT slip_id, department_code, role, position FROM slip_departments WHERE slip_id IN ")
+		q.texts(ids)
+		q.WriteString(" ORDER BY slip_id, position")
+		rs, err = q.queryIn(ctx, s.db)
+	}
 	if err != nil {
 		return fmt.Errorf("load slip departments: %w", err)
 	}

@@ -62,6 +62,18 @@ func (q *rawSQL) tuple(vs ...any) {
 	q.WriteByte(')')
 }
 
+// texts writes (…) with a placeholder for each of vs.
+func (q *rawSQL) texts(vs []string) {
+	q.WriteByte('(')
+	for i, v := range vs {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.arg(v)
+	}
+	q.WriteByte(')')
+}
+
 // exec runs the statement in tx.
 func (q *rawSQL) exec(tx *gorm.DB) (sql.Result, error) {
 	return q.execIn(tx.Statement.Context, tx)

@@ -138,15 +138,19 @@ func (s *Store) loadTracks(ctx context.Context, ids []string, expected int, deco
 
 // eachTrackDetail calls fn with the slip and detail column of each part of
 // the slips ids, by slip and position, until fn fails. The bytes are the
-// driver's, good until fn returns. Scanned by hand: every ledger page and
-// every export batch reads the parts of its slips, and GORM's reflection
-// over the whole row was a third of a department export's CPU.
+// driver's, good until fn returns. Written and scanned by hand: every
+// action reads its slip's parts, every ledger page and export batch those
+// of its slips, and GORM's reflection over the whole row was a third of a
+// department export's CPU.
 func (s *Store) eachTrackDetail(ctx context.Context, ids []string, fn func(slipID, detail []byte) error) error {
 	if s.dialect == Postgres {
 		return s.eachTrackDetailPgx(ctx, ids, fn)
 	}
-	rs, err := s.db.WithContext(ctx).Model(&trackRow{}).Select("slip_id, detail").
-		Where(s.slipIn(ids)).Order("slip_id, position").Rows()
+	q := newRawSQL(s.db, len(ids))
+	q.WriteString("SELECT slip_id, detail FROM slip_tracks WHERE slip_id IN ")
+	q.texts(ids)
+	q.WriteString(" ORDER BY slip_id, position")
+	rs, err := q.queryIn(ctx, s.db)
 	if err != nil {
 		return err
 	}
