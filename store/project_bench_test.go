@@ -20,12 +20,7 @@ import (
 func BenchmarkProjectLifecycle(b *testing.B) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		b.Run(string(d), func(b *testing.B) {
-			st := storetest.Open(b, d)
-			for _, c := range []string{"fgw", "zjj", "jtj"} {
-				if _, err := st.CreateDepartment(ctx, slip.Department{Code: c, Name: "单位" + c}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			st := benchLedger(b, d)
 			issued := time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone)
 			actions := []slip.Command{
 				{Action: slip.ActionAcknowledge, Actor: "住建局"},
@@ -67,12 +62,7 @@ func BenchmarkProjectLifecycle(b *testing.B) {
 func BenchmarkGetSlip(b *testing.B) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		b.Run(string(d), func(b *testing.B) {
-			st := storetest.Open(b, d)
-			for _, c := range []string{"fgw", "zjj", "jtj"} {
-				if _, err := st.CreateDepartment(ctx, slip.Department{Code: c, Name: "单位" + c}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			st := benchLedger(b, d)
 			issued := time.Date(2026, 10, 9, 9, 0, 0, 0, calendar.Zone)
 			const n = 1000
 			for i := range n {
@@ -97,4 +87,16 @@ func BenchmarkGetSlip(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchLedger opens an empty ledger of dialect d with the departments fgw,
+// zjj and jtj.
+func benchLedger(b *testing.B, d store.Dialect) *store.Store {
+	st := storetest.Open(b, d)
+	for _, c := range []string{"fgw", "zjj", "jtj"} {
+		if _, err := st.CreateDepartment(ctx, slip.Department{Code: c, Name: "单位" + c}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st
 }

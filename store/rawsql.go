@@ -51,19 +51,13 @@ func (q *rawSQL) arg(v any) {
 }
 
 // tuple writes (…) with a placeholder for each of vs.
-func (q *rawSQL) tuple(vs ...any) {
-	q.WriteByte('(')
-	for i, v := range vs {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		q.arg(v)
-	}
-	q.WriteByte(')')
-}
+func (q *rawSQL) tuple(vs ...any) { writeList(q, vs) }
 
 // texts writes (…) with a placeholder for each of vs.
-func (q *rawSQL) texts(vs []string) {
+func (q *rawSQL) texts(vs []string) { writeList(q, vs) }
+
+// writeList writes (…) with a placeholder for each of vs.
+func writeList[T any](q *rawSQL, vs []T) {
 	q.WriteByte('(')
 	for i, v := range vs {
 		if i > 0 {

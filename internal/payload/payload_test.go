@@ -64,7 +64,7 @@ func TestReadsAsTheSDKDoes(t *testing.T) {
 	s, events := walked(t)
 	values := map[string]any{
 		"slip":       s,
-		"projection": activities.Projection{Slip: s, Event: events[len(events)-1], UpdateID: "sign_off:7:k"},
+		"projection": activities.Projection{Slip: s, Event: events[len(events)-1]},
 		"input":      workflows.Input{Slip: s, Applied: []string{"a", "b"}},
 		"events":     events,
 		"command":    slip.Command{Action: slip.ActionProgress, Text: "进展", TrackFields: slip.TrackFields{Measures: []slip.Measure{{Content: "x"}}}},
